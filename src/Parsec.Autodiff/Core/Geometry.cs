@@ -1,0 +1,71 @@
+namespace Parsec.Autodiff;
+
+/// <summary>Shape of a 4-D NCHW tensor.</summary>
+public readonly record struct Shape4(int N, int C, int H, int W)
+{
+    public long Length => (long)N * C * H * W;
+    public int[] ToArray() => [N, C, H, W];
+
+    public static Shape4 From(IReadOnlyList<int> shape)
+    {
+        if (shape.Count != 4)
+            throw new ArgumentException($"expected a 4-D (N, C, H, W) shape, got ({string.Join(", ", shape)})", nameof(shape));
+        return new Shape4(shape[0], shape[1], shape[2], shape[3]);
+    }
+
+    public override string ToString() => $"({N}, {C}, {H}, {W})";
+}
+
+/// <summary>
+/// A 2-D convolution without bias: x (N, InC, H, W) * w (OutC, InC / Groups, K, K) -> y (N, OutC, OutH, OutW).
+/// Square kernels, strides, padding and dilation: the DARTS space needs nothing else.
+/// </summary>
+public readonly record struct Conv2dGeometry(Shape4 Input, int OutChannels, int Kernel, int Stride, int Padding, int Dilation, int Groups)
+{
+    public int OutH => (Input.H + 2 * Padding - Dilation * (Kernel - 1) - 1) / Stride + 1;
+    public int OutW => (Input.W + 2 * Padding - Dilation * (Kernel - 1) - 1) / Stride + 1;
+    public Shape4 Output => new(Input.N, OutChannels, OutH, OutW);
+    public int InChannelsPerGroup => Input.C / Groups;
+    public int OutChannelsPerGroup => OutChannels / Groups;
+    public int[] WeightShape => [OutChannels, Input.C / Groups, Kernel, Kernel];
+    public long WeightLength => (long)OutChannels * (Input.C / Groups) * Kernel * Kernel;
+
+    public void Validate()
+    {
+        if (Kernel < 1 || Stride < 1 || Dilation < 1 || Padding < 0 || Groups < 1)
+            throw new ArgumentException($"invalid convolution {this}: kernel, stride, dilation and groups must be >= 1 and padding >= 0");
+        if (Input.C % Groups != 0 || OutChannels % Groups != 0)
+            throw new ArgumentException($"convolution groups={Groups} must divide input channels {Input.C} and output channels {OutChannels}");
+        if (OutH < 1 || OutW < 1)
+            throw new ArgumentException($"convolution {this} produces an empty output for input {Input}");
+    }
+}
+
+public enum PoolKind
+{
+    Max,
+    /// <summary>Average over the window's in-bounds elements only (PyTorch count_include_pad=False).</summary>
+    AverageExcludePadding,
+}
+
+/// <summary>A 2-D pooling window over x (N, C, H, W).</summary>
+public readonly record struct Pool2dGeometry(Shape4 Input, PoolKind Kind, int Kernel, int Stride, int Padding)
+{
+    public int OutH => (Input.H + 2 * Padding - Kernel) / Stride + 1;
+    public int OutW => (Input.W + 2 * Padding - Kernel) / Stride + 1;
+    public Shape4 Output => Input with { H = OutH, W = OutW };
+
+    public void Validate()
+    {
+        if (Kernel < 1 || Stride < 1 || Padding < 0 || Padding * 2 > Kernel)
+            throw new ArgumentException($"invalid pooling {this}: padding must be at most half the kernel");
+        if (OutH < 1 || OutW < 1)
+            throw new ArgumentException($"pooling {this} produces an empty output for input {Input}");
+    }
+}
+
+/// <summary>Hyper-parameters of one SGD step (PyTorch semantics: weight decay added to the gradient, then momentum).</summary>
+public readonly record struct SgdStep(double LearningRate, double Momentum, double WeightDecay, bool Nesterov);
+
+/// <summary>Hyper-parameters of one Adam step (PyTorch semantics: L2 weight decay added to the gradient); Step counts from 1.</summary>
+public readonly record struct AdamStep(double LearningRate, double Beta1, double Beta2, double Epsilon, double WeightDecay, int Step);

@@ -1,0 +1,26 @@
+namespace Parsec.Autodiff;
+
+public sealed partial class Tape
+{
+    /// <summary>
+    /// 2-D convolution without bias. x (N, C, H, W), w (OutC, C / groups, K, K). Depthwise: groups = C.
+    /// </summary>
+    public Tensor Conv2d(Tensor x, Tensor w, int stride = 1, int padding = 0, int dilation = 1, int groups = 1)
+    {
+        if (w.Rank != 4 || w.Shape[2] != w.Shape[3])
+            throw new ArgumentException($"conv2d: weight must be (OutC, InC/groups, K, K), got ({string.Join(", ", w.Shape)})");
+        var g = new Conv2dGeometry(x.Shape4, w.Shape[0], w.Shape[2], stride, padding, dilation, groups);
+        g.Validate();
+        if (w.Shape[1] != g.InChannelsPerGroup)
+            throw new ArgumentException($"conv2d: weight has {w.Shape[1]} input channels per group, input {x.Shape4} with groups={groups} needs {g.InChannelsPerGroup}");
+        var y = NewOutput(g.Output.ToArray(), x.DType, "conv2d");
+        Backend.Conv2dForward(g, x.Storage, w.Storage, y.Storage);
+        Record("conv2d", [x, w], y, [x, w], ctx =>
+        {
+            var dy = ctx.OutputGrad().Storage;
+            if (ctx.TryGradOf(w, out var dw, out bool accW)) ctx.Backend.Conv2dBackwardFilter(g, x.Storage, dy, dw, accW);
+            if (ctx.TryGradOf(x, out var dx, out bool accX)) ctx.Backend.Conv2dBackwardData(g, dy, w.Storage, dx, accX);
+        });
+        return y;
+    }
+}

@@ -1,0 +1,1 @@
+Console.WriteLine("parsec: the command line is being assembled");

@@ -1,0 +1,102 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Parsec.Search.Space;
+
+/// <summary>One term of a cell: an operation applied to one earlier node (0, 1 = the cell inputs, 2.. = intermediate nodes).</summary>
+public readonly record struct GenotypeTerm(string Op, int Input);
+
+/// <summary>
+/// A fixed architecture in the DARTS form: for each cell type, two terms per intermediate node (8 in all);
+/// every cell's output concatenates the intermediate nodes 2..5.
+/// </summary>
+public sealed record Genotype(IReadOnlyList<GenotypeTerm> Normal, IReadOnlyList<GenotypeTerm> Reduce)
+{
+    public const int IntermediateNodes = 4;
+    public const int TermsPerNode = 2;
+    public const int TermsPerCell = IntermediateNodes * TermsPerNode;
+
+    /// <summary>Throws with the cell, term and field at fault when the genotype is not a valid DARTS cell pair.</summary>
+    public void Validate(string source = "genotype")
+    {
+        Check(Normal, "normal");
+        Check(Reduce, "reduce");
+
+        void Check(IReadOnlyList<GenotypeTerm> terms, string cell)
+        {
+            if (terms is null || terms.Count != TermsPerCell)
+                throw new FormatException($"{source}: '{cell}' must list {TermsPerCell} (op, input) terms, got {terms?.Count ?? 0}");
+            for (int k = 0; k < terms.Count; k++)
+            {
+                int node = k / TermsPerNode;
+                var t = terms[k];
+                if (!Primitives.All.Contains(t.Op))
+                    throw new FormatException($"{source}: {cell}[{k}] has unknown op '{t.Op}'; expected one of: {string.Join(", ", Primitives.All)}");
+                if (t.Input < 0 || t.Input >= node + 2)
+                    throw new FormatException($"{source}: {cell}[{k}] (node {node}) reads input {t.Input}; it may read 0..{node + 1}");
+            }
+        }
+    }
+
+    public string ToJson() => JsonSerializer.Serialize(ToDto(), GenotypeJson.Options);
+
+    public static Genotype FromJson(string json, string source = "genotype")
+    {
+        GenotypeDto? dto;
+        try { dto = JsonSerializer.Deserialize<GenotypeDto>(json, GenotypeJson.Options); }
+        catch (JsonException e) { throw new FormatException($"{source}: not a genotype JSON document ({e.Message})", e); }
+        if (dto?.Normal is null || dto.Reduce is null)
+            throw new FormatException($"{source}: expected an object with 'normal' and 'reduce' lists of [op, input] pairs");
+        var g = new Genotype(Parse(dto.Normal, "normal"), Parse(dto.Reduce, "reduce"));
+        g.Validate(source);
+        return g;
+
+        List<GenotypeTerm> Parse(List<JsonElement[]> pairs, string cell)
+        {
+            var result = new List<GenotypeTerm>();
+            for (int k = 0; k < pairs.Count; k++)
+            {
+                var p = pairs[k];
+                if (p.Length != 2 || p[0].ValueKind != JsonValueKind.String || p[1].ValueKind != JsonValueKind.Number)
+                    throw new FormatException($"{source}: {cell}[{k}] must be a pair [\"op_name\", input_index]");
+                result.Add(new GenotypeTerm(p[0].GetString()!, p[1].GetInt32()));
+            }
+            return result;
+        }
+    }
+
+    public static Genotype Load(string path)
+    {
+        if (!File.Exists(path)) throw new FileNotFoundException($"genotype file not found: {path}", path);
+        return FromJson(File.ReadAllText(path), path);
+    }
+
+    private GenotypeDto ToDto() => new()
+    {
+        Normal = Normal.Select(t => new[] { JsonSerializer.SerializeToElement(t.Op), JsonSerializer.SerializeToElement(t.Input) }).ToList(),
+        NormalConcat = [2, 3, 4, 5],
+        Reduce = Reduce.Select(t => new[] { JsonSerializer.SerializeToElement(t.Op), JsonSerializer.SerializeToElement(t.Input) }).ToList(),
+        ReduceConcat = [2, 3, 4, 5],
+    };
+
+    public override string ToString() =>
+        $"normal: {string.Join(" ", Normal.Select(t => $"{t.Op}<-{t.Input}"))} | reduce: {string.Join(" ", Reduce.Select(t => $"{t.Op}<-{t.Input}"))}";
+
+    private sealed class GenotypeDto
+    {
+        public List<JsonElement[]>? Normal { get; set; }
+        public List<int>? NormalConcat { get; set; }
+        public List<JsonElement[]>? Reduce { get; set; }
+        public List<int>? ReduceConcat { get; set; }
+    }
+}
+
+internal static class GenotypeJson
+{
+    public static readonly JsonSerializerOptions Options = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        WriteIndented = true,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
+}
