@@ -22,11 +22,11 @@ public sealed class CpuStorage : Storage
     public long Id { get; }
 
     /// <summary>The elements, typed. T must match <see cref="Storage.DType"/> (float, double or int).</summary>
-    public T[] Array<T>() where T : unmanaged
-    {
-        var data = _data ?? throw new ObjectDisposedException(Describe(), $"{Describe()} was used after it was disposed");
-        return data as T[] ?? throw new InvalidOperationException($"{Describe()} holds {DType}, not {typeof(T).Name}");
-    }
+    public T[] Array<T>() where T : unmanaged =>
+        Raw as T[] ?? throw new InvalidOperationException($"{Describe()} holds {DType}, not {typeof(T).Name}");
+
+    /// <summary>The untyped array, for type-agnostic copies.</summary>
+    internal Array Raw => _data ?? throw new ObjectDisposedException(Describe(), $"{Describe()} was used after it was disposed");
 
     /// <summary>The elements as a span of exactly <see cref="Storage.Length"/> items (pooled arrays can be longer).</summary>
     public Span<T> Span<T>() where T : unmanaged => Array<T>().AsSpan(0, (int)Length);

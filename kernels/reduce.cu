@@ -1,0 +1,52 @@
+// Reductions used by gradient clipping and divergence checks.
+#include "common.cuh"
+
+#define PARSEC_REDUCE_THREADS 256
+
+// Per-block sums of x^2 in double (block b writes partial[b]); a second pass adds the partials in a fixed
+// order, so the result does not depend on scheduling.
+extern "C" __global__ void sum_squares_partial(const float* __restrict__ x, i64 n, double* __restrict__ partial)
+{
+    __shared__ double warp_sums[PARSEC_REDUCE_THREADS / 32];
+    double sum = 0.0;
+    PARSEC_GRID_STRIDE(i, n)
+    {
+        double v = (double)x[i];
+        sum += v * v;
+    }
+    sum = parsec_warp_sum_double(sum);
+    if ((threadIdx.x & 31) == 0) warp_sums[threadIdx.x >> 5] = sum;
+    __syncthreads();
+    if (threadIdx.x == 0)
+    {
+        double total = 0.0;
+        for (int w = 0; w < (int)(blockDim.x >> 5); w++) total += warp_sums[w];
+        partial[blockIdx.x] = total;
+    }
+}
+
+// result[0] = sum of partial[0 .. count): one block.
+extern "C" __global__ void sum_partials(const double* __restrict__ partial, int count, double* __restrict__ result)
+{
+    __shared__ double warp_sums[PARSEC_REDUCE_THREADS / 32];
+    double sum = 0.0;
+    for (int i = threadIdx.x; i < count; i += blockDim.x) sum += partial[i];
+    sum = parsec_warp_sum_double(sum);
+    if ((threadIdx.x & 31) == 0) warp_sums[threadIdx.x >> 5] = sum;
+    __syncthreads();
+    if (threadIdx.x == 0)
+    {
+        double total = 0.0;
+        for (int w = 0; w < (int)(blockDim.x >> 5); w++) total += warp_sums[w];
+        result[0] = total;
+    }
+}
+
+// *flag = 0 when any element is infinite or NaN (the launcher sets it to 1 first).
+extern "C" __global__ void all_finite(const float* __restrict__ x, i64 n, int* flag)
+{
+    PARSEC_GRID_STRIDE(i, n)
+    {
+        if (!parsec_is_finite(x[i])) *flag = 0;
+    }
+}

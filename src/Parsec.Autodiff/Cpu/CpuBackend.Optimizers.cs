@@ -1,0 +1,109 @@
+using System.Numerics;
+using System.Numerics.Tensors;
+
+namespace Parsec.Autodiff.Cpu;
+
+public sealed partial class CpuBackend
+{
+    public double SumOfSquares(Storage x)
+    {
+        if (IsDouble(nameof(SumOfSquares), x)) return SumOfSquares(Arr<double>(x), (int)x.Length);
+        return SumOfSquares(Arr<float>(x), (int)x.Length);
+    }
+
+    /// <summary>Blocks are summed in T (short enough to stay accurate), the blocks in double.</summary>
+    private static double SumOfSquares<T>(T[] x, int length) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        const int block = 1024;
+        double total = 0;
+        for (int start = 0; start < length; start += block)
+            total += double.CreateTruncating(TensorPrimitives.SumOfSquares<T>(x.AsSpan(start, Math.Min(block, length - start))));
+        return total;
+    }
+
+    public bool AllFinite(Storage x)
+    {
+        if (IsDouble(nameof(AllFinite), x)) return AllFinite(Cpu(x).Span<double>());
+        return AllFinite(Cpu(x).Span<float>());
+    }
+
+    private static bool AllFinite<T>(ReadOnlySpan<T> x) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            // x - x is 0 for finite x and NaN for infinities and NaN.
+            for (; i <= x.Length - Vector<T>.Count; i += Vector<T>.Count)
+            {
+                var v = new Vector<T>(x[i..]);
+                if (!Vector.EqualsAll(v - v, Vector<T>.Zero)) return false;
+            }
+        }
+        for (; i < x.Length; i++)
+            if (!T.IsFinite(x[i])) return false;
+        return true;
+    }
+
+    public void SgdUpdate(Storage weight, Storage grad, Storage momentumBuffer, SgdStep step)
+    {
+        RequireLength(nameof(SgdUpdate), grad, weight.Length, "grad");
+        RequireLength(nameof(SgdUpdate), momentumBuffer, weight.Length, "momentumBuffer");
+        if (IsDouble(nameof(SgdUpdate), weight, grad, momentumBuffer))
+            Sgd(Cpu(weight).Span<double>(), Cpu(grad).Span<double>(), Cpu(momentumBuffer).Span<double>(), step);
+        else
+            Sgd(Cpu(weight).Span<float>(), Cpu(grad).Span<float>(), Cpu(momentumBuffer).Span<float>(), step);
+    }
+
+    /// <summary>
+    /// torch.optim.SGD with dampening 0: g = grad + wd w; buf = momentum buf + g; g = nesterov ? g + momentum buf : buf;
+    /// w -= lr g. The buffer starts at zero, so the first step gives buf = g, as PyTorch's initialisation does.
+    /// </summary>
+    private static void Sgd<T>(Span<T> w, ReadOnlySpan<T> grad, Span<T> buf, SgdStep step) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        T lr = T.CreateTruncating(step.LearningRate), mu = T.CreateTruncating(step.Momentum), wd = T.CreateTruncating(step.WeightDecay);
+        bool useMomentum = step.Momentum != 0;
+        for (int i = 0; i < w.Length; i++)
+        {
+            T g = step.WeightDecay != 0 ? grad[i] + wd * w[i] : grad[i];
+            if (useMomentum)
+            {
+                buf[i] = mu * buf[i] + g;
+                g = step.Nesterov ? g + mu * buf[i] : buf[i];
+            }
+            w[i] -= lr * g;
+        }
+    }
+
+    public void AdamUpdate(Storage weight, Storage grad, Storage firstMoment, Storage secondMoment, AdamStep step)
+    {
+        if (step.Step < 1) throw new ArgumentOutOfRangeException(nameof(step), step.Step, "Adam steps count from 1");
+        RequireLength(nameof(AdamUpdate), grad, weight.Length, "grad");
+        RequireLength(nameof(AdamUpdate), firstMoment, weight.Length, "firstMoment");
+        RequireLength(nameof(AdamUpdate), secondMoment, weight.Length, "secondMoment");
+        if (IsDouble(nameof(AdamUpdate), weight, grad, firstMoment, secondMoment))
+            Adam(Cpu(weight).Span<double>(), Cpu(grad).Span<double>(), Cpu(firstMoment).Span<double>(), Cpu(secondMoment).Span<double>(), step);
+        else
+            Adam(Cpu(weight).Span<float>(), Cpu(grad).Span<float>(), Cpu(firstMoment).Span<float>(), Cpu(secondMoment).Span<float>(), step);
+    }
+
+    /// <summary>
+    /// torch.optim.Adam (not AMSGrad): m = b1 m + (1 - b1) g; v = b2 v + (1 - b2) g^2;
+    /// w -= lr / (1 - b1^t) * m / (sqrt(v) / sqrt(1 - b2^t) + eps), with g = grad + wd w.
+    /// </summary>
+    private static void Adam<T>(Span<T> w, ReadOnlySpan<T> grad, Span<T> m, Span<T> v, AdamStep step) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        T b1 = T.CreateTruncating(step.Beta1), b2 = T.CreateTruncating(step.Beta2);
+        T oneMinusB1 = T.CreateTruncating(1 - step.Beta1), oneMinusB2 = T.CreateTruncating(1 - step.Beta2);
+        T wd = T.CreateTruncating(step.WeightDecay), eps = T.CreateTruncating(step.Epsilon);
+        T stepSize = T.CreateTruncating(step.LearningRate / (1 - Math.Pow(step.Beta1, step.Step)));
+        T correction2Sqrt = T.CreateTruncating(Math.Sqrt(1 - Math.Pow(step.Beta2, step.Step)));
+        for (int i = 0; i < w.Length; i++)
+        {
+            T g = step.WeightDecay != 0 ? grad[i] + wd * w[i] : grad[i];
+            m[i] = b1 * m[i] + oneMinusB1 * g;
+            v[i] = b2 * v[i] + oneMinusB2 * g * g;
+            T denom = T.Sqrt(v[i]) / correction2Sqrt + eps;
+            w[i] -= stepSize * (m[i] / denom);
+        }
+    }
+}

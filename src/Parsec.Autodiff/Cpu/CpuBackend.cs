@@ -1,0 +1,149 @@
+using System.Numerics;
+
+namespace Parsec.Autodiff.Cpu;
+
+/// <summary>
+/// The reference backend: every op of <see cref="IBackend"/> on managed arrays, in Float32 and Float64
+/// (one generic implementation per kernel, dispatched on the storage's element type). Kernels run in
+/// parallel over independent planes or samples; reductions over samples use a fixed partition so that
+/// results do not depend on thread scheduling.
+/// </summary>
+public sealed partial class CpuBackend : IBackend
+{
+    private readonly object _lock = new();
+    private readonly BufferPool _pool;
+    private readonly bool _poisonNewBuffers;
+    private long _nextId;
+
+    /// <param name="poisonNewBuffers">
+    /// Fill every float buffer handed out with NaN. Tests use it so that a kernel reading memory it was
+    /// supposed to overwrite (or an op that forgets to initialise a buffer) shows up as NaN instead of
+    /// passing by luck on freshly zeroed arrays.
+    /// </param>
+    /// <param name="poolCapacityBytes">Most bytes of released arrays kept for reuse.</param>
+    public CpuBackend(bool poisonNewBuffers = false, long poolCapacityBytes = 512L << 20)
+    {
+        _poisonNewBuffers = poisonNewBuffers;
+        _pool = new BufferPool(poolCapacityBytes);
+    }
+
+    public string Name => "cpu";
+    public BackendKind Kind => BackendKind.Cpu;
+    public MemoryStats Memory { get; } = new();
+
+    public Storage Allocate(long length, DType dtype, BufferCategory category)
+    {
+        if (length < 0 || length > Array.MaxLength)
+            throw new ArgumentOutOfRangeException(nameof(length), length, $"a cpu buffer holds 0 to {Array.MaxLength} elements");
+        Array? data;
+        long id;
+        lock (_lock)
+        {
+            data = _pool.TryTake(dtype, length);
+            id = ++_nextId;
+            Memory.OnAllocate(length * dtype.SizeInBytes(), category);
+        }
+        // Contents are unspecified (a recycled array holds an earlier tensor's values): every op overwrites
+        // or explicitly accumulates, and Tensor.Zeros fills.
+        data ??= dtype switch
+        {
+            DType.Float32 => new float[length],
+            DType.Float64 => new double[length],
+            DType.Int32 => new int[length],
+            _ => throw new ArgumentOutOfRangeException(nameof(dtype), dtype, "unknown element type"),
+        };
+        if (_poisonNewBuffers)
+        {
+            if (data is float[] f) f.AsSpan().Fill(float.NaN);
+            else if (data is double[] d) d.AsSpan().Fill(double.NaN);
+            else if (data is int[] i) i.AsSpan().Fill(int.MinValue);
+        }
+        return new CpuStorage(this, id, length, dtype, category, data);
+    }
+
+    internal void OnRelease(CpuStorage storage, Array data)
+    {
+        lock (_lock)
+        {
+            Memory.OnRelease(storage.Bytes, storage.Category);
+            _pool.Return(storage.DType, data);
+        }
+    }
+
+    public void ResetStep()
+    {
+        lock (_lock) Memory.ResetStepPeak();
+    }
+
+    public void Synchronize() { }
+
+    public void Dispose()
+    {
+        lock (_lock) _pool.Clear();
+    }
+
+    // ---- copies -------------------------------------------------------------------------------
+
+    public void CopyIn(Storage dst, ReadOnlySpan<float> src) => src.CopyTo(Span<float>(dst, src.Length, nameof(CopyIn)));
+    public void CopyIn(Storage dst, ReadOnlySpan<double> src) => src.CopyTo(Span<double>(dst, src.Length, nameof(CopyIn)));
+    public void CopyIn(Storage dst, ReadOnlySpan<int> src) => src.CopyTo(Span<int>(dst, src.Length, nameof(CopyIn)));
+    public void CopyOut(Storage src, Span<float> dst) => Span<float>(src, dst.Length, nameof(CopyOut)).CopyTo(dst);
+    public void CopyOut(Storage src, Span<double> dst) => Span<double>(src, dst.Length, nameof(CopyOut)).CopyTo(dst);
+    public void CopyOut(Storage src, Span<int> dst) => Span<int>(src, dst.Length, nameof(CopyOut)).CopyTo(dst);
+
+    public void Copy(Storage src, Storage dst)
+    {
+        if (src.DType != dst.DType || src.Length != dst.Length)
+            throw new ArgumentException($"Copy: {src} and {dst} differ in type or length");
+        System.Array.Copy(Cpu(src).Raw, Cpu(dst).Raw, src.Length);
+    }
+
+    public void Fill(Storage y, double value)
+    {
+        switch (y.DType)
+        {
+            case DType.Float32: Cpu(y).Span<float>().Fill((float)value); break;
+            case DType.Float64: Cpu(y).Span<double>().Fill(value); break;
+            case DType.Int32:
+                if (value != Math.Floor(value) || value < int.MinValue || value > int.MaxValue)
+                    throw new ArgumentException($"Fill: {value} is not an Int32 value");
+                Cpu(y).Span<int>().Fill((int)value);
+                break;
+        }
+    }
+
+    // ---- dispatch helpers ---------------------------------------------------------------------
+
+    internal static CpuStorage Cpu(Storage s) =>
+        s as CpuStorage ?? throw new ArgumentException($"{s.GetType().Name} of backend '{s.Backend.Name}' passed to the cpu backend");
+
+    /// <summary>The typed array of a storage, checking it is on this backend and alive.</summary>
+    internal static T[] Arr<T>(Storage s) where T : unmanaged => Cpu(s).Array<T>();
+
+    /// <summary>
+    /// True for Float64, false for Float32; throws unless every operand has that same float type.
+    /// </summary>
+    internal static bool IsDouble(string op, Storage first, params ReadOnlySpan<Storage?> others)
+    {
+        if (first.DType == DType.Int32)
+            throw new ArgumentException($"{op}: {Cpu(first).Describe()} is Int32, this op needs Float32 or Float64");
+        foreach (var s in others)
+            if (s is not null && s.DType != first.DType)
+                throw new ArgumentException($"{op}: operands mix {first.DType} and {s.DType}");
+        return first.DType == DType.Float64;
+    }
+
+    internal static void RequireLength(string op, Storage s, long length, string role)
+    {
+        if (s.Length != length)
+            throw new ArgumentException($"{op}: {role} must hold {length} elements, {Cpu(s).Describe()} holds {s.Length}");
+    }
+
+    private static Span<T> Span<T>(Storage s, int length, string op) where T : unmanaged
+    {
+        RequireLength(op, s, length, "the buffer");
+        return Cpu(s).Span<T>();
+    }
+
+    internal static T Of<T>(double value) where T : INumberBase<T> => T.CreateTruncating(value);
+}

@@ -1,0 +1,78 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+
+namespace Parsec.Autodiff.Cpu;
+
+/// <summary>
+/// The few SIMD loops the kernels share. Generic over float and double; <see cref="Fma"/> picks the
+/// hardware fused multiply-add for both (the JIT removes the untaken branches per instantiation).
+/// </summary>
+internal static class VectorMath
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector<T> Fma<T>(Vector<T> a, Vector<T> b, Vector<T> c) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (typeof(T) == typeof(float))
+            return Vector.FusedMultiplyAdd(a.As<T, float>(), b.As<T, float>(), c.As<T, float>()).As<float, T>();
+        if (typeof(T) == typeof(double))
+            return Vector.FusedMultiplyAdd(a.As<T, double>(), b.As<T, double>(), c.As<T, double>()).As<double, T>();
+        return a * b + c;
+    }
+
+    /// <summary>y[i] += alpha * x[i].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Axpy<T>(T alpha, ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int n = y.Length, i = 0;
+        ref T xr = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
+        ref T yr = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(y);
+        if (Vector.IsHardwareAccelerated && n >= Vector<T>.Count)
+        {
+            var va = new Vector<T>(alpha);
+            for (; i <= n - Vector<T>.Count; i += Vector<T>.Count)
+                Vector.StoreUnsafe(Fma(va, Vector.LoadUnsafe(ref xr, (nuint)i), Vector.LoadUnsafe(ref yr, (nuint)i)), ref yr, (nuint)i);
+        }
+        for (; i < n; i++) Unsafe.Add(ref yr, i) += alpha * Unsafe.Add(ref xr, i);
+    }
+
+    /// <summary>y[i] = a * x[i] + b.</summary>
+    public static void Affine<T>(ReadOnlySpan<T> x, T a, T b, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int n = y.Length, i = 0;
+        ref T xr = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
+        ref T yr = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(y);
+        if (Vector.IsHardwareAccelerated && n >= Vector<T>.Count)
+        {
+            Vector<T> va = new(a), vb = new(b);
+            for (; i <= n - Vector<T>.Count; i += Vector<T>.Count)
+                Vector.StoreUnsafe(Fma(va, Vector.LoadUnsafe(ref xr, (nuint)i), vb), ref yr, (nuint)i);
+        }
+        for (; i < n; i++) Unsafe.Add(ref yr, i) = a * Unsafe.Add(ref xr, i) + b;
+    }
+
+    /// <summary>Sum of x[i] * y[i].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T Dot<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int n = x.Length, i = 0;
+        ref T xr = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
+        ref T yr = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(y);
+        T sum = T.Zero;
+        if (Vector.IsHardwareAccelerated && n >= Vector<T>.Count)
+        {
+            var acc = Vector<T>.Zero;
+            for (; i <= n - Vector<T>.Count; i += Vector<T>.Count)
+                acc = Fma(Vector.LoadUnsafe(ref xr, (nuint)i), Vector.LoadUnsafe(ref yr, (nuint)i), acc);
+            sum = Vector.Sum(acc);
+        }
+        for (; i < n; i++) sum += Unsafe.Add(ref xr, i) * Unsafe.Add(ref yr, i);
+        return sum;
+    }
+
+    /// <summary>dst = src, or dst += src when accumulating.</summary>
+    public static void CopyOrAdd<T>(ReadOnlySpan<T> src, Span<T> dst, bool accumulate) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (accumulate) System.Numerics.Tensors.TensorPrimitives.Add(dst, src, dst);
+        else src.CopyTo(dst);
+    }
+}

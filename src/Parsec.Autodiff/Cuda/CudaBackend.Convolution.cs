@@ -1,0 +1,72 @@
+using Parsec.Cuda;
+using Parsec.Cuda.Native;
+
+namespace Parsec.Autodiff.Cuda;
+
+// Convolutions through cuDNN's legacy API: forward, backward data and backward filter. Grouped and depthwise
+// convolutions are the same calls with a group count. Algorithms are chosen once per shape and direction;
+// workspaces come from the arena's per-step region and are returned right after the call.
+public sealed partial class CudaBackend
+{
+    private const int MaxAlgorithms = 8;
+
+    public unsafe void Conv2dForward(Conv2dGeometry g, Storage x, Storage w, Storage y)
+    {
+        g.Validate();
+        ulong px = F32(x, nameof(Conv2dForward), "x", g.Input.Length), pw = F32(w, nameof(Conv2dForward), "w", g.WeightLength);
+        ulong py = F32(y, nameof(Conv2dForward), "y", g.Output.Length);
+        var plan = ConvPlan(g);
+        plan.Forward ??= FindForward(plan, px, pw);
+        var algo = PickAlgorithm(plan.Forward, "forward", g);
+        using var ws = Workspace(algo.WorkspaceBytes);
+        float alpha = 1, beta = 0;
+        _device.MakeCurrent();
+        Check.Cudnn(Cudnn.cudnnConvolutionForward(_cudnn.Handle, &alpha, plan.X.Handle, px, plan.W.Handle, pw, plan.Convolution.Handle,
+            (cudnnConvolutionFwdAlgo_t)algo.Algorithm, ws.Pointer, (nuint)algo.WorkspaceBytes, &beta, plan.Y.Handle, py));
+    }
+
+    public unsafe void Conv2dBackwardData(Conv2dGeometry g, Storage dy, Storage w, Storage dx, bool accumulate)
+    {
+        g.Validate();
+        ulong pdy = F32(dy, nameof(Conv2dBackwardData), "dy", g.Output.Length), pw = F32(w, nameof(Conv2dBackwardData), "w", g.WeightLength);
+        ulong pdx = F32(dx, nameof(Conv2dBackwardData), "dx", g.Input.Length);
+        var plan = ConvPlan(g);
+        plan.BackwardData ??= FindBackwardData(plan, pw, pdy);
+        var algo = PickAlgorithm(plan.BackwardData, "backward-data", g);
+        using var ws = Workspace(algo.WorkspaceBytes);
+        float alpha = 1, beta = accumulate ? 1 : 0;
+        _device.MakeCurrent();
+        Check.Cudnn(Cudnn.cudnnConvolutionBackwardData(_cudnn.Handle, &alpha, plan.W.Handle, pw, plan.Y.Handle, pdy, plan.Convolution.Handle,
+            (cudnnConvolutionBwdDataAlgo_t)algo.Algorithm, ws.Pointer, (nuint)algo.WorkspaceBytes, &beta, plan.X.Handle, pdx));
+    }
+
+    public unsafe void Conv2dBackwardFilter(Conv2dGeometry g, Storage x, Storage dy, Storage dw, bool accumulate)
+    {
+        g.Validate();
+        ulong px = F32(x, nameof(Conv2dBackwardFilter), "x", g.Input.Length), pdy = F32(dy, nameof(Conv2dBackwardFilter), "dy", g.Output.Length);
+        ulong pdw = F32(dw, nameof(Conv2dBackwardFilter), "dw", g.WeightLength);
+        var plan = ConvPlan(g);
+        plan.BackwardFilter ??= FindBackwardFilter(plan, px, pdy);
+        var algo = PickAlgorithm(plan.BackwardFilter, "backward-filter", g);
+        using var ws = Workspace(algo.WorkspaceBytes);
+        float alpha = 1, beta = accumulate ? 1 : 0;
+        _device.MakeCurrent();
+        Check.Cudnn(Cudnn.cudnnConvolutionBackwardFilter(_cudnn.Handle, &alpha, plan.X.Handle, px, plan.Y.Handle, pdy, plan.Convolution.Handle,
+            (cudnnConvolutionBwdFilterAlgo_t)algo.Algorithm, ws.Pointer, (nuint)algo.WorkspaceBytes, &beta, plan.W.Handle, pdw));
+    }
+
+    /// <summary>The fastest candidate whose workspace fits in the largest free per-step range right now.</summary>
+    private AlgorithmChoice PickAlgorithm(AlgorithmChoice[] candidates, string direction, Conv2dGeometry g)
+    {
+        long available = Math.Min(_arena.LargestFreePerStepBytes, _options.ConvolutionWorkspaceLimitBytes);
+        foreach (var c in candidates)
+            if (c.WorkspaceBytes <= available) return c;
+        throw new Parsec.Cuda.Memory.ArenaOutOfMemoryException(
+            $"convolution {g} {direction}: every cuDNN algorithm needs more workspace than the {available} bytes free " +
+            $"(smallest need: {candidates.Min(c => c.WorkspaceBytes)} bytes)", _arena.Footprint());
+    }
+
+    /// <summary>Workspace bytes a search may give cuDNN: the configured limit, less than the free per-step memory after room for the scratch output.</summary>
+    private long SearchWorkspaceBytes(long outputBytes) =>
+        Math.Max(0, Math.Min(_options.ConvolutionWorkspaceLimitBytes, _arena.LargestFreePerStepBytes - outputBytes - 4 * _arena.Alignment));
+}

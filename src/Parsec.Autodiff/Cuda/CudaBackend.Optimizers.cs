@@ -1,0 +1,74 @@
+using Parsec.Cuda.Compilation;
+
+namespace Parsec.Autodiff.Cuda;
+
+// Optimizer steps: kernels/optimizer.cu. The multi-tensor forms update up to 16 parameters per launch (a
+// DARTS supernet has hundreds of small parameters, so one launch each would be launch-bound); the
+// single-parameter IBackend methods are the one-slot case of the same kernels.
+public sealed partial class CudaBackend
+{
+    private const string OptimizerCu = "optimizer.cu";
+    private const int OptimizerChunk = 4096; // PARSEC_OPT_CHUNK
+    private const int OptimizerThreads = 256;
+
+    public void SgdUpdate(Storage weight, Storage grad, Storage momentumBuffer, SgdStep step) =>
+        SgdUpdateMany([new SgdParameter(weight, grad, momentumBuffer)], step);
+
+    public void AdamUpdate(Storage weight, Storage grad, Storage firstMoment, Storage secondMoment, AdamStep step) =>
+        AdamUpdateMany([new AdamParameter(weight, grad, firstMoment, secondMoment)], step);
+
+    public unsafe void SgdUpdateMany(ReadOnlySpan<SgdParameter> parameters, SgdStep step)
+    {
+        float lr = (float)step.LearningRate, momentum = (float)step.Momentum, wd = (float)step.WeightDecay;
+        int nesterov = step.Nesterov ? 1 : 0;
+        for (int start = 0; start < parameters.Length; start += SgdSlots.Capacity)
+        {
+            var slots = new SgdSlots();
+            int blocks = 0;
+            foreach (var p in parameters.Slice(start, Math.Min(SgdSlots.Capacity, parameters.Length - start)))
+            {
+                long n = p.Weight.Length;
+                ulong w = F32(p.Weight, nameof(SgdUpdate), "weight"), g = F32(p.Grad, nameof(SgdUpdate), "grad", n);
+                ulong m = F32(p.MomentumBuffer, nameof(SgdUpdate), "momentumBuffer", n);
+                if (n == 0) continue;
+                int s = slots.Count++;
+                slots.Weight[s] = w; slots.Grad[s] = g; slots.Momentum[s] = m; slots.Length[s] = n;
+                slots.BlockStart[s] = blocks;
+                blocks += checked((int)((n + OptimizerChunk - 1) / OptimizerChunk));
+                slots.BlockStart[s + 1] = blocks;
+            }
+            if (slots.Count == 0) continue;
+            Launch(OptimizerCu, "sgd_update", new LaunchShape((uint)blocks, 1, 1, OptimizerThreads, 1, 1),
+                [(nint)(&slots), (nint)(&lr), (nint)(&momentum), (nint)(&wd), (nint)(&nesterov)]);
+        }
+    }
+
+    public unsafe void AdamUpdateMany(ReadOnlySpan<AdamParameter> parameters, AdamStep step)
+    {
+        if (step.Step < 1) throw new ArgumentOutOfRangeException(nameof(step), step.Step, "Adam steps count from 1");
+        // Bias corrections in double on the host, as PyTorch computes them in Python floats.
+        float stepSize = (float)(step.LearningRate / (1 - Math.Pow(step.Beta1, step.Step)));
+        float invSqrtBc2 = (float)(1 / Math.Sqrt(1 - Math.Pow(step.Beta2, step.Step)));
+        float b1 = (float)step.Beta1, b2 = (float)step.Beta2, eps = (float)step.Epsilon, wd = (float)step.WeightDecay;
+        for (int start = 0; start < parameters.Length; start += AdamSlots.Capacity)
+        {
+            var slots = new AdamSlots();
+            int blocks = 0;
+            foreach (var p in parameters.Slice(start, Math.Min(AdamSlots.Capacity, parameters.Length - start)))
+            {
+                long n = p.Weight.Length;
+                ulong w = F32(p.Weight, nameof(AdamUpdate), "weight"), g = F32(p.Grad, nameof(AdamUpdate), "grad", n);
+                ulong m = F32(p.FirstMoment, nameof(AdamUpdate), "firstMoment", n), v = F32(p.SecondMoment, nameof(AdamUpdate), "secondMoment", n);
+                if (n == 0) continue;
+                int s = slots.Count++;
+                slots.Weight[s] = w; slots.Grad[s] = g; slots.FirstMoment[s] = m; slots.SecondMoment[s] = v; slots.Length[s] = n;
+                slots.BlockStart[s] = blocks;
+                blocks += checked((int)((n + OptimizerChunk - 1) / OptimizerChunk));
+                slots.BlockStart[s + 1] = blocks;
+            }
+            if (slots.Count == 0) continue;
+            Launch(OptimizerCu, "adam_update", new LaunchShape((uint)blocks, 1, 1, OptimizerThreads, 1, 1),
+                [(nint)(&slots), (nint)(&stepSize), (nint)(&b1), (nint)(&b2), (nint)(&eps), (nint)(&wd), (nint)(&invSqrtBc2)]);
+        }
+    }
+}

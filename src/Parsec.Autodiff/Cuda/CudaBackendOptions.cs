@@ -1,0 +1,32 @@
+using Parsec.Cuda.Memory;
+
+namespace Parsec.Autodiff.Cuda;
+
+/// <summary>How cuDNN picks a convolution algorithm for a new shape.</summary>
+public enum ConvolutionAlgorithmSearch
+{
+    /// <summary>cudnnFind...Ex: runs every candidate once on the real buffers and keeps the fastest (best choice, costs a few ms per shape).</summary>
+    Measure,
+    /// <summary>cudnnGet..._v7: cuDNN's heuristics, no trial runs.</summary>
+    Heuristic,
+}
+
+/// <summary>Settings of a <see cref="CudaBackend"/>.</summary>
+public sealed record CudaBackendOptions
+{
+    public int DeviceOrdinal { get; init; }
+    /// <summary>Arena size and split; category names are filled in by the backend.</summary>
+    public ArenaOptions Arena { get; init; } = new();
+    /// <summary>
+    /// Let cuDNN and cuBLAS use TF32 tensor cores for fp32 (about 1e-3 relative error instead of 1e-6). Off by
+    /// default so results match the CPU reference.
+    /// </summary>
+    public bool AllowTf32 { get; init; }
+    public ConvolutionAlgorithmSearch AlgorithmSearch { get; init; } = ConvolutionAlgorithmSearch.Measure;
+    /// <summary>The most workspace one convolution may use (taken from the arena's per-step region).</summary>
+    public long ConvolutionWorkspaceLimitBytes { get; init; } = 256L << 20;
+    /// <summary>cuBLAS workspace, taken once from the persistent region (32 MiB is what cuBLAS asks for on Hopper).</summary>
+    public long CublasWorkspaceBytes { get; init; } = 32L << 20;
+    /// <summary>Where compiled PTX is cached; null: <see cref="Parsec.Cuda.Compilation.PtxCache.DefaultDirectory"/>; empty: no cache.</summary>
+    public string? PtxCacheDirectory { get; init; }
+}

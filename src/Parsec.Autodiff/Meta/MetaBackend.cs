@@ -1,0 +1,111 @@
+namespace Parsec.Autodiff.Meta;
+
+/// <summary>
+/// A backend that holds no data: every op checks that its buffers have the lengths and element types its
+/// geometry implies, and every allocation is counted in <see cref="Memory"/> by category. Running a
+/// network's forward and backward on it yields, without computing anything, the weights, gradients and
+/// per-step buffers a real backend would hold, so memory footprints can be reported for configurations
+/// too large to run here. Reads of values (<c>CopyOut</c>) return zeros, reductions return 0 and
+/// <see cref="AllFinite"/> returns true: code that branches on values sees a harmless constant.
+/// </summary>
+public sealed partial class MetaBackend : IBackend
+{
+    private readonly object _lock = new();
+    private long _nextId;
+
+    public string Name => "meta";
+    public BackendKind Kind => BackendKind.Meta;
+    public MemoryStats Memory { get; } = new();
+
+    public Storage Allocate(long length, DType dtype, BufferCategory category)
+    {
+        if (length < 0) throw new ArgumentOutOfRangeException(nameof(length), length, "a buffer length cannot be negative");
+        lock (_lock)
+        {
+            Memory.OnAllocate(length * dtype.SizeInBytes(), category);
+            return new MetaStorage(this, ++_nextId, length, dtype, category);
+        }
+    }
+
+    internal void OnRelease(MetaStorage storage)
+    {
+        lock (_lock) Memory.OnRelease(storage.Bytes, storage.Category);
+    }
+
+    public void ResetStep()
+    {
+        lock (_lock) Memory.ResetStepPeak();
+    }
+
+    public void Synchronize() { }
+
+    public void Dispose() { }
+
+    // ---- copies -------------------------------------------------------------------------------
+
+    public void CopyIn(Storage dst, ReadOnlySpan<float> src) => RequireTyped(nameof(CopyIn), dst, src.Length, DType.Float32);
+    public void CopyIn(Storage dst, ReadOnlySpan<double> src) => RequireTyped(nameof(CopyIn), dst, src.Length, DType.Float64);
+    public void CopyIn(Storage dst, ReadOnlySpan<int> src) => RequireTyped(nameof(CopyIn), dst, src.Length, DType.Int32);
+
+    public void CopyOut(Storage src, Span<float> dst)
+    {
+        RequireTyped(nameof(CopyOut), src, dst.Length, DType.Float32);
+        dst.Clear();
+    }
+
+    public void CopyOut(Storage src, Span<double> dst)
+    {
+        RequireTyped(nameof(CopyOut), src, dst.Length, DType.Float64);
+        dst.Clear();
+    }
+
+    public void CopyOut(Storage src, Span<int> dst)
+    {
+        RequireTyped(nameof(CopyOut), src, dst.Length, DType.Int32);
+        dst.Clear();
+    }
+
+    public void Copy(Storage src, Storage dst)
+    {
+        Own(src); Own(dst);
+        if (src.DType != dst.DType || src.Length != dst.Length)
+            throw new ArgumentException($"Copy: {src} and {dst} differ in type or length");
+    }
+
+    public void Fill(Storage y, double value) => Own(y);
+
+    // ---- checks shared by the ops -------------------------------------------------------------
+
+    private static MetaStorage Own(Storage s)
+    {
+        var meta = s as MetaStorage ?? throw new ArgumentException($"{s.GetType().Name} of backend '{s.Backend.Name}' passed to the meta backend");
+        if (meta.IsDisposed) throw new ObjectDisposedException(meta.ToString(), $"{meta} was used after it was disposed");
+        return meta;
+    }
+
+    private static void RequireTyped(string op, Storage s, long length, DType dtype)
+    {
+        Own(s);
+        if (s.DType != dtype) throw new ArgumentException($"{op}: {s} holds {s.DType}, the call passes {dtype}");
+        RequireLength(op, s, length, "the buffer");
+    }
+
+    private static void RequireLength(string op, Storage s, long length, string role)
+    {
+        Own(s);
+        if (s.Length != length) throw new ArgumentException($"{op}: {role} must hold {length} elements, {s} holds {s.Length}");
+    }
+
+    /// <summary>Every operand must be a float buffer of the first operand's type.</summary>
+    private static void RequireFloats(string op, Storage first, params ReadOnlySpan<Storage?> others)
+    {
+        Own(first);
+        if (first.DType == DType.Int32) throw new ArgumentException($"{op}: {first} is Int32, this op needs Float32 or Float64");
+        foreach (var s in others)
+        {
+            if (s is null) continue;
+            Own(s);
+            if (s.DType != first.DType) throw new ArgumentException($"{op}: operands mix {first.DType} and {s.DType}");
+        }
+    }
+}

@@ -1,0 +1,34 @@
+namespace Parsec.Autodiff;
+
+/// <summary>torch.optim.SGD (dampening 0): weight decay added to the gradient, then (Nesterov) momentum.</summary>
+public sealed class Sgd : Optimizer
+{
+    private const string MomentumSlot = "momentum";
+
+    public Sgd(IReadOnlyList<Tensor> parameters, double momentum = 0, double weightDecay = 0, bool nesterov = false)
+        : base(parameters, "sgd", MomentumSlot)
+    {
+        if (momentum < 0) throw new ArgumentOutOfRangeException(nameof(momentum), momentum, "momentum must be >= 0");
+        if (weightDecay < 0) throw new ArgumentOutOfRangeException(nameof(weightDecay), weightDecay, "weight decay must be >= 0");
+        if (nesterov && momentum == 0) throw new ArgumentException("Nesterov momentum needs a positive momentum");
+        Momentum = momentum;
+        WeightDecay = weightDecay;
+        Nesterov = nesterov;
+    }
+
+    public double Momentum { get; }
+    public double WeightDecay { get; }
+    public bool Nesterov { get; }
+
+    public override void Step(double learningRate)
+    {
+        var hyper = new SgdStep(learningRate, Momentum, WeightDecay, Nesterov);
+        for (int i = 0; i < Parameters.Count; i++)
+        {
+            var p = Parameters[i];
+            // Without momentum the buffer is never read by the update, but the backend contract takes one.
+            p.Backend.SgdUpdate(p.Storage, p.Grad!.Storage, State(i, MomentumSlot).Storage, hyper);
+        }
+        StepCount++;
+    }
+}

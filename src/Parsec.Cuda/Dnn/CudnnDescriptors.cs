@@ -1,0 +1,90 @@
+using Parsec.Cuda.Native;
+
+namespace Parsec.Cuda.Dnn;
+
+/// <summary>A 4-D NCHW float tensor descriptor.</summary>
+public sealed unsafe class TensorDescriptor : IDisposable
+{
+    public TensorDescriptor(int n, int c, int h, int w, cudnnDataType_t dataType = cudnnDataType_t.CUDNN_DATA_FLOAT)
+    {
+        nint d = 0;
+        Check.Cudnn(Cudnn.cudnnCreateTensorDescriptor(&d));
+        Handle = d;
+        Check.Cudnn(Cudnn.cudnnSetTensor4dDescriptor(d, cudnnTensorFormat_t.CUDNN_TENSOR_NCHW, dataType, n, c, h, w));
+    }
+
+    public nint Handle { get; private set; }
+
+    public void Dispose()
+    {
+        if (Handle == 0) return;
+        Check.Cudnn(Cudnn.cudnnDestroyTensorDescriptor(Handle));
+        Handle = 0;
+    }
+}
+
+/// <summary>A KCRS (out channels, in channels per group, kernel rows, kernel columns) float filter descriptor.</summary>
+public sealed unsafe class FilterDescriptor : IDisposable
+{
+    public FilterDescriptor(int k, int c, int h, int w)
+    {
+        nint d = 0;
+        Check.Cudnn(Cudnn.cudnnCreateFilterDescriptor(&d));
+        Handle = d;
+        Check.Cudnn(Cudnn.cudnnSetFilter4dDescriptor(d, cudnnDataType_t.CUDNN_DATA_FLOAT, cudnnTensorFormat_t.CUDNN_TENSOR_NCHW, k, c, h, w));
+    }
+
+    public nint Handle { get; private set; }
+
+    public void Dispose()
+    {
+        if (Handle == 0) return;
+        Check.Cudnn(Cudnn.cudnnDestroyFilterDescriptor(Handle));
+        Handle = 0;
+    }
+}
+
+/// <summary>A 2-D cross-correlation ("convolution" in deep learning) with fp32 compute, groups and a math type.</summary>
+public sealed unsafe class ConvolutionDescriptor : IDisposable
+{
+    public ConvolutionDescriptor(int padding, int stride, int dilation, int groups, cudnnMathType_t mathType)
+    {
+        nint d = 0;
+        Check.Cudnn(Cudnn.cudnnCreateConvolutionDescriptor(&d));
+        Handle = d;
+        Check.Cudnn(Cudnn.cudnnSetConvolution2dDescriptor(d, padding, padding, stride, stride, dilation, dilation,
+            cudnnConvolutionMode_t.CUDNN_CROSS_CORRELATION, cudnnDataType_t.CUDNN_DATA_FLOAT));
+        if (groups > 1) Check.Cudnn(Cudnn.cudnnSetConvolutionGroupCount(d, groups));
+        Check.Cudnn(Cudnn.cudnnSetConvolutionMathType(d, mathType));
+    }
+
+    public nint Handle { get; private set; }
+
+    public void Dispose()
+    {
+        if (Handle == 0) return;
+        Check.Cudnn(Cudnn.cudnnDestroyConvolutionDescriptor(Handle));
+        Handle = 0;
+    }
+}
+
+/// <summary>A square 2-D pooling window.</summary>
+public sealed unsafe class PoolingDescriptor : IDisposable
+{
+    public PoolingDescriptor(cudnnPoolingMode_t mode, int window, int padding, int stride)
+    {
+        nint d = 0;
+        Check.Cudnn(Cudnn.cudnnCreatePoolingDescriptor(&d));
+        Handle = d;
+        Check.Cudnn(Cudnn.cudnnSetPooling2dDescriptor(d, mode, cudnnNanPropagation_t.CUDNN_PROPAGATE_NAN, window, window, padding, padding, stride, stride));
+    }
+
+    public nint Handle { get; private set; }
+
+    public void Dispose()
+    {
+        if (Handle == 0) return;
+        Check.Cudnn(Cudnn.cudnnDestroyPoolingDescriptor(Handle));
+        Handle = 0;
+    }
+}

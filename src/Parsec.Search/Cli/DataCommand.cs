@@ -1,0 +1,108 @@
+using System.ComponentModel;
+using Parsec.Search.Data;
+using Parsec.Search.Data.Files;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Parsec.Search.Cli;
+
+/// <summary>
+/// `parsec data`: loads a dataset with every check its format has (a corrupt or truncated file is reported,
+/// never read as pixels) and prints what is in it: images per class, per-channel mean and std, image size.
+/// </summary>
+public sealed class DataCommand : Command<DataCommand.Settings>
+{
+    /// <summary>The dataset options shared by `data`, `train` and `evaluate`.</summary>
+    public class DatasetSettings : CommandSettings
+    {
+        [CommandOption("--dataset <NAME>")]
+        [Description("A generated dataset (textures, distant-pairs) or a file format (cifar10, cifar100, mnist, fashion-mnist, image-folder) read from --data-dir.")]
+        public string? Dataset { get; init; }
+
+        [CommandOption("--data-dir <FOLDER>")]
+        [Description("Folder of a file-backed dataset (the extracted archive, or its parent).")]
+        public string? DataDir { get; init; }
+
+        [CommandOption("--image-size <PIXELS>")]
+        [Description("Side of generated images, and of image-folder images after resizing.")]
+        [DefaultValue(32)]
+        public int ImageSize { get; init; } = 32;
+
+        [CommandOption("--train-count <N>")]
+        [Description("Generated: training images to make. Files: use only the first N training images.")]
+        public int? TrainCount { get; init; }
+
+        [CommandOption("--test-count <N>")]
+        [Description("Generated: test images to make (default 500). Files: use only the first N test images.")]
+        public int? TestCount { get; init; }
+
+        [CommandOption("--data-seed <SEED>")]
+        [Description("Seed of generated images.")]
+        [DefaultValue(1UL)]
+        public ulong DataSeed { get; init; } = 1;
+
+        [CommandOption("--coarse")]
+        [Description("CIFAR-100: use the 20 superclasses instead of the 100 classes.")]
+        public bool Coarse { get; init; }
+
+        /// <summary>The dataset named by these options; with neither --dataset nor --data-dir, <paramref name="fallback"/>.</summary>
+        public DatasetSpec ToSpec(string? fallback = DatasetSplitsLoader.DefaultDataset)
+        {
+            string? name = Dataset;
+            if (name is null && DataDir is not null) name = DatasetSplitsLoader.Detect(DataDir).CliName();
+            name ??= fallback ?? throw new ArgumentException("name a dataset with --dataset or --data-dir");
+            return new DatasetSpec(name, DataDir is null ? null : Path.GetFullPath(DataDir), ImageSize, TrainCount, TestCount, DataSeed, Coarse);
+        }
+
+        public override ValidationResult Validate()
+        {
+            if (ImageSize < 1) return ValidationResult.Error($"--image-size must be >= 1, got {ImageSize}");
+            if (TrainCount is < 1) return ValidationResult.Error($"--train-count must be >= 1, got {TrainCount}");
+            if (TestCount is < 1) return ValidationResult.Error($"--test-count must be >= 1, got {TestCount}");
+            return ValidationResult.Success();
+        }
+    }
+
+    public sealed class Settings : DatasetSettings
+    {
+        [CommandArgument(0, "[FOLDER]")]
+        [Description("Dataset folder to verify; its format is detected from its files unless --format is given.")]
+        public string? Folder { get; init; }
+
+        [CommandOption("--format <FORMAT>")]
+        [Description("cifar10, cifar100, mnist, fashion-mnist or image-folder.")]
+        public string? Format { get; init; }
+    }
+
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        DatasetSplits data;
+        if (settings.Folder is not null)
+        {
+            var format = settings.Format is null ? DatasetSplitsLoader.Detect(settings.Folder) : DatasetFormats.Parse(settings.Format);
+            AnsiConsole.MarkupLineInterpolated($"[bold]{settings.Folder}[/]: {format.CliName()} format{(settings.Format is null ? " (detected)" : "")}");
+            data = DatasetSplitsLoader.LoadFolder(settings.Folder, format, settings.ImageSize, settings.Coarse);
+        }
+        else
+        {
+            data = DatasetSplitsLoader.Load(settings.ToSpec());
+        }
+        AnsiConsole.MarkupLineInterpolated($"[bold]{data.Dataset}[/] from {data.Source}: images {data.Channels}x{data.Height}x{data.Width}, {data.Classes} classes");
+        foreach (var set in new[] { data.Train, data.Test })
+            Print(DatasetStatistics.Compute(set));
+        AnsiConsole.MarkupLine("[green]all files passed their checks[/]");
+        return 0;
+    }
+
+    private static void Print(DatasetStatistics s)
+    {
+        AnsiConsole.MarkupLineInterpolated($"[bold]{s.Name}[/]: {s.Count} images, pixel range [{s.Min:0.###}, {s.Max:0.###}]");
+        var channels = new Table().AddColumns("channel", "mean", "std");
+        for (int c = 0; c < s.Channels; c++) channels.AddRow(c.ToString(), s.Mean[c].ToString("0.0000"), s.Std[c].ToString("0.0000"));
+        AnsiConsole.Write(channels);
+        var classes = new Table().AddColumns("class", "name", "images", "share");
+        for (int c = 0; c < s.PerClass.Length; c++)
+            classes.AddRow(c.ToString(), Markup.Escape(s.ClassNames[c]), s.PerClass[c].ToString(), $"{100.0 * s.PerClass[c] / s.Count:0.0} %");
+        AnsiConsole.Write(classes);
+    }
+}

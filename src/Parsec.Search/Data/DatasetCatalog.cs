@@ -1,0 +1,39 @@
+using Parsec.Search.Data.Generated;
+
+namespace Parsec.Search.Data;
+
+/// <summary>What a command asks for: a dataset name and the knobs a source may use (generated sets use all but the folder).</summary>
+/// <param name="Name">A name listed by <see cref="DatasetCatalog.Names"/>.</param>
+/// <param name="Count">Images to generate or at most to read; null for the source's default.</param>
+/// <param name="ImageSize">Side of generated images; null for the default.</param>
+/// <param name="Seed">Seed of generated data.</param>
+/// <param name="Folder">Where file-backed datasets live.</param>
+public sealed record DatasetRequest(string Name, int? Count = null, int? ImageSize = null, ulong Seed = 1, string? Folder = null);
+
+/// <summary>A named way to obtain an <see cref="InMemoryDataset"/>.</summary>
+public sealed record DatasetSource(string Description, Func<DatasetRequest, InMemoryDataset> Load);
+
+/// <summary>The datasets commands can name with --dataset.</summary>
+public static class DatasetCatalog
+{
+    // Registration point: one line per dataset name. File-backed datasets (Data/Files/) add their entries here.
+    private static readonly Dictionary<string, DatasetSource> Sources = new(StringComparer.OrdinalIgnoreCase)
+    {
+        [OrientedTextures.Name] = new("10 classes of oriented gratings, generated in code", r => OrientedTextures.Generate(Generated(r))),
+        [DistantPairs.Name] = new("2 classes: do two distant markers share a colour? generated in code", r => DistantPairs.Generate(Generated(r))),
+    };
+
+    public static IReadOnlyCollection<string> Names => Sources.Keys;
+
+    public static string Describe() => string.Join(Environment.NewLine, Sources.Select(s => $"  {s.Key,-16} {s.Value.Description}"));
+
+    public static InMemoryDataset Load(DatasetRequest request) =>
+        Sources.TryGetValue(request.Name, out var source) ? source.Load(request)
+            : throw new ArgumentException($"unknown dataset '{request.Name}'; expected one of: {string.Join(", ", Sources.Keys)}");
+
+    private static GeneratedDatasetOptions Generated(DatasetRequest r)
+    {
+        var defaults = new GeneratedDatasetOptions();
+        return new GeneratedDatasetOptions(r.Count ?? defaults.Count, r.ImageSize ?? defaults.ImageSize, r.Seed, defaults.Noise);
+    }
+}

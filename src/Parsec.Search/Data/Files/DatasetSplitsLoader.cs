@@ -1,0 +1,82 @@
+using Parsec.Search.Data.Generated;
+
+namespace Parsec.Search.Data.Files;
+
+/// <summary>Which dataset a command reads.</summary>
+/// <param name="Name">A file format (cifar10, cifar100, mnist, fashion-mnist, image-folder) or a generated dataset of <see cref="DatasetCatalog"/>.</param>
+/// <param name="Folder">Where a file-backed dataset lives.</param>
+/// <param name="ImageSize">Side of generated images, and of image-folder images after resizing.</param>
+/// <param name="TrainCount">Generated: images to make. Files: keep at most the first this many (quick runs).</param>
+/// <param name="TestCount">As <paramref name="TrainCount"/>, for the test set.</param>
+/// <param name="Seed">Seed of generated images (the test set uses a seed derived from it, so the sets differ).</param>
+/// <param name="Cifar100Coarse">CIFAR-100 with its 20 superclasses instead of the 100 classes.</param>
+public sealed record DatasetSpec(string Name, string? Folder = null, int ImageSize = 32, int? TrainCount = null, int? TestCount = null,
+    ulong Seed = 1, bool Cifar100Coarse = false);
+
+/// <summary>
+/// Turns a <see cref="DatasetSpec"/> into training and test sets: file formats through their loaders (the
+/// format detected from the folder's content when not given), generated datasets through the catalog.
+/// </summary>
+public static class DatasetSplitsLoader
+{
+    /// <summary>The dataset commands use when none is named: generated, so that they run offline.</summary>
+    public const string DefaultDataset = OrientedTextures.Name;
+    public const int DefaultGeneratedTestCount = 500;
+
+    public static DatasetSplits Load(DatasetSpec spec)
+    {
+        if (DatasetFormats.TryParse(spec.Name, out var format))
+        {
+            string folder = spec.Folder ?? throw new ArgumentException($"dataset '{spec.Name}' is read from files: give its folder with --data-dir");
+            return Limit(LoadFolder(folder, format, spec.ImageSize, spec.Cifar100Coarse), spec);
+        }
+        if (!DatasetCatalog.Names.Contains(spec.Name, StringComparer.OrdinalIgnoreCase))
+            throw new ArgumentException(
+                $"--dataset: unknown dataset '{spec.Name}'; expected a file format ({DatasetFormats.AllNames}) or a generated dataset ({string.Join(", ", DatasetCatalog.Names)})");
+        var train = DatasetCatalog.Load(new DatasetRequest(spec.Name, spec.TrainCount, spec.ImageSize, spec.Seed));
+        // The complement of the seed gives an unrelated stream: test images are new draws from the same distribution.
+        var test = DatasetCatalog.Load(new DatasetRequest(spec.Name, spec.TestCount ?? DefaultGeneratedTestCount, spec.ImageSize, ~spec.Seed));
+        return new DatasetSplits(spec.Name, $"generated (seed {spec.Seed})", train, test).Validated();
+    }
+
+    /// <summary>Loads a folder in <paramref name="format"/>, or in the format its content shows when null.</summary>
+    public static DatasetSplits LoadFolder(string folder, DatasetFormat? format, int imageSize = 32, bool cifar100Coarse = false)
+    {
+        if (!Directory.Exists(folder)) throw new DirectoryNotFoundException($"dataset folder not found: {folder}");
+        return (format ?? Detect(folder)) switch
+        {
+            DatasetFormat.Cifar10 => CifarDatasets.LoadCifar10(folder),
+            DatasetFormat.Cifar100 => CifarDatasets.LoadCifar100(folder, cifar100Coarse),
+            DatasetFormat.Mnist => MnistDatasets.Load(folder, DatasetFormat.Mnist),
+            DatasetFormat.FashionMnist => MnistDatasets.Load(folder, DatasetFormat.FashionMnist),
+            DatasetFormat.ImageFolder => ImageFolderDataset.Load(folder, imageSize),
+            var other => throw new ArgumentOutOfRangeException(nameof(format), other, "unknown dataset format"),
+        };
+    }
+
+    /// <summary>
+    /// The format a folder's files announce. MNIST and Fashion-MNIST share file names, so the folder's name
+    /// decides between them ("fashion" in it means Fashion-MNIST); --format overrides.
+    /// </summary>
+    public static DatasetFormat Detect(string folder)
+    {
+        if (CifarDatasets.FindCifar10(folder) is not null) return DatasetFormat.Cifar10;
+        if (CifarDatasets.FindCifar100(folder) is not null) return DatasetFormat.Cifar100;
+        if (MnistDatasets.Find(folder) is not null)
+            return Path.GetFullPath(folder).Contains("fashion", StringComparison.OrdinalIgnoreCase) ? DatasetFormat.FashionMnist : DatasetFormat.Mnist;
+        if (ImageFolderDataset.FindSplits(folder) is not null) return DatasetFormat.ImageFolder;
+        throw new InvalidDataException(
+            $"{folder}: cannot tell the dataset format; looked for {CifarDatasets.Cifar10TestFile} (CIFAR-10), {CifarDatasets.Cifar100TestFile} (CIFAR-100), " +
+            $"{MnistDatasets.TestImages}[.gz] (MNIST, Fashion-MNIST) and train/ + test/ class folders (image-folder), also in the archives' own subfolders. " +
+            $"Name the format with --format ({DatasetFormats.AllNames}).");
+    }
+
+    private static DatasetSplits Limit(DatasetSplits splits, DatasetSpec spec) => splits with
+    {
+        Train = First(splits.Train, spec.TrainCount),
+        Test = First(splits.Test, spec.TestCount),
+    };
+
+    private static InMemoryDataset First(InMemoryDataset data, int? count) =>
+        count is int n && n < data.Count ? data.Subset(Enumerable.Range(0, Math.Max(n, 1)).ToArray(), data.Name) : data;
+}

@@ -1,0 +1,49 @@
+using System.Text.Json.Nodes;
+using Parsec.Search.Reports;
+
+namespace Parsec.Search.Loop;
+
+/// <summary>
+/// What one iteration measured; one line of metrics.jsonl. Losses and accuracies are means over the K
+/// sampled architectures (on the weight half's batch before the update, and on the pi half's batch after it).
+/// </summary>
+public sealed record IterationMetrics
+{
+    public required int Iteration { get; init; }
+    public required int Epoch { get; init; }
+    public required double LearningRate { get; init; }
+    public required double TrainLoss { get; init; }
+    public required double TrainAccuracy { get; init; }
+    public required double ValLoss { get; init; }
+    public required double ValAccuracy { get; init; }
+    /// <summary>Entropy (nats) of the importance weights of the weight gradient; log K when every sample counts equally.</summary>
+    public required double WeightEntropy { get; init; }
+    /// <summary>Entropy of the importance weights of the pi gradient.</summary>
+    public required double ValWeightEntropy { get; init; }
+    public required double PiEntropy { get; init; }
+    /// <summary>Global norm of the weight gradient before clipping.</summary>
+    public required double GradientNorm { get; init; }
+    /// <summary>Training examples per second, each counted once per sampled architecture (K * B / step time).</summary>
+    public required double SamplesPerSecond { get; init; }
+    public required double StepMilliseconds { get; init; }
+    /// <summary>Peak bytes the backend has held since the run started, in MiB.</summary>
+    public required double MemoryMib { get; init; }
+
+    public JsonObject ToJson() => new()
+    {
+        [MetricsFile.Iteration] = Iteration,
+        [MetricsFile.Epoch] = Epoch,
+        [MetricsFile.LearningRate] = LearningRate,
+        [MetricsFile.TrainLoss] = TrainLoss,
+        [MetricsFile.TrainAcc] = TrainAccuracy,
+        [MetricsFile.ValLoss] = ValLoss,
+        [MetricsFile.ValAcc] = ValAccuracy,
+        [MetricsFile.WeightEntropy] = WeightEntropy,
+        ["val_weight_entropy"] = ValWeightEntropy,
+        [MetricsFile.PiEntropy] = PiEntropy,
+        ["grad_norm"] = GradientNorm,
+        [MetricsFile.SamplesPerSecond] = SamplesPerSecond,
+        [MetricsFile.StepMs] = StepMilliseconds,
+        [MetricsFile.MemoryMib] = MemoryMib,
+    };
+}

@@ -1,0 +1,145 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using Parsec.Autodiff;
+using Parsec.Search.Data;
+using Parsec.Search.Memory;
+using Parsec.Search.Prior;
+using Parsec.Search.Runs;
+using Parsec.Search.Space;
+
+namespace Parsec.Search.Loop;
+
+/// <summary>Receives a search's progress (the command line draws it; tests pass nothing).</summary>
+public interface ISearchProgress
+{
+    void Started(int completedIterations, int totalIterations);
+    void IterationCompleted(IterationMetrics metrics, int totalIterations);
+}
+
+public enum SearchOutcome
+{
+    Completed,
+    /// <summary>Stopped on request (cancellation or an iteration limit for this invocation) after a checkpoint.</summary>
+    Interrupted,
+    /// <summary>A loss or gradient became NaN or infinite: nan_report.txt explains, the last good checkpoint is kept.</summary>
+    StoppedOnNonFiniteValue,
+}
+
+/// <param name="StopAfterIteration">Checkpoint and stop once this many iterations are completed (null: run to the end).</param>
+public sealed record RunLimits(int? StopAfterIteration = null, CancellationToken Cancellation = default)
+{
+    public static readonly RunLimits None = new();
+}
+
+public sealed record SearchResult(
+    RunFolder Run,
+    SearchOutcome Outcome,
+    int Iterations,
+    IterationMetrics? LastMetrics,
+    double PiEntropy,
+    double UniformPiEntropy,
+    Genotype MostLikely,
+    NonFiniteReport? NonFinite,
+    TimeSpan Elapsed);
+
+/// <summary>
+/// Runs a search in a run folder: writes options.json and the memory report, iterates
+/// <see cref="SearchSession.Step"/>, appends metrics.jsonl and pi_history.jsonl, checkpoints atomically, and
+/// ends with pi.json and genotype.json. <see cref="Resume"/> continues a stopped run from its checkpoint
+/// with the same random streams and data order, so it ends where an uninterrupted run would.
+/// </summary>
+public static class SearchRunner
+{
+    public static SearchResult Start(SearchOptions options, IBackend backend, RunFolder run, ISearchProgress? progress = null, RunLimits? limits = null)
+    {
+        options.Validate();
+        OptionsFile.Write(run.Options, options, backend.Name);
+        using var session = new SearchSession(options, backend, LoadDataset(options));
+        WriteMemoryReport(session, run);
+        using (var history = new JsonLinesLog(run.PiHistory)) history.Append(PiLine(session));
+        return Run(session, run, progress, limits ?? RunLimits.None);
+    }
+
+    public static SearchResult Resume(RunFolder run, IBackend backend, ISearchProgress? progress = null, RunLimits? limits = null)
+    {
+        var options = OptionsFile.Read(run.Options);
+        using var session = new SearchSession(options, backend, LoadDataset(options));
+        session.Restore(run.Checkpoint);
+        // Lines after the checkpoint were written by iterations that are about to run again.
+        JsonLinesLog.TruncateAfter(run.Metrics, session.Iteration);
+        JsonLinesLog.TruncateAfter(run.PiHistory, session.Iteration);
+        if (File.Exists(run.NanReport)) File.Delete(run.NanReport);
+        return Run(session, run, progress, limits ?? RunLimits.None);
+    }
+
+    public static InMemoryDataset LoadDataset(SearchOptions options) =>
+        DatasetCatalog.Load(new DatasetRequest(options.Dataset, options.DataCount, options.ImageSize, options.DataSeed, options.DataFolder));
+
+    private static SearchResult Run(SearchSession session, RunFolder run, ISearchProgress? progress, RunLimits limits)
+    {
+        var clock = Stopwatch.StartNew();
+        int? lastCheckpoint = File.Exists(run.Checkpoint) ? session.Iteration : null;
+        IterationMetrics? last = null;
+        var outcome = SearchOutcome.Completed;
+        NonFiniteReport? nonFinite = null;
+        progress?.Started(session.Iteration, session.TotalIterations);
+        using (var metrics = new JsonLinesLog(run.Metrics))
+        using (var history = new JsonLinesLog(run.PiHistory))
+        {
+            while (!session.IsFinished)
+            {
+                if (limits.Cancellation.IsCancellationRequested || session.Iteration >= limits.StopAfterIteration)
+                {
+                    outcome = SearchOutcome.Interrupted;
+                    break;
+                }
+                try { last = session.Step(); }
+                catch (NonFiniteValueException e)
+                {
+                    nonFinite = e.Report;
+                    outcome = SearchOutcome.StoppedOnNonFiniteValue;
+                    Reports.AtomicFile.WriteAllText(run.NanReport, e.Report.Describe(lastCheckpoint));
+                    break;
+                }
+                int i = session.Iteration;
+                if (i % session.Options.LogEvery == 0 || session.IsFinished)
+                {
+                    metrics.Append(last.ToJson());
+                    history.Append(PiLine(session));
+                }
+                if (i % session.Options.CheckpointEvery == 0 || session.IsFinished)
+                {
+                    session.SaveCheckpoint(run.Checkpoint);
+                    lastCheckpoint = i;
+                }
+                progress?.IterationCompleted(last, session.TotalIterations);
+            }
+        }
+        // An interrupted run checkpoints where it stopped, so that a resume starts exactly there.
+        if (outcome == SearchOutcome.Interrupted && lastCheckpoint != session.Iteration) session.SaveCheckpoint(run.Checkpoint);
+        // A diverged run keeps the last good checkpoint; its pi and genotype are those of the last good state only if nothing was written since.
+        if (outcome != SearchOutcome.StoppedOnNonFiniteValue) WriteResult(session, run);
+        return new SearchResult(run, outcome, session.Iteration, last, session.Prior.Entropy(), session.Prior.UniformEntropy(),
+            session.Prior.MostLikelyGenotype(), nonFinite, clock.Elapsed);
+    }
+
+    private static void WriteResult(SearchSession session, RunFolder run)
+    {
+        PriorJson.Save(session.Prior, run.Pi);
+        Reports.AtomicFile.WriteAllText(run.Genotype, session.Prior.MostLikelyGenotype().ToJson());
+        // Plots and cell drawings: Parsec.Search.Reports.RunReport.WriteAll(run.Path) is wired here once it exists.
+    }
+
+    private static void WriteMemoryReport(SearchSession session, RunFolder run)
+    {
+        var configuration = new FootprintConfiguration(session.NetworkOptions, session.Options.BatchSize, session.TrainData.Height);
+        MemoryReport.Write(run.MemoryJson, run.MemoryText, configuration, MemoryFootprint.Compare(configuration));
+    }
+
+    private static JsonObject PiLine(SearchSession session) => new()
+    {
+        ["iteration"] = session.Iteration,
+        ["normal"] = PriorJson.CellProbabilities(session.Prior, CellType.Normal),
+        ["reduce"] = PriorJson.CellProbabilities(session.Prior, CellType.Reduce),
+    };
+}

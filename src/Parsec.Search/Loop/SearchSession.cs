@@ -1,0 +1,112 @@
+using Parsec.Autodiff;
+using Parsec.Search.Data;
+using Parsec.Search.Estimator;
+using Parsec.Search.Model;
+using Parsec.Search.Prior;
+using Parsec.Search.Runs;
+
+namespace Parsec.Search.Loop;
+
+/// <summary>
+/// The complete mutable state of a search: the shared network, the prior and both optimisers, the two
+/// halves of the data with their batch orders, and the generator that samples architectures. It is built
+/// from <see cref="SearchOptions"/> alone (same options, same seed: same state), and
+/// <see cref="Restore"/> / <see cref="Progress"/> move it to and from a checkpoint.
+/// One iteration is <see cref="Step"/> (SearchSession.Step.cs).
+/// </summary>
+public sealed partial class SearchSession : IDisposable
+{
+    private readonly Rng _architectureRng;
+    private readonly Tape _tape;
+    private readonly WeightGradientAccumulator _accumulator;
+    private readonly CosineSchedule _schedule;
+
+    public SearchSession(SearchOptions options, IBackend backend, InMemoryDataset dataset)
+    {
+        options.Validate();
+        Options = options;
+        Backend = backend;
+        (TrainData, ValidationData) = dataset.Split(options.TrainFraction);
+
+        // One master seed; each consumer gets its own stream so that changing one (say K) does not shift the others.
+        var master = new Rng(options.Seed);
+        var initRng = master.Fork();
+        _architectureRng = master.Fork();
+        TrainBatches = new BatchSampler(TrainData.Count, options.BatchSize, master.Fork());
+        ValidationBatches = new BatchSampler(ValidationData.Count, options.BatchSize, master.Fork());
+
+        NetworkOptions = new NetworkOptions
+        {
+            Channels = options.Channels, Layers = options.Layers, Classes = dataset.Classes, InputChannels = dataset.Channels,
+            Phase = NetworkPhase.Search,
+        };
+        Network = Network.CreateShared(backend, NetworkOptions, initRng);
+        Prior = options.PriorFrom is { } priorFile ? LoadTransferredPrior(priorFile, options.TermInputs) : new ArchitecturePrior(options.TermInputs);
+        PriorOptimizer = new PriorOptimizer(Prior, new PriorOptimizerOptions(options.PriorLearningRate, options.PriorBeta1, options.PriorBeta2, options.PriorWeightDecay));
+        WeightOptimizer = new Sgd(Network.Parameters.Weights, options.WeightMomentum, options.WeightDecay);
+        _accumulator = new WeightGradientAccumulator(Network.Parameters.Weights);
+        _tape = new Tape(backend);
+
+        IterationsPerEpoch = TrainBatches.BatchesPerEpoch;
+        TotalIterations = options.Iterations ?? options.Epochs * IterationsPerEpoch;
+        int scheduleEpochs = options.Iterations is { } n ? (n + IterationsPerEpoch - 1) / IterationsPerEpoch : options.Epochs;
+        _schedule = new CosineSchedule(options.WeightLearningRate, scheduleEpochs, options.WeightLearningRateMin);
+    }
+
+    public SearchOptions Options { get; }
+    public IBackend Backend { get; }
+    public InMemoryDataset TrainData { get; }
+    public InMemoryDataset ValidationData { get; }
+    public BatchSampler TrainBatches { get; }
+    public BatchSampler ValidationBatches { get; }
+    public NetworkOptions NetworkOptions { get; }
+    public Network Network { get; }
+    public ArchitecturePrior Prior { get; }
+    public PriorOptimizer PriorOptimizer { get; }
+    public Sgd WeightOptimizer { get; }
+    public int IterationsPerEpoch { get; }
+    public int TotalIterations { get; }
+
+    /// <summary>Iterations completed.</summary>
+    public int Iteration { get; private set; }
+
+    public bool IsFinished => Iteration >= TotalIterations;
+
+    /// <summary>The weight learning rate of an iteration (0-based): cosine-annealed per epoch, as DARTS does.</summary>
+    public double LearningRateAt(int iteration) => _schedule.LearningRate(iteration / IterationsPerEpoch);
+
+    public SearchProgress Progress() => new(
+        Iteration, (double[])Prior.Logits.Clone(), PriorOptimizer.ExportState(), WeightOptimizer.StepCount,
+        _architectureRng.State, TrainBatches.State, ValidationBatches.State);
+
+    public void SaveCheckpoint(string path) => SearchCheckpoint.Save(path, Network.Parameters, WeightOptimizer.ExportState(), Progress());
+
+    /// <summary>Puts the session in the state a checkpoint recorded.</summary>
+    public void Restore(string checkpointPath)
+    {
+        var (progress, weightOptimizer) = SearchCheckpoint.Load(checkpointPath, Network.Parameters);
+        Prior.SetLogits(progress.PriorLogits);
+        PriorOptimizer.ImportState(progress.PriorOptimizer);
+        WeightOptimizer.ImportState(weightOptimizer);
+        _architectureRng.State = progress.ArchitectureRng;
+        TrainBatches.State = progress.TrainBatches;
+        ValidationBatches.State = progress.ValidationBatches;
+        Iteration = progress.Iteration;
+    }
+
+    public void Dispose()
+    {
+        _tape.Dispose();
+        WeightOptimizer.Dispose();
+        PriorOptimizer.Dispose();
+        Network.Dispose();
+    }
+
+    private static ArchitecturePrior LoadTransferredPrior(string path, TermInputs expected)
+    {
+        var prior = PriorJson.Load(path);
+        if (prior.TermInputs != expected)
+            throw new ArgumentException($"{path} was learnt with term inputs '{PriorJson.TermInputsName(prior.TermInputs)}', this search uses '{PriorJson.TermInputsName(expected)}'");
+        return prior;
+    }
+}

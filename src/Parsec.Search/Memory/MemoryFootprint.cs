@@ -1,0 +1,99 @@
+using Parsec.Autodiff;
+using Parsec.Autodiff.Meta;
+using Parsec.Search.Model;
+using Parsec.Search.Prior;
+using Parsec.Search.Space;
+
+namespace Parsec.Search.Memory;
+
+/// <summary>What a training step holds in memory.</summary>
+public enum FootprintCase
+{
+    /// <summary>PARSEC: the shared weights of every candidate, the activations of one sampled architecture.</summary>
+    SampledArchitecture,
+    /// <summary>A network holding one architecture's weights only (what evaluation training of a genotype needs).</summary>
+    SingleArchitecture,
+    /// <summary>DARTS: the shared weights and the activations of every candidate (mixed ops, `none` included).</summary>
+    DartsSupernet,
+}
+
+/// <summary>The configuration whose footprint is measured.</summary>
+/// <param name="SampledArchitectures">How many architectures (uniformly sampled) the sampled cases take the peak over.</param>
+public sealed record FootprintConfiguration(NetworkOptions Network, int BatchSize, int ImageSize, int SampledArchitectures = 8, ulong Seed = 0);
+
+/// <summary>Bytes of one training step by kind; <see cref="StepPeakBytes"/> is the per-step peak from the tape's lifetime plan.</summary>
+public sealed record Footprint(
+    FootprintCase Case,
+    long ParameterCount,
+    long WeightBytes,
+    long BufferBytes,
+    long WeightGradientBytes,
+    long OptimizerStateBytes,
+    long StepPeakBytes,
+    long InputBytesAtPeak,
+    long ActivationBytesAtPeak,
+    long ActivationGradientBytesAtPeak)
+{
+    public long PersistentBytes => WeightBytes + BufferBytes + WeightGradientBytes + OptimizerStateBytes;
+    public long TotalBytes => PersistentBytes + StepPeakBytes;
+}
+
+/// <summary>
+/// Measures footprints without computing: the same network code runs on <see cref="MetaBackend"/>, which
+/// counts every buffer by category. Persistent bytes are what the backend holds after the network and an
+/// SGD-with-momentum optimiser are set up; the per-step peak is <see cref="Tape.PlanLifetimes"/>'s
+/// <c>PeakBytes</c> for a recorded forward pass plus loss (the least memory the step's forward and
+/// backward can run in, inputs included).
+/// </summary>
+public static class MemoryFootprint
+{
+    public static IReadOnlyList<Footprint> Compare(FootprintConfiguration configuration) =>
+        Enum.GetValues<FootprintCase>().Select(c => Measure(configuration, c)).ToList();
+
+    public static Footprint Measure(FootprintConfiguration configuration, FootprintCase footprintCase)
+    {
+        var options = configuration.Network with { DType = DType.Float32 };
+        var samplingRng = new Rng(configuration.Seed);
+        var prior = new ArchitecturePrior();
+        var architectures = Enumerable.Range(0, footprintCase == FootprintCase.DartsSupernet ? 1 : configuration.SampledArchitectures)
+            .Select(_ => prior.Sample(samplingRng)).ToList();
+
+        using var meta = new MetaBackend();
+        long stepPeak = 0;
+        Dictionary<BufferCategory, long> atPeak = [];
+        using var network = footprintCase == FootprintCase.SingleArchitecture
+            ? Network.CreateFixed(meta, options, architectures[0].ToGenotype(), new Rng(1))
+            : Network.CreateShared(meta, options, new Rng(1));
+        using var optimizer = new Sgd(network.Parameters.Weights, momentum: 0.9);
+        optimizer.Step(0); // creates the momentum buffers
+        using var tape = new Tape(meta);
+        foreach (var architecture in architectures)
+        {
+            using var images = Tensor.Empty(meta, [configuration.BatchSize, options.InputChannels, configuration.ImageSize, configuration.ImageSize], DType.Float32, BufferCategory.Inputs, "images");
+            using var labels = Tensor.Empty(meta, [configuration.BatchSize], DType.Int32, BufferCategory.Inputs, "labels");
+            var logits = footprintCase == FootprintCase.DartsSupernet
+                ? network.ForwardMixed(tape, images, MixedOpWeights.Uniform(), NormMode.Training)
+                : network.Forward(tape, images, architecture, ForwardMode.Training).Logits;
+            tape.SoftmaxCrossEntropy(logits, labels);
+            var plan = tape.PlanLifetimes();
+            long peak = plan.PeakBytes();
+            if (peak > stepPeak)
+            {
+                stepPeak = peak;
+                atPeak = plan.BytesAtPeakByCategory();
+            }
+            tape.Reset();
+        }
+        return new Footprint(
+            footprintCase,
+            network.Parameters.WeightElementCount,
+            network.Parameters.WeightBytes,
+            network.Parameters.BufferBytes,
+            meta.Memory.Live(BufferCategory.WeightGradients),
+            meta.Memory.Live(BufferCategory.OptimizerState),
+            stepPeak,
+            atPeak.GetValueOrDefault(BufferCategory.Inputs),
+            atPeak.GetValueOrDefault(BufferCategory.Activations),
+            atPeak.GetValueOrDefault(BufferCategory.ActivationGradients));
+    }
+}

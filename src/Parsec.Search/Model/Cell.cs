@@ -1,0 +1,134 @@
+using Parsec.Autodiff;
+using Parsec.Search.Model.Layers;
+using Parsec.Search.Model.Ops;
+using Parsec.Search.Space;
+
+namespace Parsec.Search.Model;
+
+/// <summary>The channel widths and neighbourhood of one cell in the stack.</summary>
+public readonly record struct CellShape(CellType Type, int PrevPrevChannels, int PrevChannels, int Channels, bool AfterReduction)
+{
+    /// <summary>The cell output concatenates its intermediate nodes.</summary>
+    public int OutputChannels => CellLayout.IntermediateNodes * Channels;
+}
+
+/// <summary>
+/// One DARTS cell. Its two inputs (outputs of the two previous cells) are preprocessed to C channels:
+/// "{scope}.preprocess0" is a factorized reduction when the previous cell halved the resolution, else
+/// ReLU-Conv1x1-BN like "{scope}.preprocess1". Intermediate node j sums two terms, each an op applied to an
+/// earlier node; the output concatenates the four intermediate nodes. Candidate ops are stored as described
+/// by <see cref="WeightSharing"/>.
+/// </summary>
+public sealed class Cell
+{
+    private readonly ICellOp _preprocess0, _preprocess1;
+    private readonly Dictionary<(int Node, int Slot, int Op), ICellOp> _ops = [];
+    private readonly WeightSharing _sharing;
+    private readonly IReadOnlyList<TermChoice>? _fixedTerms;
+
+    private Cell(ModuleScope scope, CellShape shape, NetworkPhase phase, WeightSharing sharing, IReadOnlyList<TermChoice>? fixedTerms)
+    {
+        Shape = shape;
+        _sharing = sharing;
+        _fixedTerms = fixedTerms;
+        var affinity = phase == NetworkPhase.Evaluation ? Affinity.Affine : Affinity.NonAffine;
+        _preprocess0 = shape.AfterReduction
+            ? new FactorizedReduce(scope.Child("preprocess0"), shape.PrevPrevChannels, shape.Channels, affinity)
+            : new ReluConvBn(scope.Child("preprocess0"), shape.PrevPrevChannels, shape.Channels, affinity);
+        _preprocess1 = new ReluConvBn(scope.Child("preprocess1"), shape.PrevChannels, shape.Channels, affinity);
+
+        if (sharing == WeightSharing.PerEdge)
+        {
+            for (int node = 0; node < CellLayout.IntermediateNodes; node++)
+                for (int input = 0; input < CellLayout.InputsOfNode(node); input++)
+                    for (int op = 0; op < Primitives.All.Count; op++)
+                        _ops[(node, input, op)] = CreateOp(scope.Child($"node{node}.input{input}"), op, input, phase);
+        }
+        else
+        {
+            for (int k = 0; k < CellLayout.Terms; k++)
+            {
+                int node = CellLayout.NodeOfTerm(k), slot = k % CellLayout.TermsPerNode;
+                var choice = fixedTerms![k];
+                _ops[(node, slot, choice.Op)] = CreateOp(scope.Child($"node{node}.term{slot}"), choice.Op, choice.Input, phase);
+            }
+        }
+
+        ICellOp CreateOp(ModuleScope edgeScope, int op, int input, NetworkPhase p)
+        {
+            string name = Primitives.All[op];
+            return OpFactory.Create(name, new OpSpec(edgeScope.Child(name), shape.Channels, CellLayout.StrideOf(shape.Type, input), p));
+        }
+    }
+
+    public CellShape Shape { get; }
+
+    /// <summary>A cell holding every candidate of every edge (the search's shared weights).</summary>
+    public static Cell Shared(ModuleScope scope, CellShape shape, NetworkPhase phase) => new(scope, shape, phase, WeightSharing.PerEdge, null);
+
+    /// <summary>A cell holding only the ops of <paramref name="terms"/>.</summary>
+    public static Cell Fixed(ModuleScope scope, CellShape shape, NetworkPhase phase, IReadOnlyList<TermChoice> terms) =>
+        new(scope, shape, phase, WeightSharing.PerTerm, terms);
+
+    /// <summary>The cell with the given 8 term choices; drop path (when its probability is above 0) applies to non-identity terms.</summary>
+    public Tensor Forward(Tape tape, Tensor s0, Tensor s1, IReadOnlyList<TermChoice> terms, NormMode norm, DropPath dropPath)
+    {
+        var states = new List<Tensor>(CellLayout.InputNodes + CellLayout.IntermediateNodes)
+        {
+            _preprocess0.Forward(tape, s0, norm),
+            _preprocess1.Forward(tape, s1, norm),
+        };
+        for (int node = 0; node < CellLayout.IntermediateNodes; node++)
+        {
+            Tensor? sum = null;
+            for (int slot = 0; slot < CellLayout.TermsPerNode; slot++)
+            {
+                int k = node * CellLayout.TermsPerNode + slot;
+                var choice = terms[k];
+                var op = OpFor(node, slot, choice);
+                var y = op.Forward(tape, states[choice.Input], norm);
+                if (!op.IsIdentity) y = dropPath.Apply(tape, y);
+                sum = sum is null ? y : tape.Add(sum, y);
+            }
+            states.Add(sum!);
+        }
+        return tape.ConcatChannels(states.GetRange(CellLayout.InputNodes, CellLayout.IntermediateNodes).ToArray());
+    }
+
+    /// <summary>
+    /// DARTS' mixed forward: node j = sum over its edges (i) and candidates (o, `none` included) of
+    /// w[edge, o] * op_o(x_i). Every candidate runs, so every candidate's activations are held at once.
+    /// </summary>
+    public Tensor ForwardMixed(Tape tape, Tensor s0, Tensor s1, MixedOpWeights weights, NormMode norm)
+    {
+        if (_sharing != WeightSharing.PerEdge)
+            throw new InvalidOperationException("the mixed-op forward needs the shared weights of every candidate; this cell holds one genotype");
+        var states = new List<Tensor> { _preprocess0.Forward(tape, s0, norm), _preprocess1.Forward(tape, s1, norm) };
+        for (int node = 0; node < CellLayout.IntermediateNodes; node++)
+        {
+            Tensor? sum = null;
+            for (int input = 0; input < CellLayout.InputsOfNode(node); input++)
+            {
+                int edge = CellLayout.EdgeIndex(node, input);
+                for (int c = 0; c < OpFactory.SupernetCandidates.Count; c++)
+                {
+                    // Candidate 0 is `none`; candidate c > 0 is primitive c - 1.
+                    var op = c == 0 ? new ZeroOp(CellLayout.StrideOf(Shape.Type, input)) : _ops[(node, input, c - 1)];
+                    var y = tape.Scale(op.Forward(tape, states[input], norm), weights[Shape.Type, edge, c]);
+                    sum = sum is null ? y : tape.Add(sum, y);
+                }
+            }
+            states.Add(sum!);
+        }
+        return tape.ConcatChannels(states.GetRange(CellLayout.InputNodes, CellLayout.IntermediateNodes).ToArray());
+    }
+
+    private ICellOp OpFor(int node, int slot, TermChoice choice)
+    {
+        if (_sharing == WeightSharing.PerEdge) return _ops[(node, choice.Input, choice.Op)];
+        var expected = _fixedTerms![node * CellLayout.TermsPerNode + slot];
+        if (expected != choice)
+            throw new ArgumentException($"this {Shape.Type.JsonName()} cell holds the fixed term {expected} at node {node} term {slot}; {choice} was requested");
+        return _ops[(node, slot, choice.Op)];
+    }
+}

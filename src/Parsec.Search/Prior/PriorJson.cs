@@ -1,0 +1,117 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Parsec.Search.Space;
+
+namespace Parsec.Search.Prior;
+
+/// <summary>
+/// The transferable artifact of a search, pi.json:
+/// <code>
+/// { "format": "parsec-prior/1", "term_inputs": "independent" | "distinct_per_node",
+///   "primitives": ["max_pool_3x3", ...],
+///   "normal": { "input_logits": [[..2..], [..2..], [..3..], [..3..], ..., [..5..]],   // 8 terms
+///               "op_logits":    [[..7..] x 8],
+///               "inputs": [...], "ops": [...] },                                  // softmax, for reading only
+///   "reduce": { ... } }
+/// </code>
+/// Loading reads the logits and checks every shape; the probabilities are written for people and plots.
+/// The same per-cell probability object is one line of pi_history.jsonl.
+/// </summary>
+public static class PriorJson
+{
+    public const string Format = "parsec-prior/1";
+
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+
+    public static string ToJson(ArchitecturePrior prior)
+    {
+        var root = new JsonObject
+        {
+            ["format"] = Format,
+            ["term_inputs"] = TermInputsName(prior.TermInputs),
+            ["primitives"] = new JsonArray(Primitives.All.Select(p => (JsonNode)p!).ToArray()),
+        };
+        foreach (var type in CellTypes.All)
+        {
+            var cell = new JsonObject
+            {
+                ["input_logits"] = Rows(k => Slice(prior, ArchitecturePrior.InputBlock(type, k))),
+                ["op_logits"] = Rows(k => Slice(prior, ArchitecturePrior.OpBlock(type, k))),
+            };
+            foreach (var (key, value) in CellProbabilities(prior, type)) cell[key] = value!.DeepClone();
+            root[type.JsonName()] = cell;
+        }
+        return root.ToJsonString(Indented);
+    }
+
+    /// <summary>{"inputs": [[p..] x 8], "ops": [[p x 7] x 8]} for one cell type: softmax of each term's logits.</summary>
+    public static JsonObject CellProbabilities(ArchitecturePrior prior, CellType type) => new()
+    {
+        ["inputs"] = Rows(k => prior.InputProbabilities(type, k)),
+        ["ops"] = Rows(k => prior.OpProbabilities(type, k)),
+    };
+
+    public static void Save(ArchitecturePrior prior, string path) => Reports.AtomicFile.WriteAllText(path, ToJson(prior));
+
+    public static ArchitecturePrior Load(string path)
+    {
+        if (!File.Exists(path)) throw new FileNotFoundException($"prior file not found: {path} (expected a pi.json written by a search)", path);
+        return FromJson(File.ReadAllText(path), path);
+    }
+
+    public static ArchitecturePrior FromJson(string json, string source = "prior")
+    {
+        JsonNode? root;
+        try { root = JsonNode.Parse(json); }
+        catch (JsonException e) { throw new FormatException($"{source}: not a JSON document ({e.Message})", e); }
+        if (root is not JsonObject obj) throw new FormatException($"{source}: expected a JSON object with 'normal' and 'reduce' logits");
+        string? format = (obj["format"] as JsonValue)?.GetValue<string>();
+        if (format != Format) throw new FormatException($"{source}: 'format' is '{format}', expected '{Format}'");
+        var primitives = (obj["primitives"] as JsonArray)?.Select(p => p?.GetValue<string>()).ToArray();
+        if (primitives is null || !primitives.SequenceEqual(Primitives.All))
+            throw new FormatException($"{source}: 'primitives' must be [{string.Join(", ", Primitives.All)}] in this order");
+        var prior = new ArchitecturePrior(ParseTermInputs((obj["term_inputs"] as JsonValue)?.GetValue<string>(), source));
+        foreach (var type in CellTypes.All)
+        {
+            var cell = obj[type.JsonName()] as JsonObject ?? throw new FormatException($"{source}: missing object '{type.JsonName()}'");
+            ReadRows(cell, "input_logits", k => ArchitecturePrior.InputBlock(type, k));
+            ReadRows(cell, "op_logits", k => ArchitecturePrior.OpBlock(type, k));
+
+            void ReadRows(JsonObject c, string key, Func<int, int> blockOf)
+            {
+                string where = $"{source}: {type.JsonName()}.{key}";
+                if (c[key] is not JsonArray rows || rows.Count != CellLayout.Terms)
+                    throw new FormatException($"{where} must be a list of {CellLayout.Terms} rows (one per term)");
+                for (int k = 0; k < CellLayout.Terms; k++)
+                {
+                    int block = blockOf(k), size = prior.Distribution.Size(block), offset = prior.Distribution.Offset(block);
+                    if (rows[k] is not JsonArray row || row.Count != size)
+                        throw new FormatException($"{where}[{k}] must hold {size} numbers");
+                    for (int i = 0; i < size; i++)
+                    {
+                        double v = row[i] is JsonValue jv && jv.TryGetValue(out double d) ? d
+                            : throw new FormatException($"{where}[{k}][{i}] is not a number");
+                        if (!double.IsFinite(v)) throw new FormatException($"{where}[{k}][{i}] is not finite");
+                        prior.Logits[offset + i] = v;
+                    }
+                }
+            }
+        }
+        return prior;
+    }
+
+    public static string TermInputsName(TermInputs mode) => mode == TermInputs.Independent ? "independent" : "distinct_per_node";
+
+    public static TermInputs ParseTermInputs(string? name, string source) => name switch
+    {
+        "independent" => TermInputs.Independent,
+        "distinct_per_node" => TermInputs.DistinctPerNode,
+        _ => throw new FormatException($"{source}: 'term_inputs' is '{name}', expected 'independent' or 'distinct_per_node'"),
+    };
+
+    private static double[] Slice(ArchitecturePrior prior, int block) =>
+        prior.Logits.AsSpan(prior.Distribution.Offset(block), prior.Distribution.Size(block)).ToArray();
+
+    private static JsonArray Rows(Func<int, double[]> row) =>
+        new(Enumerable.Range(0, CellLayout.Terms).Select(k => (JsonNode)new JsonArray(row(k).Select(v => (JsonNode)v!).ToArray())).ToArray());
+}

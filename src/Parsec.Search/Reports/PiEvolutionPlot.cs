@@ -1,0 +1,107 @@
+using Parsec.Search.Space;
+using ScottPlot;
+
+namespace Parsec.Search.Reports;
+
+/// <summary>
+/// How pi of one cell type moved during the search. One row per intermediate node; in each row the operation
+/// distribution of its two terms, then their input distributions. Each panel stacks the probabilities (the bands
+/// always fill 0..1), so the dominant choice is the widest band and a collapse onto one choice is a band swallowing
+/// the panel. Panel titles name the final most likely choice; a band at the top of the figure is the shared legend.
+/// </summary>
+public static class PiEvolutionPlot
+{
+    public const int Width = 1800;
+    public const int HeaderHeight = 120;
+    public const int PanelHeight = 270;
+    private const int Columns = 4;
+    private const int MaxPlottedPoints = 600;
+
+    public static byte[]? Render(PiHistory history, bool reduction)
+    {
+        if (history.Snapshots.Count == 0) return null;
+        var snapshots = history.Snapshots;
+        var idx = ReportStyle.Thin(snapshots.Count, MaxPlottedPoints);
+        double[] x = idx.Select(i => (double)snapshots[i].Iteration).ToArray();
+        var cells = idx.Select(i => reduction ? snapshots[i].Reduce : snapshots[i].Normal).ToArray();
+
+        // A single snapshot is drawn as a narrow band around its iteration rather than as an invisible zero-width area.
+        if (x.Length == 1)
+        {
+            x = [x[0] - 0.5, x[0] + 0.5];
+            cells = [cells[0], cells[0]];
+        }
+
+        var plots = new List<Plot> { Header(reduction, snapshots.Count, snapshots[^1].Iteration) };
+        int rows = Genotype.IntermediateNodes;
+        for (int node = 0; node < rows; node++)
+        {
+            for (int column = 0; column < Columns; column++)
+            {
+                int term = node * Genotype.TermsPerNode + column % Genotype.TermsPerNode;
+                bool ops = column < Genotype.TermsPerNode;
+                var plot = ops
+                    ? Stacked(x, cells.Select(c => c.Ops[term]).ToArray(), Primitives.All, i => ReportStyle.OpColor(Primitives.All[i]))
+                    : Stacked(x, cells.Select(c => c.Inputs[term]).ToArray(),
+                        Enumerable.Range(0, term / Genotype.TermsPerNode + 2).Select(CellNames.Input).ToList(), ReportStyle.InputColor);
+
+                var final = ops ? cells[^1].Ops[term] : cells[^1].Inputs[term];
+                int best = CellPi.ArgMax(final);
+                string bestName = ops ? Primitives.All[best] : CellNames.Input(best);
+                plot.Title($"{CellNames.Term(term)} · {(ops ? "operation" : "input")} → {bestName} ({final[best]:0.00})", 13);
+                if (column == 0) plot.YLabel("probability (stacked)", 12);
+                if (node == rows - 1) plot.XLabel("iteration", 12);
+                plots.Add(plot);
+            }
+        }
+        var figure = ReportStyle.Figure(plots, new HeaderGridLayout(HeaderHeight, rows, Columns));
+        return ReportStyle.ToPng(figure, Width, HeaderHeight + rows * PanelHeight);
+    }
+
+    private static Plot Stacked(double[] x, double[][] probabilities, IReadOnlyList<string> names, Func<int, Color> color)
+    {
+        var plot = new Plot();
+        ReportStyle.Apply(plot);
+        int n = names.Count;
+        var lower = new double[x.Length];
+        for (int i = 0; i < n; i++)
+        {
+            var upper = new double[x.Length];
+            for (int t = 0; t < x.Length; t++)
+                upper[t] = lower[t] + probabilities[t][i];
+            var band = plot.Add.FillY(x, lower, upper);
+            band.FillColor = color(i);
+            band.LineWidth = 0;
+            band.LegendText = "";
+            lower = upper;
+        }
+        plot.Axes.SetLimits(x[0], x[^1], 0, 1);
+        plot.HideLegend();
+        return plot;
+    }
+
+    /// <summary>Title and the two legends (operations, inputs) shared by every panel.</summary>
+    private static Plot Header(bool reduction, int snapshots, long lastIteration)
+    {
+        var plot = new Plot();
+        ReportStyle.Apply(plot);
+        plot.HideAxesAndGrid();
+        plot.Title($"π of the {CellNames.Cell(reduction)} cell during the search ({snapshots} snapshots, last at iteration {lastIteration})", 18);
+
+        var ops = plot.Legend;
+        ops.ManualItems.AddRange(Primitives.All.Select(op => new LegendItem { LabelText = op, FillColor = ReportStyle.OpColor(op) }));
+        ops.Orientation = Orientation.Horizontal;
+        ops.Alignment = Alignment.UpperCenter;
+        ops.FontSize = 14;
+        ops.IsVisible = true;
+
+        var inputs = plot.Add.Legend();
+        inputs.ManualItems.AddRange(Enumerable.Range(0, Genotype.IntermediateNodes + 1)
+            .Select(i => new LegendItem { LabelText = $"input {CellNames.Input(i)}", FillColor = ReportStyle.InputColor(i) }));
+        inputs.DisplayPlottableLegendItems = false;
+        inputs.Orientation = Orientation.Horizontal;
+        inputs.Alignment = Alignment.LowerCenter;
+        inputs.FontSize = 14;
+        return plot;
+    }
+}

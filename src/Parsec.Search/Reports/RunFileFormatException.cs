@@ -1,0 +1,17 @@
+namespace Parsec.Search.Reports;
+
+/// <summary>A run file that cannot be read; names the file and the 1-based line so the bad record can be found.</summary>
+public sealed class RunFileFormatException : FormatException
+{
+    public RunFileFormatException(string filePath, int lineNumber, string reason, Exception? inner = null)
+        : base($"{filePath}, line {lineNumber}: {reason}", inner)
+    {
+        FilePath = filePath;
+        LineNumber = lineNumber;
+        Reason = reason;
+    }
+
+    public string FilePath { get; }
+    public int LineNumber { get; }
+    public string Reason { get; }
+}

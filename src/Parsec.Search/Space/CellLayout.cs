@@ -1,0 +1,39 @@
+namespace Parsec.Search.Space;
+
+/// <summary>
+/// The wiring of a DARTS cell, shared by the prior, the architecture type and the network: nodes 0 and 1
+/// are the two (preprocessed) cell inputs, intermediate node j (0..3) is node j + 2 and sums
+/// <see cref="Genotype.TermsPerNode"/> terms, and term k belongs to node k / 2.
+/// </summary>
+public static class CellLayout
+{
+    public const int InputNodes = 2;
+    public const int IntermediateNodes = Genotype.IntermediateNodes;
+    public const int TermsPerNode = Genotype.TermsPerNode;
+    public const int Terms = Genotype.TermsPerCell;
+
+    /// <summary>The (node, input) edges of a cell: 2 + 3 + 4 + 5 = 14, as in DARTS.</summary>
+    public const int Edges = 14;
+
+    /// <summary>The intermediate node (0..3) a term belongs to.</summary>
+    public static int NodeOfTerm(int term) => term / TermsPerNode;
+
+    /// <summary>How many earlier nodes intermediate node j may read: 2 + j.</summary>
+    public static int InputsOfNode(int node) => InputNodes + node;
+
+    /// <summary>How many inputs term k may choose among.</summary>
+    public static int InputsOfTerm(int term) => InputsOfNode(NodeOfTerm(term));
+
+    /// <summary>Index of edge (node, input) in DARTS order: node 0's two edges, then node 1's three, and so on.</summary>
+    public static int EdgeIndex(int node, int input)
+    {
+        if (node < 0 || node >= IntermediateNodes || input < 0 || input >= InputsOfNode(node))
+            throw new ArgumentOutOfRangeException(nameof(input), $"node {node} has no input {input}");
+        int offset = 0;
+        for (int j = 0; j < node; j++) offset += InputsOfNode(j);
+        return offset + input;
+    }
+
+    /// <summary>In a reduction cell the edges leaving the two cell inputs have stride 2.</summary>
+    public static int StrideOf(CellType type, int input) => type == CellType.Reduce && input < InputNodes ? 2 : 1;
+}

@@ -1,0 +1,80 @@
+using Parsec.Autodiff;
+using Parsec.Search.Data.Pipeline;
+using Parsec.Search.Model;
+
+namespace Parsec.Search.Training;
+
+/// <summary>
+/// Training a genotype from scratch. Defaults are the DARTS evaluation protocol on CIFAR-10 (DARTS'
+/// train.py): C = 36, 20 cells, batch 96, SGD lr 0.025 cosine-annealed to 0 over the epochs, momentum 0.9,
+/// weight decay 3e-4, gradient clip 5, cutout 16, drop path 0.2 ramped linearly over the epochs, an
+/// auxiliary head weighted 0.4, affine batch norm (the evaluation-phase network), 600 epochs.
+/// </summary>
+public sealed record EvaluationOptions
+{
+    public int Channels { get; init; } = 36;
+    public int Layers { get; init; } = 20;
+    public int BatchSize { get; init; } = 96;
+    public int Epochs { get; init; } = 600;
+    public double LearningRate { get; init; } = 0.025;
+    public double MinLearningRate { get; init; }
+    public double Momentum { get; init; } = 0.9;
+    public double WeightDecay { get; init; } = 3e-4;
+    /// <summary>Global gradient 2-norm limit.</summary>
+    public double GradientClip { get; init; } = 5;
+    /// <summary>Final drop-path probability; epoch e (from 0) uses DropPath * e / Epochs, as DARTS does.</summary>
+    public double DropPath { get; init; } = 0.2;
+    public bool Auxiliary { get; init; } = true;
+    public double AuxiliaryWeight { get; init; } = 0.4;
+    public int CropPadding { get; init; } = 4;
+    public bool HorizontalFlip { get; init; } = true;
+    public int Cutout { get; init; } = 16;
+    /// <summary>Seeds weight initialisation, batch order, augmentation and drop-path masks.</summary>
+    public ulong Seed { get; init; }
+    /// <summary>Evaluate on the test set after every this many epochs (and always after the last).</summary>
+    public int TestEvery { get; init; } = 1;
+    /// <summary>Batches prepared ahead of the training step.</summary>
+    public int Prefetch { get; init; } = 3;
+    /// <summary>Threads preparing batches.</summary>
+    public int LoaderWorkers { get; init; } = 1;
+
+    public AugmentationOptions Augmentation => new(CropPadding, HorizontalFlip, Cutout);
+
+    public double DropPathAt(int epoch) => DropPath * epoch / Epochs;
+
+    public void Validate()
+    {
+        Require(Channels >= 2 && Channels % 2 == 0, "--channels", $"an even number >= 2, got {Channels}");
+        Require(Layers >= 3, "--layers", $">= 3 (two reduction cells and a normal cell), got {Layers}");
+        Require(BatchSize >= 2, "--batch-size", $">= 2 (batch norm needs more than one example), got {BatchSize}");
+        Require(Epochs >= 1, "--epochs", $">= 1, got {Epochs}");
+        Require(LearningRate > 0 && MinLearningRate >= 0 && MinLearningRate <= LearningRate, "--lr / --lr-min", $"0 <= lr-min <= lr and lr > 0, got {LearningRate} and {MinLearningRate}");
+        Require(Momentum is >= 0 and < 1, "--momentum", $"in [0, 1), got {Momentum}");
+        Require(WeightDecay >= 0, "--weight-decay", $">= 0, got {WeightDecay}");
+        Require(GradientClip > 0, "--grad-clip", $"> 0, got {GradientClip}");
+        Require(DropPath is >= 0 and < 1, "--drop-path", $"in [0, 1), got {DropPath}");
+        Require(AuxiliaryWeight >= 0, "--auxiliary-weight", $">= 0, got {AuxiliaryWeight}");
+        Require(CropPadding >= 0, "--crop-padding", $">= 0, got {CropPadding}");
+        Require(Cutout >= 0, "--cutout", $">= 0, got {Cutout}");
+        Require(TestEvery >= 1, "--test-every", $">= 1, got {TestEvery}");
+        Require(Prefetch >= 1, "--prefetch", $">= 1, got {Prefetch}");
+        Require(LoaderWorkers >= 1, "--loader-workers", $">= 1, got {LoaderWorkers}");
+    }
+
+    /// <summary>The evaluation-phase network (affine batch norm in the cells) for images of <paramref name="inputChannels"/> channels.</summary>
+    public NetworkOptions Network(int inputChannels, int classes) => new()
+    {
+        Channels = Channels,
+        Layers = Layers,
+        Classes = classes,
+        InputChannels = inputChannels,
+        Phase = NetworkPhase.Evaluation,
+        Auxiliary = Auxiliary ? AuxiliaryClassifier.AtTwoThirdsDepth : AuxiliaryClassifier.None,
+        DType = DType.Float32,
+    };
+
+    private static void Require(bool condition, string flag, string expected)
+    {
+        if (!condition) throw new ArgumentException($"{flag} must be {expected}");
+    }
+}

@@ -1,0 +1,21 @@
+using NUnit.Framework;
+using Parsec.Autodiff;
+
+namespace Parsec.Tests.Golden;
+
+/// <summary>Tape.Conv2d against PyTorch's F.conv2d: every geometry the DARTS space uses, plus a non-depthwise grouped one.</summary>
+[TestFixture]
+public sealed class ConvolutionGoldenTests
+{
+    [Test]
+    public void Conv2dMatchesPyTorch(
+        [Values("conv2d_3x3_pad1", "conv2d_3x3_stride2", "conv2d_3x3_dilation2", "conv2d_5x5_depthwise",
+            "conv2d_3x3_depthwise_stride2_dilation2", "conv2d_1x1", "conv2d_1x1_stride2", "conv2d_3x3_groups3")] string caseName,
+        [ValueSource(typeof(GoldenRun), nameof(GoldenRun.Precisions))] DType dtype)
+    {
+        using var run = new GoldenRun(caseName, dtype);
+        var c = run.Case;
+        var y = run.Tape.Conv2d(run.Input("x"), run.Param("w"), c.Int("stride"), c.Int("padding"), c.Int("dilation"), c.Int("groups"));
+        run.ExpectOutputAndGradients(y);
+    }
+}
