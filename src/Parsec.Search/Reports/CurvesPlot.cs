@@ -47,7 +47,7 @@ public static class CurvesPlot
             new Series(M.MemoryMib, "memory", Color.FromHex("#8c564b"), Noisy: false)),
         new("Epoch time", "seconds", Alignment.UpperRight, false,
             new Series(M.EpochSeconds, "epoch", Third)),
-        new("Time waiting for input data", "ms per epoch", Alignment.UpperRight, false,
+        new("Time waiting for input data", "ms", Alignment.UpperRight, false,
             new Series(M.PipelineWaitMs, "pipeline wait", Color.FromHex("#8c564b"))),
     ];
 

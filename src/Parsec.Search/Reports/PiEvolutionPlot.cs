@@ -25,11 +25,19 @@ public static class PiEvolutionPlot
         double[] x = idx.Select(i => (double)snapshots[i].Iteration).ToArray();
         var cells = idx.Select(i => reduction ? snapshots[i].Reduce : snapshots[i].Normal).ToArray();
 
+        string xLabel = "iteration";
+        bool single = x.Length == 1;
         // A single snapshot is drawn as a narrow band around its iteration rather than as an invisible zero-width area.
         if (x.Length == 1)
         {
             x = [x[0] - 0.5, x[0] + 0.5];
             cells = [cells[0], cells[0]];
+        }
+        else if (x[^1] <= x[0])
+        {
+            // Snapshots that all carry one iteration number (a writer that repeats one iteration number) are spread by order.
+            x = idx.Select(i => (double)i).ToArray();
+            xLabel = "snapshot";
         }
 
         var plots = new List<Plot> { Header(reduction, snapshots.Count, snapshots[^1].Iteration) };
@@ -50,7 +58,9 @@ public static class PiEvolutionPlot
                 string bestName = ops ? Primitives.All[best] : CellNames.Input(best);
                 plot.Title($"{CellNames.Term(term)} · {(ops ? "operation" : "input")} → {bestName} ({final[best]:0.00})", 13);
                 if (column == 0) plot.YLabel("probability (stacked)", 12);
-                if (node == rows - 1) plot.XLabel("iteration", 12);
+                if (node == rows - 1) plot.XLabel(xLabel, 12);
+                // Automatic ticks over the one-unit band of a lone snapshot would repeat its iteration five times.
+                if (single) plot.Axes.Bottom.SetTicks([snapshots[0].Iteration], [snapshots[0].Iteration.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
                 plots.Add(plot);
             }
         }
@@ -86,7 +96,7 @@ public static class PiEvolutionPlot
         var plot = new Plot();
         ReportStyle.Apply(plot);
         plot.HideAxesAndGrid();
-        plot.Title($"π of the {CellNames.Cell(reduction)} cell during the search ({snapshots} snapshots, last at iteration {lastIteration})", 18);
+        plot.Title($"π of the {CellNames.Cell(reduction)} cell during the search ({snapshots} snapshot{(snapshots == 1 ? "" : "s")}, last at iteration {lastIteration})", 18);
 
         var ops = plot.Legend;
         ops.ManualItems.AddRange(Primitives.All.Select(op => new LegendItem { LabelText = op, FillColor = ReportStyle.OpColor(op) }));

@@ -1,4 +1,3 @@
-using NUnit.Framework;
 using System.Globalization;
 using System.Text;
 using Parsec.Search.Space;
