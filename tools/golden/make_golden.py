@@ -12,6 +12,7 @@ import sys
 
 import torch
 
+sys.dont_write_bytecode = True  # no __pycache__ next to the script
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import cases_cell  # noqa: E402

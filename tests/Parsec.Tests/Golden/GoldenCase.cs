@@ -54,7 +54,6 @@ public sealed class GoldenCase
     public GoldenTensor Buffer(string name) => Find(Buffers, "buffer", name);
     public GoldenTensor Output(string name) => Find(Outputs, "output", name);
     public GoldenTensor UpstreamOf(string output) => Find(Upstream, "upstream gradient", output);
-    public GoldenTensor Grad(string name) => Find(Grads, "gradient", name);
 
     private GoldenTensor Find(Dictionary<string, GoldenTensor> section, string what, string name) =>
         section.TryGetValue(name, out var t) ? t

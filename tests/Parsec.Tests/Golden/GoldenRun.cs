@@ -53,8 +53,8 @@ public sealed class GoldenRun : IDisposable
         return t;
     }
 
-    /// <summary>A buffer of the case that is read, not differentiated (running statistics, gradients fed to an optimizer).</summary>
-    public Tensor Buffer(string name, BufferCategory category = BufferCategory.Weights) => Make(Case.Buffer(name), category, name);
+    /// <summary>A persistent buffer of the case that an op reads and updates but does not differentiate (running statistics).</summary>
+    public Tensor Buffer(string name) => Make(Case.Buffer(name), BufferCategory.Weights, name);
 
     public Tensor Labels(string name)
     {
