@@ -1,1 +1,2 @@
-Console.WriteLine("parsec: the command line is being assembled");
+// `parsec` with no arguments runs the demo search; see Cli/CommandRegistry.cs for every command.
+return Parsec.Search.Cli.CliApp.Run(args);

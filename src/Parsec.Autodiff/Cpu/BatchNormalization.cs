@@ -93,6 +93,7 @@ internal static class BatchNormalization
     }
 
     /// <summary>Sum of (x - mean)^2.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static T SumSquaredDeviation<T>(ReadOnlySpan<T> x, T mean) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int i = 0;
@@ -118,6 +119,7 @@ internal static class BatchNormalization
     }
 
     /// <summary>Sum of dy * (x - mean).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static T DotCentered<T>(ReadOnlySpan<T> dy, ReadOnlySpan<T> x, T mean) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int i = 0;
@@ -137,6 +139,7 @@ internal static class BatchNormalization
     }
 
     /// <summary>dst (+)= a * u + b * v + c.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void AffineOfTwo<T>(ReadOnlySpan<T> u, T a, ReadOnlySpan<T> v, T b, T c, Span<T> dst, bool accumulate)
         where T : unmanaged, IFloatingPointIeee754<T>
     {

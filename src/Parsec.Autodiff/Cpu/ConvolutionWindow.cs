@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace Parsec.Autodiff.Cpu;
 
 /// <summary>Index arithmetic shared by the convolution and pooling kernels.</summary>
@@ -19,6 +20,7 @@ internal static class ConvolutionWindow
     /// Copies plane (h, w) at x[offset] into the centre of a zero (or <paramref name="border"/>) bordered
     /// plane of (h + 2 pad, w + 2 pad), so that kernels can read every tap without bounds checks.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Pad<T>(T[] x, int offset, int h, int w, int pad, T border, Span<T> padded) where T : unmanaged
     {
         int wp = w + 2 * pad;
@@ -39,6 +41,7 @@ internal static class ConvolutionWindow
     }
 
     /// <summary>dst (h, w) (+)= the centre of a padded plane (the adjoint of <see cref="Pad"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Unpad<T>(ReadOnlySpan<T> padded, int h, int w, int pad, T[] dst, int offset, bool accumulate)
         where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
     {

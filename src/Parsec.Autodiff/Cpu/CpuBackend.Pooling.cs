@@ -18,9 +18,8 @@ public sealed partial class CpuBackend
         CheckPool(op, g, x, y);
         RequireLength(op, dy, g.Output.Length, $"dy {g.Output}");
         RequireLength(op, dx, g.Input.Length, $"dx {g.Input}");
-        // y is not needed: the maximum's position is recomputed from x, which also settles ties the same way as forward.
-        if (IsDouble(op, x, y, dy, dx)) Pooling.Backward(g, Arr<double>(x), Arr<double>(dy), Arr<double>(dx), accumulate);
-        else Pooling.Backward(g, Arr<float>(x), Arr<float>(dy), Arr<float>(dx), accumulate);
+        if (IsDouble(op, x, y, dy, dx)) Pooling.Backward(g, Arr<double>(x), Arr<double>(y), Arr<double>(dy), Arr<double>(dx), accumulate);
+        else Pooling.Backward(g, Arr<float>(x), Arr<float>(y), Arr<float>(dy), Arr<float>(dx), accumulate);
     }
 
     private static void CheckPool(string op, Pool2dGeometry g, Storage x, Storage y)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics;
 
 namespace Parsec.Autodiff.Cpu;
@@ -9,6 +10,7 @@ namespace Parsec.Autodiff.Cpu;
 /// </summary>
 internal static class Im2Col
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Unfold<T>(Conv2dGeometry g, T[] x, int xOffset, int channels, T[] col) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int h = g.Input.H, w = g.Input.W, k = g.Kernel, oh = g.OutH, ow = g.OutW, s = g.Stride;
@@ -38,6 +40,7 @@ internal static class Im2Col
     }
 
     /// <summary>dx[channels of one sample's group] += the fold of col (dx must already hold its base values).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void FoldAdd<T>(Conv2dGeometry g, T[] col, T[] dx, int dxOffset, int channels) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int h = g.Input.H, w = g.Input.W, k = g.Kernel, oh = g.OutH, ow = g.OutW, s = g.Stride;

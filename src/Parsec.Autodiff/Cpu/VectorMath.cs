@@ -6,6 +6,8 @@ namespace Parsec.Autodiff.Cpu;
 /// <summary>
 /// The few SIMD loops the kernels share. Generic over float and double; <see cref="Fma"/> picks the
 /// hardware fused multiply-add for both (the JIT removes the untaken branches per instantiation).
+/// Hot kernels across the backend are marked AggressiveOptimization: a training step calls each only tens
+/// of times, so tiered compilation would otherwise run them unoptimised for many steps.
 /// </summary>
 internal static class VectorMath
 {
@@ -36,6 +38,7 @@ internal static class VectorMath
     }
 
     /// <summary>y[i] = a * x[i] + b.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Affine<T>(ReadOnlySpan<T> x, T a, T b, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int n = y.Length, i = 0;
@@ -70,6 +73,7 @@ internal static class VectorMath
     }
 
     /// <summary>dst = src, or dst += src when accumulating.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void CopyOrAdd<T>(ReadOnlySpan<T> src, Span<T> dst, bool accumulate) where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (accumulate) System.Numerics.Tensors.TensorPrimitives.Add(dst, src, dst);

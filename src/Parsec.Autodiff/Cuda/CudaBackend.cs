@@ -73,7 +73,8 @@ public sealed partial class CudaBackend : IBackend
             whyNot = "";
             return true;
         }
-        catch (Exception e) when (e is GpuLibraryException or DllNotFoundException or EntryPointNotFoundException or NotSupportedException or ArenaOutOfMemoryException)
+        catch (Exception e) when (e is GpuLibraryException or DllNotFoundException or EntryPointNotFoundException or NotSupportedException
+            or ArenaOutOfMemoryException or ArgumentOutOfRangeException)
         {
             whyNot = $"CUDA libraries loaded but the backend could not start: {e.Message}";
             return false;

@@ -41,9 +41,18 @@ public sealed partial class Tape
         {
             bool wantX = ctx.TryGradOf(x, out var dx, out bool acc);
             Storage? dgamma = null, dbeta = null;
-            if (gamma is not null && ctx.TryGradOf(gamma, out var dg, out _)) dgamma = dg;
-            if (beta is not null && ctx.TryGradOf(beta, out var db, out _)) dbeta = db;
-            if (!wantX && dgamma is null) return;
+            // The backend always adds into dgamma and dbeta, so a fresh (first-contribution) buffer is zeroed first.
+            if (gamma is not null && ctx.TryGradOf(gamma, out var dg, out bool accGamma))
+            {
+                if (!accGamma) ctx.Backend.Fill(dg, 0);
+                dgamma = dg;
+            }
+            if (beta is not null && ctx.TryGradOf(beta, out var db, out bool accBeta))
+            {
+                if (!accBeta) ctx.Backend.Fill(db, 0);
+                dbeta = db;
+            }
+            if (!wantX && dgamma is null && dbeta is null) return;
             if (!wantX)
             {
                 // The backend computes dx alongside dgamma/dbeta; give it a scratch buffer.

@@ -22,7 +22,8 @@ public sealed record NvrtcOptions(int Architecture)
 
     public IReadOnlyList<string> ToArguments()
     {
-        var args = new List<string> { $"--gpu-architecture=compute_{Architecture}", "--std=c++14" };
+        // No --std: each NVRTC's default dialect is used, so the same options work from NVRTC 11.8 to 13.
+        var args = new List<string> { $"--gpu-architecture=compute_{Architecture}" };
         if (LineInfo) args.Add("-lineinfo");
         foreach (string d in Defines) args.Add("-D" + d);
         return args;

@@ -144,11 +144,11 @@ public static class NativeLibraries
         }
         catch (DllNotFoundException e)
         {
-            tried.Add(new LoadAttempt(pathOrName, FirstLine(e.Message)));
+            tried.Add(new LoadAttempt(pathOrName, LoaderReason(e.Message)));
         }
         catch (BadImageFormatException e)
         {
-            tried.Add(new LoadAttempt(pathOrName, "not a loadable library for this process: " + FirstLine(e.Message)));
+            tried.Add(new LoadAttempt(pathOrName, "not a loadable library for this process: " + LoaderReason(e.Message)));
         }
         handle = 0;
         return false;
@@ -181,16 +181,20 @@ public static class NativeLibraries
                 }
                 catch (Exception e) when (e is DllNotFoundException or BadImageFormatException)
                 {
-                    lastErrors[file] = FirstLine(e.Message);
+                    lastErrors[file] = LoaderReason(e.Message);
                 }
             }
         }
         foreach (string file in pending) tried.Add(new LoadAttempt(file, "companion library not preloaded: " + lastErrors[file]));
     }
 
-    private static string FirstLine(string message)
+    /// <summary>
+    /// .NET's message starts with a generic advice line and puts the loader's own errors (dlerror) on the lines
+    /// after it; those say what really failed (missing file, missing dependency, wrong architecture).
+    /// </summary>
+    private static string LoaderReason(string message)
     {
-        int nl = message.IndexOf('\n');
-        return (nl < 0 ? message : message[..nl]).Trim();
+        var lines = message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        return lines.Length > 1 ? string.Join("; ", lines[1..]) : message.Trim();
     }
 }

@@ -96,7 +96,7 @@ public sealed class DataCommand : Command<DataCommand.Settings>
 
     private static void Print(DatasetStatistics s)
     {
-        AnsiConsole.MarkupLineInterpolated($"[bold]{s.Name}[/]: {s.Count} images, pixel range [{s.Min:0.###}, {s.Max:0.###}]");
+        AnsiConsole.MarkupLineInterpolated($"[bold]{s.Name}[/]: {s.Count} images, pixel range [[{s.Min:0.###}, {s.Max:0.###}]]");
         var channels = new Table().AddColumns("channel", "mean", "std");
         for (int c = 0; c < s.Channels; c++) channels.AddRow(c.ToString(), s.Mean[c].ToString("0.0000"), s.Std[c].ToString("0.0000"));
         AnsiConsole.Write(channels);

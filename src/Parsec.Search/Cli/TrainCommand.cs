@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using Parsec.Autodiff;
 using Parsec.Search.Data.Files;
+using Parsec.Search.Runs;
 using Parsec.Search.Training;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -21,7 +22,7 @@ public sealed class TrainCommand : Command<TrainCommand.Settings>
         public string Genotype { get; init; } = "DARTS_V2";
 
         [CommandOption("--out <FOLDER>")]
-        [Description("Run folder for metrics.jsonl, checkpoint.safetensors and weights.safetensors (default runs/train-<genotype>-<time>).")]
+        [Description("Run folder for metrics.jsonl, checkpoint.safetensors and weights.safetensors (default runs/<time>-train-<genotype>).")]
         public string? Out { get; init; }
 
         [CommandOption("--resume <FOLDER>")]
@@ -79,7 +80,7 @@ public sealed class TrainCommand : Command<TrainCommand.Settings>
         AnsiConsole.MarkupLineInterpolated($"genotype: {run.Genotype}");
         AnsiConsole.MarkupLineInterpolated(
             $"network: C={o.Channels}, {o.Layers} cells, {run.ParameterCountWithoutAuxiliary / 1e6:0.000} M parameters (without the auxiliary head); batch {o.BatchSize}, {o.Epochs} epochs, run folder {run.Folder}");
-        var result = run.Train(m => AnsiConsole.MarkupLineInterpolated(
+        var result = run.Train(m => AnsiConsole.WriteLine(
             $"epoch {m.Epoch}/{o.Epochs}: lr {m.LearningRate:0.000000}, train loss {m.TrainLoss:0.0000} acc {100 * m.TrainAccuracy:0.00} %" +
             (m.TestAccuracy is double acc ? $", test loss {m.TestLoss:0.0000} acc {100 * acc:0.00} %" : "") +
             $", {m.EpochSeconds:0.0} s, input wait {m.PipelineWaitMs:0.0} ms"), cancellationToken);
@@ -94,7 +95,7 @@ public sealed class TrainCommand : Command<TrainCommand.Settings>
         var spec = settings.ToSpec();
         var data = DatasetSplitsLoader.Load(spec);
         AnsiConsole.MarkupLineInterpolated($"dataset: {data.Dataset} from {data.Source}: {data.Train.Count} training and {data.Test.Count} test images of {data.Channels}x{data.Height}x{data.Width}, {data.Classes} classes");
-        string folder = settings.Out ?? Path.Combine("runs", $"train-{Path.GetFileNameWithoutExtension(settings.Genotype)}-{DateTime.Now:yyyyMMdd-HHmmss}");
+        string folder = settings.Out ?? RunFolder.CreateNew(null, $"train-{Path.GetFileNameWithoutExtension(settings.Genotype)}", DateTime.Now).Path;
         return EvaluationRun.Start(backend, folder, genotype, settings.ToOptions(), spec, data);
     }
 

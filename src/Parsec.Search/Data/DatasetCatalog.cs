@@ -2,21 +2,23 @@ using Parsec.Search.Data.Generated;
 
 namespace Parsec.Search.Data;
 
-/// <summary>What a command asks for: a dataset name and the knobs a source may use (generated sets use all but the folder).</summary>
+/// <summary>A generated dataset by name, with its size and seed.</summary>
 /// <param name="Name">A name listed by <see cref="DatasetCatalog.Names"/>.</param>
-/// <param name="Count">Images to generate or at most to read; null for the source's default.</param>
+/// <param name="Count">Images to generate; null for the generator's default.</param>
 /// <param name="ImageSize">Side of generated images; null for the default.</param>
 /// <param name="Seed">Seed of generated data.</param>
-/// <param name="Folder">Where file-backed datasets live.</param>
-public sealed record DatasetRequest(string Name, int? Count = null, int? ImageSize = null, ulong Seed = 1, string? Folder = null);
+public sealed record DatasetRequest(string Name, int? Count = null, int? ImageSize = null, ulong Seed = 1);
 
 /// <summary>A named way to obtain an <see cref="InMemoryDataset"/>.</summary>
 public sealed record DatasetSource(string Description, Func<DatasetRequest, InMemoryDataset> Load);
 
-/// <summary>The datasets commands can name with --dataset.</summary>
+/// <summary>
+/// The datasets made in code, by name. Commands reach them, and the file formats, through
+/// <see cref="Files.DatasetSplitsLoader"/>.
+/// </summary>
 public static class DatasetCatalog
 {
-    // Registration point: one line per dataset name. File-backed datasets (Data/Files/) add their entries here.
+    // Registration point: one line per generated dataset.
     private static readonly Dictionary<string, DatasetSource> Sources = new(StringComparer.OrdinalIgnoreCase)
     {
         [OrientedTextures.Name] = new("10 classes of oriented gratings, generated in code", r => OrientedTextures.Generate(Generated(r))),

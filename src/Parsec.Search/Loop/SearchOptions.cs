@@ -5,20 +5,23 @@ namespace Parsec.Search.Loop;
 /// <summary>
 /// Everything a search run depends on. Defaults are the paper's search setting on CIFAR-10 (C = 16, 8 cells,
 /// batch 64, 50 epochs, K = 16) and DARTS' optimiser settings; the resolved record is saved as options.json
-/// and a resumed run reads it back, so two runs with equal options are the same computation.
+/// and a resumed run reads it back, so two runs with equal options are the same computation. Validation
+/// messages name each option by its command-line flag.
 /// </summary>
 public sealed record SearchOptions
 {
     // ---- data -------------------------------------------------------------------------------------
-    /// <summary>A name from <see cref="Data.DatasetCatalog"/>.</summary>
+    /// <summary>A generated dataset of <see cref="Data.DatasetCatalog"/> or a file format read from <see cref="DataFolder"/> (see <see cref="Data.Files.DatasetSplitsLoader"/>); the search uses its training set.</summary>
     public string Dataset { get; init; } = Data.Generated.OrientedTextures.Name;
-    /// <summary>Images to generate (generated datasets) or to use at most; null for the dataset's default.</summary>
+    /// <summary>Training images to generate, or to use at most from files; null for the dataset's default.</summary>
     public int? DataCount { get; init; }
-    /// <summary>Side of generated images; null for the generator's default.</summary>
-    public int? ImageSize { get; init; }
+    /// <summary>Side of generated images (and of image-folder images after resizing).</summary>
+    public int ImageSize { get; init; } = 32;
     public ulong DataSeed { get; init; } = 1;
     /// <summary>Folder of file-backed datasets.</summary>
     public string? DataFolder { get; init; }
+    /// <summary>CIFAR-100: learn its 20 superclasses instead of the 100 classes.</summary>
+    public bool Cifar100Coarse { get; init; }
     /// <summary>DARTS' split: this fraction of the training set fits the weights, the rest fits pi.</summary>
     public double TrainFraction { get; init; } = 0.5;
 
@@ -62,18 +65,29 @@ public sealed record SearchOptions
     /// <summary>Append a metrics line and a pi_history line every this many iterations.</summary>
     public int LogEvery { get; init; } = 1;
 
+    /// <summary>Throws an <see cref="ArgumentException"/> naming the option (by its command-line flag) and what it expects.</summary>
     public void Validate()
     {
-        Require(TrainFraction is > 0 and < 1, $"train fraction must be in (0, 1), got {TrainFraction}");
-        Require(BatchSize >= 2, $"batch size must be >= 2 (batch norm needs two examples), got {BatchSize}");
-        Require(Epochs >= 1, $"epochs must be >= 1, got {Epochs}");
-        Require(Iterations is null or >= 1, $"iterations must be >= 1, got {Iterations}");
-        Require(Samples >= 1, $"samples (K) must be >= 1, got {Samples}");
-        Require(LikelihoodScale > 0 && double.IsFinite(LikelihoodScale), $"likelihood scale must be positive, got {LikelihoodScale}");
-        Require(WeightLearningRate > 0 && WeightLearningRateMin >= 0, $"learning rates must be positive, got {WeightLearningRate} and minimum {WeightLearningRateMin}");
-        Require(GradientClip > 0, $"gradient clip must be positive, got {GradientClip}");
-        Require(PriorLearningRate >= 0, $"prior learning rate must be >= 0, got {PriorLearningRate}");
-        Require(CheckpointEvery >= 1 && LogEvery >= 1, "checkpoint and log intervals must be >= 1");
+        Require(TrainFraction is > 0 and < 1, $"--train-fraction must be in (0, 1), got {TrainFraction}");
+        Require(ImageSize >= 1, $"--image-size must be >= 1, got {ImageSize}");
+        Require(DataCount is null or >= 2, $"--train-count must be >= 2, got {DataCount}");
+        Require(Channels >= 2 && Channels % 2 == 0, $"--channels must be even and >= 2, got {Channels}");
+        Require(Layers >= 1, $"--layers must be >= 1, got {Layers}");
+        Require(BatchSize >= 2, $"--batch-size must be >= 2 (batch norm needs two examples), got {BatchSize}");
+        Require(Epochs >= 1, $"--epochs must be >= 1, got {Epochs}");
+        Require(Iterations is null or >= 1, $"--iterations must be >= 1, got {Iterations}");
+        Require(Samples >= 1, $"--samples must be >= 1, got {Samples}");
+        Require(LikelihoodScale > 0 && double.IsFinite(LikelihoodScale), $"--likelihood-scale must be positive, got {LikelihoodScale}");
+        Require(WeightLearningRate > 0, $"--lr must be positive, got {WeightLearningRate}");
+        Require(WeightLearningRateMin >= 0, $"--lr-min must be >= 0, got {WeightLearningRateMin}");
+        Require(WeightMomentum >= 0, $"--momentum must be >= 0, got {WeightMomentum}");
+        Require(WeightDecay >= 0, $"--weight-decay must be >= 0, got {WeightDecay}");
+        Require(GradientClip > 0, $"--grad-clip must be positive, got {GradientClip}");
+        Require(PriorLearningRate >= 0, $"--prior-lr must be >= 0, got {PriorLearningRate}");
+        Require(PriorBeta1 is >= 0 and < 1 && PriorBeta2 is >= 0 and < 1, $"--prior-beta1 and --prior-beta2 must be in [0, 1), got {PriorBeta1} and {PriorBeta2}");
+        Require(PriorWeightDecay >= 0, $"--prior-weight-decay must be >= 0, got {PriorWeightDecay}");
+        Require(CheckpointEvery >= 1, $"--checkpoint-every must be >= 1, got {CheckpointEvery}");
+        Require(LogEvery >= 1, $"--log-every must be >= 1, got {LogEvery}");
 
         static void Require(bool condition, string message)
         {

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Parsec.Autodiff;
 using Parsec.Search.Data;
+using Parsec.Search.Data.Files;
 using Parsec.Search.Memory;
 using Parsec.Search.Prior;
 using Parsec.Search.Runs;
@@ -31,14 +32,18 @@ public sealed record RunLimits(int? StopAfterIteration = null, CancellationToken
     public static readonly RunLimits None = new();
 }
 
+/// <param name="RecentValidationAccuracy">Mean validation accuracy of the last (up to) <see cref="SearchRunner.RecentWindow"/> iterations of this invocation: one batch is noisy.</param>
 public sealed record SearchResult(
     RunFolder Run,
     SearchOutcome Outcome,
     int Iterations,
     IterationMetrics? LastMetrics,
+    double? RecentValidationAccuracy,
+    ArchitecturePrior Prior,
     double PiEntropy,
     double UniformPiEntropy,
     Genotype MostLikely,
+    int Classes,
     NonFiniteReport? NonFinite,
     TimeSpan Elapsed);
 
@@ -50,11 +55,13 @@ public sealed record SearchResult(
 /// </summary>
 public static class SearchRunner
 {
+    public const int RecentWindow = 20;
+
     public static SearchResult Start(SearchOptions options, IBackend backend, RunFolder run, ISearchProgress? progress = null, RunLimits? limits = null)
     {
-        options.Validate();
-        OptionsFile.Write(run.Options, options, backend.Name);
+        // The session checks the options, the data and a transferred prior before anything is written.
         using var session = new SearchSession(options, backend, LoadDataset(options));
+        OptionsFile.Write(run.Options, options, backend.Name);
         WriteMemoryReport(session, run);
         using (var history = new JsonLinesLog(run.PiHistory)) history.Append(PiLine(session));
         return Run(session, run, progress, limits ?? RunLimits.None);
@@ -72,14 +79,20 @@ public static class SearchRunner
         return Run(session, run, progress, limits ?? RunLimits.None);
     }
 
-    public static InMemoryDataset LoadDataset(SearchOptions options) =>
-        DatasetCatalog.Load(new DatasetRequest(options.Dataset, options.DataCount, options.ImageSize, options.DataSeed, options.DataFolder));
+    /// <summary>The training set of the options' dataset (its two halves fit the weights and pi).</summary>
+    public static InMemoryDataset LoadDataset(SearchOptions options)
+    {
+        options.Validate();
+        return DatasetSplitsLoader.Load(new DatasetSpec(options.Dataset, options.DataFolder, options.ImageSize, options.DataCount,
+            Seed: options.DataSeed, Cifar100Coarse: options.Cifar100Coarse)).Train;
+    }
 
     private static SearchResult Run(SearchSession session, RunFolder run, ISearchProgress? progress, RunLimits limits)
     {
         var clock = Stopwatch.StartNew();
         int? lastCheckpoint = File.Exists(run.Checkpoint) ? session.Iteration : null;
         IterationMetrics? last = null;
+        var recentAccuracy = new Queue<double>();
         var outcome = SearchOutcome.Completed;
         NonFiniteReport? nonFinite = null;
         progress?.Started(session.Iteration, session.TotalIterations);
@@ -101,6 +114,8 @@ public static class SearchRunner
                     Reports.AtomicFile.WriteAllText(run.NanReport, e.Report.Describe(lastCheckpoint));
                     break;
                 }
+                recentAccuracy.Enqueue(last.ValAccuracy);
+                if (recentAccuracy.Count > RecentWindow) recentAccuracy.Dequeue();
                 int i = session.Iteration;
                 if (i % session.Options.LogEvery == 0 || session.IsFinished)
                 {
@@ -119,8 +134,9 @@ public static class SearchRunner
         if (outcome == SearchOutcome.Interrupted && lastCheckpoint != session.Iteration) session.SaveCheckpoint(run.Checkpoint);
         // A diverged run keeps the last good checkpoint; its pi and genotype are those of the last good state only if nothing was written since.
         if (outcome != SearchOutcome.StoppedOnNonFiniteValue) WriteResult(session, run);
-        return new SearchResult(run, outcome, session.Iteration, last, session.Prior.Entropy(), session.Prior.UniformEntropy(),
-            session.Prior.MostLikelyGenotype(), nonFinite, clock.Elapsed);
+        return new SearchResult(run, outcome, session.Iteration, last, recentAccuracy.Count > 0 ? recentAccuracy.Average() : null,
+            session.Prior, session.Prior.Entropy(), session.Prior.UniformEntropy(), session.Prior.MostLikelyGenotype(), session.NetworkOptions.Classes,
+            nonFinite, clock.Elapsed);
     }
 
     private static void WriteResult(SearchSession session, RunFolder run)

@@ -55,7 +55,8 @@ public static class MemoryFootprint
         var options = configuration.Network with { DType = DType.Float32 };
         var samplingRng = new Rng(configuration.Seed);
         var prior = new ArchitecturePrior();
-        var architectures = Enumerable.Range(0, footprintCase == FootprintCase.DartsSupernet ? 1 : configuration.SampledArchitectures)
+        // A fixed network runs its own architecture and the supernet runs all candidates: one pass each.
+        var architectures = Enumerable.Range(0, footprintCase == FootprintCase.SampledArchitecture ? configuration.SampledArchitectures : 1)
             .Select(_ => prior.Sample(samplingRng)).ToList();
 
         using var meta = new MetaBackend();

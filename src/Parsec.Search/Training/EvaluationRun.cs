@@ -89,6 +89,7 @@ public sealed class EvaluationRun : IDisposable
         var run = new EvaluationRun(backend, folder, record, data, seed.Fork(), seed.Fork(), seed.Fork());
         AtomicFile.WriteAllText(Path.Combine(folder, GenotypeFileName), genotype.ToJson());
         File.WriteAllText(Path.Combine(folder, MetricsFileName), "");
+        run.PrepareEpoch(0);
         return run;
     }
 
@@ -114,6 +115,7 @@ public sealed class EvaluationRun : IDisposable
             throw;
         }
         EpochMetrics.TrimAfter(Path.Combine(folder, MetricsFileName), record.EpochsCompleted);
+        run.PrepareEpoch(run.EpochsCompleted);
         return run;
     }
 
@@ -154,6 +156,7 @@ public sealed class EvaluationRun : IDisposable
                 using (batch) Step(batch, mode, lr, tally, epoch);
             }
             var trainSeconds = clock.Elapsed.TotalSeconds;
+            PrepareEpoch(epoch + 1);
             bool testNow = (epoch + 1) % Options.TestEvery == 0 || epoch + 1 == Options.Epochs;
             test = testNow ? ModelEvaluator.Evaluate(_network, _tape, _test, 5, cancel) : null;
             return new EpochMetrics(epoch + 1, lr, _network.DropPathProbability, tally.MeanLoss, tally.Top1Accuracy,
@@ -193,6 +196,15 @@ public sealed class EvaluationRun : IDisposable
         }
     }
 
+    /// <summary>
+    /// Has epoch <paramref name="epoch"/>'s first batches made while other work runs (the test pass, the caller's
+    /// printing), so that the training step does not wait for them either.
+    /// </summary>
+    private void PrepareEpoch(int epoch)
+    {
+        if (epoch < Options.Epochs) _train.PrepareNextEpoch();
+    }
+
     private TrainingRecord Snapshot() => _record with
     {
         EpochsCompleted = EpochsCompleted,
@@ -202,7 +214,7 @@ public sealed class EvaluationRun : IDisposable
 
     private string ResultJson(EvaluationResult r) => System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, object>
     {
-        ["genotype"] = Genotype.ToString(),
+        ["genotype"] = System.Text.Json.JsonDocument.Parse(Genotype.ToJson()).RootElement,
         ["epochs"] = r.Epochs,
         [MetricsFile.TestLoss] = r.TestLoss,
         [MetricsFile.TestAcc] = r.TestAccuracy,
@@ -220,6 +232,8 @@ public sealed class EvaluationRun : IDisposable
 
     public void Dispose()
     {
+        _train.Dispose();
+        _test.Dispose();
         _tape.Dispose();
         _optimizer.Dispose();
         _network.Dispose();

@@ -41,7 +41,7 @@ public static class WeightsEvaluation
         using var network = Network.CreateFixed(backend, options.Network(record.ImageShape[0], record.Classes), record.Genotype(file), new Rng(options.Seed));
         EvaluationCheckpoint.Apply(content, record, file, network, optimizer: null);
         using var tape = new Tape(backend);
-        var loader = new BatchLoader(data.Test, record.Normalization, BatchLoaderOptions.Evaluation(batchSize ?? options.BatchSize), new Rng(0));
+        using var loader = new BatchLoader(data.Test, record.Normalization, BatchLoaderOptions.Evaluation(batchSize ?? options.BatchSize), new Rng(0));
         var tally = ModelEvaluator.Evaluate(network, tape, loader, topK, cancel);
         return new WeightsEvaluationResult(file, record, data.Dataset, tally, data.Test.ClassNames);
     }

@@ -54,7 +54,7 @@ public static class CifarDatasets
         foreach (var part in parts)
         {
             // The files store each image as 3 planes of 32x32 bytes: already the (C, H, W) layout.
-            for (int i = 0; i < part.Pixels.Length; i++) images[(long)at * CifarLayout.PixelBytes + i] = part.Pixels[i] * PixelValues.Scale;
+            for (int i = 0; i < part.Pixels.Length; i++) images[(long)at * CifarLayout.PixelBytes + i] = PixelValues.ToUnit(part.Pixels[i]);
             part.Labels.CopyTo(labels, at);
             at += part.Labels.Length;
         }

@@ -56,12 +56,18 @@ public static class ImageFolderDataset
         int length = 3 * size * size;
         var pixels = new float[(long)files.Count * length];
         var labels = new int[files.Count];
-        // Decoding dominates loading; images are independent, so they are decoded in parallel into their own slots.
+        // Decoding dominates loading; images are independent, so they are decoded in parallel into their own
+        // slots. Failures are kept per file and the first in file order is thrown, so the error does not
+        // depend on thread timing.
+        var failures = new Exception?[files.Count];
         Parallel.For(0, files.Count, i =>
         {
-            Decode(files[i].Path, size, pixels.AsSpan(i * length, length));
+            try { Decode(files[i].Path, size, pixels.AsSpan(i * length, length)); }
+            catch (Exception e) { failures[i] = e; }
             labels[i] = files[i].Label;
         });
+        if (failures.FirstOrDefault(f => f is not null) is { } failure)
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
         return new InMemoryDataset(name, pixels, labels, 3, size, size, classes.Length, classes);
     }
 
@@ -82,9 +88,9 @@ public static class ImageFolderDataset
             image.CopyPixelDataTo(rgb);
             for (int p = 0; p < plane; p++)
             {
-                destination[p] = rgb[p].R * PixelValues.Scale;
-                destination[plane + p] = rgb[p].G * PixelValues.Scale;
-                destination[2 * plane + p] = rgb[p].B * PixelValues.Scale;
+                destination[p] = PixelValues.ToUnit(rgb[p].R);
+                destination[plane + p] = PixelValues.ToUnit(rgb[p].G);
+                destination[2 * plane + p] = PixelValues.ToUnit(rgb[p].B);
             }
         }
     }

@@ -24,12 +24,15 @@ public sealed record BatchLoaderOptions(int BatchSize, bool Shuffle, bool DropLa
 }
 
 /// <summary>
-/// Serves a dataset epoch after epoch: each <see cref="StartEpoch"/> draws the epoch's order and
-/// augmentation seeds from the loader's generator and starts background preparation. Saving
+/// Serves a dataset epoch after epoch: each epoch draws its order and augmentation seeds from the loader's
+/// generator and is prepared in the background. <see cref="PrepareNextEpoch"/> starts that work early (while
+/// the test set is evaluated, say), so that not even an epoch's first batch keeps the step waiting. Saving
 /// <see cref="RngState"/> between epochs and restoring it resumes the exact same sequence of batches.
 /// </summary>
-public sealed class BatchLoader
+public sealed class BatchLoader : IDisposable
 {
+    private BatchStream? _pending;
+    private ulong[]? _stateBeforePending;
     private readonly BatchBufferPool _pool;
     private readonly Rng _rng;
 
@@ -52,17 +55,56 @@ public sealed class BatchLoader
     /// <summary>Wait statistics summed over every epoch this loader served.</summary>
     public PipelineWaitStats TotalStats { get; } = new();
 
+    /// <summary>
+    /// The generator's state at the start of the next epoch not yet handed out by <see cref="StartEpoch"/>
+    /// (an epoch prepared early does not count as drawn). Setting it drops an epoch prepared early.
+    /// </summary>
     public ulong[] RngState
     {
-        get => _rng.State;
-        set => _rng.State = value;
+        get => _stateBeforePending ?? _rng.State;
+        set
+        {
+            DiscardPending();
+            _rng.State = value;
+        }
     }
 
     public int BatchesPerEpoch => Options.DropLast ? Data.Count / Options.BatchSize : (Data.Count + Options.BatchSize - 1) / Options.BatchSize;
 
+    /// <summary>The next epoch's batches: the one prepared early if there is one, else a new one.</summary>
     public BatchStream StartEpoch()
+    {
+        if (_pending is { } prepared)
+        {
+            _pending = null;
+            _stateBeforePending = null;
+            return prepared;
+        }
+        return Create();
+    }
+
+    /// <summary>Starts preparing the next epoch now; the following <see cref="StartEpoch"/> returns it.</summary>
+    public void PrepareNextEpoch()
+    {
+        if (_pending is not null) return;
+        _stateBeforePending = _rng.State;
+        _pending = Create();
+    }
+
+    public void Dispose() => DiscardPending();
+
+    private BatchStream Create()
     {
         var schedule = BatchSchedule.Create(Data.Count, Options.BatchSize, Options.Shuffle, Options.DropLast, _rng);
         return new BatchStream(Data, schedule, Normalization, Options.Augmentation, Options.Prefetch, Options.Workers, _pool, TotalStats);
+    }
+
+    private void DiscardPending()
+    {
+        if (_pending is null) return;
+        _pending.Dispose();
+        _pending = null;
+        _rng.State = _stateBeforePending!;
+        _stateBeforePending = null;
     }
 }

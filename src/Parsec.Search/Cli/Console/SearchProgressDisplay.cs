@@ -1,0 +1,73 @@
+using System.Diagnostics;
+using Parsec.Search.Loop;
+using Spectre.Console;
+using Spectre.Console.Rendering;
+
+namespace Parsec.Search.Cli.Console;
+
+/// <summary>
+/// Shows a search's progress: a Spectre progress bar with iteration rate, time left and the latest
+/// metrics on a terminal, or a plain line every few seconds (and at the end) when output is a log.
+/// </summary>
+internal static class SearchProgressDisplay
+{
+    public static SearchResult Run(string title, Func<ISearchProgress, SearchResult> search)
+    {
+        if (OutputStyles.Detect() == OutputStyle.Plain) return search(new PlainLines(title, TimeSpan.FromSeconds(10)));
+        return AnsiConsole.Progress()
+            .AutoClear(false)
+            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(),
+                new RateColumn(), new RemainingTimeColumn(), new ElapsedTimeColumn())
+            .Start(context => search(new Bar(context.AddTask(Markup.Escape(title)), title)));
+    }
+
+    public static string Summary(IterationMetrics m) =>
+        $"train loss {m.TrainLoss:0.000} acc {100 * m.TrainAccuracy:0.0}% · val acc {100 * m.ValAccuracy:0.0}% · H(pi) {m.PiEntropy:0.00}";
+
+    /// <summary>Iterations per second.</summary>
+    private sealed class RateColumn : ProgressColumn
+    {
+        public override IRenderable Render(RenderOptions options, ProgressTask task, TimeSpan deltaTime) =>
+            new Text(task.Speed is { } speed ? $"{speed:0.00} it/s" : "-- it/s", new Style(Color.Grey));
+    }
+
+    private sealed class Bar(ProgressTask task, string title) : ISearchProgress
+    {
+        public void Started(int completedIterations, int totalIterations)
+        {
+            task.MaxValue = totalIterations;
+            task.Value = completedIterations;
+        }
+
+        public void IterationCompleted(IterationMetrics metrics, int totalIterations)
+        {
+            task.Value = metrics.Iteration;
+            task.Description = Markup.Escape($"{title} · {Summary(metrics)}");
+        }
+    }
+
+    private sealed class PlainLines(string title, TimeSpan interval) : ISearchProgress
+    {
+        private readonly Stopwatch _clock = new();
+        private TimeSpan _lastPrint;
+        private int _firstIteration;
+
+        public void Started(int completedIterations, int totalIterations)
+        {
+            _firstIteration = completedIterations;
+            _clock.Restart();
+            System.Console.WriteLine($"{title}: {totalIterations} iterations{(completedIterations > 0 ? $", resuming after {completedIterations}" : "")}");
+        }
+
+        public void IterationCompleted(IterationMetrics metrics, int totalIterations)
+        {
+            var now = _clock.Elapsed;
+            if (now - _lastPrint < interval && metrics.Iteration < totalIterations) return;
+            _lastPrint = now;
+            double rate = (metrics.Iteration - _firstIteration) / Math.Max(now.TotalSeconds, 1e-9);
+            var left = TimeSpan.FromSeconds((totalIterations - metrics.Iteration) / Math.Max(rate, 1e-9));
+            System.Console.WriteLine(
+                $"{title}: iteration {metrics.Iteration}/{totalIterations} ({100.0 * metrics.Iteration / totalIterations:0}%) · {rate:0.00} it/s · {left:hh\\:mm\\:ss} left · {Summary(metrics)}");
+        }
+    }
+}

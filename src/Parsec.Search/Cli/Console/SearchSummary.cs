@@ -1,0 +1,49 @@
+using Parsec.Search.Loop;
+using Parsec.Search.Space;
+using Spectre.Console;
+
+namespace Parsec.Search.Cli.Console;
+
+/// <summary>Prints how a search ended: where its files are, how far pi moved from uniform, the accuracy reached, the genotype.</summary>
+internal static class SearchSummary
+{
+    public static int Print(SearchResult result)
+    {
+        var run = result.Run;
+        AnsiConsole.MarkupLineInterpolated($"run folder: [bold]{run.Path}[/]");
+        AnsiConsole.MarkupLineInterpolated($"{result.Iterations} iterations in {result.Elapsed.TotalSeconds:0.0} s (this invocation)");
+        double moved = result.UniformPiEntropy - result.PiEntropy;
+        AnsiConsole.MarkupLineInterpolated(
+            $"pi entropy: [bold]{result.PiEntropy:0.000}[/] nats (uniform prior: {result.UniformPiEntropy:0.000}; {moved:0.000} nats, {100 * moved / result.UniformPiEntropy:0.0}% below uniform)");
+        if (result.RecentValidationAccuracy is { } accuracy)
+            AnsiConsole.MarkupLineInterpolated(
+                $"validation accuracy of sampled architectures (last {SearchRunner.RecentWindow} iterations): [bold]{100 * accuracy:0.0}%[/] (chance: {100.0 / result.Classes:0.0}%)");
+        AnsiConsole.Write(OperationTable(result));
+        AnsiConsole.MarkupLineInterpolated($"most likely genotype: {result.MostLikely}");
+        switch (result.Outcome)
+        {
+            case SearchOutcome.Completed:
+                AnsiConsole.MarkupLineInterpolated($"wrote {Path.GetFileName(run.Pi)}, {Path.GetFileName(run.Genotype)}, {Path.GetFileName(run.Metrics)}, {Path.GetFileName(run.PiHistory)}, {Path.GetFileName(run.MemoryText)}");
+                return CliApp.Success;
+            case SearchOutcome.Interrupted:
+                AnsiConsole.MarkupLineInterpolated($"[yellow]stopped after iteration {result.Iterations}[/]; continue with: parsec search --resume \"{run.Path}\"");
+                return CliApp.Interrupted;
+            default:
+                AnsiConsole.MarkupLineInterpolated($"[red]stopped: a non-finite value appeared[/] ({result.NonFinite?.Tensor}, iteration {result.NonFinite?.Iteration}); see {run.NanReport}");
+                return CliApp.Failure;
+        }
+    }
+
+    /// <summary>Each primitive's probability averaged over the 8 terms, per cell type (uniform: 1/7).</summary>
+    private static Table OperationTable(SearchResult result)
+    {
+        var table = new Table().AddColumns("operation", "normal cell", "reduction cell").Caption($"mean over the 8 terms; uniform is {1.0 / Primitives.All.Count:0.000}");
+        for (int op = 0; op < Primitives.All.Count; op++)
+        {
+            table.AddRow(Primitives.All[op], Mean(CellType.Normal, op).ToString("0.000"), Mean(CellType.Reduce, op).ToString("0.000"));
+        }
+        return table;
+
+        double Mean(CellType type, int op) => Enumerable.Range(0, CellLayout.Terms).Average(k => result.Prior.OpProbabilities(type, k)[op]);
+    }
+}

@@ -1,0 +1,125 @@
+using System.ComponentModel;
+using Parsec.Autodiff;
+using Parsec.Search.Cli.Console;
+using Parsec.Search.Loop;
+using Parsec.Search.Prior;
+using Parsec.Search.Runs;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Parsec.Search.Cli;
+
+/// <summary>
+/// `parsec search`: PARSEC on a dataset's training set (split in halves for the weights and for pi). Every
+/// default is the paper's CIFAR-10 search setting; the dataset defaults to a generated one so that the
+/// command runs offline.
+/// </summary>
+public sealed class SearchCommand : Command<SearchCommand.Settings>
+{
+    public sealed class Settings : DataCommand.DatasetSettings
+    {
+        [CommandOption("--resume <RUN>")]
+        [Description("Continue the run folder RUN from its checkpoint, with the options it was started with (other options are ignored).")]
+        public string? Resume { get; init; }
+
+        [CommandOption("--runs <FOLDER>")]
+        [Description("Where new run folders are made.")]
+        [DefaultValue(RunFolder.DefaultRoot)]
+        public string Runs { get; init; } = RunFolder.DefaultRoot;
+
+        [CommandOption("--name <NAME>")]
+        [Description("Run folder name after the time stamp.")]
+        [DefaultValue("search")]
+        public string Name { get; init; } = "search";
+
+        [CommandOption("--backend <auto|cpu|cuda>")]
+        [DefaultValue(BackendChoice.Auto)]
+        public BackendChoice Backend { get; init; } = BackendChoice.Auto;
+
+        [CommandOption("--channels <C>")] [Description("Initial channels C.")] [DefaultValue(16)] public int Channels { get; init; } = 16;
+        [CommandOption("--layers <L>")] [Description("Cells (reductions at L/3 and 2L/3).")] [DefaultValue(8)] public int Layers { get; init; } = 8;
+        [CommandOption("--batch-size <N>")] [DefaultValue(64)] public int BatchSize { get; init; } = 64;
+        [CommandOption("--epochs <N>")] [Description("Epochs over the weight half.")] [DefaultValue(50)] public int Epochs { get; init; } = 50;
+        [CommandOption("--iterations <N>")] [Description("Stop after N iterations in all (overrides --epochs).")] public int? Iterations { get; init; }
+        [CommandOption("-k|--samples <K>")] [Description("Architectures sampled per iteration.")] [DefaultValue(16)] public int Samples { get; init; } = 16;
+        [CommandOption("--likelihood-scale <T>")] [Description("Multiplies the batch log-likelihoods before the importance weights.")] [DefaultValue(1.0)] public double LikelihoodScale { get; init; } = 1;
+        [CommandOption("--term-inputs <MODE>")] [Description("independent (each term picks its input) or distinctpernode (the two terms of a node read different inputs, as in DARTS).")] [DefaultValue(TermInputs.Independent)] public TermInputs TermInputs { get; init; }
+        [CommandOption("--train-fraction <F>")] [Description("Share of the training set that fits the weights; the rest fits pi.")] [DefaultValue(0.5)] public double TrainFraction { get; init; } = 0.5;
+        [CommandOption("--lr <RATE>")] [Description("SGD learning rate of the weights, cosine-annealed per epoch.")] [DefaultValue(0.025)] public double LearningRate { get; init; } = 0.025;
+        [CommandOption("--lr-min <RATE>")] [DefaultValue(0.001)] public double MinLearningRate { get; init; } = 0.001;
+        [CommandOption("--momentum <M>")] [DefaultValue(0.9)] public double Momentum { get; init; } = 0.9;
+        [CommandOption("--weight-decay <WD>")] [DefaultValue(3e-4)] public double WeightDecay { get; init; } = 3e-4;
+        [CommandOption("--grad-clip <NORM>")] [DefaultValue(5.0)] public double GradientClip { get; init; } = 5;
+        [CommandOption("--prior-lr <RATE>")] [Description("Adam learning rate of pi's logits.")] [DefaultValue(3e-4)] public double PriorLearningRate { get; init; } = 3e-4;
+        [CommandOption("--prior-beta1 <B>")] [DefaultValue(0.5)] public double PriorBeta1 { get; init; } = 0.5;
+        [CommandOption("--prior-beta2 <B>")] [DefaultValue(0.999)] public double PriorBeta2 { get; init; } = 0.999;
+        [CommandOption("--prior-weight-decay <WD>")] [DefaultValue(1e-3)] public double PriorWeightDecay { get; init; } = 1e-3;
+        [CommandOption("--prior-from <PI_JSON>")] [Description("Start from a learnt pi (transfer) instead of the uniform prior.")] public string? PriorFrom { get; init; }
+        [CommandOption("--seed <SEED>")] [DefaultValue(0UL)] public ulong Seed { get; init; }
+        [CommandOption("--checkpoint-every <N>")] [Description("Iterations between checkpoints.")] [DefaultValue(100)] public int CheckpointEvery { get; init; } = 100;
+        [CommandOption("--log-every <N>")] [Description("Iterations between metrics and pi_history lines.")] [DefaultValue(1)] public int LogEvery { get; init; } = 1;
+        [CommandOption("--stop-after <N>")] [Description("Checkpoint and stop once N iterations are done (resume later with --resume).")] public int? StopAfter { get; init; }
+
+        public SearchOptions ToOptions()
+        {
+            var data = ToSpec();
+            return new SearchOptions
+            {
+                Dataset = data.Name, DataFolder = data.Folder, ImageSize = data.ImageSize, DataCount = data.TrainCount, DataSeed = data.Seed,
+                Cifar100Coarse = data.Cifar100Coarse, TrainFraction = TrainFraction,
+                Channels = Channels, Layers = Layers, BatchSize = BatchSize, Epochs = Epochs, Iterations = Iterations,
+                Samples = Samples, LikelihoodScale = LikelihoodScale, TermInputs = TermInputs,
+                WeightLearningRate = LearningRate, WeightLearningRateMin = MinLearningRate, WeightMomentum = Momentum, WeightDecay = WeightDecay,
+                GradientClip = GradientClip, PriorLearningRate = PriorLearningRate, PriorBeta1 = PriorBeta1, PriorBeta2 = PriorBeta2,
+                PriorWeightDecay = PriorWeightDecay, PriorFrom = PriorFrom is null ? null : Path.GetFullPath(PriorFrom),
+                Seed = Seed, CheckpointEvery = CheckpointEvery, LogEvery = LogEvery,
+            };
+        }
+
+        public override ValidationResult Validate()
+        {
+            if (StopAfter is < 1) return ValidationResult.Error($"--stop-after must be >= 1, got {StopAfter}");
+            if (Resume is not null) return Directory.Exists(Resume) ? ValidationResult.Success() : ValidationResult.Error($"--resume: run folder not found: {Resume}");
+            if (PriorFrom is not null && !File.Exists(PriorFrom)) return ValidationResult.Error($"--prior-from: file not found: {PriorFrom} (expected a pi.json written by a search)");
+            try { ToOptions().Validate(); }
+            catch (ArgumentException e) { return ValidationResult.Error(e.Message); }
+            return base.Validate();
+        }
+    }
+
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        using var backend = BackendSelection.Create(settings.Backend);
+        using var cancellation = new ConsoleCancellation(cancellationToken);
+        var limits = new RunLimits(settings.StopAfter, cancellation.Token);
+        SearchResult result;
+        if (settings.Resume is not null)
+        {
+            var run = RunFolder.OpenExisting(settings.Resume);
+            AnsiConsole.MarkupLineInterpolated($"resuming {run.Path} (options as saved in its options.json)");
+            result = SearchProgressDisplay.Run("search", progress => SearchRunner.Resume(run, backend, progress, limits));
+        }
+        else
+        {
+            var options = settings.ToOptions();
+            result = Start(options, backend, RunFolder.CreateNew(settings.Runs, settings.Name, DateTime.Now), limits);
+        }
+        return SearchSummary.Print(result);
+    }
+
+    /// <summary>Starts a run in <paramref name="run"/>; when it fails before writing anything, the empty folder is removed.</summary>
+    internal static SearchResult Start(SearchOptions options, IBackend backend, RunFolder run, RunLimits limits)
+    {
+        AnsiConsole.MarkupLineInterpolated(
+            $"search: {options.Dataset}, C={options.Channels}, {options.Layers} cells, batch {options.BatchSize}, K={options.Samples}, run folder {run.Path}");
+        try
+        {
+            return SearchProgressDisplay.Run("search", progress => SearchRunner.Start(options, backend, run, progress, limits));
+        }
+        catch when (!Directory.EnumerateFileSystemEntries(run.Path).Any())
+        {
+            Directory.Delete(run.Path);
+            throw;
+        }
+    }
+}

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Runs ON the GPU machine, from the repository root, with artifacts/device carried over (see publish.sh):
+# prints what CUDA sees, runs the Device-category tests, then the kernel benchmarks, each under a time limit.
+# Exit status: 0 all passed; 1 a test failed or a step timed out; 2 the runner is missing; 3 no usable CUDA device.
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+
+runner=artifacts/device/Parsec.DeviceRunner
+test_limit=${PARSEC_DEVICE_TEST_SECONDS:-300}
+bench_limit=${PARSEC_DEVICE_BENCH_SECONDS:-240}
+
+if [ ! -x "$runner" ]; then
+  echo "error: $runner is missing: run tools/device/publish.sh on the development machine and carry artifacts/device" >&2
+  exit 2
+fi
+
+echo "== info"
+timeout -k 10 60 "$runner" info
+info_rc=$?
+if [ "$info_rc" -eq 3 ]; then
+  echo "no CUDA device present on this machine: the device tests and benchmarks need an NVIDIA GPU with its driver, cuBLAS, cuDNN 9 and NVRTC" >&2
+  exit 3
+elif [ "$info_rc" -ne 0 ]; then
+  echo "error: the runner's info step failed (exit $info_rc)" >&2
+  exit 1
+fi
+
+echo
+echo "== test (limit ${test_limit} s)"
+timeout -k 10 "$test_limit" "$runner" test
+test_rc=$?
+[ "$test_rc" -eq 124 ] && echo "error: the tests ran past ${test_limit} s" >&2
+
+echo
+echo "== bench (limit ${bench_limit} s)"
+timeout -k 10 "$bench_limit" "$runner" bench "$@"
+bench_rc=$?
+[ "$bench_rc" -eq 124 ] && echo "error: the benchmarks ran past ${bench_limit} s" >&2
+
+echo
+echo "test exit ${test_rc}, bench exit ${bench_rc}"
+if [ "$test_rc" -ne 0 ] || [ "$bench_rc" -ne 0 ]; then exit 1; fi
+exit 0
