@@ -1,5 +1,3 @@
-using System.Numerics;
-
 namespace Parsec.Autodiff.Cpu;
 
 /// <summary>
@@ -144,6 +142,4 @@ public sealed partial class CpuBackend : IBackend
         RequireLength(op, s, length, "the buffer");
         return Cpu(s).Span<T>();
     }
-
-    internal static T Of<T>(double value) where T : INumberBase<T> => T.CreateTruncating(value);
 }

@@ -53,107 +53,109 @@ internal static class Pooling
         }
     }
 
-    public static void Forward<T>(Pool2dGeometry g, T[] x, T[] y) where T : unmanaged, IFloatingPointIeee754<T>
+    public static void Forward<T>(Pool2dGeometry g, T[] x, T[] y) where T : unmanaged, IFloatingPointIeee754<T> =>
+        CpuParallel.For(g.Input.N * g.Input.C, (long)g.OutH * g.OutW * g.Kernel * 2, plane => ForwardPlane(g, x, y, plane));
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void ForwardPlane<T>(Pool2dGeometry g, T[] x, T[] y, int plane) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int h = g.Input.H, w = g.Input.W, k = g.Kernel, s = g.Stride, oh = g.OutH, ow = g.OutW, wp = PaddedWidth(g);
         int paddedLength = PaddedLength(g), phaseLength = PhaseLength(g);
         bool max = g.Kind == PoolKind.Max;
         T border = max ? T.NegativeInfinity : T.Zero;
-        CpuParallel.For(g.Input.N * g.Input.C, (long)oh * ow * k * 2, plane =>
+        var scratch = ArrayPool<T>.Shared.Rent(paddedLength + wp + s * phaseLength);
+        try
         {
-            var scratch = ArrayPool<T>.Shared.Rent(paddedLength + wp + s * phaseLength);
-            try
+            var padded = scratch.AsSpan(0, paddedLength);
+            var rowAcc = scratch.AsSpan(paddedLength, wp);
+            var phased = s == 1 ? rowAcc : scratch.AsSpan(paddedLength + wp, s * phaseLength);
+            ConvolutionWindow.Pad(x, plane * h * w, h, w, g.Padding, border, padded);
+            for (int i = 0; i < oh; i++)
             {
-                var padded = scratch.AsSpan(0, paddedLength);
-                var rowAcc = scratch.AsSpan(paddedLength, wp);
-                var phased = s == 1 ? rowAcc : scratch.AsSpan(paddedLength + wp, s * phaseLength);
-                ConvolutionWindow.Pad(x, plane * h * w, h, w, g.Padding, border, padded);
-                for (int i = 0; i < oh; i++)
+                padded.Slice(i * s * wp, wp).CopyTo(rowAcc);
+                for (int ki = 1; ki < k; ki++)
                 {
-                    padded.Slice(i * s * wp, wp).CopyTo(rowAcc);
-                    for (int ki = 1; ki < k; ki++)
-                    {
-                        var row = padded.Slice((i * s + ki) * wp, wp);
-                        if (max) TensorPrimitives.Max(rowAcc, row, rowAcc);
-                        else TensorPrimitives.Add(rowAcc, row, rowAcc);
-                    }
-                    if (s > 1) SplitPhases<T>(rowAcc, s, phaseLength, border, phased);
-                    var yRow = y.AsSpan((plane * oh + i) * ow, ow);
-                    phased.Slice(0, ow).CopyTo(yRow);
-                    for (int kj = 1; kj < k; kj++)
-                    {
-                        var tap = phased.Slice(TapOffset(kj, s, phaseLength), ow);
-                        if (max) TensorPrimitives.Max(yRow, tap, yRow);
-                        else TensorPrimitives.Add(yRow, tap, yRow);
-                    }
-                    if (!max)
-                    {
-                        int rows = InBounds(i, s, g.Padding, k, h);
-                        for (int j = 0; j < ow; j++)
-                            yRow[j] /= T.CreateTruncating(rows * InBounds(j, s, g.Padding, k, w));
-                    }
+                    var row = padded.Slice((i * s + ki) * wp, wp);
+                    if (max) TensorPrimitives.Max(rowAcc, row, rowAcc);
+                    else TensorPrimitives.Add(rowAcc, row, rowAcc);
+                }
+                if (s > 1) SplitPhases<T>(rowAcc, s, phaseLength, border, phased);
+                var yRow = y.AsSpan((plane * oh + i) * ow, ow);
+                phased.Slice(0, ow).CopyTo(yRow);
+                for (int kj = 1; kj < k; kj++)
+                {
+                    var tap = phased.Slice(TapOffset(kj, s, phaseLength), ow);
+                    if (max) TensorPrimitives.Max(yRow, tap, yRow);
+                    else TensorPrimitives.Add(yRow, tap, yRow);
+                }
+                if (!max)
+                {
+                    int rows = InBounds(i, s, g.Padding, k, h);
+                    for (int j = 0; j < ow; j++)
+                        yRow[j] /= T.CreateTruncating(rows * InBounds(j, s, g.Padding, k, w));
                 }
             }
-            finally
-            {
-                ArrayPool<T>.Shared.Return(scratch);
-            }
-        });
+        }
+        finally
+        {
+            ArrayPool<T>.Shared.Return(scratch);
+        }
     }
 
-    public static void Backward<T>(Pool2dGeometry g, T[] x, T[] y, T[] dy, T[] dx, bool accumulate) where T : unmanaged, IFloatingPointIeee754<T>
+    public static void Backward<T>(Pool2dGeometry g, T[] x, T[] y, T[] dy, T[] dx, bool accumulate) where T : unmanaged, IFloatingPointIeee754<T> =>
+        CpuParallel.For(g.Input.N * g.Input.C, (long)g.OutH * g.OutW * g.Kernel * g.Kernel, plane => BackwardPlane(g, x, y, dy, dx, accumulate, plane));
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void BackwardPlane<T>(Pool2dGeometry g, T[] x, T[] y, T[] dy, T[] dx, bool accumulate, int plane) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int h = g.Input.H, w = g.Input.W, k = g.Kernel, s = g.Stride, oh = g.OutH, ow = g.OutW, wp = PaddedWidth(g);
         int paddedLength = PaddedLength(g), phaseLength = PhaseLength(g), rowBlock = s * phaseLength;
         bool max = g.Kind == PoolKind.Max;
-        CpuParallel.For(g.Input.N * g.Input.C, (long)oh * ow * k * k, plane =>
+        // The -inf bordered input (max only), the padded gradient, phase-split copies of the window's
+        // k input rows and their gradient rows (strides above 1), and one row of scaled upstream gradient.
+        var scratch = ArrayPool<T>.Shared.Rent(2 * paddedLength + 2 * k * rowBlock + ow);
+        try
         {
-            // The -inf bordered input (max only), the padded gradient, phase-split copies of the window's
-            // k input rows and their gradient rows (strides above 1), and one row of scaled upstream gradient.
-            var scratch = ArrayPool<T>.Shared.Rent(2 * paddedLength + 2 * k * rowBlock + ow);
-            try
+            var xp = scratch.AsSpan(0, paddedLength);
+            var dxp = scratch.AsSpan(paddedLength, paddedLength);
+            var xPhases = scratch.AsSpan(2 * paddedLength, k * rowBlock);
+            var dPhases = scratch.AsSpan(2 * paddedLength + k * rowBlock, k * rowBlock);
+            var scaled = scratch.AsSpan(2 * paddedLength + 2 * k * rowBlock, ow);
+            dxp.Clear();
+            if (max) ConvolutionWindow.Pad(x, plane * h * w, h, w, g.Padding, T.NegativeInfinity, xp);
+            for (int i = 0; i < oh; i++)
             {
-                var xp = scratch.AsSpan(0, paddedLength);
-                var dxp = scratch.AsSpan(paddedLength, paddedLength);
-                var xPhases = scratch.AsSpan(2 * paddedLength, k * rowBlock);
-                var dPhases = scratch.AsSpan(2 * paddedLength + k * rowBlock, k * rowBlock);
-                var scaled = scratch.AsSpan(2 * paddedLength + 2 * k * rowBlock, ow);
-                dxp.Clear();
-                if (max) ConvolutionWindow.Pad(x, plane * h * w, h, w, g.Padding, T.NegativeInfinity, xp);
-                for (int i = 0; i < oh; i++)
+                var dyRow = dy.AsSpan((plane * oh + i) * ow, ow);
+                if (s > 1) dPhases.Clear();
+                if (max)
                 {
-                    var dyRow = dy.AsSpan((plane * oh + i) * ow, ow);
-                    if (s > 1) dPhases.Clear();
-                    if (max)
-                    {
-                        if (s > 1)
-                            for (int ki = 0; ki < k; ki++)
-                                SplitPhases<T>(xp.Slice((i * s + ki) * wp, wp), s, phaseLength, T.NegativeInfinity, xPhases.Slice(ki * rowBlock, rowBlock));
-                        MaxRowBackward(g, i, y.AsSpan((plane * oh + i) * ow, ow), dyRow, xp, dxp, xPhases, dPhases, phaseLength);
-                    }
-                    else
-                    {
-                        int rows = InBounds(i, s, g.Padding, k, h);
-                        for (int j = 0; j < ow; j++)
-                            scaled[j] = dyRow[j] / T.CreateTruncating(rows * InBounds(j, s, g.Padding, k, w));
-                        for (int ki = 0; ki < k; ki++)
-                        {
-                            var target = s == 1 ? dxp.Slice((i + ki) * wp, wp) : dPhases.Slice(ki * rowBlock, rowBlock);
-                            for (int kj = 0; kj < k; kj++)
-                                VectorMath.Axpy<T>(T.One, scaled, target.Slice(TapOffset(kj, s, phaseLength), ow));
-                        }
-                    }
                     if (s > 1)
                         for (int ki = 0; ki < k; ki++)
-                            AddPhases<T>(dPhases.Slice(ki * rowBlock, rowBlock), s, phaseLength, dxp.Slice((i * s + ki) * wp, wp));
+                            SplitPhases<T>(xp.Slice((i * s + ki) * wp, wp), s, phaseLength, T.NegativeInfinity, xPhases.Slice(ki * rowBlock, rowBlock));
+                    MaxRowBackward(g, i, y.AsSpan((plane * oh + i) * ow, ow), dyRow, xp, dxp, xPhases, dPhases, phaseLength);
                 }
-                ConvolutionWindow.Unpad<T>(dxp, h, w, g.Padding, dx, plane * h * w, accumulate);
+                else
+                {
+                    int rows = InBounds(i, s, g.Padding, k, h);
+                    for (int j = 0; j < ow; j++)
+                        scaled[j] = dyRow[j] / T.CreateTruncating(rows * InBounds(j, s, g.Padding, k, w));
+                    for (int ki = 0; ki < k; ki++)
+                    {
+                        var target = s == 1 ? dxp.Slice((i + ki) * wp, wp) : dPhases.Slice(ki * rowBlock, rowBlock);
+                        for (int kj = 0; kj < k; kj++)
+                            VectorMath.Axpy<T>(T.One, scaled, target.Slice(TapOffset(kj, s, phaseLength), ow));
+                    }
+                }
+                if (s > 1)
+                    for (int ki = 0; ki < k; ki++)
+                        AddPhases<T>(dPhases.Slice(ki * rowBlock, rowBlock), s, phaseLength, dxp.Slice((i * s + ki) * wp, wp));
             }
-            finally
-            {
-                ArrayPool<T>.Shared.Return(scratch);
-            }
-        });
+            ConvolutionWindow.Unpad<T>(dxp, h, w, g.Padding, dx, plane * h * w, accumulate);
+        }
+        finally
+        {
+            ArrayPool<T>.Shared.Return(scratch);
+        }
     }
 
     /// <summary>

@@ -106,7 +106,9 @@ public sealed partial class Tape : IDisposable
                 ctx.Bind(node);
                 node.Backward(ctx);
             }
-            if (ends.TryGetValue(2 * n - 1 - i, out var dead)) ReleaseAll(dead, byId);
+            // Buffers planned to live to the last time step (the loss, unconsumed outputs, kept tensors) stay until Reset.
+            int time = 2 * n - 1 - i;
+            if (time < 2 * n - 1 && ends.TryGetValue(time, out var dead)) ReleaseAll(dead, byId);
         }
     }
 
