@@ -21,6 +21,7 @@ public sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
         public int? BatchSize { get; init; }
 
         [CommandOption("--backend <auto|cpu|cuda>")]
+        [Description("auto: CUDA when a usable GPU is present, else the CPU.")]
         [DefaultValue(BackendChoice.Auto)]
         public BackendChoice Backend { get; init; } = BackendChoice.Auto;
 

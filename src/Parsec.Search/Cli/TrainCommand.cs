@@ -30,26 +30,27 @@ public sealed class TrainCommand : Command<TrainCommand.Settings>
         public string? Resume { get; init; }
 
         [CommandOption("--backend <auto|cpu|cuda>")]
+        [Description("auto: CUDA when a usable GPU is present, else the CPU.")]
         [DefaultValue(BackendChoice.Auto)]
         public BackendChoice Backend { get; init; } = BackendChoice.Auto;
 
-        [CommandOption("--epochs <N>")] [DefaultValue(600)] public int Epochs { get; init; } = 600;
+        [CommandOption("--epochs <N>")] [Description("600 in the DARTS protocol.")] [DefaultValue(600)] public int Epochs { get; init; } = 600;
         [CommandOption("--channels <C>")] [Description("Initial channels C.")] [DefaultValue(36)] public int Channels { get; init; } = 36;
         [CommandOption("--layers <L>")] [Description("Cells.")] [DefaultValue(20)] public int Layers { get; init; } = 20;
-        [CommandOption("--batch-size <N>")] [DefaultValue(96)] public int BatchSize { get; init; } = 96;
+        [CommandOption("--batch-size <N>")] [Description("Training and test batch size.")] [DefaultValue(96)] public int BatchSize { get; init; } = 96;
         [CommandOption("--lr <RATE>")] [Description("Initial SGD learning rate, cosine-annealed over the epochs.")] [DefaultValue(0.025)] public double LearningRate { get; init; } = 0.025;
-        [CommandOption("--lr-min <RATE>")] [DefaultValue(0.0)] public double MinLearningRate { get; init; }
-        [CommandOption("--momentum <M>")] [DefaultValue(0.9)] public double Momentum { get; init; } = 0.9;
-        [CommandOption("--weight-decay <WD>")] [DefaultValue(3e-4)] public double WeightDecay { get; init; } = 3e-4;
-        [CommandOption("--grad-clip <NORM>")] [DefaultValue(5.0)] public double GradientClip { get; init; } = 5;
+        [CommandOption("--lr-min <RATE>")] [Description("Learning rate the cosine reaches after the last epoch.")] [DefaultValue(0.0)] public double MinLearningRate { get; init; }
+        [CommandOption("--momentum <M>")] [Description("SGD momentum.")] [DefaultValue(0.9)] public double Momentum { get; init; } = 0.9;
+        [CommandOption("--weight-decay <WD>")] [Description("L2 weight decay added to the gradient.")] [DefaultValue(3e-4)] public double WeightDecay { get; init; } = 3e-4;
+        [CommandOption("--grad-clip <NORM>")] [Description("Limit of the global gradient 2-norm.")] [DefaultValue(5.0)] public double GradientClip { get; init; } = 5;
         [CommandOption("--drop-path <P>")] [Description("Final drop-path probability, ramped linearly from 0.")] [DefaultValue(0.2)] public double DropPath { get; init; } = 0.2;
         [CommandOption("--auxiliary-weight <W>")] [Description("Weight of the auxiliary head's loss.")] [DefaultValue(0.4)] public double AuxiliaryWeight { get; init; } = 0.4;
         [CommandOption("--no-auxiliary")] [Description("Build the network without the auxiliary head.")] public bool NoAuxiliary { get; init; }
         [CommandOption("--cutout <PIXELS>")] [Description("Cutout square side; 0 turns cutout off.")] [DefaultValue(16)] public int Cutout { get; init; } = 16;
         [CommandOption("--crop-padding <PIXELS>")] [Description("Zero padding of the random crop; 0 turns cropping off.")] [DefaultValue(4)] public int CropPadding { get; init; } = 4;
         [CommandOption("--no-flip")] [Description("No random horizontal flips.")] public bool NoFlip { get; init; }
-        [CommandOption("--seed <SEED>")] [DefaultValue(0UL)] public ulong Seed { get; init; }
-        [CommandOption("--test-every <EPOCHS>")] [DefaultValue(1)] public int TestEvery { get; init; } = 1;
+        [CommandOption("--seed <SEED>")] [Description("Seeds initial weights, batch order, augmentation and drop-path masks.")] [DefaultValue(0UL)] public ulong Seed { get; init; }
+        [CommandOption("--test-every <EPOCHS>")] [Description("Evaluate the test set every this many epochs (and after the last).")] [DefaultValue(1)] public int TestEvery { get; init; } = 1;
         [CommandOption("--prefetch <BATCHES>")] [Description("Batches prepared ahead of the training step.")] [DefaultValue(3)] public int Prefetch { get; init; } = 3;
         [CommandOption("--loader-workers <N>")] [Description("Threads preparing batches.")] [DefaultValue(1)] public int LoaderWorkers { get; init; } = 1;
 

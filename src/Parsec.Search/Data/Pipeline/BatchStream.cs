@@ -21,7 +21,7 @@ public sealed class BatchStream : IDisposable
     private readonly Thread[] _workers;
     private readonly CancellationTokenSource _cancel = new();
     private readonly PipelineWaitStats? _total;
-    private Exception? _failure;
+    private volatile Exception? _failure; // set by a worker before it completes its queue, read by the consumer after
     private int _next;
 
     internal BatchStream(InMemoryDataset data, BatchSchedule schedule, ChannelNormalization normalization,
