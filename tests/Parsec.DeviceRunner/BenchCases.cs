@@ -60,14 +60,16 @@ internal sealed class BenchCases(CudaBackend gpu, Shape4 x) : IDisposable
         // ---- cuDNN ----------------------------------------------------------------------------
         foreach (var (name, conv) in Convolutions(c))
         {
+            // Depthwise shapes run on whichever of cuDNN and kernels/depthwise.cu measured faster (decisions print at the end).
+            string engine = DepthwiseGeometry.Applies(conv) && c > 1 ? "dw-best" : "cuDNN";
             var weight = Rand(conv.WeightLength);
             var dweight = Rand(conv.WeightLength);
             double flops = 2.0 * batch * conv.OutChannels * conv.InChannelsPerGroup * conv.Kernel * conv.Kernel * s * s;
             double bytes = (n + conv.Output.Length + conv.WeightLength) * f;
             var output = Rand(conv.Output.Length);
-            yield return ($"{name} fwd", "cuDNN", bytes, flops, () => gpu.Conv2dForward(conv, a, weight, output));
-            yield return ($"{name} bwd-data", "cuDNN", bytes, flops, () => gpu.Conv2dBackwardData(conv, output, weight, dx, false));
-            yield return ($"{name} bwd-filter", "cuDNN", bytes, flops, () => gpu.Conv2dBackwardFilter(conv, a, output, dweight, false));
+            yield return ($"{name} fwd", engine, bytes, flops, () => gpu.Conv2dForward(conv, a, weight, output));
+            yield return ($"{name} bwd-data", engine, bytes, flops, () => gpu.Conv2dBackwardData(conv, output, weight, dx, false));
+            yield return ($"{name} bwd-filter", engine, bytes, flops, () => gpu.Conv2dBackwardFilter(conv, a, output, dweight, false));
         }
         foreach (var kind in new[] { PoolKind.Max, PoolKind.AverageExcludePadding })
         {

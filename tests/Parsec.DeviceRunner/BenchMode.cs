@@ -55,6 +55,9 @@ internal static class BenchMode
             rows.Add(new BenchRow(gemm.Op, gemm.Engine, 1024, 0, timer.MedianMicroseconds(gemm.Run), gemm.Bytes, gemm.Flops));
             gemm.Dispose();
             Console.WriteLine();
+            Console.WriteLine("depthwise convolutions, custom kernel versus cuDNN (first call of each shape):");
+            foreach (string d in gpu.DepthwiseDecisions) Console.WriteLine("  " + d);
+            Console.WriteLine();
             Console.WriteLine(gpu.Footprint());
             PrintTable(rows, copy);
         }

@@ -66,7 +66,8 @@ internal static class TestMode
         // One worker: the tests share one GPU and the CUDA context is per thread.
         var settings = new Dictionary<string, object> { ["NumberOfTestWorkers"] = 0 };
         Load(runner, settings);
-        var listener = new ConsoleListener();
+        // NUnit redirects Console.Out into each test's captured output while it runs; keep the real one.
+        var listener = new ConsoleListener(Console.Out);
         var result = runner.Run(listener, TestFilter.FromXml(filterXml));
 
         var failures = new List<ITestResult>();
@@ -100,7 +101,7 @@ internal static class TestMode
         foreach (var c in r.Children) CollectFailures(c, into);
     }
 
-    private sealed class ConsoleListener : ITestListener
+    private sealed class ConsoleListener(TextWriter stdout) : ITestListener
     {
         public void TestStarted(ITest test) { }
 
@@ -114,8 +115,9 @@ internal static class TestMode
                 TestStatus.Skipped => "SKIP",
                 _ => result.ResultState.Status.ToString().ToUpperInvariant(),
             };
-            Console.WriteLine($"{status} {result.FullName} ({result.Duration * 1000:F0} ms)");
-            if (!string.IsNullOrWhiteSpace(result.Output)) Console.Write(Indent(result.Output));
+            stdout.WriteLine($"{status} {result.FullName} ({result.Duration * 1000:F0} ms)");
+            if (!string.IsNullOrWhiteSpace(result.Output)) stdout.Write(Indent(result.Output));
+            stdout.Flush();
         }
 
         public void TestOutput(TestOutput output) { }

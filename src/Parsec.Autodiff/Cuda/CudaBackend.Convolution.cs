@@ -3,18 +3,43 @@ using Parsec.Cuda.Native;
 
 namespace Parsec.Autodiff.Cuda;
 
-// Convolutions through cuDNN's legacy API: forward, backward data and backward filter. Grouped and depthwise
-// convolutions are the same calls with a group count. Algorithms are chosen once per shape and direction;
-// workspaces come from the arena's per-step region and are returned right after the call.
+// Convolutions: cuDNN's legacy API (forward, backward data, backward filter; grouped convolutions are the same
+// calls with a group count), or for depthwise shapes the kernels of kernels/depthwise.cu where they are faster
+// (see CudaBackend.Depthwise.cs). cuDNN algorithms are chosen once per shape and direction; workspaces come
+// from the arena's per-step region and are returned right after the call.
 public sealed partial class CudaBackend
 {
     private const int MaxAlgorithms = 8;
 
-    public unsafe void Conv2dForward(Conv2dGeometry g, Storage x, Storage w, Storage y)
+    public void Conv2dForward(Conv2dGeometry g, Storage x, Storage w, Storage y)
     {
         g.Validate();
         ulong px = F32(x, nameof(Conv2dForward), "x", g.Input.Length), pw = F32(w, nameof(Conv2dForward), "w", g.WeightLength);
         ulong py = F32(y, nameof(Conv2dForward), "y", g.Output.Length);
+        if (UseDepthwise(g, ConvDirection.Forward, px, pw, py)) DepthwiseForward(g, px, pw, py);
+        else CudnnForward(g, px, pw, py);
+    }
+
+    public void Conv2dBackwardData(Conv2dGeometry g, Storage dy, Storage w, Storage dx, bool accumulate)
+    {
+        g.Validate();
+        ulong pdy = F32(dy, nameof(Conv2dBackwardData), "dy", g.Output.Length), pw = F32(w, nameof(Conv2dBackwardData), "w", g.WeightLength);
+        ulong pdx = F32(dx, nameof(Conv2dBackwardData), "dx", g.Input.Length);
+        if (UseDepthwise(g, ConvDirection.BackwardData, pdy, pw, pdx)) DepthwiseBackwardData(g, pdy, pw, pdx, accumulate);
+        else CudnnBackwardData(g, pdy, pw, pdx, accumulate);
+    }
+
+    public void Conv2dBackwardFilter(Conv2dGeometry g, Storage x, Storage dy, Storage dw, bool accumulate)
+    {
+        g.Validate();
+        ulong px = F32(x, nameof(Conv2dBackwardFilter), "x", g.Input.Length), pdy = F32(dy, nameof(Conv2dBackwardFilter), "dy", g.Output.Length);
+        ulong pdw = F32(dw, nameof(Conv2dBackwardFilter), "dw", g.WeightLength);
+        if (UseDepthwise(g, ConvDirection.BackwardFilter, px, pdy, pdw)) DepthwiseBackwardFilter(g, px, pdy, pdw, accumulate);
+        else CudnnBackwardFilter(g, px, pdy, pdw, accumulate);
+    }
+
+    private unsafe void CudnnForward(Conv2dGeometry g, ulong px, ulong pw, ulong py)
+    {
         var plan = ConvPlan(g);
         plan.Forward ??= FindForward(plan, px, pw);
         var algo = PickAlgorithm(plan.Forward, "forward", g);
@@ -25,11 +50,8 @@ public sealed partial class CudaBackend
             (cudnnConvolutionFwdAlgo_t)algo.Algorithm, ws.Pointer, (nuint)algo.WorkspaceBytes, &beta, plan.Y.Handle, py));
     }
 
-    public unsafe void Conv2dBackwardData(Conv2dGeometry g, Storage dy, Storage w, Storage dx, bool accumulate)
+    private unsafe void CudnnBackwardData(Conv2dGeometry g, ulong pdy, ulong pw, ulong pdx, bool accumulate)
     {
-        g.Validate();
-        ulong pdy = F32(dy, nameof(Conv2dBackwardData), "dy", g.Output.Length), pw = F32(w, nameof(Conv2dBackwardData), "w", g.WeightLength);
-        ulong pdx = F32(dx, nameof(Conv2dBackwardData), "dx", g.Input.Length);
         var plan = ConvPlan(g);
         plan.BackwardData ??= FindBackwardData(plan, pw, pdy);
         var algo = PickAlgorithm(plan.BackwardData, "backward-data", g);
@@ -40,11 +62,8 @@ public sealed partial class CudaBackend
             (cudnnConvolutionBwdDataAlgo_t)algo.Algorithm, ws.Pointer, (nuint)algo.WorkspaceBytes, &beta, plan.X.Handle, pdx));
     }
 
-    public unsafe void Conv2dBackwardFilter(Conv2dGeometry g, Storage x, Storage dy, Storage dw, bool accumulate)
+    private unsafe void CudnnBackwardFilter(Conv2dGeometry g, ulong px, ulong pdy, ulong pdw, bool accumulate)
     {
-        g.Validate();
-        ulong px = F32(x, nameof(Conv2dBackwardFilter), "x", g.Input.Length), pdy = F32(dy, nameof(Conv2dBackwardFilter), "dy", g.Output.Length);
-        ulong pdw = F32(dw, nameof(Conv2dBackwardFilter), "dw", g.WeightLength);
         var plan = ConvPlan(g);
         plan.BackwardFilter ??= FindBackwardFilter(plan, px, pdy);
         var algo = PickAlgorithm(plan.BackwardFilter, "backward-filter", g);

@@ -145,6 +145,8 @@ public sealed partial class CudaBackend : IBackend
         _device.MakeCurrent();
         _stream.Synchronize();
         DisposeDescriptorCaches();
+        _timingStart?.Dispose();
+        _timingEnd?.Dispose();
         _scratch.Dispose();
         _kernels.Dispose();
         _cublas.Dispose();

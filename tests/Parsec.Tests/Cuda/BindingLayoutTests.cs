@@ -38,6 +38,15 @@ public class BindingLayoutTests
     }
 
     [Test]
+    public void DepthwiseGeometryMatchesTheKernelStruct()
+    {
+        Assert.That(Unsafe.SizeOf<DepthwiseGeometry>(), Is.EqualTo(10 * sizeof(int)));
+        string source = KernelSources.Load("depthwise.cu").Text;
+        Assert.That(source, Does.Contain("int n, c, h, w;").And.Contain("int oh, ow;").And.Contain("int k, stride, pad, dilation;"));
+        Assert.That(source, Does.Contain("#define PARSEC_DW_THREADS 256"));
+    }
+
+    [Test]
     public void CudnnEnumsHaveTheHeaderValues()
     {
         Assert.That((int)cudnnDataType_t.CUDNN_DATA_FLOAT, Is.EqualTo(0));

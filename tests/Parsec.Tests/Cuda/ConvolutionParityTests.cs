@@ -1,13 +1,16 @@
 using NUnit.Framework;
 using Parsec.Autodiff;
+using Parsec.Autodiff.Cuda;
 
 namespace Parsec.Tests.Cuda;
 
-/// <summary>CUDA (cuDNN) versus CPU for convolutions, pooling and batch norm, forward and backward.</summary>
+/// <summary>CUDA (cuDNN only) versus CPU for convolutions, pooling and batch norm, forward and backward.</summary>
 [TestFixture]
 [Category("Device")]
 public class ConvolutionParityTests : DeviceTestBase
 {
+    protected override CudaBackendOptions Options => base.Options with { Depthwise = DepthwiseKernels.Never };
+
     // The DARTS space's convolutions: 3x3 and 5x5 separable parts (depthwise + 1x1), dilated 3x3 and 5x5,
     // the factorized reduction's strided 1x1, a plain dense 3x3 and a strided depthwise 3x3.
     public static IEnumerable<TestCaseData> Geometries()
@@ -23,10 +26,15 @@ public class ConvolutionParityTests : DeviceTestBase
         yield return Case(new Conv2dGeometry(x, 16, 3, 2, 1, 1, 16), "depthwise3x3stride2");
     }
 
+    public static IEnumerable<TestCaseData> DepthwiseGeometries() =>
+        Geometries().Where(c => DepthwiseGeometry.Applies((Conv2dGeometry)c.Arguments[0]!));
+
     private static TestCaseData Case(Conv2dGeometry g, string name) => new TestCaseData(g).SetName($"Conv_{name}");
 
     [TestCaseSource(nameof(Geometries))]
-    public void ConvolutionForwardAndBackward(Conv2dGeometry g)
+    public void ConvolutionForwardAndBackward(Conv2dGeometry g) => CheckConvolution(g);
+
+    protected void CheckConvolution(Conv2dGeometry g)
     {
         long xs = g.Input.Length, ws = g.WeightLength, ys = g.Output.Length;
         Parity("conv forward", [Rand(1, xs), Rand(2, ws, 0.3), new Buf.Output(ys)], (b, s) => b.Conv2dForward(g, s[0], s[1], s[2]), 2);

@@ -25,7 +25,7 @@ public class KernelCompilationTests
     [Test]
     public void KernelSourcesAreEmbedded()
     {
-        Assert.That(KernelSources.Files, Is.SupersetOf(new[] { "elementwise.cu", "layout.cu", "pooling.cu", "loss.cu", "reduce.cu", "optimizer.cu", "dense.cu" }));
+        Assert.That(KernelSources.Files, Is.SupersetOf(new[] { "elementwise.cu", "layout.cu", "pooling.cu", "loss.cu", "reduce.cu", "optimizer.cu", "dense.cu", "depthwise.cu" }));
         Assert.That(KernelSources.Load("elementwise.cu").Headers.Keys, Does.Contain("common.cuh"));
     }
 
