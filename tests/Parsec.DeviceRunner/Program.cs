@@ -1,6 +1,6 @@
 using Parsec.DeviceRunner;
 
-// Parsec.DeviceRunner info | list | test [--where "<NUnit filter xml>"] | bench [--quick]
+// Parsec.DeviceRunner info | list | test [--where "<NUnit filter xml>"] | bench [--quick] | parsec <command line>
 // Exit codes: 0 success, 1 failures, 2 usage, 3 no usable CUDA device.
 string mode = args.Length > 0 ? args[0] : "help";
 try
@@ -11,6 +11,8 @@ try
         "test" => TestMode.Run(args[1..]),
         "list" => TestMode.List(),
         "bench" => BenchMode.Run(args[1..]),
+        // The same program as `dotnet run --project src/Parsec.Search -- ...`, e.g. `parsec bench --backend cuda`.
+        "parsec" => Parsec.Search.Cli.CliApp.Run(args[1..]),
         _ => Usage(),
     };
 }
@@ -22,6 +24,6 @@ catch (Exception e)
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Parsec.DeviceRunner info | list | test [--where <NUnit filter xml>] | bench [--quick]");
+    Console.Error.WriteLine("usage: Parsec.DeviceRunner info | list | test [--where <NUnit filter xml>] | bench [--quick] | parsec <command line>");
     return 2;
 }

@@ -1,3 +1,5 @@
+using System.Reflection;
+
 namespace Parsec.Tests.Tooling;
 
 /// <summary>Finds the checkout the tests were built from, for tests that run the repository's scripts.</summary>
@@ -7,6 +9,10 @@ public static class RepositoryRoot
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
             if (File.Exists(Path.Combine(dir.FullName, "Parsec.sln"))) return dir.FullName;
-        throw new DirectoryNotFoundException($"no Parsec.sln above {AppContext.BaseDirectory}");
+        // Built into a folder outside the checkout (--artifacts-path): the build recorded where the sources are.
+        string? recorded = typeof(RepositoryRoot).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+            .FirstOrDefault(a => a.Key == "RepositoryRoot")?.Value;
+        if (recorded is not null && File.Exists(Path.Combine(recorded, "Parsec.sln"))) return recorded;
+        throw new DirectoryNotFoundException($"no Parsec.sln above {AppContext.BaseDirectory} nor at the recorded source folder '{recorded}'");
     }
 }
