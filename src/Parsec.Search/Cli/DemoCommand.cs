@@ -47,7 +47,7 @@ public sealed class DemoCommand : Command<DemoCommand.Settings>
         ? new SearchOptions
         {
             Dataset = OrientedTextures.Name, DataCount = 1200, ImageSize = 16,
-            Channels = 8, Layers = 5, BatchSize = 32, Samples = 4, Iterations = 250,
+            Channels = 8, Layers = 5, BatchSize = 32, Samples = 4, Iterations = 200,
             PriorLearningRate = 0.03, CheckpointEvery = 50,
         }
         : new SearchOptions

@@ -23,8 +23,9 @@ public sealed class InfoCommand : Command<InfoCommand.Settings>
         using var backend = Backends.Create(settings.Backend, out string why);
         AnsiConsole.MarkupLineInterpolated($"backend: [bold]{backend.Name}[/] ({why})");
         if (backend is CudaBackend cuda) AnsiConsole.WriteLine(cuda.Info().ToString());
-        else if (CudaAvailability.LibrariesLoad(out string whyNot)) AnsiConsole.MarkupLine("CUDA libraries: all load (use --backend cuda to see the device)");
-        else AnsiConsole.WriteLine(whyNot);
+        // With --backend auto the reason above already says what is missing for CUDA.
+        else if (settings.Backend == BackendChoice.Cpu)
+            AnsiConsole.WriteLine(CudaAvailability.LibrariesLoad(out string whyNot) ? "CUDA libraries: all load (use --backend cuda to see the device)" : whyNot);
         return CliApp.Success;
     }
 }

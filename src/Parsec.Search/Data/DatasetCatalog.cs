@@ -22,7 +22,7 @@ public static class DatasetCatalog
     private static readonly Dictionary<string, DatasetSource> Sources = new(StringComparer.OrdinalIgnoreCase)
     {
         [OrientedTextures.Name] = new("10 classes of oriented gratings, generated in code", r => OrientedTextures.Generate(Generated(r))),
-        [DistantPairs.Name] = new("2 classes: do two distant markers share a colour? generated in code", r => DistantPairs.Generate(Generated(r))),
+        [DistantPairs.Name] = new("2 classes: are two distant dots side by side or one above the other? generated in code", r => DistantPairs.Generate(Generated(r))),
     };
 
     public static IReadOnlyCollection<string> Names => Sources.Keys;

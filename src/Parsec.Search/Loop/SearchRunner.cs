@@ -32,6 +32,7 @@ public sealed record RunLimits(int? StopAfterIteration = null, CancellationToken
     public static readonly RunLimits None = new();
 }
 
+/// <param name="Report">What the run report drew (or why it could not); null when the run diverged.</param>
 /// <param name="RecentValidationAccuracy">Mean validation accuracy of the last (up to) <see cref="SearchRunner.RecentWindow"/> iterations of this invocation: one batch is noisy.</param>
 public sealed record SearchResult(
     RunFolder Run,
@@ -45,12 +46,13 @@ public sealed record SearchResult(
     Genotype MostLikely,
     int Classes,
     NonFiniteReport? NonFinite,
+    string? Report,
     TimeSpan Elapsed);
 
 /// <summary>
 /// Runs a search in a run folder: writes options.json and the memory report, iterates
 /// <see cref="SearchSession.Step"/>, appends metrics.jsonl and pi_history.jsonl, checkpoints atomically, and
-/// ends with pi.json and genotype.json. <see cref="Resume"/> continues a stopped run from its checkpoint
+/// ends with pi.json, genotype.json and the plots of <see cref="Reports.RunReport"/>. <see cref="Resume"/> continues a stopped run from its checkpoint
 /// with the same random streams and data order, so it ends where an uninterrupted run would.
 /// </summary>
 public static class SearchRunner
@@ -132,18 +134,27 @@ public static class SearchRunner
         }
         // An interrupted run checkpoints where it stopped, so that a resume starts exactly there.
         if (outcome == SearchOutcome.Interrupted && lastCheckpoint != session.Iteration) session.SaveCheckpoint(run.Checkpoint);
-        // A diverged run keeps the last good checkpoint; its pi and genotype are those of the last good state only if nothing was written since.
-        if (outcome != SearchOutcome.StoppedOnNonFiniteValue) WriteResult(session, run);
+        // A diverged run writes no result: its state is past the last good checkpoint, which is where a resume starts.
+        string? report = outcome == SearchOutcome.StoppedOnNonFiniteValue ? null : WriteResult(session, run);
         return new SearchResult(run, outcome, session.Iteration, last, recentAccuracy.Count > 0 ? recentAccuracy.Average() : null,
             session.Prior, session.Prior.Entropy(), session.Prior.UniformEntropy(), session.Prior.MostLikelyGenotype(), session.NetworkOptions.Classes,
-            nonFinite, clock.Elapsed);
+            nonFinite, report, clock.Elapsed);
     }
 
-    private static void WriteResult(SearchSession session, RunFolder run)
+    private static string WriteResult(SearchSession session, RunFolder run)
     {
         PriorJson.Save(session.Prior, run.Pi);
         Reports.AtomicFile.WriteAllText(run.Genotype, session.Prior.MostLikelyGenotype().ToJson());
-        // Plots and cell drawings: Parsec.Search.Reports.RunReport.WriteAll(run.Path) is wired here once it exists.
+        // The plots are a view of files already written: a drawing failure must not turn a finished search into a failed one.
+        try
+        {
+            var report = Reports.RunReport.WriteAll(run.Path);
+            return $"report: {string.Join(", ", report.Files.Select(Path.GetFileName))}" + (report.Notes.Count > 0 ? $" ({string.Join("; ", report.Notes)})" : "");
+        }
+        catch (Exception e) when (e is IOException or InvalidOperationException or FormatException or UnauthorizedAccessException or TypeInitializationException or DllNotFoundException)
+        {
+            return $"report not drawn: {e.Message}";
+        }
     }
 
     private static void WriteMemoryReport(SearchSession session, RunFolder run)

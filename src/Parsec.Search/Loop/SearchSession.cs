@@ -12,7 +12,9 @@ namespace Parsec.Search.Loop;
 /// halves of the data with their batch orders, and the generator that samples architectures. It is built
 /// from <see cref="SearchOptions"/> alone (same options, same seed: same state), and
 /// <see cref="Restore"/> / <see cref="Progress"/> move it to and from a checkpoint.
-/// One iteration is <see cref="Step"/> (SearchSession.Step.cs).
+/// One iteration is <see cref="Step"/> (SearchSession.Step.cs). Images are used as the dataset holds them
+/// (pixels in [0, 1]): the stem's batch norm largely absorbs a per-channel shift and scale, and DARTS' search-time
+/// crops and flips are not applied.
 /// </summary>
 public sealed partial class SearchSession : IDisposable
 {

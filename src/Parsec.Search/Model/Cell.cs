@@ -31,7 +31,7 @@ public sealed class Cell
         Shape = shape;
         _sharing = sharing;
         _fixedTerms = fixedTerms;
-        var affinity = phase == NetworkPhase.Evaluation ? Affinity.Affine : Affinity.NonAffine;
+        var affinity = phase.CellAffinity();
         _preprocess0 = shape.AfterReduction
             ? new FactorizedReduce(scope.Child("preprocess0"), shape.PrevPrevChannels, shape.Channels, affinity)
             : new ReluConvBn(scope.Child("preprocess0"), shape.PrevPrevChannels, shape.Channels, affinity);
@@ -42,7 +42,7 @@ public sealed class Cell
             for (int node = 0; node < CellLayout.IntermediateNodes; node++)
                 for (int input = 0; input < CellLayout.InputsOfNode(node); input++)
                     for (int op = 0; op < Primitives.All.Count; op++)
-                        _ops[(node, input, op)] = CreateOp(scope.Child($"node{node}.input{input}"), op, input, phase);
+                        _ops[(node, input, op)] = CreateOp(scope.Child($"node{node}.input{input}"), op, input);
         }
         else
         {
@@ -50,14 +50,14 @@ public sealed class Cell
             {
                 int node = CellLayout.NodeOfTerm(k), slot = k % CellLayout.TermsPerNode;
                 var choice = fixedTerms![k];
-                _ops[(node, slot, choice.Op)] = CreateOp(scope.Child($"node{node}.term{slot}"), choice.Op, choice.Input, phase);
+                _ops[(node, slot, choice.Op)] = CreateOp(scope.Child($"node{node}.term{slot}"), choice.Op, choice.Input);
             }
         }
 
-        ICellOp CreateOp(ModuleScope edgeScope, int op, int input, NetworkPhase p)
+        ICellOp CreateOp(ModuleScope edgeScope, int op, int input)
         {
             string name = Primitives.All[op];
-            return OpFactory.Create(name, new OpSpec(edgeScope.Child(name), shape.Channels, CellLayout.StrideOf(shape.Type, input), p));
+            return OpFactory.Create(name, new OpSpec(edgeScope.Child(name), shape.Channels, CellLayout.StrideOf(shape.Type, input), phase));
         }
     }
 

@@ -17,6 +17,13 @@ public enum NetworkPhase
     Evaluation,
 }
 
+public static class NetworkPhases
+{
+    /// <summary>The batch norms inside cells: non-affine while searching, affine in evaluation training.</summary>
+    public static Layers.Affinity CellAffinity(this NetworkPhase phase) =>
+        phase == NetworkPhase.Evaluation ? Layers.Affinity.Affine : Layers.Affinity.NonAffine;
+}
+
 /// <summary>Whether the network has DARTS' auxiliary classifier (AuxiliaryHeadCIFAR) after the cell at depth 2L/3.</summary>
 public enum AuxiliaryClassifier
 {

@@ -24,6 +24,7 @@ internal static class SearchSummary
         {
             case SearchOutcome.Completed:
                 AnsiConsole.MarkupLineInterpolated($"wrote {Path.GetFileName(run.Pi)}, {Path.GetFileName(run.Genotype)}, {Path.GetFileName(run.Metrics)}, {Path.GetFileName(run.PiHistory)}, {Path.GetFileName(run.MemoryText)}");
+                if (result.Report is not null) AnsiConsole.MarkupLineInterpolated($"{result.Report}");
                 return CliApp.Success;
             case SearchOutcome.Interrupted:
                 AnsiConsole.MarkupLineInterpolated($"[yellow]stopped after iteration {result.Iterations}[/]; continue with: parsec search --resume \"{run.Path}\"");

@@ -14,5 +14,5 @@ public interface ICellOp
 /// <summary>What an op factory needs besides the op's name: where its weights go, its width, stride and the network phase.</summary>
 public readonly record struct OpSpec(ModuleScope Scope, int Channels, int Stride, NetworkPhase Phase)
 {
-    public Layers.Affinity Affinity => Phase == NetworkPhase.Evaluation ? Layers.Affinity.Affine : Layers.Affinity.NonAffine;
+    public Layers.Affinity Affinity => Phase.CellAffinity();
 }

@@ -1,0 +1,74 @@
+using System.Text.Json.Nodes;
+using NUnit.Framework;
+using Parsec.Search.Cli;
+using Parsec.Search.Prior;
+using Parsec.Search.Reports;
+using Parsec.Search.Runs;
+using Parsec.Search.Space;
+using Parsec.Search.Training;
+
+namespace Parsec.Tests.Search;
+
+[NonParallelizable] // the command line writes to the shared console
+public class CommandLineTests
+{
+    private string _root = "";
+
+    [SetUp]
+    public void CreateRoot() => _root = Directory.CreateTempSubdirectory("parsec-cli-").FullName;
+
+    [TearDown]
+    public void DeleteRoot() => Directory.Delete(_root, recursive: true);
+
+    [Test]
+    public void QuickDemoRunsAndWritesOutputsThatParse()
+    {
+        Assert.That(CliApp.Run(["--quick", "--runs", _root, "--backend", "cpu"]), Is.EqualTo(CliApp.Success));
+        var run = new RunFolder(Directory.GetDirectories(_root).Single());
+        var options = OptionsFile.Read(run.Options);
+        Assert.That(options, Is.EqualTo(DemoCommand.Options(DemoLength.Quick)));
+        Assert.That(MetricsFile.Read(run.Metrics).Rows, Has.Count.EqualTo(options.Iterations));
+        Assert.That(PiHistoryFile.Read(run.PiHistory).Snapshots, Has.Count.EqualTo(options.Iterations + 1));
+        var prior = PriorJson.Load(run.Pi);
+        Assert.That(prior.Entropy(), Is.LessThan(prior.UniformEntropy()), "pi moved away from uniform");
+        Assert.That(Genotype.Load(run.Genotype).ToJson(), Is.EqualTo(prior.MostLikelyGenotype().ToJson()));
+        Assert.That(JsonNode.Parse(File.ReadAllText(run.MemoryJson))!["cases"]!.AsObject(), Has.Count.EqualTo(3));
+        Assert.That(SafeTensorsReader.ReadFile(run.Checkpoint).Tensors, Is.Not.Empty);
+    }
+
+    [TestCase("search", "--bogus")]
+    [TestCase("search", "--batch-size", "1")]
+    [TestCase("search", "--term-inputs", "sometimes")]
+    [TestCase("search", "--prior-from", "/no/such/pi.json")]
+    [TestCase("search", "--resume", "/no/such/run")]
+    [TestCase("derive", "/no/such/pi.json")]
+    [TestCase("memory", "--channels", "7")]
+    [TestCase("bench", "--steps", "0")]
+    [TestCase("serch")]
+    public void BadFlagsAndFilesAreUsageErrors(params string[] args)
+    {
+        int RunFolders() => Directory.Exists(RunFolder.DefaultRoot) ? Directory.GetDirectories(RunFolder.DefaultRoot).Length : 0;
+        int before = RunFolders();
+        Assert.That(CliApp.Run(args), Is.EqualTo(CliApp.UsageError));
+        Assert.That(RunFolders(), Is.EqualTo(before), "a rejected command leaves no run folder behind");
+    }
+
+    [Test]
+    public void DeriveWritesTheMostLikelyGenotypeOfAPiFile()
+    {
+        var prior = new ArchitecturePrior();
+        prior.Logits[prior.Distribution.Offset(ArchitecturePrior.OpBlock(CellType.Normal, 0)) + 4] = 3;
+        string pi = Path.Combine(_root, "pi.json"), genotype = Path.Combine(_root, "genotype.json");
+        PriorJson.Save(prior, pi);
+        Assert.That(CliApp.Run(["derive", pi, "--out", genotype]), Is.EqualTo(CliApp.Success));
+        var derived = Genotype.Load(genotype);
+        Assert.That(derived.Normal[0].Op, Is.EqualTo(Primitives.SepConv5x5));
+    }
+
+    [Test]
+    public void MemoryCommandWritesItsReport()
+    {
+        Assert.That(CliApp.Run(["memory", "--channels", "4", "--layers", "3", "--batch-size", "4", "--image-size", "8", "--out", _root]), Is.EqualTo(CliApp.Success));
+        Assert.That(File.ReadAllText(Path.Combine(_root, "memory.txt")), Does.Contain("DARTS supernet / PARSEC sampled"));
+    }
+}
