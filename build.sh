@@ -20,9 +20,10 @@ summarise() {
   # One line a person (and CI) reads: counts from the TRX file dotnet test wrote.
   local trx="$1"
   local passed failed skipped
-  passed=$(grep -o 'outcome="Passed"' "$trx" | wc -l)
-  failed=$(grep -o 'outcome="Failed"' "$trx" | wc -l)
-  skipped=$(grep -o 'outcome="NotExecuted"' "$trx" | wc -l)
+  count() { { grep -o "outcome=\"$1\"" "$trx" || true; } | wc -l; }  # grep exits 1 when the count is 0
+  passed=$(count Passed)
+  failed=$(count Failed)
+  skipped=$(count NotExecuted)
   echo "$passed passed, $failed failed, $skipped skipped"
 }
 
