@@ -75,8 +75,8 @@ public static class SearchRunner
         using var session = new SearchSession(options, backend, LoadDataset(options));
         session.Restore(run.Checkpoint);
         // Lines after the checkpoint were written by iterations that are about to run again.
-        JsonLinesLog.TruncateAfter(run.Metrics, session.Iteration);
-        JsonLinesLog.TruncateAfter(run.PiHistory, session.Iteration);
+        JsonLinesLog.TruncateAfter(run.Metrics, Reports.MetricsFile.Iteration, session.Iteration);
+        JsonLinesLog.TruncateAfter(run.PiHistory, Reports.MetricsFile.Iteration, session.Iteration);
         if (File.Exists(run.NanReport)) File.Delete(run.NanReport);
         return Run(session, run, progress, limits ?? RunLimits.None);
     }

@@ -5,9 +5,9 @@ using System.Text.Json.Nodes;
 namespace Parsec.Search.Runs;
 
 /// <summary>
-/// An append-only JSON-lines file whose lines carry an "iteration" field. Each line is written and flushed
-/// whole, so a crash leaves at most one incomplete last line; <see cref="TruncateAfter"/> cuts the lines a
-/// resumed run is about to write again (those after its checkpoint).
+/// An append-only JSON-lines file whose lines carry a position field ("iteration" for a search, "epoch" for
+/// evaluation training). Each line is written and flushed whole, so a crash leaves at most one incomplete last
+/// line; <see cref="TruncateAfter"/> cuts the lines a resumed run is about to write again (those after its checkpoint).
 /// </summary>
 public sealed class JsonLinesLog : IDisposable
 {
@@ -31,8 +31,11 @@ public sealed class JsonLinesLog : IDisposable
 
     public void Dispose() => _writer.Dispose();
 
-    /// <summary>Rewrites <paramref name="path"/> (atomically) keeping only complete lines whose iteration is at most <paramref name="iteration"/>.</summary>
-    public static void TruncateAfter(string path, long iteration)
+    /// <summary>
+    /// Rewrites <paramref name="path"/> (atomically) keeping only complete lines whose <paramref name="positionKey"/>
+    /// field is at most <paramref name="last"/>.
+    /// </summary>
+    public static void TruncateAfter(string path, string positionKey, long last)
     {
         if (!File.Exists(path)) return;
         var kept = new StringBuilder();
@@ -40,9 +43,9 @@ public sealed class JsonLinesLog : IDisposable
         {
             if (string.IsNullOrWhiteSpace(line)) continue;
             long? at;
-            try { at = JsonNode.Parse(line)?["iteration"]?.GetValue<long>(); }
+            try { at = JsonNode.Parse(line)?[positionKey]?.GetValue<long>(); }
             catch (JsonException) { continue; } // the incomplete last line of an interrupted run
-            if (at is { } i && i <= iteration) kept.Append(line).Append('\n');
+            if (at is { } i && i <= last) kept.Append(line).Append('\n');
         }
         Reports.AtomicFile.WriteAllText(path, kept.ToString());
     }

@@ -42,31 +42,6 @@ public sealed record EpochMetrics(int Epoch, double LearningRate, double DropPat
     /// <summary>Appends the line and flushes it, so a report drawn during training sees every finished epoch.</summary>
     public void AppendTo(string path) => File.AppendAllText(path, ToJsonLine() + "\n");
 
-    /// <summary>
-    /// Keeps only lines of epochs up to <paramref name="lastEpoch"/>: after a crash, lines of epochs whose
-    /// checkpoint was never written are dropped before the resumed run writes them again.
-    /// </summary>
-    public static void TrimAfter(string path, int lastEpoch)
-    {
-        if (!File.Exists(path)) return;
-        var kept = new StringBuilder();
-        foreach (string line in File.ReadAllLines(path))
-        {
-            if (string.IsNullOrWhiteSpace(line)) continue;
-            try
-            {
-                using var doc = JsonDocument.Parse(line);
-                if (doc.RootElement.TryGetProperty(MetricsFile.Epoch, out var e) && e.TryGetInt32(out int epoch) && epoch <= lastEpoch)
-                    kept.Append(line).Append('\n');
-            }
-            catch (JsonException)
-            {
-                // A half-written last line from the interrupted run: it belongs to an epoch being redone.
-            }
-        }
-        AtomicFile.WriteAllText(path, kept.ToString());
-    }
-
     /// <summary>Non-finite values (a diverged step) are written as strings, which the metrics reader understands.</summary>
     private static void Number(Utf8JsonWriter json, string key, double value)
     {

@@ -114,7 +114,7 @@ public sealed class EvaluationRun : IDisposable
             run.Dispose();
             throw;
         }
-        EpochMetrics.TrimAfter(Path.Combine(folder, MetricsFileName), record.EpochsCompleted);
+        Runs.JsonLinesLog.TruncateAfter(Path.Combine(folder, MetricsFileName), MetricsFile.Epoch, record.EpochsCompleted);
         run.PrepareEpoch(run.EpochsCompleted);
         return run;
     }
