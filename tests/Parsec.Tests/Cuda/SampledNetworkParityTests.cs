@@ -61,18 +61,22 @@ public class SampledNetworkParityTests : DeviceTestBase
         var architecture = new ArchitecturePrior().Sample(new Rng(7));
         float[] images = Random(7, (long)Batch * 3 * ImageSize * ImageSize);
         int[] labels = Enumerable.Range(0, Batch).Select(i => i % Small.Classes).ToArray();
-        long planned = 0;
+        // The first step of a shape measures cuDNN's algorithms with a large trial workspace; from then on a
+        // step needs its buffers plus the chosen algorithms' workspaces. Compare a steady-state step.
+        (double Loss, long PlannedBytes, long StepPeakBytes) last = default;
         for (int step = 0; step < 4; step++)
-            planned = Step(Gpu, net, architecture, images, labels).PlannedBytes;
-        var footprint = Gpu.Footprint();
-        TestContext.Out.WriteLine($"planned per-step bytes {planned}, arena per-step peak {footprint.PerStepPeakBytes}\n{footprint}");
-        // The arena also holds library workspaces and aligns every buffer, so it may need a little more than the plan.
-        Assert.That(footprint.PerStepPeakBytes, Is.GreaterThanOrEqualTo(planned * 0.9));
-        Assert.That(footprint.PerStepPeakBytes, Is.LessThanOrEqualTo(planned * 1.25 + (Gpu.Options.ConvolutionWorkspaceLimitBytes)));
+            last = Step(Gpu, net, architecture, images, labels);
+        TestContext.Out.WriteLine($"planned per-step bytes {last.PlannedBytes}, arena peak of the last step {last.StepPeakBytes}\n{Gpu.Footprint()}");
+        Assert.That(last.StepPeakBytes, Is.GreaterThanOrEqualTo(last.PlannedBytes * 0.9));
+        // Alignment and the chosen algorithms' workspaces come on top of the planned buffers.
+        Assert.That(last.StepPeakBytes, Is.LessThanOrEqualTo(last.PlannedBytes * 1.5 + (64L << 20)));
     }
 
-    /// <summary>One training step's forward and backward; returns the loss and the per-step bytes the tape's lifetime plan needs.</summary>
-    private (double Loss, long PlannedBytes) Step(IBackend backend, Network net, Architecture architecture, float[] images, int[] labels)
+    /// <summary>
+    /// One training step's forward and backward; returns the loss, the per-step bytes the tape's lifetime plan
+    /// needs and, on the GPU, the arena's per-step peak during this step.
+    /// </summary>
+    private (double Loss, long PlannedBytes, long StepPeakBytes) Step(IBackend backend, Network net, Architecture architecture, float[] images, int[] labels)
     {
         using var tape = new Tape(backend);
         foreach (var w in net.Parameters.Weights) Parameters.ZeroGrad(w);
@@ -83,7 +87,7 @@ public class SampledNetworkParityTests : DeviceTestBase
         double loss = ce.Loss.Item();
         tape.Backward(ce.Loss);
         backend.Synchronize();
-        long planned = backend == Gpu ? Gpu.PlannedStepBytes(tape.PlanLifetimes()) : 0;
-        return (loss, planned);
+        if (backend != Gpu) return (loss, 0, 0);
+        return (loss, Gpu.PlannedStepBytes(tape.PlanLifetimes()), Gpu.Footprint().CurrentStepPeakBytes);
     }
 }
