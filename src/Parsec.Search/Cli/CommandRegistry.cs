@@ -14,6 +14,7 @@ internal static class CommandRegistry
         config.AddCommand<MemoryCommand>("memory").WithDescription("Memory of a training step: one sampled architecture vs the DARTS supernet.");
         config.AddCommand<InfoCommand>("info").WithDescription("Which backend is available and what it runs on.");
         config.AddCommand<BenchCommand>("bench").WithDescription("Time a training step of a sampled DARTS network, next to PyTorch's reference.");
+        config.AddCommand<StudyCommand>("study").WithDescription("Does the search beat random genotypes? Search, derive, train it beside random genotypes over seeds, tabulate.");
         config.AddCommand<TrainCommand>("train").WithDescription("Train a genotype from scratch (DARTS evaluation protocol).");
         config.AddCommand<EvaluateCommand>("evaluate").WithDescription("Accuracy of trained weights on a test set.");
         config.AddCommand<DataCommand>("data").WithDescription("Check a dataset and print what is in it.");

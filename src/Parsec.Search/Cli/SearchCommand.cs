@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using Parsec.Autodiff;
 using Parsec.Search.Cli.Console;
+using Parsec.Search.Estimator;
 using Parsec.Search.Loop;
 using Parsec.Search.Prior;
 using Parsec.Search.Runs;
@@ -42,15 +43,18 @@ public sealed class SearchCommand : Command<SearchCommand.Settings>
         [CommandOption("--epochs <N>")] [Description("Epochs over the weight half.")] [DefaultValue(50)] public int Epochs { get; init; } = 50;
         [CommandOption("--iterations <N>")] [Description("Stop after N iterations in all (overrides --epochs).")] public int? Iterations { get; init; }
         [CommandOption("-k|--samples <K>")] [Description("Architectures sampled per iteration.")] [DefaultValue(16)] public int Samples { get; init; } = 16;
-        [CommandOption("--likelihood-scale <T>")] [Description("Multiplies the batch log-likelihoods before the importance weights.")] [DefaultValue(1.0)] public double LikelihoodScale { get; init; } = 1;
-        [CommandOption("--term-inputs <MODE>")] [Description("independent (each term picks its input) or distinctpernode (the two terms of a node read different inputs, as in DARTS).")] [DefaultValue(TermInputs.Independent)] public TermInputs TermInputs { get; init; }
+        [CommandOption("--likelihood-scale <T>")] [Description("Multiplies the batch log-likelihood sums before the importance weights; 1 is the paper's batch sum. Default: 1 / batch size (the per-example mean).")] public double? LikelihoodScale { get; init; }
+        [CommandOption("--term-inputs <MODE>")] [Description("independent (each term picks its input) or distinctpernode (the two terms of a node read different inputs, as in DARTS).")] [DefaultValue(TermInputs.DistinctPerNode)] public TermInputs TermInputs { get; init; } = TermInputs.DistinctPerNode;
+        [CommandOption("--weight-gradient <MODE>")] [Description("equal (every sampled op is trained) or importance (the paper's importance-weighted sum).")] [DefaultValue(WeightGradient.Equal)] public WeightGradient WeightGradient { get; init; } = WeightGradient.Equal;
+        [CommandOption("--prior-baseline <MODE>")] [Description("mean (subtract 1/K from the importance weights of the pi gradient) or none (the paper's estimator).")] [DefaultValue(PriorBaseline.Mean)] public PriorBaseline PriorBaseline { get; init; } = PriorBaseline.Mean;
+        [CommandOption("--warmup <FRACTION>")] [Description("Share of the iterations that train the weights alone on uniformly sampled architectures, pi frozen.")] [DefaultValue(0.5)] public double Warmup { get; init; } = 0.5;
         [CommandOption("--train-fraction <F>")] [Description("Share of the training set that fits the weights; the rest fits pi.")] [DefaultValue(0.5)] public double TrainFraction { get; init; } = 0.5;
         [CommandOption("--lr <RATE>")] [Description("SGD learning rate of the weights, cosine-annealed per epoch.")] [DefaultValue(0.025)] public double LearningRate { get; init; } = 0.025;
         [CommandOption("--lr-min <RATE>")] [DefaultValue(0.001)] public double MinLearningRate { get; init; } = 0.001;
         [CommandOption("--momentum <M>")] [DefaultValue(0.9)] public double Momentum { get; init; } = 0.9;
         [CommandOption("--weight-decay <WD>")] [DefaultValue(3e-4)] public double WeightDecay { get; init; } = 3e-4;
         [CommandOption("--grad-clip <NORM>")] [DefaultValue(5.0)] public double GradientClip { get; init; } = 5;
-        [CommandOption("--prior-lr <RATE>")] [Description("Adam learning rate of pi's logits.")] [DefaultValue(3e-4)] public double PriorLearningRate { get; init; } = 3e-4;
+        [CommandOption("--prior-lr <RATE>")] [Description("Adam learning rate of pi's logits. Default: 6 / (iterations after the warm-up), which is DARTS' 3e-4 at the paper's 50 epochs.")] public double? PriorLearningRate { get; init; }
         [CommandOption("--prior-beta1 <B>")] [DefaultValue(0.5)] public double PriorBeta1 { get; init; } = 0.5;
         [CommandOption("--prior-beta2 <B>")] [DefaultValue(0.999)] public double PriorBeta2 { get; init; } = 0.999;
         [CommandOption("--prior-weight-decay <WD>")] [DefaultValue(1e-3)] public double PriorWeightDecay { get; init; } = 1e-3;
@@ -69,6 +73,7 @@ public sealed class SearchCommand : Command<SearchCommand.Settings>
                 Cifar100Coarse = data.Cifar100Coarse, TrainFraction = TrainFraction,
                 Channels = Channels, Layers = Layers, BatchSize = BatchSize, Epochs = Epochs, Iterations = Iterations,
                 Samples = Samples, LikelihoodScale = LikelihoodScale, TermInputs = TermInputs,
+                WeightGradient = WeightGradient, PriorBaseline = PriorBaseline, WarmupFraction = Warmup,
                 WeightLearningRate = LearningRate, WeightLearningRateMin = MinLearningRate, WeightMomentum = Momentum, WeightDecay = WeightDecay,
                 GradientClip = GradientClip, PriorLearningRate = PriorLearningRate, PriorBeta1 = PriorBeta1, PriorBeta2 = PriorBeta2,
                 PriorWeightDecay = PriorWeightDecay, PriorFrom = PriorFrom is null ? null : Path.GetFullPath(PriorFrom),

@@ -46,8 +46,9 @@ public sealed class TrainCommand : Command<TrainCommand.Settings>
         [CommandOption("--drop-path <P>")] [Description("Final drop-path probability, ramped linearly from 0.")] [DefaultValue(0.2)] public double DropPath { get; init; } = 0.2;
         [CommandOption("--auxiliary-weight <W>")] [Description("Weight of the auxiliary head's loss.")] [DefaultValue(0.4)] public double AuxiliaryWeight { get; init; } = 0.4;
         [CommandOption("--no-auxiliary")] [Description("Build the network without the auxiliary head.")] public bool NoAuxiliary { get; init; }
-        [CommandOption("--cutout <PIXELS>")] [Description("Cutout square side; 0 turns cutout off.")] [DefaultValue(16)] public int Cutout { get; init; } = 16;
-        [CommandOption("--crop-padding <PIXELS>")] [Description("Zero padding of the random crop; 0 turns cropping off.")] [DefaultValue(4)] public int CropPadding { get; init; } = 4;
+        [CommandOption("--cutout <PIXELS>")] [Description("Cutout square side; 0 turns cutout off. Default: 16 on CIFAR, 0 elsewhere.")] public int? Cutout { get; init; }
+        [CommandOption("--crop-padding <PIXELS>")] [Description("Zero padding of the random crop; 0 turns cropping off. Default: 4 on CIFAR, 2 on MNIST and Fashion-MNIST, an eighth of the side elsewhere.")] public int? CropPadding { get; init; }
+        [CommandOption("--flip")] [Description("Random horizontal flips. Default: on, except where a flip changes the class (MNIST digits, the textures dataset).")] public bool Flip { get; init; }
         [CommandOption("--no-flip")] [Description("No random horizontal flips.")] public bool NoFlip { get; init; }
         [CommandOption("--seed <SEED>")] [Description("Seeds initial weights, batch order, augmentation and drop-path masks.")] [DefaultValue(0UL)] public ulong Seed { get; init; }
         [CommandOption("--test-every <EPOCHS>")] [Description("Evaluate the test set every this many epochs (and after the last).")] [DefaultValue(1)] public int TestEvery { get; init; } = 1;
@@ -59,12 +60,13 @@ public sealed class TrainCommand : Command<TrainCommand.Settings>
             Epochs = Epochs, Channels = Channels, Layers = Layers, BatchSize = BatchSize,
             LearningRate = LearningRate, MinLearningRate = MinLearningRate, Momentum = Momentum, WeightDecay = WeightDecay,
             GradientClip = GradientClip, DropPath = DropPath, Auxiliary = !NoAuxiliary, AuxiliaryWeight = AuxiliaryWeight,
-            Cutout = Cutout, CropPadding = CropPadding, HorizontalFlip = !NoFlip, Seed = Seed, TestEvery = TestEvery,
+            Cutout = Cutout, CropPadding = CropPadding, HorizontalFlip = NoFlip ? false : Flip ? true : null, Seed = Seed, TestEvery = TestEvery,
             Prefetch = Prefetch, LoaderWorkers = LoaderWorkers,
         };
 
         public override ValidationResult Validate()
         {
+            if (Flip && NoFlip) return ValidationResult.Error("--flip and --no-flip contradict each other; give one");
             if (Resume is not null && Out is not null) return ValidationResult.Error("--resume continues an existing run folder; do not give --out with it");
             try { ToOptions().Validate(); }
             catch (ArgumentException e) { return ValidationResult.Error(e.Message); }
@@ -81,6 +83,7 @@ public sealed class TrainCommand : Command<TrainCommand.Settings>
         AnsiConsole.MarkupLineInterpolated($"genotype: {run.Genotype}");
         AnsiConsole.MarkupLineInterpolated(
             $"network: C={o.Channels}, {o.Layers} cells, {run.ParameterCountWithoutAuxiliary / 1e6:0.000} M parameters (without the auxiliary head); batch {o.BatchSize}, {o.Epochs} epochs, run folder {run.Folder}");
+        AnsiConsole.MarkupLineInterpolated($"augmentation: {o.Augmentation} (flags not given take the dataset's defaults)");
         var result = run.Train(m => AnsiConsole.WriteLine(
             $"epoch {m.Epoch}/{o.Epochs}: lr {m.LearningRate:0.000000}, train loss {m.TrainLoss:0.0000} acc {100 * m.TrainAccuracy:0.00} %" +
             (m.TestAccuracy is double acc ? $", test loss {m.TestLoss:0.0000} acc {100 * acc:0.00} %" : "") +

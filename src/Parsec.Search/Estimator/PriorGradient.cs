@@ -12,13 +12,28 @@ public static class PriorGradient
 {
     /// <param name="samples">The K choice vectors (in <paramref name="distribution"/>'s block order).</param>
     /// <param name="logLikelihoods">Their (scaled) log-likelihoods on the validation batch.</param>
-    public static double[] Estimate(CategoricalSet distribution, IReadOnlyList<int[]> samples, IReadOnlyList<double> logLikelihoods)
+    /// <param name="baseline">What is subtracted from omega (see <see cref="PriorBaseline"/>).</param>
+    public static double[] Estimate(CategoricalSet distribution, IReadOnlyList<int[]> samples, IReadOnlyList<double> logLikelihoods,
+        PriorBaseline baseline = PriorBaseline.None)
     {
         if (samples.Count == 0 || samples.Count != logLikelihoods.Count)
             throw new ArgumentException($"need one log-likelihood per sample, got {samples.Count} samples and {logLikelihoods.Count} values");
-        var omega = ImportanceWeights.Normalize(logLikelihoods);
+        return FromWeights(distribution, samples, ImportanceWeights.Normalize(logLikelihoods), baseline);
+    }
+
+    /// <summary>The estimate from the normalised importance weights <paramref name="omega"/> themselves.</summary>
+    public static double[] FromWeights(CategoricalSet distribution, IReadOnlyList<int[]> samples, IReadOnlyList<double> omega, PriorBaseline baseline)
+    {
         var gradient = new double[distribution.Logits.Length];
-        for (int k = 0; k < samples.Count; k++) distribution.AddScore(samples[k], omega[k], gradient);
+        if (baseline == PriorBaseline.None)
+        {
+            for (int k = 0; k < samples.Count; k++) distribution.AddScore(samples[k], omega[k], gradient);
+            return gradient;
+        }
+        // sum_k (omega_k - 1/K) (onehot_k - p_k): for blocks whose probabilities p do not depend on the other
+        // choices the p terms cancel, since the weights sum to zero; for distinct-input blocks they remain.
+        double mean = 1.0 / samples.Count;
+        for (int k = 0; k < samples.Count; k++) distribution.AddScore(samples[k], omega[k] - mean, gradient);
         return gradient;
     }
 

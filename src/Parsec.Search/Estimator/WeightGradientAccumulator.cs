@@ -8,6 +8,7 @@ namespace Parsec.Search.Estimator;
 /// log-likelihoods and m their running maximum, the weights' gradient buffers hold G = sum_k exp(l_k - m) g_k:
 /// each sample back-propagates with seed exp(l_k - m); when a sample raises m, G is first rescaled by
 /// exp(m_old - m_new). <see cref="Finish"/> divides by S = sum_k exp(l_k - m), leaving the weighted mean.
+/// With <see cref="WeightGradient.Equal"/> every sample's seed is 1 and S is K: the plain mean of the K gradients.
 /// </summary>
 public sealed class WeightGradientAccumulator
 {
@@ -15,15 +16,17 @@ public sealed class WeightGradientAccumulator
     private readonly List<double> _logLikelihoods = [];
     private double _max = double.NegativeInfinity;
     private double _sum; // S, relative to _max
+    private WeightGradient _mode;
 
     public WeightGradientAccumulator(IReadOnlyList<Tensor> weights) => _weights = weights;
 
     /// <summary>The log-likelihoods seen since <see cref="Begin"/>, in order.</summary>
     public IReadOnlyList<double> LogLikelihoods => _logLikelihoods;
 
-    /// <summary>Zeroes the weights' gradients and forgets earlier samples.</summary>
-    public void Begin()
+    /// <summary>Zeroes the weights' gradients and forgets earlier samples; the samples that follow are weighted by <paramref name="mode"/>.</summary>
+    public void Begin(WeightGradient mode = WeightGradient.Importance)
     {
+        _mode = mode;
         foreach (var w in _weights) Parameters.ZeroGrad(w);
         _logLikelihoods.Clear();
         _max = double.NegativeInfinity;
@@ -38,6 +41,11 @@ public sealed class WeightGradientAccumulator
     {
         if (!double.IsFinite(logLikelihood)) throw new ArgumentException($"sample log-likelihood {logLikelihood} is not finite");
         _logLikelihoods.Add(logLikelihood);
+        if (_mode == WeightGradient.Equal)
+        {
+            _sum += 1;
+            return 1;
+        }
         if (logLikelihood > _max)
         {
             if (_sum > 0)
@@ -53,12 +61,14 @@ public sealed class WeightGradientAccumulator
         return seed;
     }
 
-    /// <summary>Divides the accumulated gradients by S, turning G into sum_k omega_k g_k. Returns omega.</summary>
+    /// <summary>Divides the accumulated gradients by S, turning G into sum_k omega_k g_k. Returns the weights used (omega, or 1/K each).</summary>
     public double[] Finish()
     {
         if (_logLikelihoods.Count == 0) throw new InvalidOperationException("no sample was accumulated");
         foreach (var w in _weights) RescaleGradient(w, 1.0 / _sum);
-        return ImportanceWeights.Normalize(_logLikelihoods);
+        return _mode == WeightGradient.Equal
+            ? Enumerable.Repeat(1.0 / _logLikelihoods.Count, _logLikelihoods.Count).ToArray()
+            : ImportanceWeights.Normalize(_logLikelihoods);
     }
 
     private static void RescaleGradient(Tensor weight, double factor)

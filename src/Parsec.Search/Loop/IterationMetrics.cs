@@ -6,20 +6,27 @@ namespace Parsec.Search.Loop;
 /// <summary>
 /// What one iteration measured; one line of metrics.jsonl. Losses and accuracies are means over the K
 /// sampled architectures (on the weight half's batch before the update, and on the pi half's batch after it).
+/// Warm-up iterations do not evaluate the pi half: their validation fields are null.
 /// </summary>
 public sealed record IterationMetrics
 {
     public required int Iteration { get; init; }
     public required int Epoch { get; init; }
+    /// <summary>A warm-up iteration: uniform samples, equal weights, pi frozen.</summary>
+    public required bool Warmup { get; init; }
     public required double LearningRate { get; init; }
     public required double TrainLoss { get; init; }
     public required double TrainAccuracy { get; init; }
-    public required double ValLoss { get; init; }
-    public required double ValAccuracy { get; init; }
+    public required double? ValLoss { get; init; }
+    public required double? ValAccuracy { get; init; }
     /// <summary>Entropy (nats) of the importance weights of the weight gradient; log K when every sample counts equally.</summary>
     public required double WeightEntropy { get; init; }
     /// <summary>Entropy of the importance weights of the pi gradient.</summary>
-    public required double ValWeightEntropy { get; init; }
+    public required double? ValWeightEntropy { get; init; }
+    /// <summary>Kish's effective sample size of the pi gradient's importance weights: K when all count equally, 1 when one takes all.</summary>
+    public required double? ValEffectiveSamples { get; init; }
+    /// <summary>The pi gradient's importance weights, one per sample: what the noise estimate of pi replays (<see cref="Prior.DecisionNoise"/>).</summary>
+    public required double[]? ValOmega { get; init; }
     public required double PiEntropy { get; init; }
     /// <summary>Global norm of the weight gradient before clipping.</summary>
     public required double GradientNorm { get; init; }
@@ -33,6 +40,7 @@ public sealed record IterationMetrics
     {
         [MetricsFile.Iteration] = Iteration,
         [MetricsFile.Epoch] = Epoch,
+        [MetricsFile.Warmup] = Warmup,
         [MetricsFile.LearningRate] = LearningRate,
         [MetricsFile.TrainLoss] = TrainLoss,
         [MetricsFile.TrainAcc] = TrainAccuracy,
@@ -40,6 +48,8 @@ public sealed record IterationMetrics
         [MetricsFile.ValAcc] = ValAccuracy,
         [MetricsFile.WeightEntropy] = WeightEntropy,
         ["val_weight_entropy"] = ValWeightEntropy,
+        [MetricsFile.ValEffectiveSamples] = ValEffectiveSamples,
+        [MetricsFile.ValOmega] = ValOmega is null ? null : new JsonArray(ValOmega.Select(w => (JsonNode)Math.Round(w, 9)!).ToArray()),
         [MetricsFile.PiEntropy] = PiEntropy,
         ["grad_norm"] = GradientNorm,
         [MetricsFile.SamplesPerSecond] = SamplesPerSecond,

@@ -1,3 +1,4 @@
+using Parsec.Search.Estimator;
 using Parsec.Search.Prior;
 
 namespace Parsec.Search.Loop;
@@ -39,9 +40,21 @@ public sealed record SearchOptions
     // ---- estimator --------------------------------------------------------------------------------
     /// <summary>K: architectures sampled per iteration, processed one after another.</summary>
     public int Samples { get; init; } = 16;
-    /// <summary>Multiplies the batch log-likelihood sums before the importance weights (a temperature; 1 is the formula).</summary>
-    public double LikelihoodScale { get; init; } = 1.0;
-    public TermInputs TermInputs { get; init; } = TermInputs.Independent;
+    /// <summary>
+    /// Multiplies the batch log-likelihood sums before the importance weights (a temperature; 1 is the paper's
+    /// formula). Null: 1 / batch size, i.e. the per-example mean log-likelihood (docs/search-quality.md).
+    /// </summary>
+    public double? LikelihoodScale { get; init; }
+    public TermInputs TermInputs { get; init; } = TermInputs.DistinctPerNode;
+    /// <summary>How the K samples weight the weight gradient after the warm-up.</summary>
+    public WeightGradient WeightGradient { get; init; } = WeightGradient.Equal;
+    /// <summary>What the prior gradient subtracts from the importance weights.</summary>
+    public PriorBaseline PriorBaseline { get; init; } = PriorBaseline.Mean;
+    /// <summary>
+    /// Share of the iterations that train the weights alone, on uniformly sampled architectures with equal
+    /// weights and pi frozen, before pi starts to move (as ProxylessNAS and FBNet do).
+    /// </summary>
+    public double WarmupFraction { get; init; } = 0.5;
 
     // ---- weights (SGD, DARTS) ---------------------------------------------------------------------
     public double WeightLearningRate { get; init; } = 0.025;
@@ -51,7 +64,12 @@ public sealed record SearchOptions
     public double GradientClip { get; init; } = 5.0;
 
     // ---- prior (Adam, DARTS' architecture optimiser) ----------------------------------------------
-    public double PriorLearningRate { get; init; } = 3e-4;
+    /// <summary>
+    /// Adam's step size for theta. Null: <see cref="AutoPriorTravel"/> / (iterations after the warm-up), so that
+    /// pi can move as far in a short search as in a long one; at the paper's 50 CIFAR-10 epochs (19,500
+    /// iterations, no warm-up) that is DARTS' 3e-4.
+    /// </summary>
+    public double? PriorLearningRate { get; init; }
     public double PriorBeta1 { get; init; } = 0.5;
     public double PriorBeta2 { get; init; } = 0.999;
     public double PriorWeightDecay { get; init; } = 1e-3;
@@ -65,6 +83,43 @@ public sealed record SearchOptions
     /// <summary>Append a metrics line and a pi_history line every this many iterations.</summary>
     public int LogEvery { get; init; } = 1;
 
+    /// <summary>
+    /// The estimator exactly as the paper states it: batch-sum likelihoods, importance-weighted weight gradients,
+    /// no baseline, no warm-up, independent term inputs, DARTS' prior learning rate. docs/search-quality.md
+    /// measures it against the defaults.
+    /// </summary>
+    public static SearchOptions Paper => new()
+    {
+        LikelihoodScale = 1, WeightGradient = WeightGradient.Importance, PriorBaseline = PriorBaseline.None,
+        WarmupFraction = 0, TermInputs = TermInputs.Independent, PriorLearningRate = 3e-4,
+    };
+
+    /// <summary>The summed Adam steps a logit may take over the search when --prior-lr is automatic (nats).</summary>
+    public const double AutoPriorTravel = 6.0;
+
+    /// <summary>Iterations before pi starts to move.</summary>
+    public int WarmupIterations(int totalIterations) => (int)Math.Floor(WarmupFraction * totalIterations);
+
+    /// <summary>
+    /// These options with every automatic value replaced by what is in force for a search of
+    /// <paramref name="iterationsPerEpoch"/> iterations per epoch on images of <paramref name="imageSide"/> pixels:
+    /// the iterations and the epochs they span, the likelihood scale, the prior's learning rate and the image size.
+    /// options.json records this, so that it says what ran and a resumed run repeats it.
+    /// </summary>
+    public SearchOptions Resolved(int iterationsPerEpoch, int imageSide)
+    {
+        int iterations = Iterations ?? Epochs * iterationsPerEpoch;
+        int priorIterations = Math.Max(1, iterations - WarmupIterations(iterations));
+        return this with
+        {
+            Iterations = iterations,
+            Epochs = (iterations + iterationsPerEpoch - 1) / iterationsPerEpoch,
+            ImageSize = imageSide,
+            LikelihoodScale = LikelihoodScale ?? 1.0 / BatchSize,
+            PriorLearningRate = PriorLearningRate ?? AutoPriorTravel / priorIterations,
+        };
+    }
+
     /// <summary>Throws an <see cref="ArgumentException"/> naming the option (by its command-line flag) and what it expects.</summary>
     public void Validate()
     {
@@ -77,13 +132,14 @@ public sealed record SearchOptions
         Require(Epochs >= 1, $"--epochs must be >= 1, got {Epochs}");
         Require(Iterations is null or >= 1, $"--iterations must be >= 1, got {Iterations}");
         Require(Samples >= 1, $"--samples must be >= 1, got {Samples}");
-        Require(LikelihoodScale > 0 && double.IsFinite(LikelihoodScale), $"--likelihood-scale must be positive, got {LikelihoodScale}");
+        Require(LikelihoodScale is null || (LikelihoodScale > 0 && double.IsFinite(LikelihoodScale.Value)), $"--likelihood-scale must be positive, got {LikelihoodScale}");
+        Require(WarmupFraction is >= 0 and < 1, $"--warmup must be in [0, 1), got {WarmupFraction}");
         Require(WeightLearningRate > 0, $"--lr must be positive, got {WeightLearningRate}");
         Require(WeightLearningRateMin >= 0, $"--lr-min must be >= 0, got {WeightLearningRateMin}");
         Require(WeightMomentum >= 0, $"--momentum must be >= 0, got {WeightMomentum}");
         Require(WeightDecay >= 0, $"--weight-decay must be >= 0, got {WeightDecay}");
         Require(GradientClip > 0, $"--grad-clip must be positive, got {GradientClip}");
-        Require(PriorLearningRate >= 0, $"--prior-lr must be >= 0, got {PriorLearningRate}");
+        Require(PriorLearningRate is null || (PriorLearningRate >= 0 && double.IsFinite(PriorLearningRate.Value)), $"--prior-lr must be >= 0, got {PriorLearningRate}");
         Require(PriorBeta1 is >= 0 and < 1 && PriorBeta2 is >= 0 and < 1, $"--prior-beta1 and --prior-beta2 must be in [0, 1), got {PriorBeta1} and {PriorBeta2}");
         Require(PriorWeightDecay >= 0, $"--prior-weight-decay must be >= 0, got {PriorWeightDecay}");
         Require(CheckpointEvery >= 1, $"--checkpoint-every must be >= 1, got {CheckpointEvery}");

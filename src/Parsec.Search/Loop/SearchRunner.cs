@@ -63,7 +63,7 @@ public static class SearchRunner
     {
         // The session checks the options, the data and a transferred prior before anything is written.
         using var session = new SearchSession(options, backend, LoadDataset(options));
-        OptionsFile.Write(run.Options, options, backend.Name);
+        OptionsFile.Write(run.Options, session.Options, backend.Name);
         WriteMemoryReport(session, run);
         using (var history = new JsonLinesLog(run.PiHistory)) history.Append(PiLine(session));
         return Run(session, run, progress, limits ?? RunLimits.None);
@@ -116,8 +116,11 @@ public static class SearchRunner
                     Reports.AtomicFile.WriteAllText(run.NanReport, e.Report.Describe(lastCheckpoint));
                     break;
                 }
-                recentAccuracy.Enqueue(last.ValAccuracy);
-                if (recentAccuracy.Count > RecentWindow) recentAccuracy.Dequeue();
+                if (last.ValAccuracy is double accuracy)
+                {
+                    recentAccuracy.Enqueue(accuracy);
+                    if (recentAccuracy.Count > RecentWindow) recentAccuracy.Dequeue();
+                }
                 int i = session.Iteration;
                 if (i % session.Options.LogEvery == 0 || session.IsFinished)
                 {
@@ -144,7 +147,8 @@ public static class SearchRunner
     private static string WriteResult(SearchSession session, RunFolder run)
     {
         PriorJson.Save(session.Prior, run.Pi);
-        Reports.AtomicFile.WriteAllText(run.Genotype, session.Prior.MostLikelyGenotype().ToJson());
+        var noise = DecisionNoiseFile.Write(run.Path, session.Options, Math.Max(0, session.Iteration - session.WarmupIterations));
+        Reports.AtomicFile.WriteAllText(run.Genotype, Derivation.Derive(session.Prior, noise).Genotype.ToJson());
         // The plots are a view of files already written: a drawing failure must not turn a finished search into a failed one.
         try
         {

@@ -15,23 +15,27 @@ public sealed partial class SearchSession
 
     /// <summary>
     /// One PARSEC iteration: sample K architectures from pi; on a batch of the weight half, accumulate the
-    /// importance-weighted weight gradient over the K samples one at a time and take an SGD step; on a batch
-    /// of the pi half, evaluate the K samples without gradients and take an Adam step on theta along the
-    /// importance-weighted score. Throws <see cref="NonFiniteValueException"/> (state then unspecified: the
-    /// caller keeps the last checkpoint) when a loss or gradient is NaN or infinite.
+    /// weight gradient over the K samples one at a time (importance-weighted or equal, <see cref="SearchOptions.WeightGradient"/>)
+    /// and take an SGD step; on a batch of the pi half, evaluate the K samples without gradients and take an
+    /// Adam step on theta along the importance-weighted score. During the warm-up the K architectures are drawn
+    /// uniformly, weighted equally, and pi neither moves nor is evaluated. Throws <see cref="NonFiniteValueException"/>
+    /// (state then unspecified: the caller keeps the last checkpoint) when a loss or gradient is NaN or infinite.
     /// </summary>
     public IterationMetrics Step()
     {
         if (IsFinished) throw new InvalidOperationException($"the search has finished its {TotalIterations} iterations");
         var clock = Stopwatch.StartNew();
         int number = Iteration + 1;
+        bool warmup = InWarmup;
         double learningRate = LearningRateAt(Iteration);
+        double scale = Options.LikelihoodScale!.Value;
+        var sampler = warmup ? _warmupPrior : Prior;
         var architectures = new Architecture[Options.Samples];
-        for (int k = 0; k < architectures.Length; k++) architectures[k] = Prior.Sample(_architectureRng);
+        for (int k = 0; k < architectures.Length; k++) architectures[k] = sampler.Sample(_architectureRng);
 
-        // Weights: sum_k omega_k grad(mean CE_k), one architecture's activations at a time.
+        // Weights: sum_k omega_k grad(mean CE_k) (or the plain mean), one architecture's activations at a time.
         var trainBatch = new HostBatch(TrainData, TrainBatches.Next());
-        _accumulator.Begin();
+        _accumulator.Begin(warmup ? WeightGradient.Equal : Options.WeightGradient);
         var train = Pass(trainBatch, architectures, number, "train forward", backward: true);
         var trainOmega = _accumulator.Finish();
         foreach (var w in Network.Parameters.Weights)
@@ -41,14 +45,18 @@ public sealed partial class SearchSession
         WeightOptimizer.Step(learningRate);
 
         // Prior: omega from the validation log-likelihoods, then the weighted score of each sample.
-        var validationBatch = new HostBatch(ValidationData, ValidationBatches.Next());
-        PassResult validation;
-        using (_tape.NoGrad()) validation = Pass(validationBatch, architectures, number, "validation forward", backward: false);
-        var scaled = validation.LogLikelihoods.Select(l => Options.LikelihoodScale * l).ToArray();
-        var priorGradient = PriorGradient.Estimate(Prior.Distribution, architectures.Select(Prior.ToChoices).ToList(), scaled);
-        if (priorGradient.Any(g => !double.IsFinite(g)))
-            throw new NonFiniteValueException(new NonFiniteReport(number, null, "prior gradient", "gradient of the prior logits", null));
-        PriorOptimizer.Step(priorGradient);
+        PassResult? validation = null;
+        double[]? validationOmega = null;
+        if (!warmup)
+        {
+            var validationBatch = new HostBatch(ValidationData, ValidationBatches.Next());
+            using (_tape.NoGrad()) validation = Pass(validationBatch, architectures, number, "validation forward", backward: false);
+            validationOmega = ImportanceWeights.Normalize(validation.Value.LogLikelihoods.Select(l => scale * l).ToArray());
+            var priorGradient = PriorGradient.FromWeights(Prior.Distribution, architectures.Select(Prior.ToChoices).ToList(), validationOmega, Options.PriorBaseline);
+            if (priorGradient.Any(g => !double.IsFinite(g)))
+                throw new NonFiniteValueException(new NonFiniteReport(number, null, "prior gradient", "gradient of the prior logits", null));
+            PriorOptimizer.Step(priorGradient);
+        }
 
         Backend.Synchronize();
         double seconds = clock.Elapsed.TotalSeconds;
@@ -57,13 +65,16 @@ public sealed partial class SearchSession
         {
             Iteration = number,
             Epoch = (number - 1) / IterationsPerEpoch,
+            Warmup = warmup,
             LearningRate = learningRate,
             TrainLoss = train.MeanLoss,
             TrainAccuracy = train.MeanAccuracy,
-            ValLoss = validation.MeanLoss,
-            ValAccuracy = validation.MeanAccuracy,
+            ValLoss = validation?.MeanLoss,
+            ValAccuracy = validation?.MeanAccuracy,
             WeightEntropy = ImportanceWeights.Entropy(trainOmega),
-            ValWeightEntropy = ImportanceWeights.Entropy(ImportanceWeights.Normalize(scaled)),
+            ValWeightEntropy = validationOmega is null ? null : ImportanceWeights.Entropy(validationOmega),
+            ValEffectiveSamples = validationOmega is null ? null : ImportanceWeights.EffectiveSampleSize(validationOmega),
+            ValOmega = validationOmega,
             PiEntropy = Prior.Entropy(),
             GradientNorm = gradientNorm,
             SamplesPerSecond = (double)Options.Samples * trainBatch.Count / seconds,
@@ -96,7 +107,7 @@ public sealed partial class SearchSession
                 accuracy += batch.Accuracy(logits.ToFloatArray());
                 if (backward)
                 {
-                    double seed = _accumulator.AddSample(Options.LikelihoodScale * logLikelihood);
+                    double seed = _accumulator.AddSample(Options.LikelihoodScale!.Value * logLikelihood);
                     // A seed that underflowed to 0 adds nothing to the gradient: skip the backward pass.
                     if (seed > 0) _tape.Backward(crossEntropy.Loss, seed);
                 }

@@ -11,7 +11,8 @@ namespace Parsec.Search.Loop;
 /// The complete mutable state of a search: the shared network, the prior and both optimisers, the two
 /// halves of the data with their batch orders, and the generator that samples architectures. It is built
 /// from <see cref="SearchOptions"/> alone (same options, same seed: same state), and
-/// <see cref="Restore"/> / <see cref="Progress"/> move it to and from a checkpoint.
+/// <see cref="Restore"/> / <see cref="Progress"/> move it to and from a checkpoint. <see cref="Options"/> are the
+/// options with their automatic values resolved (<see cref="SearchOptions.Resolved"/>).
 /// One iteration is <see cref="Step"/> (SearchSession.Step.cs). Images are used as the dataset holds them
 /// (pixels in [0, 1]): the stem's batch norm largely absorbs a per-channel shift and scale, and DARTS' search-time
 /// crops and flips are not applied.
@@ -22,11 +23,11 @@ public sealed partial class SearchSession : IDisposable
     private readonly Tape _tape;
     private readonly WeightGradientAccumulator _accumulator;
     private readonly CosineSchedule _schedule;
+    private readonly ArchitecturePrior _warmupPrior; // uniform: what the warm-up samples from
 
     public SearchSession(SearchOptions options, IBackend backend, InMemoryDataset dataset)
     {
         options.Validate();
-        Options = options;
         Backend = backend;
         (TrainData, ValidationData) = dataset.Split(options.TrainFraction);
 
@@ -36,6 +37,8 @@ public sealed partial class SearchSession : IDisposable
         _architectureRng = master.Fork();
         TrainBatches = new BatchSampler(TrainData.Count, options.BatchSize, master.Fork());
         ValidationBatches = new BatchSampler(ValidationData.Count, options.BatchSize, master.Fork());
+        IterationsPerEpoch = TrainBatches.BatchesPerEpoch;
+        Options = options = options.Resolved(IterationsPerEpoch, dataset.Height);
 
         NetworkOptions = new NetworkOptions
         {
@@ -44,15 +47,15 @@ public sealed partial class SearchSession : IDisposable
         };
         Network = Network.CreateShared(backend, NetworkOptions, initRng);
         Prior = options.PriorFrom is { } priorFile ? LoadTransferredPrior(priorFile, options.TermInputs) : new ArchitecturePrior(options.TermInputs);
-        PriorOptimizer = new PriorOptimizer(Prior, new PriorOptimizerOptions(options.PriorLearningRate, options.PriorBeta1, options.PriorBeta2, options.PriorWeightDecay));
+        _warmupPrior = new ArchitecturePrior(options.TermInputs);
+        PriorOptimizer = new PriorOptimizer(Prior, new PriorOptimizerOptions(options.PriorLearningRate!.Value, options.PriorBeta1, options.PriorBeta2, options.PriorWeightDecay));
         WeightOptimizer = new Sgd(Network.Parameters.Weights, options.WeightMomentum, options.WeightDecay);
         _accumulator = new WeightGradientAccumulator(Network.Parameters.Weights);
         _tape = new Tape(backend);
 
-        IterationsPerEpoch = TrainBatches.BatchesPerEpoch;
-        TotalIterations = options.Iterations ?? options.Epochs * IterationsPerEpoch;
-        int scheduleEpochs = options.Iterations is { } n ? (n + IterationsPerEpoch - 1) / IterationsPerEpoch : options.Epochs;
-        _schedule = new CosineSchedule(options.WeightLearningRate, scheduleEpochs, options.WeightLearningRateMin);
+        TotalIterations = options.Iterations!.Value;
+        WarmupIterations = options.WarmupIterations(TotalIterations);
+        _schedule = new CosineSchedule(options.WeightLearningRate, options.Epochs, options.WeightLearningRateMin);
     }
 
     public SearchOptions Options { get; }
@@ -68,6 +71,9 @@ public sealed partial class SearchSession : IDisposable
     public Sgd WeightOptimizer { get; }
     public int IterationsPerEpoch { get; }
     public int TotalIterations { get; }
+    /// <summary>Iterations that train the weights alone, before pi moves.</summary>
+    public int WarmupIterations { get; }
+    public bool InWarmup => Iteration < WarmupIterations;
 
     /// <summary>Iterations completed.</summary>
     public int Iteration { get; private set; }

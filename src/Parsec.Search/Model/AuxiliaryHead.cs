@@ -4,13 +4,15 @@ using Parsec.Search.Model.Layers;
 namespace Parsec.Search.Model;
 
 /// <summary>
-/// DARTS' AuxiliaryHeadCIFAR on 8x8 features: ReLU, 5x5 average pool stride 3 (no padding), 1x1 conv to 128,
-/// BN, ReLU, 2x2 conv to 768, BN, ReLU, linear. Names follow DARTS: "{scope}.features.2/3/5/6.*",
+/// DARTS' AuxiliaryHeadCIFAR: ReLU, 5x5 average pool (no padding), 1x1 conv to 128, BN, ReLU, 2x2 conv to 768,
+/// BN, ReLU, linear. The pool must leave 2x2 for the 2x2 conv: DARTS uses stride 3 on the 8x8 features that
+/// 32x32 inputs give at 2L/3; 28x28 inputs (MNIST, Fashion-MNIST) give 7x7, where stride 2 leaves 2x2 (the
+/// stride of DARTS' ImageNet head), and 6x6 takes stride 1. See <see cref="PoolStride"/>. Names follow DARTS: "{scope}.features.2/3/5/6.*",
 /// "{scope}.classifier.*"; its batch norms are affine in both phases (DARTS uses nn.BatchNorm2d defaults).
 /// </summary>
 public sealed class AuxiliaryHead
 {
-    private const int Hidden = 128, Features = 768;
+    private const int Hidden = 128, Features = 768, PoolKernel = 5, MinSide = 6, MaxSide = 10;
     private readonly Conv2dLayer _reduce, _expand;
     private readonly BatchNormLayer _reduceNorm, _expandNorm;
     private readonly LinearLayer _classifier;
@@ -28,12 +30,24 @@ public sealed class AuxiliaryHead
     public Tensor Forward(Tape tape, Tensor x, NormMode norm)
     {
         var s = x.Shape4;
-        // 5x5 stride 3 then 2x2 must leave 1x1 for the 768-feature linear layer: true for 8..10 pixels (32x32 inputs).
-        if (s.H is < 8 or > 10 || s.W is < 8 or > 10)
-            throw new ArgumentException($"the auxiliary head expects 8x8 features at cell 2L/3 (32x32 inputs), got {s}");
-        var h = tape.Pool2d(tape.Relu(x), PoolKind.AverageExcludePadding, 5, 3, 0);
+        if (s.H != s.W || PoolStride(s.H) is not int stride)
+            throw new ArgumentException(
+                $"the auxiliary head needs square features of {MinSide} to {MaxSide} pixels at cell 2L/3 (inputs of about 24 to 40 pixels), got {s.H}x{s.W}; turn it off with --no-auxiliary");
+        var h = tape.Pool2d(tape.Relu(x), PoolKind.AverageExcludePadding, PoolKernel, stride, 0);
         h = tape.Relu(_reduceNorm.Forward(tape, _reduce.Forward(tape, h), norm));
         h = tape.Relu(_expandNorm.Forward(tape, _expand.Forward(tape, h), norm));
         return _classifier.Forward(tape, tape.Reshape(h, s.N, Features));
     }
+
+    /// <summary>
+    /// The stride of the 5x5 pool that leaves 2x2 features on a side of <paramref name="side"/> pixels: 3 (DARTS)
+    /// for 8..10, 2 for 7, 1 for 6; null outside 6..10, where no stride does.
+    /// </summary>
+    public static int? PoolStride(int side) => side switch
+    {
+        >= 8 and <= MaxSide => 3,
+        7 => 2,
+        MinSide => 1,
+        _ => null,
+    };
 }

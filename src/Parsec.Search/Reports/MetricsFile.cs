@@ -63,6 +63,11 @@ public static class MetricsFile
     public const string TrainAcc = "train_acc";
     public const string ValLoss = "val_loss";
     public const string ValAcc = "val_acc";
+    /// <summary>A search iteration of the warm-up (true/false).</summary>
+    public const string Warmup = "warmup";
+    public const string ValEffectiveSamples = "val_ess";
+    /// <summary>The K importance weights of the pi gradient (an array).</summary>
+    public const string ValOmega = "val_omega";
     public const string TestLoss = "test_loss";
     public const string TestAcc = "test_acc";
     public const string WeightEntropy = "weight_entropy";

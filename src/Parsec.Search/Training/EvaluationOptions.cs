@@ -26,9 +26,12 @@ public sealed record EvaluationOptions
     public double DropPath { get; init; } = 0.2;
     public bool Auxiliary { get; init; } = true;
     public double AuxiliaryWeight { get; init; } = 0.4;
-    public int CropPadding { get; init; } = 4;
-    public bool HorizontalFlip { get; init; } = true;
-    public int Cutout { get; init; } = 16;
+    /// <summary>Zero padding of the random crop; null: the dataset's default (<see cref="DatasetAugmentation"/>).</summary>
+    public int? CropPadding { get; init; }
+    /// <summary>Random horizontal flips; null: on where a flip keeps the class (<see cref="DatasetAugmentation"/>).</summary>
+    public bool? HorizontalFlip { get; init; }
+    /// <summary>Cutout square side; null: the dataset's default (16 on CIFAR, 0 elsewhere).</summary>
+    public int? Cutout { get; init; }
     /// <summary>Seeds weight initialisation, batch order, augmentation and drop-path masks.</summary>
     public ulong Seed { get; init; }
     /// <summary>Evaluate on the test set after every this many epochs (and always after the last).</summary>
@@ -38,7 +41,25 @@ public sealed record EvaluationOptions
     /// <summary>Threads preparing batches.</summary>
     public int LoaderWorkers { get; init; } = 1;
 
-    public AugmentationOptions Augmentation => new(CropPadding, HorizontalFlip, Cutout);
+    /// <summary>The augmentation in force; every part must have been resolved (<see cref="WithDatasetDefaults"/>).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public AugmentationOptions Augmentation => new(
+        CropPadding ?? throw Unresolved("--crop-padding"), HorizontalFlip ?? throw Unresolved("--flip"), Cutout ?? throw Unresolved("--cutout"));
+
+    /// <summary>These options with every augmentation setting the user left open set to the dataset's default.</summary>
+    public EvaluationOptions WithDatasetDefaults(string dataset, int imageSide)
+    {
+        var defaults = DatasetAugmentation.For(dataset, imageSide);
+        return this with
+        {
+            CropPadding = CropPadding ?? defaults.CropPadding,
+            HorizontalFlip = HorizontalFlip ?? defaults.HorizontalFlip,
+            Cutout = Cutout ?? defaults.CutoutSize,
+        };
+    }
+
+    private static InvalidOperationException Unresolved(string flag) =>
+        new($"{flag} was not resolved against the dataset's defaults before training");
 
     public double DropPathAt(int epoch) => DropPath * epoch / Epochs;
 
@@ -54,8 +75,8 @@ public sealed record EvaluationOptions
         Require(GradientClip > 0, "--grad-clip", $"> 0, got {GradientClip}");
         Require(DropPath is >= 0 and < 1, "--drop-path", $"in [0, 1), got {DropPath}");
         Require(AuxiliaryWeight >= 0, "--auxiliary-weight", $">= 0, got {AuxiliaryWeight}");
-        Require(CropPadding >= 0, "--crop-padding", $">= 0, got {CropPadding}");
-        Require(Cutout >= 0, "--cutout", $">= 0, got {Cutout}");
+        Require(CropPadding is null or >= 0, "--crop-padding", $">= 0, got {CropPadding}");
+        Require(Cutout is null or >= 0, "--cutout", $">= 0, got {Cutout}");
         Require(TestEvery >= 1, "--test-every", $">= 1, got {TestEvery}");
         Require(Prefetch >= 1, "--prefetch", $">= 1, got {Prefetch}");
         Require(LoaderWorkers >= 1, "--loader-workers", $">= 1, got {LoaderWorkers}");

@@ -70,6 +70,7 @@ public sealed class EvaluationRun : IDisposable
     public static EvaluationRun Start(IBackend backend, string folder, Genotype genotype, EvaluationOptions options, DatasetSpec spec, DatasetSplits data)
     {
         options.Validate();
+        options = options.WithDatasetDefaults(spec.Name, data.Height);
         genotype.Validate();
         if (File.Exists(Path.Combine(folder, EvaluationCheckpoint.CheckpointFileName)))
             throw new InvalidOperationException($"{folder} already holds a training run; resume it with --resume {folder} or choose another --out folder");

@@ -26,7 +26,8 @@ public class CommandLineTests
         Assert.That(CliApp.Run(["--quick", "--runs", _root, "--backend", "cpu"]), Is.EqualTo(CliApp.Success));
         var run = new RunFolder(Directory.GetDirectories(_root).Single());
         var options = OptionsFile.Read(run.Options);
-        Assert.That(options, Is.EqualTo(DemoCommand.Options(DemoLength.Quick)));
+        // 256 images split in halves give 8 batches of 16 per epoch; options.json records the resolved options.
+        Assert.That(options, Is.EqualTo(DemoCommand.Options(DemoLength.Quick).Resolved(iterationsPerEpoch: 8, imageSide: 8)));
         Assert.That(MetricsFile.Read(run.Metrics).Rows, Has.Count.EqualTo(options.Iterations));
         Assert.That(PiHistoryFile.Read(run.PiHistory).Snapshots, Has.Count.EqualTo(options.Iterations + 1));
         var prior = PriorJson.Load(run.Pi);

@@ -22,7 +22,8 @@ public class SearchConcentratesTests
     {
         const ulong seed = 1;
         var data = DistantPairs.Generate(new GeneratedDatasetOptions(Count: 800, ImageSize: 8, Seed: seed + 100));
-        var options = new SearchOptions
+        // The paper's estimator, with which this behaviour was established (the defaults are measured in docs/search-quality.md).
+        var options = SearchOptions.Paper with
         {
             Channels = 4, Layers = 1, BatchSize = 32, Samples = 4, Iterations = 150,
             WeightLearningRate = 0.05, PriorLearningRate = 0.05, Seed = seed,
@@ -30,7 +31,7 @@ public class SearchConcentratesTests
         using var backend = new CpuBackend();
         using var session = new SearchSession(options, backend, data);
         var accuracy = new List<double>();
-        while (!session.IsFinished) accuracy.Add(session.Step().ValAccuracy);
+        while (!session.IsFinished) accuracy.Add(session.Step().ValAccuracy!.Value);
 
         var ops = Enumerable.Range(0, Primitives.All.Count)
             .Select(o => Enumerable.Range(0, CellLayout.Terms).Average(k => session.Prior.OpProbabilities(CellType.Reduce, k)[o])).ToArray();

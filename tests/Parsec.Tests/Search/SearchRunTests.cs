@@ -64,7 +64,9 @@ public class SearchRunTests
         var wholeRows = MetricsFile.Read(whole.Metrics).Rows;
         var splitRows = MetricsFile.Read(split.Metrics).Rows;
         Assert.That(splitRows.Select(r => r.Values[MetricsFile.Iteration]), Is.EqualTo(Enumerable.Range(1, 7).Select(i => (double)i)));
-        Assert.That(splitRows.Select(r => r.Values[MetricsFile.ValLoss]), Is.EqualTo(wholeRows.Select(r => r.Values[MetricsFile.ValLoss])));
+        Assert.That(splitRows.Select(r => r.Values[MetricsFile.TrainLoss]), Is.EqualTo(wholeRows.Select(r => r.Values[MetricsFile.TrainLoss])));
+        Assert.That(splitRows.Select(r => r.TryGet(MetricsFile.ValLoss, out double v) ? v : (double?)null),
+            Is.EqualTo(wholeRows.Select(r => r.TryGet(MetricsFile.ValLoss, out double v) ? v : (double?)null)));
         Assert.That(PiHistoryFile.Read(split.PiHistory).Snapshots.Select(s => s.Iteration), Is.EqualTo(Enumerable.Range(0, 8).Select(i => (long)i)));
     }
 
@@ -75,7 +77,7 @@ public class SearchRunTests
         // weights overflow in the next step (options.json is what a resumed run reads).
         var run = NewRun("diverges");
         using (var backend = new CpuBackend())
-            SearchRunner.Start(Tiny(8) with { CheckpointEvery = 1 }, backend, run, limits: new RunLimits(StopAfterIteration: 2));
+            SearchRunner.Start(Tiny(8) with { CheckpointEvery = 1, WarmupFraction = 0 }, backend, run, limits: new RunLimits(StopAfterIteration: 2));
         var options = OptionsFile.Read(run.Options);
         OptionsFile.Write(run.Options, options with { WeightLearningRate = 1e30, WeightLearningRateMin = 1e30, GradientClip = 1e30 }, "cpu");
 
@@ -100,7 +102,11 @@ public class SearchRunTests
         var run = NewRun("outputs");
         using (var backend = new CpuBackend()) SearchRunner.Start(options, backend, run);
 
-        Assert.That(OptionsFile.Read(run.Options), Is.EqualTo(options));
+        // options.json records what was in force: 64 images split in halves give 4 batches of 8 per epoch.
+        var recorded = OptionsFile.Read(run.Options);
+        Assert.That(recorded, Is.EqualTo(options.Resolved(iterationsPerEpoch: 4, imageSide: 8)));
+        Assert.That(recorded.LikelihoodScale, Is.EqualTo(1.0 / 8), "the per-example mean at batch 8");
+        Assert.That(recorded.Epochs, Is.EqualTo(1), "4 iterations span one epoch");
         var metrics = MetricsFile.Read(run.Metrics);
         Assert.That(metrics.Rows, Has.Count.EqualTo(4));
         string[] required =
@@ -108,9 +114,11 @@ public class SearchRunTests
             MetricsFile.Iteration, MetricsFile.Epoch, MetricsFile.LearningRate, MetricsFile.TrainLoss, MetricsFile.TrainAcc, MetricsFile.ValLoss,
             MetricsFile.ValAcc, MetricsFile.WeightEntropy, MetricsFile.PiEntropy, MetricsFile.SamplesPerSecond, MetricsFile.StepMs, MetricsFile.MemoryMib,
         ];
+        // The first half is the warm-up, which does not evaluate the pi half.
         foreach (var row in metrics.Rows)
-            foreach (string key in required)
+            foreach (string key in required.Where(k => row.Values[MetricsFile.Iteration] > 2 || k is not (MetricsFile.ValLoss or MetricsFile.ValAcc)))
                 Assert.That(row.Values.ContainsKey(key), Is.True, $"metrics line {row.LineNumber} lacks '{key}'");
+        Assert.That(metrics.Rows.Count(r => r.Values.ContainsKey(MetricsFile.ValLoss)), Is.EqualTo(2));
         var history = PiHistoryFile.Read(run.PiHistory);
         Assert.That(history.Snapshots, Has.Count.EqualTo(5), "iteration 0 (the starting prior) and one line per iteration");
         var prior = PriorJson.Load(run.Pi);

@@ -22,7 +22,8 @@ internal static class SearchProgressDisplay
     }
 
     public static string Summary(IterationMetrics m) =>
-        $"train loss {m.TrainLoss:0.000} acc {100 * m.TrainAccuracy:0.0}% · val acc {100 * m.ValAccuracy:0.0}% · H(pi) {m.PiEntropy:0.00}";
+        $"train loss {m.TrainLoss:0.000} acc {100 * m.TrainAccuracy:0.0}% · " +
+        (m.ValAccuracy is double val ? $"val acc {100 * val:0.0}% · ESS {m.ValEffectiveSamples:0.0} · H(pi) {m.PiEntropy:0.00}" : "warm-up (pi frozen)");
 
     /// <summary>Iterations per second.</summary>
     private sealed class RateColumn : ProgressColumn

@@ -27,7 +27,8 @@ public static class DatasetSplitsLoader
     {
         if (DatasetFormats.TryParse(spec.Name, out var format))
         {
-            string folder = spec.Folder ?? throw new ArgumentException($"dataset '{spec.Name}' is read from files: give its folder with --data-dir");
+            string folder = spec.Folder ?? SystemDatasetFolders.Find(format)
+                ?? throw new ArgumentException(SystemDatasetFolders.MissingFolderMessage(spec.Name, format));
             return Limit(LoadFolder(folder, format, spec.ImageSize, spec.Cifar100Coarse), spec);
         }
         if (!DatasetCatalog.Names.Contains(spec.Name, StringComparer.OrdinalIgnoreCase))

@@ -1,0 +1,128 @@
+using System.ComponentModel;
+using Parsec.Search.Cli.Console;
+using Parsec.Search.Estimator;
+using Parsec.Search.Loop;
+using Parsec.Search.Prior;
+using Parsec.Search.Runs;
+using Parsec.Search.Study;
+using Parsec.Search.Training;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Parsec.Search.Cli;
+
+/// <summary>
+/// `parsec study`: the experiment that decides whether a search worked. It searches (or takes pi from a run),
+/// derives the genotype, draws random genotypes from the same space, and trains every genotype with the same
+/// budget for several seeds. Defaults are a small size that fits a 2-core CPU well inside an hour
+/// (docs/search-quality.md gives the sizes and the figures).
+/// </summary>
+public sealed class StudyCommand : Command<StudyCommand.Settings>
+{
+    public const int DefaultTrainCount = 4000;
+
+    public sealed class Settings : DataCommand.DatasetSettings
+    {
+        [CommandOption("--out <FOLDER>")] [Description("Study folder (default runs/<time>-study).")] public string? Out { get; init; }
+        [CommandOption("--resume <FOLDER>")] [Description("Continue the study in FOLDER with the options it was started with.")] public string? Resume { get; init; }
+        [CommandOption("--reuse <FOLDER>")] [Description("An earlier study with the same data and training budget: its finished trainings of the same genotypes are copied, not repeated. Repeatable.")] public string[] Reuse { get; init; } = [];
+        [CommandOption("--backend <auto|cpu|cuda>")] [DefaultValue(Autodiff.BackendChoice.Auto)] public Autodiff.BackendChoice Backend { get; init; } = Autodiff.BackendChoice.Auto;
+
+        [CommandOption("--search <RUN|PI_JSON>")] [Description("Take pi from this search run folder or pi.json instead of searching.")] public string? Search { get; init; }
+        [CommandOption("--channels <C>")] [Description("Initial channels C of the searched and the trained networks.")] [DefaultValue(8)] public int Channels { get; init; } = 8;
+        [CommandOption("--layers <L>")] [Description("Cells of the searched and the trained networks.")] [DefaultValue(5)] public int Layers { get; init; } = 5;
+        [CommandOption("--search-iterations <N>")] [DefaultValue(300)] public int SearchIterations { get; init; } = 300;
+        [CommandOption("--search-batch-size <N>")] [DefaultValue(32)] public int SearchBatchSize { get; init; } = 32;
+        [CommandOption("-k|--samples <K>")] [Description("Architectures sampled per search iteration.")] [DefaultValue(4)] public int Samples { get; init; } = 4;
+        [CommandOption("--search-seed <SEED>")] [DefaultValue(0UL)] public ulong SearchSeed { get; init; }
+
+        [CommandOption("--random <N>")] [Description("Uniformly random genotypes to compare with.")] [DefaultValue(6)] public int Random { get; init; } = 6;
+        [CommandOption("--random-seed <SEED>")] [DefaultValue(1UL)] public ulong RandomSeed { get; init; } = 1;
+        [CommandOption("--also <NAME>")] [Description("A published genotype to train too (DARTS_V1, DARTS_V2); repeatable. Default: DARTS_V2.")] public string[]? Also { get; init; }
+        [CommandOption("--no-published")] [Description("Train no published genotype.")] public bool NoPublished { get; init; }
+        [CommandOption("--seeds <S>")] [Description("Training seeds per genotype.")] [DefaultValue(3)] public int Seeds { get; init; } = 3;
+        [CommandOption("--epochs <N>")] [Description("Training epochs per genotype.")] [DefaultValue(4)] public int Epochs { get; init; } = 4;
+        [CommandOption("--batch-size <N>")] [Description("Training batch size.")] [DefaultValue(64)] public int BatchSize { get; init; } = 64;
+        [CommandOption("--lr <RATE>")] [Description("Training learning rate (cosine-annealed to 0).")] [DefaultValue(0.025)] public double LearningRate { get; init; } = 0.025;
+
+        public StudyOptions ToOptions()
+        {
+            var spec = ToSpec() with { TrainCount = TrainCount ?? DefaultTrainCount };
+            return new StudyOptions
+            {
+                Data = spec,
+                SearchFrom = Search is null ? null : Path.GetFullPath(Search),
+                Search = new SearchOptions
+                {
+                    Channels = Channels, Layers = Layers, BatchSize = SearchBatchSize, Iterations = SearchIterations, Samples = Samples,
+                    Seed = SearchSeed, CheckpointEvery = 50,
+                },
+                RandomGenotypes = Random, RandomSeed = RandomSeed, Seeds = Seeds,
+                Also = NoPublished ? [] : Also ?? ["DARTS_V2"],
+                Training = new EvaluationOptions
+                {
+                    Channels = Channels, Layers = Layers, BatchSize = BatchSize, Epochs = Epochs, LearningRate = LearningRate,
+                    Auxiliary = false, DropPath = 0, TestEvery = Epochs,
+                },
+            };
+        }
+
+        public override ValidationResult Validate()
+        {
+            if (Resume is not null) return Directory.Exists(Resume) ? ValidationResult.Success() : ValidationResult.Error($"--resume: study folder not found: {Resume}");
+            if (Search is not null && !File.Exists(Search) && !Directory.Exists(Search)) return ValidationResult.Error($"--search: no run folder or pi.json at {Search}");
+            foreach (string folder in Reuse)
+                if (!Directory.Exists(folder)) return ValidationResult.Error($"--reuse: study folder not found: {folder}");
+            try { ToOptions().Validate(); }
+            catch (ArgumentException e) { return ValidationResult.Error(e.Message); }
+            return base.Validate();
+        }
+    }
+
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        using var backend = BackendSelection.Create(settings.Backend);
+        using var cancellation = new ConsoleCancellation(cancellationToken);
+        var limits = new StudyLimits(Cancellation: cancellation.Token);
+        var progress = new PlainProgress();
+        StudyResult result;
+        if (settings.Resume is not null)
+        {
+            AnsiConsole.MarkupLineInterpolated($"resuming study {settings.Resume} (options as saved in its study.json)");
+            result = StudyRunner.Resume(settings.Resume, backend, progress, settings.Reuse, limits);
+        }
+        else
+        {
+            var options = settings.ToOptions();
+            string folder = settings.Out ?? RunFolder.CreateNew(null, "study", DateTime.Now).Path;
+            string search = options.SearchFrom is null ? $"a search of {options.Search.Iterations} iterations" : $"pi from {options.SearchFrom}";
+            string also = options.Also.Count > 0 ? $" and {string.Join(", ", options.Also)}" : "";
+            AnsiConsole.MarkupLineInterpolated(
+                $"study of {options.Data.Name} in {folder}: {search}, {options.RandomGenotypes} random genotypes{also}, {options.Seeds} seeds of {options.Training.Epochs} epochs each");
+            result = StudyRunner.Start(options, folder, backend, progress, settings.Reuse, limits);
+        }
+        if (!result.Finished)
+        {
+            AnsiConsole.MarkupLineInterpolated($"[yellow]stopped before {result.UnfinishedAt}[/]; continue with: parsec study --resume \"{result.Folder}\"");
+            return CliApp.Interrupted;
+        }
+        AnsiConsole.WriteLine(StudyReport.Table(result));
+        AnsiConsole.MarkupLineInterpolated($"wrote results.md, results.json and results.png in {result.Folder}");
+        return CliApp.Success;
+    }
+
+    /// <summary>One line per step of the study with the share of the work done and the time left at the current rate.</summary>
+    private sealed class PlainProgress : IStudyProgress
+    {
+        private readonly System.Diagnostics.Stopwatch _clock = System.Diagnostics.Stopwatch.StartNew();
+        private double _firstFraction = -1;
+
+        public void Report(string message, double fractionDone)
+        {
+            if (_firstFraction < 0) _firstFraction = fractionDone;
+            double rate = (fractionDone - _firstFraction) / Math.Max(_clock.Elapsed.TotalSeconds, 1e-9);
+            string left = rate > 0 ? $", about {TimeSpan.FromSeconds((1 - fractionDone) / rate):hh\\:mm\\:ss} left" : "";
+            System.Console.WriteLine($"[{100 * fractionDone,3:0}%{left}] {message}");
+        }
+    }
+}

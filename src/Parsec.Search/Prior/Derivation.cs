@@ -1,0 +1,85 @@
+using Parsec.Autodiff;
+using Parsec.Search.Space;
+
+namespace Parsec.Search.Prior;
+
+/// <summary>One choice of a derived genotype and how firmly pi made it.</summary>
+/// <param name="Block">The categorical in <see cref="ArchitecturePrior.Distribution"/>'s order.</param>
+/// <param name="Probability">Of the chosen value (given the node's other input when inputs are distinct).</param>
+/// <param name="Margin">Probability of the chosen value minus that of the runner-up.</param>
+/// <param name="NoiseMargin">The margin chance alone reaches (<see cref="DecisionNoise"/>); null when unknown.</param>
+/// <param name="Tie">The top probabilities were equal and the choice was drawn at random among them.</param>
+public sealed record ChoiceDecision(CellType Cell, int Term, bool IsInput, int Block, int Chosen, double Probability, double Margin, double? NoiseMargin, bool Tie)
+{
+    /// <summary>The margin is above the noise floor (unknown counts as undecided).</summary>
+    public bool Decided => !Tie && NoiseMargin is double noise && Margin > noise;
+}
+
+/// <summary>The most likely genotype with a verdict on each of its 32 choices.</summary>
+public sealed record DerivedGenotype(Genotype Genotype, IReadOnlyList<ChoiceDecision> Choices)
+{
+    public int DecidedCount => Choices.Count(c => c.Decided);
+    public bool NoiseKnown => Choices.All(c => c.NoiseMargin is not null);
+
+    /// <summary>A warning for the user when pi has not settled most choices, or null when it has.</summary>
+    public string? Warning()
+    {
+        int ties = Choices.Count(c => c.Tie);
+        if (!NoiseKnown)
+            return $"no noise estimate for this pi (no {DecisionNoiseFile.FileName} beside it), so no choice can be called decided" +
+                   (ties > 0 ? $"; {ties} choices were exact ties, drawn at random" : "");
+        if (DecidedCount * 2 >= Choices.Count) return null;
+        return $"pi has decided only {DecidedCount} of {Choices.Count} choices (margin over the runner-up above the noise of the estimate); " +
+               "the others are no better than random picks: search longer, with a larger --prior-lr or more samples";
+    }
+}
+
+/// <summary>
+/// The most likely genotype of a learnt pi (the argmax of every categorical; with distinct inputs the best
+/// pair per node) together with each choice's probability, its margin over the runner-up and whether that
+/// margin is above the noise. Exact ties are drawn at random from a fixed seed, never broken by list order,
+/// which would favour the first primitive (max_pool_3x3) and the first input.
+/// </summary>
+public static class Derivation
+{
+    private const double TieTolerance = 1e-12;
+
+    public static DerivedGenotype Derive(ArchitecturePrior prior, IReadOnlyDictionary<int, double>? noise, ulong tieSeed = 0)
+    {
+        var distribution = prior.Distribution;
+        var choices = distribution.Mode();
+        var tie = new bool[choices.Length];
+        var rng = new Rng(tieSeed);
+        // Unconstrained blocks first: a distinct-input block's options depend on its partner's choice.
+        foreach (bool dependents in new[] { false, true })
+            for (int b = 0; b < choices.Length; b++)
+            {
+                if ((distribution.DistinctFrom(b) != -1) != dependents) continue;
+                var p = distribution.ConditionalProbabilities(b, choices);
+                double best = p.Max();
+                var tied = Enumerable.Range(0, p.Length).Where(i => p[i] > 0 && best - p[i] <= TieTolerance).ToArray();
+                // A redrawn partner may have taken this block's value: it is masked out now, so take the best again.
+                if (tied.Length < 2)
+                {
+                    choices[b] = tied[0];
+                    continue;
+                }
+                tie[b] = true;
+                choices[b] = tied[rng.NextInt(tied.Length)];
+            }
+        var architecture = prior.FromChoices(choices);
+        var decisions = new List<ChoiceDecision>();
+        foreach (var type in CellTypes.All)
+            for (int k = 0; k < CellLayout.Terms; k++)
+                foreach (bool isInput in new[] { true, false })
+                {
+                    int block = isInput ? ArchitecturePrior.InputBlock(type, k) : ArchitecturePrior.OpBlock(type, k);
+                    var p = distribution.ConditionalProbabilities(block, choices);
+                    double chosen = p[choices[block]];
+                    double runnerUp = p.Where((_, i) => i != choices[block]).DefaultIfEmpty(0).Max();
+                    double? floor = noise is not null && noise.TryGetValue(distribution.Size(block), out double n) ? n : null;
+                    decisions.Add(new ChoiceDecision(type, k, isInput, block, choices[block], chosen, chosen - runnerUp, floor, tie[block]));
+                }
+        return new DerivedGenotype(architecture.ToGenotype(), decisions);
+    }
+}

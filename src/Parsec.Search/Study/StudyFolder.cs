@@ -1,0 +1,22 @@
+namespace Parsec.Search.Study;
+
+/// <summary>
+/// The files of a study, all under one folder: study.json (the options), genotypes.json (every genotype
+/// compared, with its name and kind), search/ (the search run, when the study ran one), train/NAME/seed-S/
+/// (one ordinary `parsec train` run folder per genotype and seed), and the results: results.md (the table),
+/// results.json and results.png (one point per seed per genotype).
+/// </summary>
+public sealed class StudyFolder(string path)
+{
+    public string Path { get; } = System.IO.Path.GetFullPath(path);
+    public string Options => File("study.json");
+    public string Genotypes => File("genotypes.json");
+    public string Search => File("search");
+    public string ResultsTable => File("results.md");
+    public string ResultsJson => File("results.json");
+    public string ResultsPlot => File("results.png");
+
+    public string Training(string genotype, int seed) => System.IO.Path.Combine(Path, "train", genotype, $"seed-{seed}");
+
+    public string File(string name) => System.IO.Path.Combine(Path, name);
+}

@@ -1,0 +1,32 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Parsec.Search.Study;
+
+/// <summary>study.json: <see cref="StudyOptions"/> in snake_case with enums as text, as options.json writes search options.</summary>
+public static class StudyJson
+{
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        WriteIndented = true,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
+    };
+
+    public static string ToJson(StudyOptions options) => JsonSerializer.Serialize(options, Json);
+
+    public static StudyOptions Load(string path)
+    {
+        if (!File.Exists(path)) throw new FileNotFoundException($"{path} not found: not a study folder", path);
+        try
+        {
+            var options = JsonSerializer.Deserialize<StudyOptions>(File.ReadAllText(path), Json) ?? throw new FormatException($"{path}: empty study file");
+            options.Validate();
+            return options;
+        }
+        catch (Exception e) when (e is JsonException or ArgumentException or NotSupportedException)
+        {
+            throw new FormatException($"{path}: not a valid study.json ({e.Message})", e);
+        }
+    }
+}

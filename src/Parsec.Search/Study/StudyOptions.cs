@@ -1,0 +1,38 @@
+using Parsec.Search.Data.Files;
+using Parsec.Search.Loop;
+using Parsec.Search.Training;
+
+namespace Parsec.Search.Study;
+
+/// <summary>
+/// What a study compares and with which budget: the dataset, the search (run here with <see cref="Search"/>, or
+/// taken from an existing run or pi.json in <see cref="SearchFrom"/>), how many uniformly random genotypes and
+/// which named ones stand beside the searched one, and the one training budget every genotype gets, for
+/// <see cref="Seeds"/> seeds each. Saved as study.json; a resumed study reads it back.
+/// </summary>
+public sealed record StudyOptions
+{
+    /// <summary>The dataset: the search uses its training set (split in halves), every training the same training set, every test its test set.</summary>
+    public required DatasetSpec Data { get; init; }
+    public required SearchOptions Search { get; init; }
+    /// <summary>A search run folder or pi.json to take pi from instead of searching.</summary>
+    public string? SearchFrom { get; init; }
+    public int RandomGenotypes { get; init; } = 6;
+    public ulong RandomSeed { get; init; } = 1;
+    /// <summary>Published genotypes (<see cref="PublishedGenotypes"/>) trained beside the others.</summary>
+    public IReadOnlyList<string> Also { get; init; } = ["DARTS_V2"];
+    /// <summary>Training seeds per genotype: 0 .. Seeds - 1.</summary>
+    public int Seeds { get; init; } = 3;
+    public required EvaluationOptions Training { get; init; }
+
+    public void Validate()
+    {
+        if (RandomGenotypes < 0) throw new ArgumentException($"--random must be >= 0, got {RandomGenotypes}");
+        if (Seeds < 1) throw new ArgumentException($"--seeds must be >= 1, got {Seeds}");
+        foreach (string name in Also)
+            if (!PublishedGenotypes.ByName.ContainsKey(name))
+                throw new ArgumentException($"--also: unknown genotype '{name}'; expected one of: {string.Join(", ", PublishedGenotypes.ByName.Keys)}");
+        if (SearchFrom is null) Search.Validate();
+        Training.Validate();
+    }
+}

@@ -1,0 +1,201 @@
+using Parsec.Autodiff;
+using Parsec.Search.Data.Files;
+using Parsec.Search.Loop;
+using Parsec.Search.Prior;
+using Parsec.Search.Reports;
+using Parsec.Search.Runs;
+using Parsec.Search.Training;
+
+namespace Parsec.Search.Study;
+
+/// <summary>Receives a study's progress: one line per step of work, and the share of the work done.</summary>
+public interface IStudyProgress
+{
+    void Report(string message, double fractionDone);
+}
+
+/// <summary>
+/// Runs a study (see <see cref="StudyOptions"/>): the search, or pi from elsewhere; the searched genotype
+/// (<see cref="Derivation"/>); the random and named genotypes; one training per genotype and seed; the results.
+/// Every part is a run folder that resumes on its own, so <see cref="Resume"/> after an interruption repeats no
+/// finished work and ends with the same results as an uninterrupted study.
+/// </summary>
+public sealed class StudyRunner
+{
+    private readonly StudyOptions _options;
+    private readonly StudyFolder _folder;
+    private readonly IBackend _backend;
+    private readonly IStudyProgress? _progress;
+    private readonly IReadOnlyList<StudyFolder> _reuse;
+
+    private StudyRunner(StudyOptions options, StudyFolder folder, IBackend backend, IStudyProgress? progress, IReadOnlyList<StudyFolder> reuse)
+    {
+        _options = options;
+        _folder = folder;
+        _backend = backend;
+        _progress = progress;
+        _reuse = reuse.Where(r => SameBudget(r, options)).ToList();
+    }
+
+    /// <summary>A new study in <paramref name="folder"/>, which must not hold one. Trainings found finished in a <paramref name="reuse"/> study with the same data and budget are copied, not repeated.</summary>
+    public static StudyResult Start(StudyOptions options, string folder, IBackend backend, IStudyProgress? progress = null,
+        IReadOnlyList<string>? reuse = null, StudyLimits? limits = null)
+    {
+        options.Validate();
+        var study = new StudyFolder(folder);
+        if (File.Exists(study.Options)) throw new InvalidOperationException($"{folder} already holds a study; continue it with --resume {folder}");
+        Directory.CreateDirectory(study.Path);
+        AtomicFile.WriteAllText(study.Options, StudyJson.ToJson(options));
+        var others = (reuse ?? []).Select(r => new StudyFolder(r)).ToList();
+        return new StudyRunner(options, study, backend, progress, others).Run(limits ?? StudyLimits.None);
+    }
+
+    public static StudyResult Resume(string folder, IBackend backend, IStudyProgress? progress = null, IReadOnlyList<string>? reuse = null,
+        StudyLimits? limits = null)
+    {
+        var study = new StudyFolder(folder);
+        var options = StudyJson.Load(study.Options);
+        var others = (reuse ?? []).Select(r => new StudyFolder(r)).ToList();
+        return new StudyRunner(options, study, backend, progress, others).Run(limits ?? StudyLimits.None);
+    }
+
+    private StudyResult Run(StudyLimits limits)
+    {
+        var data = DatasetSplitsLoader.Load(_options.Data);
+        string piPath = _options.SearchFrom is { } from ? PiFile(from) : SearchHere(limits);
+        if (!File.Exists(piPath)) return StudyResult.Unfinished(_folder, "search");
+
+        var genotypes = Genotypes(piPath);
+        int total = genotypes.Count * _options.Seeds, done = 0;
+        foreach (var genotype in genotypes)
+            for (int seed = 0; seed < _options.Seeds; seed++)
+            {
+                if (limits.Cancellation.IsCancellationRequested || done >= limits.StopAfterTrainings)
+                    return StudyResult.Unfinished(_folder, $"training {done + 1} of {total}");
+                Train(genotype, seed, data, ++done, total, limits.Cancellation);
+            }
+        string searchMetrics = Path.Combine(_options.SearchFrom is { } f && Directory.Exists(f) ? f : _folder.Search, MetricsFile.FileName);
+        var result = StudyResults.Collect(_folder, genotypes, _options.Seeds, searchMetrics);
+        StudyReport.Write(_folder, result);
+        return result;
+    }
+
+    private string SearchHere(StudyLimits limits)
+    {
+        var run = new RunFolder(_folder.Search);
+        if (File.Exists(run.Pi)) return run.Pi;
+        var search = _options.Search with
+        {
+            Dataset = _options.Data.Name, DataFolder = _options.Data.Folder, DataCount = _options.Data.TrainCount,
+            ImageSize = _options.Data.ImageSize, DataSeed = _options.Data.Seed, Cifar100Coarse = _options.Data.Cifar100Coarse,
+        };
+        var progress = new SearchProgressAdapter(_progress);
+        var runLimits = new RunLimits(Cancellation: limits.Cancellation);
+        SearchResult outcome;
+        if (File.Exists(run.Checkpoint)) outcome = SearchRunner.Resume(run, _backend, progress, runLimits);
+        else
+        {
+            Directory.CreateDirectory(run.Path);
+            outcome = SearchRunner.Start(search, _backend, run, progress, runLimits);
+        }
+        if (outcome.Outcome == SearchOutcome.StoppedOnNonFiniteValue)
+            throw new InvalidOperationException($"the study's search stopped on a non-finite value; see {run.NanReport}");
+        return run.Pi;
+    }
+
+    private static string PiFile(string from) => Directory.Exists(from) ? new RunFolder(from).Pi : from;
+
+    /// <summary>The searched genotype first, then the random ones, then the named ones; written once, read back on resume.</summary>
+    private IReadOnlyList<StudyGenotype> Genotypes(string piPath)
+    {
+        if (File.Exists(_folder.Genotypes)) return StudyGenotype.Load(_folder.Genotypes);
+        var prior = PriorJson.Load(piPath);
+        var derived = Derivation.Derive(prior, DecisionNoiseFile.LoadBeside(piPath));
+        var list = new List<StudyGenotype> { new("searched", GenotypeKind.Searched, derived.Genotype) };
+        var random = RandomGenotypes.Sample(_options.RandomGenotypes, _options.RandomSeed, prior.TermInputs);
+        list.AddRange(random.Select((g, i) => new StudyGenotype($"random-{i + 1}", GenotypeKind.Random, g)));
+        list.AddRange(_options.Also.Select(name => new StudyGenotype(name.ToUpperInvariant(), GenotypeKind.Published, PublishedGenotypes.ByName[name])));
+        AtomicFile.WriteAllText(_folder.Genotypes, StudyGenotype.ToJson(list));
+        return list;
+    }
+
+    private void Train(StudyGenotype genotype, int seed, DatasetSplits data, int number, int total, CancellationToken cancel)
+    {
+        string folder = _folder.Training(genotype.Name, seed);
+        string label = $"training {number}/{total}: {genotype.Name}, seed {seed}";
+        double Fraction(double epochs) => (number - 1 + epochs / _options.Training.Epochs) / total;
+        if (File.Exists(Path.Combine(folder, EvaluationRun.ResultFileName))) return;
+        if (CopyFromReuse(genotype, seed, folder))
+        {
+            _progress?.Report($"{label}: copied from an earlier study with the same data and budget", Fraction(_options.Training.Epochs));
+            return;
+        }
+        bool resume = File.Exists(Path.Combine(folder, EvaluationCheckpoint.CheckpointFileName));
+        using var run = resume ? EvaluationRun.Resume(_backend, folder, data)
+            : EvaluationRun.Start(_backend, folder, genotype.Genotype, _options.Training with { Seed = (ulong)seed }, _options.Data, data);
+        var result = run.Train(m => _progress?.Report(
+            $"{label}: epoch {m.Epoch}/{_options.Training.Epochs}, train acc {100 * m.TrainAccuracy:0.0} %" +
+            (m.TestAccuracy is double acc ? $", test acc {100 * acc:0.00} %" : ""), Fraction(m.Epoch)), cancel);
+        _progress?.Report($"{label}: test accuracy {100 * result.TestAccuracy:0.00} %", Fraction(_options.Training.Epochs));
+    }
+
+    private bool CopyFromReuse(StudyGenotype genotype, int seed, string folder)
+    {
+        string json = genotype.Genotype.ToJson();
+        foreach (var other in _reuse)
+        {
+            if (!File.Exists(other.Genotypes)) continue;
+            var match = StudyGenotype.Load(other.Genotypes).FirstOrDefault(g => g.Genotype.ToJson() == json);
+            if (match is null) continue;
+            string source = other.Training(match.Name, seed);
+            if (!File.Exists(Path.Combine(source, EvaluationRun.ResultFileName))) continue;
+            CopyFolder(source, folder);
+            return true;
+        }
+        return false;
+    }
+
+    private static void CopyFolder(string source, string target)
+    {
+        // Copied into a temporary sibling and renamed, so that an interruption never leaves a half-copied training.
+        string temporary = target + ".copying";
+        if (Directory.Exists(temporary)) Directory.Delete(temporary, recursive: true);
+        Directory.CreateDirectory(temporary);
+        foreach (string file in Directory.EnumerateFiles(source))
+            File.Copy(file, Path.Combine(temporary, Path.GetFileName(file)));
+        if (Directory.Exists(target)) Directory.Delete(target, recursive: true);
+        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        Directory.Move(temporary, target);
+    }
+
+    private static bool SameBudget(StudyFolder other, StudyOptions options)
+    {
+        if (!File.Exists(other.Options)) throw new DirectoryNotFoundException($"--reuse: {other.Path} holds no study.json");
+        var theirs = StudyJson.Load(other.Options);
+        return theirs.Data == options.Data && theirs.Training == options.Training;
+    }
+
+    /// <summary>Shows the study's search as part of the study's progress.</summary>
+    private sealed class SearchProgressAdapter(IStudyProgress? progress) : ISearchProgress
+    {
+        private int _lastPercent = -1;
+
+        public void Started(int completedIterations, int totalIterations) =>
+            progress?.Report($"search: {totalIterations} iterations{(completedIterations > 0 ? $", resuming after {completedIterations}" : "")}", 0);
+
+        public void IterationCompleted(IterationMetrics metrics, int totalIterations)
+        {
+            int percent = 100 * metrics.Iteration / totalIterations;
+            if (percent / 10 == _lastPercent / 10 && metrics.Iteration < totalIterations) return;
+            _lastPercent = percent;
+            progress?.Report($"search: iteration {metrics.Iteration}/{totalIterations}, train acc {100 * metrics.TrainAccuracy:0.0} %" +
+                (metrics.ValAccuracy is double val ? $", val acc {100 * val:0.0} %, pi entropy {metrics.PiEntropy:0.00}" : " (warm-up)"), 0);
+        }
+    }
+}
+
+/// <param name="StopAfterTrainings">Stop before the training that would exceed this many (for tests of resuming; null: run to the end).</param>
+public sealed record StudyLimits(int? StopAfterTrainings = null, CancellationToken Cancellation = default)
+{
+    public static readonly StudyLimits None = new();
+}
