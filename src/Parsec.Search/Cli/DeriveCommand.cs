@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using Parsec.Search.Cli.Console;
 using Parsec.Search.Prior;
 using Parsec.Search.Space;
 using Spectre.Console;
@@ -6,7 +7,10 @@ using Spectre.Console.Cli;
 
 namespace Parsec.Search.Cli;
 
-/// <summary>`parsec derive pi.json`: the most likely genotype of a learnt distribution, with each choice's probability.</summary>
+/// <summary>
+/// `parsec derive pi.json`: the most likely genotype of a learnt distribution, with each choice's probability,
+/// its margin over the runner-up and whether that margin is above the noise (decision_noise.json beside pi.json).
+/// </summary>
 public sealed class DeriveCommand : Command<DeriveCommand.Settings>
 {
     public sealed class Settings : CommandSettings
@@ -24,19 +28,11 @@ public sealed class DeriveCommand : Command<DeriveCommand.Settings>
     {
         string path = Directory.Exists(settings.Prior) ? Path.Combine(settings.Prior, "pi.json") : settings.Prior;
         var prior = PriorJson.Load(path);
-        var architecture = prior.MostLikely();
+        var derived = Derivation.Derive(prior, DecisionNoiseFile.LoadBeside(path));
         AnsiConsole.MarkupLineInterpolated($"{path}: term inputs {PriorJson.TermInputsName(prior.TermInputs)}, entropy {prior.Entropy():0.000} nats (uniform {prior.UniformEntropy():0.000})");
-        foreach (var type in CellTypes.All)
-        {
-            var table = new Table().Title(type.JsonName()).AddColumns("node", "term", "input", "p(input)", "operation", "p(operation)");
-            var terms = architecture.Of(type);
-            for (int k = 0; k < CellLayout.Terms; k++)
-                table.AddRow(CellLayout.NodeOfTerm(k).ToString(), (k % CellLayout.TermsPerNode).ToString(), terms[k].Input.ToString(),
-                    prior.InputProbabilities(type, k)[terms[k].Input].ToString("0.000"), terms[k].OpName,
-                    prior.OpProbabilities(type, k)[terms[k].Op].ToString("0.000"));
-            AnsiConsole.Write(table);
-        }
-        string json = architecture.ToGenotype().ToJson();
+        DerivationTable.Print(derived);
+        AnsiConsole.MarkupLineInterpolated($"genotype: {derived.Genotype}");
+        string json = derived.Genotype.ToJson();
         if (settings.Out is null) AnsiConsole.WriteLine(json);
         else
         {

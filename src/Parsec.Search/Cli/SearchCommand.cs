@@ -43,6 +43,7 @@ public sealed class SearchCommand : Command<SearchCommand.Settings>
         [CommandOption("--epochs <N>")] [Description("Epochs over the weight half.")] [DefaultValue(50)] public int Epochs { get; init; } = 50;
         [CommandOption("--iterations <N>")] [Description("Stop after N iterations in all (overrides --epochs).")] public int? Iterations { get; init; }
         [CommandOption("-k|--samples <K>")] [Description("Architectures sampled per iteration.")] [DefaultValue(16)] public int Samples { get; init; } = 16;
+        [CommandOption("--weight-samples <N>")] [Description("How many of the K samples also train the weights (default: all K). Forward passes for pi are cheaper than training passes.")] public int? WeightSamples { get; init; }
         [CommandOption("--likelihood-scale <T>")] [Description("Multiplies the batch log-likelihood sums before the importance weights; 1 is the paper's batch sum. Default: 1 / batch size (the per-example mean).")] public double? LikelihoodScale { get; init; }
         [CommandOption("--term-inputs <MODE>")] [Description("independent (each term picks its input) or distinctpernode (the two terms of a node read different inputs, as in DARTS).")] [DefaultValue(TermInputs.DistinctPerNode)] public TermInputs TermInputs { get; init; } = TermInputs.DistinctPerNode;
         [CommandOption("--weight-gradient <MODE>")] [Description("equal (every sampled op is trained) or importance (the paper's importance-weighted sum).")] [DefaultValue(WeightGradient.Equal)] public WeightGradient WeightGradient { get; init; } = WeightGradient.Equal;
@@ -72,7 +73,7 @@ public sealed class SearchCommand : Command<SearchCommand.Settings>
                 Dataset = data.Name, DataFolder = data.Folder, ImageSize = data.ImageSize, DataCount = data.TrainCount, DataSeed = data.Seed,
                 Cifar100Coarse = data.Cifar100Coarse, TrainFraction = TrainFraction,
                 Channels = Channels, Layers = Layers, BatchSize = BatchSize, Epochs = Epochs, Iterations = Iterations,
-                Samples = Samples, LikelihoodScale = LikelihoodScale, TermInputs = TermInputs,
+                Samples = Samples, WeightSamples = WeightSamples, LikelihoodScale = LikelihoodScale, TermInputs = TermInputs,
                 WeightGradient = WeightGradient, PriorBaseline = PriorBaseline, WarmupFraction = Warmup,
                 WeightLearningRate = LearningRate, WeightLearningRateMin = MinLearningRate, WeightMomentum = Momentum, WeightDecay = WeightDecay,
                 GradientClip = GradientClip, PriorLearningRate = PriorLearningRate, PriorBeta1 = PriorBeta1, PriorBeta2 = PriorBeta2,

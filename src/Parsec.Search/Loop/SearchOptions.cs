@@ -38,8 +38,14 @@ public sealed record SearchOptions
     public int? Iterations { get; init; }
 
     // ---- estimator --------------------------------------------------------------------------------
-    /// <summary>K: architectures sampled per iteration, processed one after another.</summary>
+    /// <summary>K: architectures sampled per iteration, processed one after another; the pi gradient uses all of them.</summary>
     public int Samples { get; init; } = 16;
+    /// <summary>
+    /// How many of the K samples (the first ones; all are independent draws) also train the weights. Null: all
+    /// K, as in the paper. A forward pass costs about a third of a forward and backward pass, so a search can
+    /// afford many more samples for pi, whose gradient is the noisy one, than for the weights.
+    /// </summary>
+    public int? WeightSamples { get; init; }
     /// <summary>
     /// Multiplies the batch log-likelihood sums before the importance weights (a temperature; 1 is the paper's
     /// formula). Null: 1 / batch size, i.e. the per-example mean log-likelihood (docs/search-quality.md).
@@ -132,6 +138,7 @@ public sealed record SearchOptions
         Require(Epochs >= 1, $"--epochs must be >= 1, got {Epochs}");
         Require(Iterations is null or >= 1, $"--iterations must be >= 1, got {Iterations}");
         Require(Samples >= 1, $"--samples must be >= 1, got {Samples}");
+        Require(WeightSamples is null || (WeightSamples >= 1 && WeightSamples <= Samples), $"--weight-samples must be between 1 and --samples ({Samples}), got {WeightSamples}");
         Require(LikelihoodScale is null || (LikelihoodScale > 0 && double.IsFinite(LikelihoodScale.Value)), $"--likelihood-scale must be positive, got {LikelihoodScale}");
         Require(WarmupFraction is >= 0 and < 1, $"--warmup must be in [0, 1), got {WarmupFraction}");
         Require(WeightLearningRate > 0, $"--lr must be positive, got {WeightLearningRate}");

@@ -43,7 +43,7 @@ public sealed record SearchResult(
     ArchitecturePrior Prior,
     double PiEntropy,
     double UniformPiEntropy,
-    Genotype MostLikely,
+    DerivedGenotype MostLikely,
     int Classes,
     NonFiniteReport? NonFinite,
     string? Report,
@@ -138,17 +138,26 @@ public static class SearchRunner
         // An interrupted run checkpoints where it stopped, so that a resume starts exactly there.
         if (outcome == SearchOutcome.Interrupted && lastCheckpoint != session.Iteration) session.SaveCheckpoint(run.Checkpoint);
         // A diverged run writes no result: its state is past the last good checkpoint, which is where a resume starts.
-        string? report = outcome == SearchOutcome.StoppedOnNonFiniteValue ? null : WriteResult(session, run);
+        string? report = null;
+        var derived = Derivation.Derive(session.Prior, noise: null);
+        if (outcome != SearchOutcome.StoppedOnNonFiniteValue) (derived, report) = WriteResult(session, run);
         return new SearchResult(run, outcome, session.Iteration, last, recentAccuracy.Count > 0 ? recentAccuracy.Average() : null,
-            session.Prior, session.Prior.Entropy(), session.Prior.UniformEntropy(), session.Prior.MostLikelyGenotype(), session.NetworkOptions.Classes,
+            session.Prior, session.Prior.Entropy(), session.Prior.UniformEntropy(), derived, session.NetworkOptions.Classes,
             nonFinite, report, clock.Elapsed);
     }
 
-    private static string WriteResult(SearchSession session, RunFolder run)
+    /// <summary>pi.json, its noise estimate, genotype.json and the plots; returns the derivation and what the report drew.</summary>
+    private static (DerivedGenotype Derived, string Report) WriteResult(SearchSession session, RunFolder run)
     {
         PriorJson.Save(session.Prior, run.Pi);
         var noise = DecisionNoiseFile.Write(run.Path, session.Options, Math.Max(0, session.Iteration - session.WarmupIterations));
-        Reports.AtomicFile.WriteAllText(run.Genotype, Derivation.Derive(session.Prior, noise).Genotype.ToJson());
+        var derived = Derivation.Derive(session.Prior, noise);
+        Reports.AtomicFile.WriteAllText(run.Genotype, derived.Genotype.ToJson());
+        return (derived, DrawReport(run));
+    }
+
+    private static string DrawReport(RunFolder run)
+    {
         // The plots are a view of files already written: a drawing failure must not turn a finished search into a failed one.
         try
         {

@@ -21,6 +21,9 @@ public sealed partial class SearchSession
     /// uniformly, weighted equally, and pi neither moves nor is evaluated. Throws <see cref="NonFiniteValueException"/>
     /// (state then unspecified: the caller keeps the last checkpoint) when a loss or gradient is NaN or infinite.
     /// </summary>
+    /// <summary>The K architectures the last <see cref="Step"/> sampled.</summary>
+    public IReadOnlyList<Architecture> LastArchitectures { get; private set; } = [];
+
     public IterationMetrics Step()
     {
         if (IsFinished) throw new InvalidOperationException($"the search has finished its {TotalIterations} iterations");
@@ -30,13 +33,16 @@ public sealed partial class SearchSession
         double learningRate = LearningRateAt(Iteration);
         double scale = Options.LikelihoodScale!.Value;
         var sampler = warmup ? _warmupPrior : Prior;
-        var architectures = new Architecture[Options.Samples];
+        int weightSamples = Options.WeightSamples ?? Options.Samples;
+        // The warm-up evaluates no pi gradient, so it draws only the samples that train the weights.
+        var architectures = new Architecture[warmup ? weightSamples : Options.Samples];
         for (int k = 0; k < architectures.Length; k++) architectures[k] = sampler.Sample(_architectureRng);
+        LastArchitectures = architectures;
 
         // Weights: sum_k omega_k grad(mean CE_k) (or the plain mean), one architecture's activations at a time.
         var trainBatch = new HostBatch(TrainData, TrainBatches.Next());
         _accumulator.Begin(warmup ? WeightGradient.Equal : Options.WeightGradient);
-        var train = Pass(trainBatch, architectures, number, "train forward", backward: true);
+        var train = Pass(trainBatch, architectures[..weightSamples], number, "train forward", backward: true);
         var trainOmega = _accumulator.Finish();
         foreach (var w in Network.Parameters.Weights)
             if (!Backend.AllFinite(w.Grad!.Storage))
@@ -77,7 +83,7 @@ public sealed partial class SearchSession
             ValOmega = validationOmega,
             PiEntropy = Prior.Entropy(),
             GradientNorm = gradientNorm,
-            SamplesPerSecond = (double)Options.Samples * trainBatch.Count / seconds,
+            SamplesPerSecond = (double)weightSamples * trainBatch.Count / seconds,
             StepMilliseconds = seconds * 1000,
             MemoryMib = Backend.Memory.PeakBytes / (1024.0 * 1024.0),
         };

@@ -78,7 +78,11 @@ public static class Derivation
                     double chosen = p[choices[block]];
                     double runnerUp = p.Where((_, i) => i != choices[block]).DefaultIfEmpty(0).Max();
                     double? floor = noise is not null && noise.TryGetValue(distribution.Size(block), out double n) ? n : null;
-                    decisions.Add(new ChoiceDecision(type, k, isInput, block, choices[block], chosen, chosen - runnerUp, floor, tie[block]));
+                    var decision = new ChoiceDecision(type, k, isInput, block, choices[block], chosen, chosen - runnerUp, floor, tie[block]);
+                    // A choice left with one option (node 0's second input once the first is taken) is as decided as its partner.
+                    if (runnerUp == 0 && distribution.DistinctFrom(block) is int partner and >= 0)
+                        decision = decision with { Margin = decisions.Single(d => d.Block == partner).Margin, NoiseMargin = decisions.Single(d => d.Block == partner).NoiseMargin, Tie = tie[partner] };
+                    decisions.Add(decision);
                 }
         return new DerivedGenotype(architecture.ToGenotype(), decisions);
     }

@@ -51,7 +51,7 @@ public static class CellGraph
         for (int input = 0; input < 2; input++)
             dot.AppendLine($"    {NodeId(cell, input)} [label={Quote(CellNames.Input(input))}, fillcolor=\"#c7e9c0\"];");
         for (int node = 0; node < Genotype.IntermediateNodes; node++)
-            dot.AppendLine($"    {NodeId(cell, node + 2)} [label={Quote(node.ToString(CultureInfo.InvariantCulture))}, shape=circle, fillcolor=\"#c6dbef\"];");
+            dot.AppendLine($"    {NodeId(cell, node + 2)} [label={Quote(CellNames.Input(node + 2))}, shape=ellipse, fillcolor=\"#c6dbef\"];");
         dot.AppendLine($"    {output} [label={Quote(CellNames.Output)}, fillcolor=\"#fdd0a2\"];");
         // The two cell inputs share the first rank so that both sit on the left edge even when one feeds only a late node.
         dot.AppendLine($"    {{ rank=same; {NodeId(cell, 0)}; {NodeId(cell, 1)}; }}");

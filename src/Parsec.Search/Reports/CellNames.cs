@@ -6,12 +6,7 @@ namespace Parsec.Search.Reports;
 public static class CellNames
 {
     /// <summary>Input index as stored in a genotype: 0 and 1 are the outputs of the two previous cells, 2.. the intermediate nodes.</summary>
-    public static string Input(int index) => index switch
-    {
-        0 => "c_{k-2}",
-        1 => "c_{k-1}",
-        _ => $"node {index - 2}",
-    };
+    public static string Input(int index) => CellLayout.InputName(index);
 
     public static string Output => "c_{k}";
 

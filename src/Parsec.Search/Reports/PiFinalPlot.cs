@@ -8,31 +8,39 @@ namespace Parsec.Search.Reports;
 /// The last logged pi as heatmaps: for each cell type (left: normal, right: reduction) the operation probabilities
 /// of the 8 terms (columns) over the candidates (rows), and below them the input probabilities (inputs a term cannot
 /// read are grey). Each cell prints its probability and the most likely choice of each term is outlined, so the
-/// most likely genotype can be read off the figure.
+/// most likely genotype can be read off the figure. Given the derivation of the run's pi, the outline marks the
+/// derived choice: solid red where the margin over the runner-up is above the noise of the estimate, dashed grey
+/// where it is not (or was a tie), so that a pick among near-equal values does not look like a result.
 /// </summary>
 public static class PiFinalPlot
 {
     public const int Width = 1600;
     public const int Height = 1150;
 
-    public static byte[]? Render(PiHistory history)
+    public static byte[]? Render(PiHistory history, Prior.DerivedGenotype? derived = null)
     {
         if (history.Snapshots.Count == 0) return null;
         var last = history.Snapshots[^1];
         var inputNames = Enumerable.Range(0, Genotype.IntermediateNodes + 1).Select(CellNames.Input).ToList();
         var plots = new List<Plot>
         {
-            Heatmap($"normal cell: operation probabilities (iteration {last.Iteration})", last.Normal.Ops, Primitives.All, colorBar: false),
-            Heatmap($"reduction cell: operation probabilities (iteration {last.Iteration})", last.Reduce.Ops, Primitives.All, colorBar: true),
-            Heatmap("normal cell: input probabilities", last.Normal.Inputs, inputNames, colorBar: false),
-            Heatmap("reduction cell: input probabilities", last.Reduce.Inputs, inputNames, colorBar: true),
+            Heatmap($"normal cell: operation probabilities (iteration {last.Iteration}){Legend(derived)}", last.Normal.Ops, Primitives.All, colorBar: false, Picks(derived, CellType.Normal, false)),
+            Heatmap($"reduction cell: operation probabilities (iteration {last.Iteration})", last.Reduce.Ops, Primitives.All, colorBar: true, Picks(derived, CellType.Reduce, false)),
+            Heatmap("normal cell: input probabilities", last.Normal.Inputs, inputNames, colorBar: false, Picks(derived, CellType.Normal, true)),
+            Heatmap("reduction cell: input probabilities", last.Reduce.Inputs, inputNames, colorBar: true, Picks(derived, CellType.Reduce, true)),
         };
         var figure = ReportStyle.Figure(plots, new ScottPlot.MultiplotLayouts.Grid(2, 2));
         return ReportStyle.ToPng(figure, Width, Height);
     }
 
     /// <summary>Choices run down the rows and terms across the columns: the long operation names then sit horizontally on the y axis.</summary>
-    private static Plot Heatmap(string title, IReadOnlyList<double[]> terms, IReadOnlyList<string> choices, bool colorBar)
+    private static string Legend(Prior.DerivedGenotype? derived) => derived is null ? "" : " · solid: decided, dashed: within noise";
+
+    /// <summary>Per term the derived choice and whether it is decided; null outlines the argmax of the logged probabilities.</summary>
+    private static (int Chosen, bool Decided)[]? Picks(Prior.DerivedGenotype? derived, CellType type, bool inputs) =>
+        derived?.Choices.Where(c => c.Cell == type && c.IsInput == inputs).OrderBy(c => c.Term).Select(c => (c.Chosen, c.Decided)).ToArray();
+
+    private static Plot Heatmap(string title, IReadOnlyList<double[]> terms, IReadOnlyList<string> choices, bool colorBar, (int Chosen, bool Decided)[]? picks)
     {
         var plot = new Plot();
         ReportStyle.Apply(plot);
@@ -52,7 +60,7 @@ public static class PiFinalPlot
         double Y(int row) => rows - 1 - row;
         for (int c = 0; c < columns; c++)
         {
-            int best = CellPi.ArgMax(terms[c]);
+            int best = picks?[c].Chosen ?? CellPi.ArgMax(terms[c]);
             for (int r = 0; r < terms[c].Length; r++)
             {
                 double p = terms[c][r];
@@ -65,8 +73,10 @@ public static class PiFinalPlot
             }
             var box = plot.Add.Rectangle(c - 0.5, c + 0.5, Y(best) - 0.5, Y(best) + 0.5);
             box.FillStyle.Color = Colors.Transparent;
-            box.LineColor = Color.FromHex("#d62728");
+            bool decided = picks?[c].Decided ?? true;
+            box.LineColor = decided ? Color.FromHex("#d62728") : Color.FromHex("#9a9a9a");
             box.LineWidth = 3;
+            if (!decided) box.LinePattern = LinePattern.Dashed;
         }
 
         plot.Axes.Left.SetTicks(Enumerable.Range(0, rows).Select(r => Y(r)).ToArray(), choices.ToArray());

@@ -31,6 +31,10 @@ public static class RunReport
     public const string CellsDotFileName = "cells.dot";
     public const string CellsPngFileName = "cells.png";
 
+    /// <summary>The derivation of the run's pi.json with its noise estimate, or null when the run has no pi.json yet.</summary>
+    private static Prior.DerivedGenotype? Derived(string piPath) =>
+        File.Exists(piPath) ? Prior.Derivation.Derive(Prior.PriorJson.Load(piPath), Prior.DecisionNoiseFile.LoadBeside(piPath)) : null;
+
     public static RunReportResult WriteAll(string runDirectory, RunReportOptions? options = null)
     {
         options ??= new RunReportOptions();
@@ -62,7 +66,7 @@ public static class RunReport
         {
             Write(PiNormalFileName, PiEvolutionPlot.Render(pi, reduction: false)!);
             Write(PiReduceFileName, PiEvolutionPlot.Render(pi, reduction: true)!);
-            Write(PiFinalFileName, PiFinalPlot.Render(pi)!);
+            Write(PiFinalFileName, PiFinalPlot.Render(pi, Derived(In("pi.json")))!);
         }
 
         string title = "most likely architecture";

@@ -49,7 +49,7 @@ public sealed class Architecture : IEquatable<Architecture>
         return hash.ToHashCode();
     }
 
-    public override string ToString() => $"normal: {string.Join(" ", _normal)} | reduce: {string.Join(" ", _reduce)}";
+    public override string ToString() => ToGenotype().ToString();
 
     private static TermChoice[] Checked(IReadOnlyList<TermChoice> terms, CellType type)
     {

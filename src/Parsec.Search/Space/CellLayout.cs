@@ -36,4 +36,16 @@ public static class CellLayout
 
     /// <summary>In a reduction cell the edges leaving the two cell inputs have stride 2.</summary>
     public static int StrideOf(CellType type, int input) => type == CellType.Reduce && input < InputNodes ? 2 : 1;
+
+    /// <summary>
+    /// The name of node <paramref name="index"/> as a genotype stores it, used the same way in genotype text,
+    /// tables, plots and cell graphs: c_{k-2} and c_{k-1} are the outputs of the two previous cells, "node 0"..
+    /// "node 3" the intermediate nodes (genotype inputs 2..5).
+    /// </summary>
+    public static string InputName(int index) => index switch
+    {
+        0 => "c_{k-2}",
+        1 => "c_{k-1}",
+        _ => $"node {index - InputNodes}",
+    };
 }

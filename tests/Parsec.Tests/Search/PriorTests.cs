@@ -38,7 +38,7 @@ public class PriorTests
         for (int block = 0; block < set.BlockCount; block++)
         {
             if (set.DistinctFrom(block) != -1) continue; // checked jointly with the block it depends on below
-            AssertChiSquare(samples.Select(s => s[block]).ToList(), set.Probabilities(block), $"block {block}");
+            Statistics.AssertChiSquare(samples.Select(s => s[block]).ToList(), set.Probabilities(block), $"block {block}");
         }
         if (mode == TermInputs.DistinctPerNode)
         {
@@ -48,7 +48,7 @@ public class PriorTests
             for (int a = 0; a < 5; a++) for (int b = 0; b < 5; b++) if (a != b) pairs.Add((a, b));
             var expected = pairs.Select(p => set.Probabilities(first)[p.Item1] * set.ConditionalProbabilities(second, Choice(first, p.Item1))[p.Item2]).ToArray();
             Assert.That(expected.Sum(), Is.EqualTo(1).Within(1e-12));
-            AssertChiSquare(samples.Select(s => pairs.IndexOf((s[first], s[second]))).ToList(), expected, "input pairs of normal node 3");
+            Statistics.AssertChiSquare(samples.Select(s => pairs.IndexOf((s[first], s[second]))).ToList(), expected, "input pairs of normal node 3");
             Assert.That(samples.All(s => s[first] != s[second]), Is.True);
 
             int[] Choice(int block, int value)
@@ -58,23 +58,6 @@ public class PriorTests
                 return c;
             }
         }
-    }
-
-    /// <summary>Pearson's chi-square against the expected probabilities; the bound is the 0.999 quantile (Wilson-Hilferty).</summary>
-    private static void AssertChiSquare(IReadOnlyList<int> observations, double[] p, string what)
-    {
-        var counts = new double[p.Length];
-        foreach (int o in observations) counts[o]++;
-        double chi2 = 0;
-        for (int i = 0; i < p.Length; i++)
-        {
-            double expected = p[i] * observations.Count;
-            chi2 += (counts[i] - expected) * (counts[i] - expected) / expected;
-        }
-        int dof = p.Length - 1;
-        const double z = 3.09; // 0.999 quantile of the standard normal
-        double bound = dof * Math.Pow(1 - 2.0 / (9 * dof) + z * Math.Sqrt(2.0 / (9 * dof)), 3);
-        Assert.That(chi2, Is.LessThan(bound), $"{what}: chi-square {chi2:0.00} with {dof} degrees of freedom");
     }
 
     [Test]

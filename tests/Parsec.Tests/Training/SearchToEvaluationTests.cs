@@ -36,7 +36,7 @@ public class SearchToEvaluationTests
 
         // Derive: the search's most likely genotype, read back from its genotype.json as the train command would.
         var genotype = PublishedGenotypes.Resolve(search.Run.Genotype);
-        Assert.That(genotype.Normal.SequenceEqual(search.MostLikely.Normal) && genotype.Reduce.SequenceEqual(search.MostLikely.Reduce), Is.True);
+        Assert.That(genotype.Normal.SequenceEqual(search.MostLikely.Genotype.Normal) && genotype.Reduce.SequenceEqual(search.MostLikely.Genotype.Reduce), Is.True);
 
         // Train it from scratch.
         string trainFolder = temp["runs/train"];

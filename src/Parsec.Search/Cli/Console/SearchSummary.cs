@@ -19,7 +19,10 @@ internal static class SearchSummary
             AnsiConsole.MarkupLineInterpolated(
                 $"validation accuracy of sampled architectures (last {SearchRunner.RecentWindow} iterations): [bold]{100 * accuracy:0.0}%[/] (chance: {100.0 / result.Classes:0.0}%)");
         AnsiConsole.Write(OperationTable(result));
-        AnsiConsole.MarkupLineInterpolated($"most likely genotype: {result.MostLikely}");
+        var derived = result.MostLikely;
+        AnsiConsole.MarkupLineInterpolated($"most likely genotype: {derived.Genotype}");
+        AnsiConsole.MarkupLineInterpolated($"{derived.DecidedCount} of {derived.Choices.Count} choices decided (margin over the runner-up above the noise of the estimate; `parsec derive` shows each)");
+        if (derived.Warning() is { } warning) AnsiConsole.MarkupLineInterpolated($"[yellow]warning:[/] {warning}");
         switch (result.Outcome)
         {
             case SearchOutcome.Completed:

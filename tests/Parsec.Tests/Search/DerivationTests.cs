@@ -1,0 +1,97 @@
+using NUnit.Framework;
+using Parsec.Autodiff;
+using Parsec.Search.Estimator;
+using Parsec.Search.Prior;
+using Parsec.Search.Space;
+
+namespace Parsec.Tests.Search;
+
+public class DerivationTests
+{
+    /// <summary>Under DARTS' rule the two terms of a node read different inputs, in the derived genotype too, whatever pi.</summary>
+    [Test]
+    public void DerivationWithDistinctInputsNeverPicksOneInputTwiceForANode()
+    {
+        for (ulong seed = 0; seed < 50; seed++)
+        {
+            var prior = new ArchitecturePrior(TermInputs.DistinctPerNode);
+            var rng = new Rng(seed);
+            // Large logits make one input dominate both terms' categoricals: the case a plain argmax gets wrong.
+            for (int i = 0; i < prior.Logits.Length; i++) prior.Logits[i] = 3 * rng.NextGaussian();
+            var genotype = Derivation.Derive(prior, noise: null).Genotype;
+            foreach (var cell in new[] { genotype.Normal, genotype.Reduce })
+                for (int node = 0; node < Genotype.IntermediateNodes; node++)
+                    Assert.That(cell[2 * node].Input, Is.Not.EqualTo(cell[2 * node + 1].Input), $"seed {seed}, node {node}");
+        }
+    }
+
+    /// <summary>
+    /// From the uniform prior every choice is an exact tie: derivation draws them at random (not the first
+    /// primitive and the first input every time), flags each as a tie, counts none as decided, and warns.
+    /// </summary>
+    [Test]
+    public void TiesAreDrawnAtRandomAndAnUndecidedPiIsFlagged()
+    {
+        var prior = new ArchitecturePrior(TermInputs.DistinctPerNode);
+        var noise = new Dictionary<int, double> { [2] = 0.1, [3] = 0.1, [4] = 0.1, [5] = 0.1, [7] = 0.1 };
+        var derived = Derivation.Derive(prior, noise);
+        var ops = derived.Genotype.Normal.Concat(derived.Genotype.Reduce).Select(t => t.Op).ToList();
+        Assert.That(ops.Distinct().Count(), Is.GreaterThan(2), "16 random draws of 7 primitives");
+        Assert.That(ops.Count(o => o == Primitives.All[0]), Is.LessThan(16));
+        // Node 0's second input is forced once the first is drawn: it is as undecided as its partner.
+        Assert.That(derived.Choices.All(c => c.Tie), Is.True);
+        Assert.That(derived.DecidedCount, Is.Zero);
+        Assert.That(derived.Warning(), Does.Contain("decided only 0 of 32"));
+        Assert.That(Derivation.Derive(prior, noise).Genotype, Is.EqualTo(derived.Genotype).Using<Genotype>((a, b) => a.ToJson() == b.ToJson()), "the draw is seeded");
+    }
+
+    /// <summary>A choice counts as decided when its margin over the runner-up exceeds the noise floor of its block size, and only then.</summary>
+    [Test]
+    public void AChoiceIsDecidedWhenItsMarginExceedsTheNoise()
+    {
+        var prior = new ArchitecturePrior(TermInputs.Independent);
+        int block = ArchitecturePrior.OpBlock(CellType.Normal, 0);
+        prior.Logits[prior.Distribution.Offset(block) + Primitives.IndexOf(Primitives.SepConv3x3)] = 2.0;
+        int weak = ArchitecturePrior.OpBlock(CellType.Normal, 1);
+        prior.Logits[prior.Distribution.Offset(weak) + Primitives.IndexOf(Primitives.SkipConnect)] = 0.05;
+        var noise = new Dictionary<int, double> { [2] = 0.2, [3] = 0.2, [4] = 0.2, [5] = 0.2, [7] = 0.1 };
+        var derived = Derivation.Derive(prior, noise);
+
+        var strong = derived.Choices.Single(c => c.Block == block);
+        Assert.That(derived.Genotype.Normal[0].Op, Is.EqualTo(Primitives.SepConv3x3));
+        Assert.That(strong.Margin, Is.EqualTo(Math.Exp(2) / (Math.Exp(2) + 6) - 1 / (Math.Exp(2) + 6)).Within(1e-12));
+        Assert.That(strong.Decided, Is.True);
+        var small = derived.Choices.Single(c => c.Block == weak);
+        Assert.That(derived.Genotype.Normal[1].Op, Is.EqualTo(Primitives.SkipConnect));
+        Assert.That(small.Tie, Is.False);
+        Assert.That(small.Margin, Is.GreaterThan(0).And.LessThan(0.1));
+        Assert.That(small.Decided, Is.False, "a margin below the noise floor is not a decision");
+        Assert.That(Derivation.Derive(prior, noise: null).Choices.Any(c => c.Decided), Is.False, "without a noise estimate nothing is called decided");
+    }
+
+    /// <summary>
+    /// The noise floor replays the prior updates with the run's importance weights and fresh architectures:
+    /// with equal weights and the mean baseline nothing can move (floor 0); with peaked weights chance alone
+    /// moves pi, more with a larger step size.
+    /// </summary>
+    [Test]
+    public void TheNoiseFloorGrowsWithTheNoiseOfTheWeightsAndTheStepSize()
+    {
+        var flat = Enumerable.Range(0, 20).Select(_ => Enumerable.Repeat(0.25, 4).ToArray()).ToList();
+        var rng = new Rng(4);
+        var peaked = Enumerable.Range(0, 20).Select(_ => ImportanceWeights.Normalize(Enumerable.Range(0, 4).Select(_ => 3 * rng.NextGaussian()).ToArray())).ToList();
+        DecisionNoise.Replay Replay(IReadOnlyList<double[]> omegas, double lr) =>
+            new(TermInputs.DistinctPerNode, new PriorOptimizerOptions(lr), PriorBaseline.Mean, omegas, Iterations: 60);
+
+        var none = DecisionNoise.Thresholds(Replay(flat, 0.05), replays: 5);
+        Assert.That(none.Values, Is.All.EqualTo(0));
+        var small = DecisionNoise.Thresholds(Replay(peaked, 0.01), replays: 5);
+        var large = DecisionNoise.Thresholds(Replay(peaked, 0.05), replays: 5);
+        Assert.That(small.Keys, Is.EquivalentTo(new[] { 2, 3, 4, 5, 7 }));
+        foreach (int size in small.Keys)
+        {
+            Assert.That(small[size], Is.GreaterThan(0), $"size {size}");
+            Assert.That(large[size], Is.GreaterThan(small[size]), $"size {size}");
+        }
+    }
+}
