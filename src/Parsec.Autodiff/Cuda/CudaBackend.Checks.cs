@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using Parsec.Cuda.Compilation;
 
@@ -34,9 +35,14 @@ public sealed partial class CudaBackend
         return c.Pointer;
     }
 
-    private void Launch(string file, string kernel, LaunchShape shape, ReadOnlySpan<nint> arguments,
-        [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0) =>
-        _kernels.Get(file, kernel).Launch(_stream, shape, arguments, callerFile, callerLine);
+    /// <summary>Launches the kernel a declaration names (or, for a declaration shared by several, <paramref name="function"/>).</summary>
+    private void Launch<[DynamicallyAccessedMembers(KernelParameters.Members)] TKernel>(TKernel arguments, LaunchShape shape, string? function = null,
+        [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0) where TKernel : unmanaged, IKernelArguments
+    {
+        if (function is null && TKernel.Functions.Count != 1)
+            throw new ArgumentException($"{typeof(TKernel).Name} declares {TKernel.Functions.Count} kernels; name the one to launch");
+        _kernels.Get(TKernel.File, function ?? TKernel.Functions[0]).Launch(_stream, shape, arguments, callerFile, callerLine);
+    }
 
     private static int Flag(bool accumulate) => accumulate ? 1 : 0;
 }

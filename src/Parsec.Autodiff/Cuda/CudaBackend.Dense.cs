@@ -7,8 +7,6 @@ namespace Parsec.Autodiff.Cuda;
 // Matrix products through cuBLAS (column-major) and the bias kernels of kernels/dense.cu.
 public sealed partial class CudaBackend
 {
-    private const string DenseCu = "dense.cu";
-
     /// <summary>
     /// Row-major C (m, n) = alpha op(A) op(B) + beta C. A row-major (r, c) buffer is the column-major (c, r) matrix
     /// of its transpose, so cuBLAS computes C^T (n, m) = op(B)^T op(A)^T with B first: B's buffer is op(B)^T as is
@@ -33,18 +31,18 @@ public sealed partial class CudaBackend
         Check.Cublas(Cublas.cublasSgemm_v2(_cublas.Handle, opB, opA, n, m, k, &al, pb, ldb, pa, lda, &be, pc, n));
     }
 
-    public unsafe void AddBias(Storage y, Storage bias, int rows, int cols)
+    public void AddBias(Storage y, Storage bias, int rows, int cols)
     {
         ulong py = F32(y, nameof(AddBias), "y", (long)rows * cols), pb = F32(bias, nameof(AddBias), "bias", cols);
         if ((long)rows * cols == 0) return;
-        Launch(DenseCu, "add_bias", LaunchShape.Linear((long)rows * cols), [(nint)(&py), (nint)(&pb), (nint)(&rows), (nint)(&cols)]);
+        Launch(new AddBiasKernel(py, pb, rows, cols), LaunchShape.Linear((long)rows * cols));
     }
 
-    public unsafe void BiasBackward(Storage dy, int rows, int cols, Storage dbias, bool accumulate)
+    public void BiasBackward(Storage dy, int rows, int cols, Storage dbias, bool accumulate)
     {
         ulong pdy = F32(dy, nameof(BiasBackward), "dy", (long)rows * cols), pdb = F32(dbias, nameof(BiasBackward), "dbias", cols);
         int acc = Flag(accumulate);
         if (cols == 0) return;
-        Launch(DenseCu, "bias_backward", LaunchShape.Linear(cols, 128), [(nint)(&pdy), (nint)(&rows), (nint)(&cols), (nint)(&pdb), (nint)(&acc)]);
+        Launch(new BiasBackwardKernel(pdy, rows, cols, pdb, acc), LaunchShape.Linear(cols, 128));
     }
 }

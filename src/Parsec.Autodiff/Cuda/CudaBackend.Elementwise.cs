@@ -6,44 +6,42 @@ namespace Parsec.Autodiff.Cuda;
 // backward rules, the accumulate flag, in exactly the order of its C parameters.
 public sealed partial class CudaBackend
 {
-    private const string ElementwiseCu = "elementwise.cu";
-
-    public unsafe void Relu(Storage x, Storage y)
+    public void Relu(Storage x, Storage y)
     {
         long n = x.Length;
         ulong px = F32(x, nameof(Relu), "x"), py = F32(y, nameof(Relu), "y", n);
         if (n == 0) return;
-        Launch(ElementwiseCu, "relu_forward", LaunchShape.Linear(n), [(nint)(&px), (nint)(&py), (nint)(&n)]);
+        Launch(new ReluForwardKernel(px, py, n), LaunchShape.Linear(n));
     }
 
-    public unsafe void ReluBackward(Storage y, Storage dy, Storage dx, bool accumulate)
+    public void ReluBackward(Storage y, Storage dy, Storage dx, bool accumulate)
     {
         long n = y.Length;
         ulong py = F32(y, nameof(ReluBackward), "y"), pdy = F32(dy, nameof(ReluBackward), "dy", n), pdx = F32(dx, nameof(ReluBackward), "dx", n);
         int acc = Flag(accumulate);
         if (n == 0) return;
-        Launch(ElementwiseCu, "relu_backward", LaunchShape.Linear(n), [(nint)(&py), (nint)(&pdy), (nint)(&pdx), (nint)(&n), (nint)(&acc)]);
+        Launch(new ReluBackwardKernel(py, pdy, pdx, n, acc), LaunchShape.Linear(n));
     }
 
-    public unsafe void Add(Storage a, Storage b, Storage y)
+    public void Add(Storage a, Storage b, Storage y)
     {
         long n = a.Length;
         ulong pa = F32(a, nameof(Add), "a"), pb = F32(b, nameof(Add), "b", n), py = F32(y, nameof(Add), "y", n);
         if (n == 0) return;
-        Launch(ElementwiseCu, "add_forward", LaunchShape.Linear(n), [(nint)(&pa), (nint)(&pb), (nint)(&py), (nint)(&n)]);
+        Launch(new AddForwardKernel(pa, pb, py, n), LaunchShape.Linear(n));
     }
 
-    public unsafe void Scale(Storage x, double alpha, Storage y, bool accumulate)
+    public void Scale(Storage x, double alpha, Storage y, bool accumulate)
     {
         long n = x.Length;
         ulong px = F32(x, nameof(Scale), "x"), py = F32(y, nameof(Scale), "y", n);
         float a = (float)alpha;
         int acc = Flag(accumulate);
         if (n == 0) return;
-        Launch(ElementwiseCu, "scale", LaunchShape.Linear(n), [(nint)(&px), (nint)(&a), (nint)(&py), (nint)(&n), (nint)(&acc)]);
+        Launch(new ScaleKernel(px, a, py, n, acc), LaunchShape.Linear(n));
     }
 
-    public unsafe void ScaleRows(Storage x, Storage rowScale, int rowLength, Storage y, bool accumulate)
+    public void ScaleRows(Storage x, Storage rowScale, int rowLength, Storage y, bool accumulate)
     {
         long n = x.Length;
         long row = rowLength;
@@ -52,6 +50,6 @@ public sealed partial class CudaBackend
         ulong px = F32(x, nameof(ScaleRows), "x"), ps = F32(rowScale, nameof(ScaleRows), "rowScale"), py = F32(y, nameof(ScaleRows), "y", n);
         int acc = Flag(accumulate);
         if (n == 0) return;
-        Launch(ElementwiseCu, "scale_rows", LaunchShape.Linear(n), [(nint)(&px), (nint)(&ps), (nint)(&row), (nint)(&py), (nint)(&n), (nint)(&acc)]);
+        Launch(new ScaleRowsKernel(px, ps, row, py, n, acc), LaunchShape.Linear(n));
     }
 }

@@ -5,9 +5,7 @@ namespace Parsec.Autodiff.Cuda;
 // Channel copies and spatial slices: kernels/layout.cu.
 public sealed partial class CudaBackend
 {
-    private const string LayoutCu = "layout.cu";
-
-    public unsafe void CopyChannels(Storage src, Shape4 srcShape, int srcOffset, Storage dst, Shape4 dstShape, int dstOffset, int count, bool accumulate)
+    public void CopyChannels(Storage src, Shape4 srcShape, int srcOffset, Storage dst, Shape4 dstShape, int dstOffset, int count, bool accumulate)
     {
         if (srcShape.N != dstShape.N || srcShape.H != dstShape.H || srcShape.W != dstShape.W)
             throw new ArgumentException($"CopyChannels: {srcShape} and {dstShape} differ outside the channel axis");
@@ -18,30 +16,27 @@ public sealed partial class CudaBackend
         long plane = (long)srcShape.H * srcShape.W;
         long n = batch * count * plane;
         if (n == 0) return;
-        Launch(LayoutCu, "copy_channels", LaunchShape.Linear(n),
-            [(nint)(&ps), (nint)(&srcC), (nint)(&srcOffset), (nint)(&pd), (nint)(&dstC), (nint)(&dstOffset), (nint)(&count), (nint)(&batch), (nint)(&plane), (nint)(&acc)]);
+        Launch(new CopyChannelsKernel(ps, srcC, srcOffset, pd, dstC, dstOffset, count, batch, plane, acc), LaunchShape.Linear(n));
     }
 
-    public unsafe void SliceSpatial(Storage x, Shape4 xShape, int offH, int offW, Storage y, Shape4 yShape)
+    public void SliceSpatial(Storage x, Shape4 xShape, int offH, int offW, Storage y, Shape4 yShape)
     {
         CheckSlice(xShape, offH, offW, yShape, nameof(SliceSpatial));
         ulong px = F32(x, nameof(SliceSpatial), "x", xShape.Length), py = F32(y, nameof(SliceSpatial), "y", yShape.Length);
         int xh = xShape.H, xw = xShape.W, yh = yShape.H, yw = yShape.W;
         long planes = (long)xShape.N * xShape.C;
         if (yShape.Length == 0) return;
-        Launch(LayoutCu, "slice_spatial_forward", LaunchShape.Linear(yShape.Length),
-            [(nint)(&px), (nint)(&xh), (nint)(&xw), (nint)(&offH), (nint)(&offW), (nint)(&py), (nint)(&yh), (nint)(&yw), (nint)(&planes)]);
+        Launch(new SliceSpatialForwardKernel(px, xh, xw, offH, offW, py, yh, yw, planes), LaunchShape.Linear(yShape.Length));
     }
 
-    public unsafe void SliceSpatialBackward(Storage dy, Shape4 yShape, int offH, int offW, Storage dx, Shape4 xShape, bool accumulate)
+    public void SliceSpatialBackward(Storage dy, Shape4 yShape, int offH, int offW, Storage dx, Shape4 xShape, bool accumulate)
     {
         CheckSlice(xShape, offH, offW, yShape, nameof(SliceSpatialBackward));
         ulong pdy = F32(dy, nameof(SliceSpatialBackward), "dy", yShape.Length), pdx = F32(dx, nameof(SliceSpatialBackward), "dx", xShape.Length);
         int xh = xShape.H, xw = xShape.W, yh = yShape.H, yw = yShape.W, acc = Flag(accumulate);
         long planes = (long)xShape.N * xShape.C;
         if (xShape.Length == 0) return;
-        Launch(LayoutCu, "slice_spatial_backward", LaunchShape.Linear(xShape.Length),
-            [(nint)(&pdy), (nint)(&yh), (nint)(&yw), (nint)(&offH), (nint)(&offW), (nint)(&pdx), (nint)(&xh), (nint)(&xw), (nint)(&planes), (nint)(&acc)]);
+        Launch(new SliceSpatialBackwardKernel(pdy, yh, yw, offH, offW, pdx, xh, xw, planes, acc), LaunchShape.Linear(xShape.Length));
     }
 
     private static void CheckSlice(Shape4 x, int offH, int offW, Shape4 y, string op)

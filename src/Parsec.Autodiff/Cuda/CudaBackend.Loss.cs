@@ -7,13 +7,11 @@ namespace Parsec.Autodiff.Cuda;
 // Softmax cross-entropy: kernels/loss.cu, one warp per row.
 public sealed partial class CudaBackend
 {
-    private const string LossCu = "loss.cu";
-
     /// <summary>
     /// Also checks the labels: the kernel raises a device flag for a label outside [0, classes), read back here.
     /// The read waits for the stream, which costs nothing extra because the caller reads the log-likelihoods next.
     /// </summary>
-    public unsafe void SoftmaxCrossEntropy(Storage logits, Storage labels, int rows, int classes, Storage probs, Storage logLikelihood)
+    public void SoftmaxCrossEntropy(Storage logits, Storage labels, int rows, int classes, Storage probs, Storage logLikelihood)
     {
         const string op = nameof(SoftmaxCrossEntropy);
         if (rows < 0 || classes < 1) throw new ArgumentException($"{op}: {rows} rows of {classes} classes");
@@ -22,8 +20,8 @@ public sealed partial class CudaBackend
         if (rows == 0) return;
         ulong flag = _scratch.Flag;
         FillWords(flag, 1, 0);
-        Launch(LossCu, "softmax_xent_forward", LaunchShape.PerRow((rows + WarpsPerBlock - 1) / WarpsPerBlock, WarpsPerBlock * 32),
-            [(nint)(&pz), (nint)(&pl), (nint)(&rows), (nint)(&classes), (nint)(&pp), (nint)(&pll), (nint)(&flag)]);
+        Launch(new SoftmaxXentForwardKernel(pz, pl, rows, classes, pp, pll, flag),
+            LaunchShape.PerRow((rows + WarpsPerBlock - 1) / WarpsPerBlock, WarpsPerBlock * 32));
         if (ReadInt(flag) != 0)
         {
             var host = new int[rows];
@@ -34,7 +32,7 @@ public sealed partial class CudaBackend
         }
     }
 
-    public unsafe void SoftmaxCrossEntropyBackward(Storage probs, Storage labels, Storage rowWeight, int rows, int classes, Storage dlogits, bool accumulate)
+    public void SoftmaxCrossEntropyBackward(Storage probs, Storage labels, Storage rowWeight, int rows, int classes, Storage dlogits, bool accumulate)
     {
         const string op = nameof(SoftmaxCrossEntropyBackward);
         long n = (long)rows * classes;
@@ -42,8 +40,7 @@ public sealed partial class CudaBackend
         ulong pd = F32(dlogits, op, "dlogits", n);
         int acc = Flag(accumulate);
         if (n == 0) return;
-        Launch(LossCu, "softmax_xent_backward", LaunchShape.Linear(n),
-            [(nint)(&pp), (nint)(&pl), (nint)(&pw), (nint)(&rows), (nint)(&classes), (nint)(&pd), (nint)(&acc)]);
+        Launch(new SoftmaxXentBackwardKernel(pp, pl, pw, rows, classes, pd, acc), LaunchShape.Linear(n));
     }
 
     /// <summary>Reads one int from the device through pinned memory, waiting for the stream.</summary>

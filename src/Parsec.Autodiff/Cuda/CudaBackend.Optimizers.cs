@@ -7,7 +7,6 @@ namespace Parsec.Autodiff.Cuda;
 // single-parameter IBackend methods are the one-slot case of the same kernels.
 public sealed partial class CudaBackend
 {
-    private const string OptimizerCu = "optimizer.cu";
     private const int OptimizerChunk = 4096; // PARSEC_OPT_CHUNK
     private const int OptimizerThreads = 256;
 
@@ -38,8 +37,7 @@ public sealed partial class CudaBackend
                 slots.BlockStart[s + 1] = blocks;
             }
             if (slots.Count == 0) continue;
-            Launch(OptimizerCu, "sgd_update", new LaunchShape((uint)blocks, 1, 1, OptimizerThreads, 1, 1),
-                [(nint)(&slots), (nint)(&lr), (nint)(&momentum), (nint)(&wd), (nint)(&nesterov)]);
+            Launch(new SgdUpdateKernel(slots, lr, momentum, wd, nesterov), new LaunchShape((uint)blocks, 1, 1, OptimizerThreads, 1, 1));
         }
     }
 
@@ -67,8 +65,7 @@ public sealed partial class CudaBackend
                 slots.BlockStart[s + 1] = blocks;
             }
             if (slots.Count == 0) continue;
-            Launch(OptimizerCu, "adam_update", new LaunchShape((uint)blocks, 1, 1, OptimizerThreads, 1, 1),
-                [(nint)(&slots), (nint)(&stepSize), (nint)(&b1), (nint)(&b2), (nint)(&eps), (nint)(&wd), (nint)(&invSqrtBc2)]);
+            Launch(new AdamUpdateKernel(slots, stepSize, b1, b2, eps, wd, invSqrtBc2), new LaunchShape((uint)blocks, 1, 1, OptimizerThreads, 1, 1));
         }
     }
 }

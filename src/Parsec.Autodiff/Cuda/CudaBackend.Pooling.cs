@@ -8,7 +8,6 @@ namespace Parsec.Autodiff.Cuda;
 // global average pooling through kernels/pooling.cu.
 public sealed partial class CudaBackend
 {
-    private const string PoolingCu = "pooling.cu";
     private const int WarpsPerBlock = 8;
 
     public unsafe void Pool2dForward(Pool2dGeometry g, Storage x, Storage y)
@@ -32,24 +31,22 @@ public sealed partial class CudaBackend
         Check.Cudnn(Cudnn.cudnnPoolingBackward(_cudnn.Handle, PoolDesc(g).Handle, &alpha, yd, py, yd, pdy, xd, px, &beta, xd, pdx));
     }
 
-    public unsafe void GlobalAvgPool(Shape4 xShape, Storage x, Storage y)
+    public void GlobalAvgPool(Shape4 xShape, Storage x, Storage y)
     {
         long planes = (long)xShape.N * xShape.C;
         int plane = xShape.H * xShape.W;
         ulong px = F32(x, nameof(GlobalAvgPool), "x", xShape.Length), py = F32(y, nameof(GlobalAvgPool), "y", planes);
         if (planes == 0) return;
         if (plane == 0) throw new ArgumentException($"GlobalAvgPool of an empty feature map {xShape}");
-        Launch(PoolingCu, "global_avg_pool_forward", LaunchShape.PerRow((planes + WarpsPerBlock - 1) / WarpsPerBlock, WarpsPerBlock * 32),
-            [(nint)(&px), (nint)(&py), (nint)(&planes), (nint)(&plane)]);
+        Launch(new GlobalAvgPoolForwardKernel(px, py, planes, plane), LaunchShape.PerRow((planes + WarpsPerBlock - 1) / WarpsPerBlock, WarpsPerBlock * 32));
     }
 
-    public unsafe void GlobalAvgPoolBackward(Shape4 xShape, Storage dy, Storage dx, bool accumulate)
+    public void GlobalAvgPoolBackward(Shape4 xShape, Storage dy, Storage dx, bool accumulate)
     {
         long planes = (long)xShape.N * xShape.C;
         int plane = xShape.H * xShape.W, acc = Flag(accumulate);
         ulong pdy = F32(dy, nameof(GlobalAvgPoolBackward), "dy", planes), pdx = F32(dx, nameof(GlobalAvgPoolBackward), "dx", xShape.Length);
         if (xShape.Length == 0) return;
-        Launch(PoolingCu, "global_avg_pool_backward", LaunchShape.Linear(xShape.Length),
-            [(nint)(&pdy), (nint)(&pdx), (nint)(&planes), (nint)(&plane), (nint)(&acc)]);
+        Launch(new GlobalAvgPoolBackwardKernel(pdy, pdx, planes, plane, acc), LaunchShape.Linear(xShape.Length));
     }
 }
