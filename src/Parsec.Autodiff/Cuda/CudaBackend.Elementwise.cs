@@ -6,49 +6,47 @@ namespace Parsec.Autodiff.Cuda;
 // backward rules, the accumulate flag, in exactly the order of its C parameters.
 public sealed partial class CudaBackend
 {
-    public void Relu(Storage x, Storage y)
+    public void Relu(ReluArgs a)
     {
-        long n = x.Length;
-        ulong px = F32(x, nameof(Relu), "x"), py = F32(y, nameof(Relu), "y", n);
+        long n = a.X.Length;
+        ulong px = F32(a.X, nameof(Relu), "x"), py = F32(a.Y, nameof(Relu), "y");
         if (n == 0) return;
         Launch(new ReluForwardKernel(px, py, n), LaunchShape.Linear(n));
     }
 
-    public void ReluBackward(Storage y, Storage dy, Storage dx, bool accumulate)
+    public void ReluBackward(ReluBackwardArgs a)
     {
-        long n = y.Length;
-        ulong py = F32(y, nameof(ReluBackward), "y"), pdy = F32(dy, nameof(ReluBackward), "dy", n), pdx = F32(dx, nameof(ReluBackward), "dx", n);
-        int acc = Flag(accumulate);
+        long n = a.Y.Length;
+        ulong py = F32(a.Y, nameof(ReluBackward), "y"), pdy = F32(a.Dy, nameof(ReluBackward), "dy"), pdx = F32(a.Dx, nameof(ReluBackward), "dx");
+        int acc = Flag(a.Accumulate);
         if (n == 0) return;
         Launch(new ReluBackwardKernel(py, pdy, pdx, n, acc), LaunchShape.Linear(n));
     }
 
-    public void Add(Storage a, Storage b, Storage y)
+    public void Add(AddArgs a)
     {
-        long n = a.Length;
-        ulong pa = F32(a, nameof(Add), "a"), pb = F32(b, nameof(Add), "b", n), py = F32(y, nameof(Add), "y", n);
+        long n = a.A.Length;
+        ulong pa = F32(a.A, nameof(Add), "a"), pb = F32(a.B, nameof(Add), "b"), py = F32(a.Y, nameof(Add), "y");
         if (n == 0) return;
         Launch(new AddForwardKernel(pa, pb, py, n), LaunchShape.Linear(n));
     }
 
-    public void Scale(Storage x, double alpha, Storage y, bool accumulate)
+    public void Scale(ScaleArgs a)
     {
-        long n = x.Length;
-        ulong px = F32(x, nameof(Scale), "x"), py = F32(y, nameof(Scale), "y", n);
-        float a = (float)alpha;
-        int acc = Flag(accumulate);
+        long n = a.X.Length;
+        ulong px = F32(a.X, nameof(Scale), "x"), py = F32(a.Y, nameof(Scale), "y");
+        float alpha = (float)a.Alpha;
+        int acc = Flag(a.Accumulate);
         if (n == 0) return;
-        Launch(new ScaleKernel(px, a, py, n, acc), LaunchShape.Linear(n));
+        Launch(new ScaleKernel(px, alpha, py, n, acc), LaunchShape.Linear(n));
     }
 
-    public void ScaleRows(Storage x, Storage rowScale, int rowLength, Storage y, bool accumulate)
+    public void ScaleRows(ScaleRowsArgs a)
     {
-        long n = x.Length;
-        long row = rowLength;
-        if (rowLength <= 0 || n % rowLength != 0 || n / rowLength != rowScale.Length)
-            throw new ArgumentException($"ScaleRows: {n} elements in rows of {rowLength} do not match {rowScale.Length} row factors");
-        ulong px = F32(x, nameof(ScaleRows), "x"), ps = F32(rowScale, nameof(ScaleRows), "rowScale"), py = F32(y, nameof(ScaleRows), "y", n);
-        int acc = Flag(accumulate);
+        long n = a.X.Length;
+        long row = a.RowLength;
+        ulong px = F32(a.X, nameof(ScaleRows), "x"), ps = F32(a.RowScale, nameof(ScaleRows), "rowScale"), py = F32(a.Y, nameof(ScaleRows), "y");
+        int acc = Flag(a.Accumulate);
         if (n == 0) return;
         Launch(new ScaleRowsKernel(px, ps, row, py, n, acc), LaunchShape.Linear(n));
     }

@@ -25,7 +25,7 @@ public sealed partial class Tape
         var y = NewOutput(x.Shape, x.DType, "batch_norm");
         if (mode == NormMode.Evaluation)
         {
-            Backend.BatchNormInference(xs, x.Storage, gamma?.Storage, beta?.Storage, runMean.Storage, runVar.Storage, epsilon, y.Storage);
+            Backend.BatchNormInference(new BatchNormInferenceArgs(xs, x.Storage, gamma?.Storage, beta?.Storage, runMean.Storage, runVar.Storage, epsilon, y.Storage));
             // Evaluation-mode norm is an affine map with constant statistics; it is only differentiated in rare
             // fine-tuning setups, which this project does not need, so it records no node.
             return y;
@@ -34,8 +34,8 @@ public sealed partial class Tape
             throw new ArgumentException($"batch norm in training mode needs more than one value per channel, input is {xs}");
         var saveMean = NewOutput([xs.C], x.DType, "bn_mean");
         var saveInvStd = NewOutput([xs.C], x.DType, "bn_inv_std");
-        Backend.BatchNormTraining(xs, x.Storage, gamma?.Storage, beta?.Storage, runMean.Storage, runVar.Storage,
-            momentum, epsilon, y.Storage, saveMean.Storage, saveInvStd.Storage);
+        Backend.BatchNormTraining(new BatchNormTrainingArgs(xs, x.Storage, gamma?.Storage, beta?.Storage, runMean.Storage, runVar.Storage,
+            momentum, epsilon, y.Storage, saveMean.Storage, saveInvStd.Storage));
         Tensor[] inputs = gamma is null ? [x] : [x, gamma, beta!];
         Record("batch_norm", inputs, [y, saveMean, saveInvStd], [x, saveMean, saveInvStd], ctx =>
         {
@@ -57,12 +57,12 @@ public sealed partial class Tape
             {
                 // The backend computes dx alongside dgamma/dbeta; give it a scratch buffer.
                 using var scratch = Tensor.Empty(ctx.Backend, x.Shape, x.DType, BufferCategory.Workspace);
-                ctx.Backend.BatchNormBackward(xs, x.Storage, ctx.OutputGrad().Storage, gamma?.Storage, saveMean.Storage, saveInvStd.Storage,
-                    scratch.Storage, dgamma, dbeta, accumulate: false);
+                ctx.Backend.BatchNormBackward(new BatchNormBackwardArgs(xs, x.Storage, ctx.OutputGrad().Storage, gamma?.Storage, saveMean.Storage,
+                    saveInvStd.Storage, scratch.Storage, dgamma, dbeta, accumulate: false));
                 return;
             }
-            ctx.Backend.BatchNormBackward(xs, x.Storage, ctx.OutputGrad().Storage, gamma?.Storage, saveMean.Storage, saveInvStd.Storage,
-                dx, dgamma, dbeta, acc);
+            ctx.Backend.BatchNormBackward(new BatchNormBackwardArgs(xs, x.Storage, ctx.OutputGrad().Storage, gamma?.Storage, saveMean.Storage,
+                saveInvStd.Storage, dx, dgamma, dbeta, acc));
         });
         return y;
     }
