@@ -17,11 +17,8 @@ public sealed partial class Tape
     public Tensor BatchNorm2d(Tensor x, Tensor? gamma, Tensor? beta, Tensor runMean, Tensor runVar, NormMode mode,
         double momentum = 0.1, double epsilon = 1e-5)
     {
+        // Channel counts, the gamma/beta pair and the batch size are checked by the argument records.
         var xs = x.Shape4;
-        if (runMean.Length != xs.C || runVar.Length != xs.C || (gamma is not null && gamma.Length != xs.C) || (beta is not null && beta.Length != xs.C))
-            throw new ArgumentException($"batch norm: statistics and affine parameters must have {xs.C} channels for input {xs}");
-        if ((gamma is null) != (beta is null))
-            throw new ArgumentException("batch norm: give both gamma and beta, or neither");
         var y = NewOutput(x.Shape, x.DType, "batch_norm");
         if (mode == NormMode.Evaluation)
         {
@@ -30,8 +27,6 @@ public sealed partial class Tape
             // fine-tuning setups, which this project does not need, so it records no node.
             return y;
         }
-        if (xs.N * xs.H * xs.W < 2)
-            throw new ArgumentException($"batch norm in training mode needs more than one value per channel, input is {xs}");
         var saveMean = NewOutput([xs.C], x.DType, "bn_mean");
         var saveInvStd = NewOutput([xs.C], x.DType, "bn_inv_std");
         Backend.BatchNormTraining(new BatchNormTrainingArgs(xs, x.Storage, gamma?.Storage, beta?.Storage, runMean.Storage, runVar.Storage,

@@ -22,6 +22,9 @@ public static class KernelParameters
     {
         if (!declaration.IsValueType || !typeof(IKernelArguments).IsAssignableFrom(declaration))
             throw new ArgumentException($"{declaration.Name} is not a struct implementing {nameof(IKernelArguments)}", nameof(declaration));
+        // The driver reads native memory; a record whose managed layout differs would hand it the wrong bytes.
+        if (RuntimeHelpers.SizeOf(declaration.TypeHandle) != Marshal.SizeOf(declaration))
+            throw new ArgumentException($"{declaration.Name} does not have one layout in managed and native memory", nameof(declaration));
         var constructor = declaration.GetConstructors().MaxBy(c => c.GetParameters().Length)
             ?? throw new ArgumentException($"{declaration.Name} has no constructor listing its kernel parameters", nameof(declaration));
         var parameters = new List<KernelParameter>();
@@ -62,11 +65,5 @@ internal static class KernelParameterOffsets<[DynamicallyAccessedMembers(KernelP
 {
     public static readonly int[] Offsets = Compute();
 
-    private static int[] Compute()
-    {
-        // The driver reads native memory; a record whose managed layout differs would hand it the wrong bytes.
-        if (Unsafe.SizeOf<T>() != Marshal.SizeOf<T>())
-            throw new InvalidOperationException($"{typeof(T).Name} does not have one layout in managed and native memory");
-        return KernelParameters.Of(typeof(T)).Select(p => p.Offset).ToArray();
-    }
+    private static int[] Compute() => KernelParameters.Of(typeof(T)).Select(p => p.Offset).ToArray();
 }

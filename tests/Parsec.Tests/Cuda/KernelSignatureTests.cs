@@ -101,6 +101,20 @@ public class KernelSignatureTests
         Assert.That(*(int*)sgdBlock[4], Is.EqualTo(1));
     }
 
+    [Test]
+    public void ADeclarationWhoseNativeLayoutDiffersIsRefused()
+    {
+        // bool is one byte in managed memory and four when marshalled: the driver would read the wrong bytes.
+        var error = Assert.Throws<ArgumentException>(() => KernelParameters.Of(typeof(WithBooleans)))!;
+        Assert.That(error.Message, Does.Contain("WithBooleans").And.Contain("one layout"));
+    }
+
+    private readonly record struct WithBooleans(bool A, bool B, bool C, bool D, int N) : IKernelArguments
+    {
+        public static string File => "elementwise.cu";
+        public static IReadOnlyList<string> Functions { get; } = ["relu_forward"];
+    }
+
     private readonly record struct NarrowRowLength(DevicePointer X, DevicePointer RowScale, int RowLength, DevicePointer Y, long N, int Accumulate) : IKernelArguments
     {
         public static string File => "elementwise.cu";
