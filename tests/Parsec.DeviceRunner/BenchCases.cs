@@ -22,12 +22,12 @@ internal sealed class BenchCases(CudaBackend gpu, Shape4 x) : IDisposable
         Storage a = Rand(n), b = Rand(n), y = Rand(n), dy = Rand(n), dx = Rand(n);
 
         // ---- custom kernels ---------------------------------------------------------------
-        yield return ("relu_forward", "kernel", 2 * n * f, 0, () => gpu.Relu(new ReluArgs(a, y)));
-        yield return ("relu_backward", "kernel", 3 * n * f, 0, () => gpu.ReluBackward(new ReluBackwardArgs(a, dy, dx, false)));
-        yield return ("add_forward", "kernel", 3 * n * f, 0, () => gpu.Add(new AddArgs(a, b, y)));
-        yield return ("scale (accumulate)", "kernel", 3 * n * f, 0, () => gpu.Scale(new ScaleArgs(dy, 0.5, dx, true)));
+        yield return ("relu_forward", "kernel", 2 * n * f, 0, () => gpu.Elementwise(new ReluArgs(a, y)));
+        yield return ("relu_backward", "kernel", 3 * n * f, 0, () => gpu.Elementwise(new ReluBackwardArgs(a, dy, dx, false)));
+        yield return ("add_forward", "kernel", 3 * n * f, 0, () => gpu.Elementwise(new AddArgs(a, b, y)));
+        yield return ("scale (accumulate)", "kernel", 3 * n * f, 0, () => gpu.Elementwise(new ScaleArgs(dy, 0.5, dx, true)));
         var rowScale = Rand(batch);
-        yield return ("scale_rows", "kernel", 2 * n * f, 0, () => gpu.ScaleRows(new ScaleRowsArgs(a, rowScale, (int)(n / batch), y, false)));
+        yield return ("scale_rows", "kernel", 2 * n * f, 0, () => gpu.Elementwise(new ScaleRowsArgs(a, rowScale, (int)(n / batch), y, false)));
         var wide = new Shape4(batch, 2 * c, s, s);
         var concat = Rand(wide.Length);
         yield return ("copy_channels (concat)", "kernel", 2 * n * f, 0, () => gpu.CopyChannels(new CopyChannelsArgs(a, x, 0, concat, wide, c, c, false)));

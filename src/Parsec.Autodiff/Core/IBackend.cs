@@ -49,11 +49,8 @@ public interface IBackend : IDisposable
 
     // ---- element-wise -------------------------------------------------------------------------
     void Fill(Storage y, double value);
-    void Relu(ReluArgs args);
-    void ReluBackward(ReluBackwardArgs args);
-    void Add(AddArgs args);
-    void Scale(ScaleArgs args);
-    void ScaleRows(ScaleRowsArgs args);
+    /// <summary>Relu, its backward, Add, Scale, ScaleRows: see <see cref="ElementwiseArgs"/>.</summary>
+    void Elementwise(ElementwiseArgs args);
 
     // ---- layout -------------------------------------------------------------------------------
     void CopyChannels(CopyChannelsArgs args);

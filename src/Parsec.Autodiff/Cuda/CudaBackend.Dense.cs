@@ -21,7 +21,7 @@ public sealed partial class CudaBackend
         if (k == 0)
         {
             // cuBLAS leaves C untouched for k = 0; the contract says C = beta C.
-            Scale(new ScaleArgs(g.C, g.Beta, g.C, accumulate: false));
+            Elementwise(new ScaleArgs(g.C, g.Beta, g.C, accumulate: false));
             return;
         }
         var opA = g.TransposeA ? cublasOperation_t.CUBLAS_OP_T : cublasOperation_t.CUBLAS_OP_N;

@@ -6,11 +6,7 @@ namespace Parsec.Autodiff.Meta;
 /// </summary>
 public sealed partial class MetaBackend
 {
-    public void Relu(ReluArgs args) { }
-    public void ReluBackward(ReluBackwardArgs args) { }
-    public void Add(AddArgs args) { }
-    public void Scale(ScaleArgs args) { }
-    public void ScaleRows(ScaleRowsArgs args) { }
+    public void Elementwise(ElementwiseArgs args) { }
 
     public void CopyChannels(CopyChannelsArgs args) { }
     public void SliceSpatial(SliceSpatialArgs args) { }

@@ -11,21 +11,21 @@ public class ElementwiseParityTests : DeviceTestBase
     private const int N = 100_003; // not a multiple of any block size
 
     [Test]
-    public void Relu() => Parity("relu", [Rand(1, N), new Buf.Output(N)], (b, s) => b.Relu(new ReluArgs(s[0], s[1])), 1);
+    public void Relu() => Parity("relu", [Rand(1, N), new Buf.Output(N)], (b, s) => b.Elementwise(new ReluArgs(s[0], s[1])), 1);
 
     [TestCase(false)]
     [TestCase(true)]
     public void ReluBackward(bool accumulate) =>
         Parity("relu backward", [Rand(2, N), Rand(3, N), accumulate ? Rand(4, N) : new Buf.Output(N)],
-            (b, s) => b.ReluBackward(new ReluBackwardArgs(s[0], s[1], s[2], accumulate)), 2);
+            (b, s) => b.Elementwise(new ReluBackwardArgs(s[0], s[1], s[2], accumulate)), 2);
 
     [Test]
-    public void Add() => Parity("add", [Rand(5, N), Rand(6, N), new Buf.Output(N)], (b, s) => b.Add(new AddArgs(s[0], s[1], s[2])), 2);
+    public void Add() => Parity("add", [Rand(5, N), Rand(6, N), new Buf.Output(N)], (b, s) => b.Elementwise(new AddArgs(s[0], s[1], s[2])), 2);
 
     [TestCase(false)]
     [TestCase(true)]
     public void Scale(bool accumulate) =>
-        Parity("scale", [Rand(7, N), accumulate ? Rand(8, N) : new Buf.Output(N)], (b, s) => b.Scale(new ScaleArgs(s[0], -0.75, s[1], accumulate)), 1);
+        Parity("scale", [Rand(7, N), accumulate ? Rand(8, N) : new Buf.Output(N)], (b, s) => b.Elementwise(new ScaleArgs(s[0], -0.75, s[1], accumulate)), 1);
 
     [TestCase(false)]
     [TestCase(true)]
@@ -34,7 +34,7 @@ public class ElementwiseParityTests : DeviceTestBase
         const int rows = 16, row = 777;
         float[] factors = [.. Enumerable.Range(0, rows).Select(i => i % 3 == 0 ? 0f : 1.25f)];
         Parity("scale rows", [Rand(9, rows * row), new Buf.Data(factors), accumulate ? Rand(10, rows * row) : new Buf.Output(rows * row)],
-            (b, s) => b.ScaleRows(new ScaleRowsArgs(s[0], s[1], row, s[2], accumulate)), 2);
+            (b, s) => b.Elementwise(new ScaleRowsArgs(s[0], s[1], row, s[2], accumulate)), 2);
     }
 
     [Test]

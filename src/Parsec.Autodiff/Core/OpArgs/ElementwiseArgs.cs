@@ -1,9 +1,15 @@
 namespace Parsec.Autodiff;
 
-// Element-wise ops: every operand has the same length and float type.
+/// <summary>
+/// An element-wise op: every operand has the same length and float type (ScaleRows' row factors excepted). Every
+/// backend runs the family through one <see cref="IBackend.Elementwise"/> entry, so a new op is its record here, its
+/// loop in Cpu/CpuBackend.Elementwise.cs, its kernel in kernels/elementwise.cu and its launch declaration in
+/// Cuda/Kernels/ElementwiseKernels.cs (ElementwiseDispatchTests checks that every record has the last three).
+/// </summary>
+public abstract record ElementwiseArgs;
 
 /// <summary>y = max(x, 0).</summary>
-public sealed record ReluArgs
+public sealed record ReluArgs : ElementwiseArgs
 {
     public ReluArgs(Storage x, Storage y)
     {
@@ -16,7 +22,7 @@ public sealed record ReluArgs
 }
 
 /// <summary>dx (+)= dy * (y > 0), using the forward output y.</summary>
-public sealed record ReluBackwardArgs
+public sealed record ReluBackwardArgs : ElementwiseArgs
 {
     public ReluBackwardArgs(Storage y, Storage dy, Storage dx, bool accumulate)
     {
@@ -31,7 +37,7 @@ public sealed record ReluBackwardArgs
 }
 
 /// <summary>y = a + b.</summary>
-public sealed record AddArgs
+public sealed record AddArgs : ElementwiseArgs
 {
     public AddArgs(Storage a, Storage b, Storage y)
     {
@@ -45,7 +51,7 @@ public sealed record AddArgs
 }
 
 /// <summary>y (+)= alpha * x.</summary>
-public sealed record ScaleArgs
+public sealed record ScaleArgs : ElementwiseArgs
 {
     public ScaleArgs(Storage x, double alpha, Storage y, bool accumulate)
     {
@@ -60,7 +66,7 @@ public sealed record ScaleArgs
 }
 
 /// <summary>y[r, ...] (+)= x[r, ...] * rowScale[r] for rows of <see cref="RowLength"/> elements (drop path).</summary>
-public sealed record ScaleRowsArgs
+public sealed record ScaleRowsArgs : ElementwiseArgs
 {
     public ScaleRowsArgs(Storage x, Storage rowScale, int rowLength, Storage y, bool accumulate)
     {
