@@ -15,6 +15,7 @@ public sealed class DeviceBuffer : IDisposable
         Pointer = pointer;
         Bytes = bytes;
         _owner = owner;
+        if (owner is null) GC.SuppressFinalize(this); // a view owns nothing that could leak
     }
 
     /// <summary>The CUdeviceptr.</summary>
@@ -41,11 +42,7 @@ public sealed class DeviceBuffer : IDisposable
         if (Pointer == 0) return;
         ulong pointer = Pointer;
         Pointer = 0;
-        if (_owner is null)
-        {
-            GC.SuppressFinalize(this);
-            return;
-        }
+        if (_owner is null) return;
         HandleRelease.Dispose(this, ToString(pointer), () =>
         {
             _owner.MakeCurrent();
