@@ -22,27 +22,27 @@ internal sealed class BenchCases(CudaBackend gpu, Shape4 x) : IDisposable
         Storage a = Rand(n), b = Rand(n), y = Rand(n), dy = Rand(n), dx = Rand(n);
 
         // ---- custom kernels ---------------------------------------------------------------
-        yield return ("relu_forward", "kernel", 2 * n * f, 0, () => gpu.Relu(a, y));
-        yield return ("relu_backward", "kernel", 3 * n * f, 0, () => gpu.ReluBackward(a, dy, dx, false));
-        yield return ("add_forward", "kernel", 3 * n * f, 0, () => gpu.Add(a, b, y));
-        yield return ("scale (accumulate)", "kernel", 3 * n * f, 0, () => gpu.Scale(dy, 0.5, dx, true));
+        yield return ("relu_forward", "kernel", 2 * n * f, 0, () => gpu.Elementwise(new ReluArgs(a, y)));
+        yield return ("relu_backward", "kernel", 3 * n * f, 0, () => gpu.Elementwise(new ReluBackwardArgs(a, dy, dx, false)));
+        yield return ("add_forward", "kernel", 3 * n * f, 0, () => gpu.Elementwise(new AddArgs(a, b, y)));
+        yield return ("scale (accumulate)", "kernel", 3 * n * f, 0, () => gpu.Elementwise(new ScaleArgs(dy, 0.5, dx, true)));
         var rowScale = Rand(batch);
-        yield return ("scale_rows", "kernel", 2 * n * f, 0, () => gpu.ScaleRows(a, rowScale, (int)(n / batch), y, false));
+        yield return ("scale_rows", "kernel", 2 * n * f, 0, () => gpu.Elementwise(new ScaleRowsArgs(a, rowScale, (int)(n / batch), y, false)));
         var wide = new Shape4(batch, 2 * c, s, s);
         var concat = Rand(wide.Length);
-        yield return ("copy_channels (concat)", "kernel", 2 * n * f, 0, () => gpu.CopyChannels(a, x, 0, concat, wide, c, c, false));
+        yield return ("copy_channels (concat)", "kernel", 2 * n * f, 0, () => gpu.CopyChannels(new CopyChannelsArgs(a, x, 0, concat, wide, c, c, false)));
         var sliced = new Shape4(batch, c, s - 1, s - 1);
         var slice = Rand(sliced.Length);
-        yield return ("slice_spatial_forward", "kernel", 2 * sliced.Length * f, 0, () => gpu.SliceSpatial(a, x, 1, 1, slice, sliced));
-        yield return ("slice_spatial_backward", "kernel", (sliced.Length + n) * f, 0, () => gpu.SliceSpatialBackward(slice, sliced, 1, 1, dx, x, false));
+        yield return ("slice_spatial_forward", "kernel", 2 * sliced.Length * f, 0, () => gpu.SliceSpatial(new SliceSpatialArgs(new SpatialWindow(x, 1, 1, sliced.H, sliced.W), a, slice)));
+        yield return ("slice_spatial_backward", "kernel", (sliced.Length + n) * f, 0, () => gpu.SliceSpatialBackward(new SliceSpatialBackwardArgs(new SpatialWindow(x, 1, 1, sliced.H, sliced.W), slice, dx, false)));
         var pooled = Rand((long)batch * c);
-        yield return ("global_avg_pool_forward", "kernel", (n + batch * c) * f, 0, () => gpu.GlobalAvgPool(x, a, pooled));
-        yield return ("global_avg_pool_backward", "kernel", (n + batch * c) * f, 0, () => gpu.GlobalAvgPoolBackward(x, pooled, dx, false));
+        yield return ("global_avg_pool_forward", "kernel", (n + batch * c) * f, 0, () => gpu.GlobalAvgPool(new GlobalAvgPoolArgs(x, a, pooled)));
+        yield return ("global_avg_pool_backward", "kernel", (n + batch * c) * f, 0, () => gpu.GlobalAvgPoolBackward(new GlobalAvgPoolBackwardArgs(x, pooled, dx, false)));
         yield return ("sum_squares (+readback)", "kernel", n * f, 0, () => gpu.SumOfSquares(a));
         yield return ("all_finite (+readback)", "kernel", n * f, 0, () => gpu.AllFinite(a));
         Storage w = Rand(n), g = Rand(n), m = Rand(n), v = Square(Rand(n));
-        yield return ("sgd_update (momentum)", "kernel", 5 * n * f, 0, () => gpu.SgdUpdate(w, g, m, new SgdStep(1e-3, 0.9, 1e-4, false)));
-        yield return ("adam_update", "kernel", 7 * n * f, 0, () => gpu.AdamUpdate(w, g, m, v, new AdamStep(1e-6, 0.9, 0.999, 1e-8, 0, 3)));
+        yield return ("sgd_update (momentum)", "kernel", 5 * n * f, 0, () => gpu.SgdUpdate(new SgdUpdateArgs(w, g, m, new SgdStep(1e-3, 0.9, 1e-4, false))));
+        yield return ("adam_update", "kernel", 7 * n * f, 0, () => gpu.AdamUpdate(new AdamUpdateArgs(w, g, m, v, new AdamStep(1e-6, 0.9, 0.999, 1e-8, 0, 3))));
         if (c == 16 && s == 32)
         {
             const int classes = 10;
@@ -51,10 +51,10 @@ internal sealed class BenchCases(CudaBackend gpu, Shape4 x) : IDisposable
             _owned.Add(labels);
             gpu.CopyIn(labels, Enumerable.Range(0, batch).Select(i => i % classes).ToArray());
             Storage probs = Rand(batch * classes), loglik = Rand(batch), rowWeight = Rand(batch), dlogits = Rand(batch * classes), bias = Rand(classes);
-            yield return ("softmax_xent_fwd (+check)", "kernel", 3 * batch * classes * f, 0, () => gpu.SoftmaxCrossEntropy(logits, labels, batch, classes, probs, loglik));
-            yield return ("softmax_xent_backward", "kernel", 2 * batch * classes * f, 0, () => gpu.SoftmaxCrossEntropyBackward(probs, labels, rowWeight, batch, classes, dlogits, false));
-            yield return ("add_bias", "kernel", 2 * batch * classes * f, 0, () => gpu.AddBias(dlogits, bias, batch, classes));
-            yield return ("bias_backward", "kernel", batch * classes * f, 0, () => gpu.BiasBackward(dlogits, batch, classes, bias, false));
+            yield return ("softmax_xent_fwd (+check)", "kernel", 3 * batch * classes * f, 0, () => gpu.SoftmaxCrossEntropy(new SoftmaxCrossEntropyArgs(logits, labels, batch, classes, probs, loglik)));
+            yield return ("softmax_xent_backward", "kernel", 2 * batch * classes * f, 0, () => gpu.SoftmaxCrossEntropyBackward(new SoftmaxCrossEntropyBackwardArgs(probs, labels, rowWeight, batch, classes, dlogits, false)));
+            yield return ("add_bias", "kernel", 2 * batch * classes * f, 0, () => gpu.AddBias(new AddBiasArgs(dlogits, bias, batch, classes)));
+            yield return ("bias_backward", "kernel", batch * classes * f, 0, () => gpu.BiasBackward(new BiasBackwardArgs(dlogits, batch, classes, bias, false)));
         }
 
         // ---- cuDNN ----------------------------------------------------------------------------
@@ -67,28 +67,28 @@ internal sealed class BenchCases(CudaBackend gpu, Shape4 x) : IDisposable
             double flops = 2.0 * batch * conv.OutChannels * conv.InChannelsPerGroup * conv.Kernel * conv.Kernel * s * s;
             double bytes = (n + conv.Output.Length + conv.WeightLength) * f;
             var output = Rand(conv.Output.Length);
-            yield return ($"{name} fwd", engine, bytes, flops, () => gpu.Conv2dForward(conv, a, weight, output));
-            yield return ($"{name} bwd-data", engine, bytes, flops, () => gpu.Conv2dBackwardData(conv, output, weight, dx, false));
-            yield return ($"{name} bwd-filter", engine, bytes, flops, () => gpu.Conv2dBackwardFilter(conv, a, output, dweight, false));
+            yield return ($"{name} fwd", engine, bytes, flops, () => gpu.Conv2dForward(new Conv2dForwardArgs(conv, a, weight, output)));
+            yield return ($"{name} bwd-data", engine, bytes, flops, () => gpu.Conv2dBackwardData(new Conv2dBackwardDataArgs(conv, output, weight, dx, false)));
+            yield return ($"{name} bwd-filter", engine, bytes, flops, () => gpu.Conv2dBackwardFilter(new Conv2dBackwardFilterArgs(conv, a, output, dweight, false)));
         }
         foreach (var kind in new[] { PoolKind.Max, PoolKind.AverageExcludePadding })
         {
             var pool = new Pool2dGeometry(x, kind, 3, 1, 1);
             string name = kind == PoolKind.Max ? "max_pool 3x3" : "avg_pool 3x3";
-            yield return ($"{name} fwd", "cuDNN", 2 * n * f, 0, () => gpu.Pool2dForward(pool, a, y));
-            yield return ($"{name} bwd", "cuDNN", 4 * n * f, 0, () => gpu.Pool2dBackward(pool, a, y, dy, dx, false));
+            yield return ($"{name} fwd", "cuDNN", 2 * n * f, 0, () => gpu.Pool2dForward(new Pool2dForwardArgs(pool, a, y)));
+            yield return ($"{name} bwd", "cuDNN", 4 * n * f, 0, () => gpu.Pool2dBackward(new Pool2dBackwardArgs(pool, a, y, dy, dx, false)));
         }
         Storage gamma = Rand(c), beta = Rand(c), runMean = Rand(c), runVar = Square(Rand(c)), saveMean = Rand(c), saveInv = Rand(c), dgamma = Rand(c), dbeta = Rand(c);
-        yield return ("batch_norm train fwd", "cuDNN", 3 * n * f, 0, () => gpu.BatchNormTraining(x, a, gamma, beta, runMean, runVar, 0.1, 1e-5, y, saveMean, saveInv));
-        yield return ("batch_norm bwd", "cuDNN", 5 * n * f, 0, () => gpu.BatchNormBackward(x, a, dy, gamma, saveMean, saveInv, dx, dgamma, dbeta, false));
-        yield return ("batch_norm inference", "cuDNN", 2 * n * f, 0, () => gpu.BatchNormInference(x, a, gamma, beta, runMean, runVar, 1e-5, y));
+        yield return ("batch_norm train fwd", "cuDNN", 3 * n * f, 0, () => gpu.BatchNormTraining(new BatchNormTrainingArgs(x, a, gamma, beta, runMean, runVar, 0.1, 1e-5, y, saveMean, saveInv)));
+        yield return ("batch_norm bwd", "cuDNN", 5 * n * f, 0, () => gpu.BatchNormBackward(new BatchNormBackwardArgs(x, a, dy, gamma, saveMean, saveInv, dx, dgamma, dbeta, false)));
+        yield return ("batch_norm inference", "cuDNN", 2 * n * f, 0, () => gpu.BatchNormInference(new BatchNormInferenceArgs(x, a, gamma, beta, runMean, runVar, 1e-5, y)));
 
         // ---- cuBLAS: the classifier of a DARTS network (N x C) * (C x 10)^T --------------------
         var feats = Rand((long)batch * c);
         var fc = Rand(10L * c);
         var outFc = Rand(batch * 10);
         yield return ("linear gemm (N,C)x(10,C)^T", "cuBLAS", (batch * c + 10 * c + batch * 10) * f, 2.0 * batch * c * 10,
-            () => gpu.Gemm(false, true, batch, 10, c, 1.0, feats, fc, 0.0, outFc));
+            () => gpu.Gemm(new GemmArgs(false, true, batch, 10, c, 1.0, feats, fc, 0.0, outFc)));
     }
 
     /// <summary>The DARTS convolutions at this width: dense 3x3, 1x1, depthwise 3x3 / 5x5, dilated 3x3 / 5x5.</summary>
@@ -109,7 +109,7 @@ internal sealed class BenchCases(CudaBackend gpu, Shape4 x) : IDisposable
         var cases = new BenchCases(gpu, new Shape4(1, 1, size, size));
         Storage a = cases.Rand(size * size), b = cases.Rand(size * size), c = cases.Rand(size * size);
         return ("gemm 1024^3 fp32", "cuBLAS", 3.0 * size * size * sizeof(float), 2.0 * size * size * size,
-            () => gpu.Gemm(false, false, size, size, size, 1.0, a, b, 0.0, c), cases.Dispose);
+            () => gpu.Gemm(new GemmArgs(false, false, size, size, size, 1.0, a, b, 0.0, c)), cases.Dispose);
     }
 
     private Storage Rand(long length)

@@ -64,6 +64,18 @@ public readonly record struct Pool2dGeometry(Shape4 Input, PoolKind Kind, int Ke
     }
 }
 
+/// <summary>A spatial window of x (N, C, H, W): the slice x[:, :, OffH:OffH+Height, OffW:OffW+Width].</summary>
+public readonly record struct SpatialWindow(Shape4 Input, int OffH, int OffW, int Height, int Width)
+{
+    public Shape4 Output => Input with { H = Height, W = Width };
+
+    public void Validate()
+    {
+        if (OffH < 0 || OffW < 0 || Height < 1 || Width < 1 || OffH + Height > Input.H || OffW + Width > Input.W)
+            throw new ArgumentException($"SliceSpatial: window at ({OffH}, {OffW}) of size {Height}x{Width} is outside {Input}");
+    }
+}
+
 /// <summary>Hyper-parameters of one SGD step (PyTorch semantics: weight decay added to the gradient, then momentum).</summary>
 public readonly record struct SgdStep(double LearningRate, double Momentum, double WeightDecay, bool Nesterov);
 

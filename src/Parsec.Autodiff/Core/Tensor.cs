@@ -35,7 +35,7 @@ public sealed class Tensor : IDisposable
     public bool RequiresGrad { get; internal set; }
 
     /// <summary>The gradient of the last backward pass; for parameters a persistent buffer that backward accumulates into.</summary>
-    public Tensor? Grad { get; internal set; }
+    public Tensor? Grad { get; internal set; }  // this tensor's shape
 
     public static long ShapeLength(IReadOnlyList<int> shape)
     {

@@ -10,33 +10,22 @@ namespace Parsec.Autodiff.Cpu;
 /// </summary>
 public sealed partial class CpuBackend
 {
-    public void Conv2dForward(Conv2dGeometry g, Storage x, Storage w, Storage y)
+    public void Conv2dForward(Conv2dForwardArgs a)
     {
-        CheckConv(nameof(Conv2dForward), g, x, w, y);
-        if (IsDouble(nameof(Conv2dForward), x, w, y)) ConvForward(g, Arr<double>(x), Arr<double>(w), Arr<double>(y));
-        else ConvForward(g, Arr<float>(x), Arr<float>(w), Arr<float>(y));
+        if (IsDouble(a.X)) ConvForward(a.Geometry, Arr<double>(a.X), Arr<double>(a.W), Arr<double>(a.Y));
+        else ConvForward(a.Geometry, Arr<float>(a.X), Arr<float>(a.W), Arr<float>(a.Y));
     }
 
-    public void Conv2dBackwardData(Conv2dGeometry g, Storage dy, Storage w, Storage dx, bool accumulate)
+    public void Conv2dBackwardData(Conv2dBackwardDataArgs a)
     {
-        CheckConv(nameof(Conv2dBackwardData), g, dx, w, dy);
-        if (IsDouble(nameof(Conv2dBackwardData), dy, w, dx)) ConvBackwardData(g, Arr<double>(dy), Arr<double>(w), Arr<double>(dx), accumulate);
-        else ConvBackwardData(g, Arr<float>(dy), Arr<float>(w), Arr<float>(dx), accumulate);
+        if (IsDouble(a.Dy)) ConvBackwardData(a.Geometry, Arr<double>(a.Dy), Arr<double>(a.W), Arr<double>(a.Dx), a.Accumulate);
+        else ConvBackwardData(a.Geometry, Arr<float>(a.Dy), Arr<float>(a.W), Arr<float>(a.Dx), a.Accumulate);
     }
 
-    public void Conv2dBackwardFilter(Conv2dGeometry g, Storage x, Storage dy, Storage dw, bool accumulate)
+    public void Conv2dBackwardFilter(Conv2dBackwardFilterArgs a)
     {
-        CheckConv(nameof(Conv2dBackwardFilter), g, x, dw, dy);
-        if (IsDouble(nameof(Conv2dBackwardFilter), x, dy, dw)) ConvBackwardFilter(g, Arr<double>(x), Arr<double>(dy), Arr<double>(dw), accumulate);
-        else ConvBackwardFilter(g, Arr<float>(x), Arr<float>(dy), Arr<float>(dw), accumulate);
-    }
-
-    private static void CheckConv(string op, Conv2dGeometry g, Storage x, Storage w, Storage y)
-    {
-        g.Validate();
-        RequireLength(op, x, g.Input.Length, $"the input {g.Input}");
-        RequireLength(op, w, g.WeightLength, $"the weight ({string.Join(", ", g.WeightShape)})");
-        RequireLength(op, y, g.Output.Length, $"the output {g.Output}");
+        if (IsDouble(a.X)) ConvBackwardFilter(a.Geometry, Arr<double>(a.X), Arr<double>(a.Dy), Arr<double>(a.Dw), a.Accumulate);
+        else ConvBackwardFilter(a.Geometry, Arr<float>(a.X), Arr<float>(a.Dy), Arr<float>(a.Dw), a.Accumulate);
     }
 
     /// <summary>1x1, stride 1, no padding: the input plane already is the GEMM operand.</summary>

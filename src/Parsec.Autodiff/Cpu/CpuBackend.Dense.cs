@@ -4,15 +4,10 @@ namespace Parsec.Autodiff.Cpu;
 
 public sealed partial class CpuBackend
 {
-    public void Gemm(bool transposeA, bool transposeB, int m, int n, int k, double alpha, Storage a, Storage b, double beta, Storage c)
+    public void Gemm(GemmArgs g)
     {
-        const string op = nameof(Gemm);
-        if (m < 0 || n < 0 || k < 0) throw new ArgumentException($"{op}: negative size m={m} n={n} k={k}");
-        RequireLength(op, a, (long)m * k, $"A ({(transposeA ? $"{k}x{m}" : $"{m}x{k}")})");
-        RequireLength(op, b, (long)k * n, $"B ({(transposeB ? $"{n}x{k}" : $"{k}x{n}")})");
-        RequireLength(op, c, (long)m * n, $"C ({m}x{n})");
-        if (IsDouble(op, a, b, c)) Gemm(transposeA, transposeB, m, n, k, alpha, Arr<double>(a), Arr<double>(b), beta, Arr<double>(c));
-        else Gemm(transposeA, transposeB, m, n, k, (float)alpha, Arr<float>(a), Arr<float>(b), (float)beta, Arr<float>(c));
+        if (IsDouble(g.A)) Gemm(g.TransposeA, g.TransposeB, g.M, g.N, g.K, g.Alpha, Arr<double>(g.A), Arr<double>(g.B), g.Beta, Arr<double>(g.C));
+        else Gemm(g.TransposeA, g.TransposeB, g.M, g.N, g.K, (float)g.Alpha, Arr<float>(g.A), Arr<float>(g.B), (float)g.Beta, Arr<float>(g.C));
     }
 
     private static void Gemm<T>(bool transposeA, bool transposeB, int m, int n, int k, T alpha, T[] a, T[] b, T beta, T[] c)
@@ -37,12 +32,10 @@ public sealed partial class CpuBackend
         });
     }
 
-    public void AddBias(Storage y, Storage bias, int rows, int cols)
+    public void AddBias(AddBiasArgs a)
     {
-        RequireLength(nameof(AddBias), y, (long)rows * cols, $"y ({rows}x{cols})");
-        RequireLength(nameof(AddBias), bias, cols, "bias");
-        if (IsDouble(nameof(AddBias), y, bias)) AddBias(Arr<double>(y), Arr<double>(bias), rows, cols);
-        else AddBias(Arr<float>(y), Arr<float>(bias), rows, cols);
+        if (IsDouble(a.Y)) AddBias(Arr<double>(a.Y), Arr<double>(a.Bias), a.Rows, a.Cols);
+        else AddBias(Arr<float>(a.Y), Arr<float>(a.Bias), a.Rows, a.Cols);
     }
 
     private static void AddBias<T>(T[] y, T[] bias, int rows, int cols) where T : unmanaged, IFloatingPointIeee754<T>
@@ -54,12 +47,10 @@ public sealed partial class CpuBackend
         }
     }
 
-    public void BiasBackward(Storage dy, int rows, int cols, Storage dbias, bool accumulate)
+    public void BiasBackward(BiasBackwardArgs a)
     {
-        RequireLength(nameof(BiasBackward), dy, (long)rows * cols, $"dy ({rows}x{cols})");
-        RequireLength(nameof(BiasBackward), dbias, cols, "dbias");
-        if (IsDouble(nameof(BiasBackward), dy, dbias)) BiasBackward(Arr<double>(dy), rows, cols, Arr<double>(dbias), accumulate);
-        else BiasBackward(Arr<float>(dy), rows, cols, Arr<float>(dbias), accumulate);
+        if (IsDouble(a.Dy)) BiasBackward(Arr<double>(a.Dy), a.Rows, a.Cols, Arr<double>(a.Dbias), a.Accumulate);
+        else BiasBackward(Arr<float>(a.Dy), a.Rows, a.Cols, Arr<float>(a.Dbias), a.Accumulate);
     }
 
     private static void BiasBackward<T>(T[] dy, int rows, int cols, T[] dbias, bool accumulate) where T : unmanaged, IFloatingPointIeee754<T>

@@ -7,22 +7,32 @@ namespace Parsec.Autodiff.Cpu;
 
 public sealed partial class CpuBackend
 {
-    public void Relu(Storage x, Storage y)
+    public void Elementwise(ElementwiseArgs args)
     {
-        RequireLength(nameof(Relu), y, x.Length, "y");
-        if (IsDouble(nameof(Relu), x, y)) Relu(Arr<double>(x), Arr<double>(y), x.Length);
-        else Relu(Arr<float>(x), Arr<float>(y), x.Length);
+        switch (args)
+        {
+            case ReluArgs a: Relu(a); break;
+            case ReluBackwardArgs a: ReluBackward(a); break;
+            case AddArgs a: Add(a); break;
+            case ScaleArgs a: Scale(a); break;
+            case ScaleRowsArgs a: ScaleRows(a); break;
+            default: throw new NotSupportedException($"the cpu backend has no loop for {args.GetType().Name}");
+        }
+    }
+
+    private static void Relu(ReluArgs a)
+    {
+        if (IsDouble(a.X)) Relu(Arr<double>(a.X), Arr<double>(a.Y), a.X.Length);
+        else Relu(Arr<float>(a.X), Arr<float>(a.Y), a.X.Length);
     }
 
     private static void Relu<T>(T[] x, T[] y, long length) where T : unmanaged, IFloatingPointIeee754<T> =>
         CpuParallel.ForChunks(length, (start, count) => TensorPrimitives.Max(x.AsSpan(start, count), T.Zero, y.AsSpan(start, count)));
 
-    public void ReluBackward(Storage y, Storage dy, Storage dx, bool accumulate)
+    private static void ReluBackward(ReluBackwardArgs a)
     {
-        RequireLength(nameof(ReluBackward), dy, y.Length, "dy");
-        RequireLength(nameof(ReluBackward), dx, y.Length, "dx");
-        if (IsDouble(nameof(ReluBackward), y, dy, dx)) ReluBackward(Arr<double>(y), Arr<double>(dy), Arr<double>(dx), y.Length, accumulate);
-        else ReluBackward(Arr<float>(y), Arr<float>(dy), Arr<float>(dx), y.Length, accumulate);
+        if (IsDouble(a.Y)) ReluBackward(Arr<double>(a.Y), Arr<double>(a.Dy), Arr<double>(a.Dx), a.Y.Length, a.Accumulate);
+        else ReluBackward(Arr<float>(a.Y), Arr<float>(a.Dy), Arr<float>(a.Dx), a.Y.Length, a.Accumulate);
     }
 
     private static void ReluBackward<T>(T[] y, T[] dy, T[] dx, long length, bool accumulate) where T : unmanaged, IFloatingPointIeee754<T> =>
@@ -53,22 +63,19 @@ public sealed partial class CpuBackend
         }
     }
 
-    public void Add(Storage a, Storage b, Storage y)
+    private static void Add(AddArgs a)
     {
-        RequireLength(nameof(Add), b, a.Length, "b");
-        RequireLength(nameof(Add), y, a.Length, "y");
-        if (IsDouble(nameof(Add), a, b, y)) Add(Arr<double>(a), Arr<double>(b), Arr<double>(y), a.Length);
-        else Add(Arr<float>(a), Arr<float>(b), Arr<float>(y), a.Length);
+        if (IsDouble(a.A)) Add(Arr<double>(a.A), Arr<double>(a.B), Arr<double>(a.Y), a.A.Length);
+        else Add(Arr<float>(a.A), Arr<float>(a.B), Arr<float>(a.Y), a.A.Length);
     }
 
     private static void Add<T>(T[] a, T[] b, T[] y, long length) where T : unmanaged, IFloatingPointIeee754<T> =>
         CpuParallel.ForChunks(length, (start, count) => TensorPrimitives.Add(a.AsSpan(start, count), b.AsSpan(start, count), y.AsSpan(start, count)));
 
-    public void Scale(Storage x, double alpha, Storage y, bool accumulate)
+    private static void Scale(ScaleArgs a)
     {
-        RequireLength(nameof(Scale), y, x.Length, "y");
-        if (IsDouble(nameof(Scale), x, y)) Scale(Arr<double>(x), alpha, Arr<double>(y), x.Length, accumulate);
-        else Scale(Arr<float>(x), (float)alpha, Arr<float>(y), x.Length, accumulate);
+        if (IsDouble(a.X)) Scale(Arr<double>(a.X), a.Alpha, Arr<double>(a.Y), a.X.Length, a.Accumulate);
+        else Scale(Arr<float>(a.X), (float)a.Alpha, Arr<float>(a.Y), a.X.Length, a.Accumulate);
     }
 
     private static void Scale<T>(T[] x, T alpha, T[] y, long length, bool accumulate) where T : unmanaged, IFloatingPointIeee754<T> =>
@@ -81,13 +88,10 @@ public sealed partial class CpuBackend
             else TensorPrimitives.Multiply(xs, alpha, ys);
         });
 
-    public void ScaleRows(Storage x, Storage rowScale, int rowLength, Storage y, bool accumulate)
+    private static void ScaleRows(ScaleRowsArgs a)
     {
-        if (rowLength < 1 || x.Length != rowScale.Length * rowLength)
-            throw new ArgumentException($"{nameof(ScaleRows)}: {rowScale.Length} rows of {rowLength} do not make {x.Length} elements");
-        RequireLength(nameof(ScaleRows), y, x.Length, "y");
-        if (IsDouble(nameof(ScaleRows), x, rowScale, y)) ScaleRows(Arr<double>(x), Arr<double>(rowScale), rowLength, Arr<double>(y), accumulate);
-        else ScaleRows(Arr<float>(x), Arr<float>(rowScale), rowLength, Arr<float>(y), accumulate);
+        if (IsDouble(a.X)) ScaleRows(Arr<double>(a.X), Arr<double>(a.RowScale), a.RowLength, Arr<double>(a.Y), a.Accumulate);
+        else ScaleRows(Arr<float>(a.X), Arr<float>(a.RowScale), a.RowLength, Arr<float>(a.Y), a.Accumulate);
     }
 
     private static void ScaleRows<T>(T[] x, T[] rowScale, int rowLength, T[] y, bool accumulate) where T : unmanaged, IFloatingPointIeee754<T> =>

@@ -4,17 +4,10 @@ namespace Parsec.Autodiff.Cpu;
 
 public sealed partial class CpuBackend
 {
-    public void CopyChannels(Storage src, Shape4 srcShape, int srcOffset, Storage dst, Shape4 dstShape, int dstOffset, int count, bool accumulate)
+    public void CopyChannels(CopyChannelsArgs a)
     {
-        const string op = nameof(CopyChannels);
-        RequireLength(op, src, srcShape.Length, $"src of shape {srcShape}");
-        RequireLength(op, dst, dstShape.Length, $"dst of shape {dstShape}");
-        if (srcShape.N != dstShape.N || srcShape.H != dstShape.H || srcShape.W != dstShape.W)
-            throw new ArgumentException($"{op}: {srcShape} and {dstShape} differ outside the channel axis");
-        if (count < 0 || srcOffset < 0 || dstOffset < 0 || srcOffset + count > srcShape.C || dstOffset + count > dstShape.C)
-            throw new ArgumentException($"{op}: channels [{srcOffset}, {srcOffset + count}) of {srcShape} into [{dstOffset}, {dstOffset + count}) of {dstShape} are out of range");
-        if (IsDouble(op, src, dst)) CopyChannels(Arr<double>(src), srcShape, srcOffset, Arr<double>(dst), dstShape, dstOffset, count, accumulate);
-        else CopyChannels(Arr<float>(src), srcShape, srcOffset, Arr<float>(dst), dstShape, dstOffset, count, accumulate);
+        if (IsDouble(a.Src)) CopyChannels(Arr<double>(a.Src), a.SrcShape, a.SrcOffset, Arr<double>(a.Dst), a.DstShape, a.DstOffset, a.Count, a.Accumulate);
+        else CopyChannels(Arr<float>(a.Src), a.SrcShape, a.SrcOffset, Arr<float>(a.Dst), a.DstShape, a.DstOffset, a.Count, a.Accumulate);
     }
 
     private static void CopyChannels<T>(T[] src, Shape4 srcShape, int srcOffset, T[] dst, Shape4 dstShape, int dstOffset, int count, bool accumulate)
@@ -30,40 +23,32 @@ public sealed partial class CpuBackend
         });
     }
 
-    public void SliceSpatial(Storage x, Shape4 xShape, int offH, int offW, Storage y, Shape4 yShape)
+    public void SliceSpatial(SliceSpatialArgs a)
     {
-        CheckSlice(nameof(SliceSpatial), x, xShape, offH, offW, y, yShape);
-        if (IsDouble(nameof(SliceSpatial), x, y)) SliceRows(Arr<double>(x), xShape, offH, offW, Arr<double>(y), yShape, toSlice: true, accumulate: false);
-        else SliceRows(Arr<float>(x), xShape, offH, offW, Arr<float>(y), yShape, toSlice: true, accumulate: false);
+        if (IsDouble(a.X)) SliceRows(Arr<double>(a.X), a.Window, Arr<double>(a.Y), toSlice: true, accumulate: false);
+        else SliceRows(Arr<float>(a.X), a.Window, Arr<float>(a.Y), toSlice: true, accumulate: false);
     }
 
-    public void SliceSpatialBackward(Storage dy, Shape4 yShape, int offH, int offW, Storage dx, Shape4 xShape, bool accumulate)
+    public void SliceSpatialBackward(SliceSpatialBackwardArgs a)
     {
-        CheckSlice(nameof(SliceSpatialBackward), dx, xShape, offH, offW, dy, yShape);
-        if (IsDouble(nameof(SliceSpatialBackward), dy, dx))
+        if (IsDouble(a.Dx))
         {
-            if (!accumulate) Arr<double>(dx).AsSpan(0, (int)dx.Length).Clear();
-            SliceRows(Arr<double>(dx), xShape, offH, offW, Arr<double>(dy), yShape, toSlice: false, accumulate: true);
+            if (!a.Accumulate) Arr<double>(a.Dx).AsSpan(0, (int)a.Dx.Length).Clear();
+            SliceRows(Arr<double>(a.Dx), a.Window, Arr<double>(a.Dy), toSlice: false, accumulate: true);
         }
         else
         {
-            if (!accumulate) Arr<float>(dx).AsSpan(0, (int)dx.Length).Clear();
-            SliceRows(Arr<float>(dx), xShape, offH, offW, Arr<float>(dy), yShape, toSlice: false, accumulate: true);
+            if (!a.Accumulate) Arr<float>(a.Dx).AsSpan(0, (int)a.Dx.Length).Clear();
+            SliceRows(Arr<float>(a.Dx), a.Window, Arr<float>(a.Dy), toSlice: false, accumulate: true);
         }
     }
 
-    private static void CheckSlice(string op, Storage x, Shape4 xShape, int offH, int offW, Storage y, Shape4 yShape)
-    {
-        RequireLength(op, x, xShape.Length, $"the tensor of shape {xShape}");
-        RequireLength(op, y, yShape.Length, $"the slice of shape {yShape}");
-        if (xShape.N != yShape.N || xShape.C != yShape.C || offH < 0 || offW < 0 || offH + yShape.H > xShape.H || offW + yShape.W > xShape.W)
-            throw new ArgumentException($"{op}: a {yShape} window at ({offH}, {offW}) does not fit in {xShape}");
-    }
-
     /// <summary>Copies rows between the window of x and the slice y, in either direction.</summary>
-    private static void SliceRows<T>(T[] x, Shape4 xShape, int offH, int offW, T[] y, Shape4 yShape, bool toSlice, bool accumulate)
+    private static void SliceRows<T>(T[] x, SpatialWindow window, T[] y, bool toSlice, bool accumulate)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        Shape4 xShape = window.Input, yShape = window.Output;
+        int offH = window.OffH, offW = window.OffW;
         int planes = xShape.N * xShape.C;
         int xPlane = xShape.H * xShape.W, yPlane = yShape.H * yShape.W;
         CpuParallel.For(planes, yPlane, p =>

@@ -5,16 +5,13 @@ namespace Parsec.Autodiff.Cpu;
 
 public sealed partial class CpuBackend
 {
-    public void SoftmaxCrossEntropy(Storage logits, Storage labels, int rows, int classes, Storage probs, Storage logLikelihood)
+    public void SoftmaxCrossEntropy(SoftmaxCrossEntropyArgs a)
     {
-        const string op = nameof(SoftmaxCrossEntropy);
-        CheckLoss(op, logits, labels, rows, classes);
-        RequireLength(op, probs, (long)rows * classes, "probs");
-        RequireLength(op, logLikelihood, rows, "logLikelihood");
-        if (IsDouble(op, logits, probs, logLikelihood))
-            SoftmaxCrossEntropy(Arr<double>(logits), Arr<int>(labels), rows, classes, Arr<double>(probs), Arr<double>(logLikelihood));
+        CheckLabelValues(nameof(SoftmaxCrossEntropy), a.Labels, a.Rows, a.Classes);
+        if (IsDouble(a.Logits))
+            SoftmaxCrossEntropy(Arr<double>(a.Logits), Arr<int>(a.Labels), a.Rows, a.Classes, Arr<double>(a.Probs), Arr<double>(a.LogLikelihood));
         else
-            SoftmaxCrossEntropy(Arr<float>(logits), Arr<int>(labels), rows, classes, Arr<float>(probs), Arr<float>(logLikelihood));
+            SoftmaxCrossEntropy(Arr<float>(a.Logits), Arr<int>(a.Labels), a.Rows, a.Classes, Arr<float>(a.Probs), Arr<float>(a.LogLikelihood));
     }
 
     /// <summary>Log-sum-exp around the row maximum, so large logits cannot overflow exp.</summary>
@@ -34,16 +31,13 @@ public sealed partial class CpuBackend
         }
     }
 
-    public void SoftmaxCrossEntropyBackward(Storage probs, Storage labels, Storage rowWeight, int rows, int classes, Storage dlogits, bool accumulate)
+    public void SoftmaxCrossEntropyBackward(SoftmaxCrossEntropyBackwardArgs a)
     {
-        const string op = nameof(SoftmaxCrossEntropyBackward);
-        CheckLoss(op, probs, labels, rows, classes);
-        RequireLength(op, rowWeight, rows, "rowWeight");
-        RequireLength(op, dlogits, (long)rows * classes, "dlogits");
-        if (IsDouble(op, probs, rowWeight, dlogits))
-            SoftmaxCrossEntropyBackward(Arr<double>(probs), Arr<int>(labels), Arr<double>(rowWeight), rows, classes, Arr<double>(dlogits), accumulate);
+        CheckLabelValues(nameof(SoftmaxCrossEntropyBackward), a.Labels, a.Rows, a.Classes);
+        if (IsDouble(a.Probs))
+            SoftmaxCrossEntropyBackward(Arr<double>(a.Probs), Arr<int>(a.Labels), Arr<double>(a.RowWeight), a.Rows, a.Classes, Arr<double>(a.Dlogits), a.Accumulate);
         else
-            SoftmaxCrossEntropyBackward(Arr<float>(probs), Arr<int>(labels), Arr<float>(rowWeight), rows, classes, Arr<float>(dlogits), accumulate);
+            SoftmaxCrossEntropyBackward(Arr<float>(a.Probs), Arr<int>(a.Labels), Arr<float>(a.RowWeight), a.Rows, a.Classes, Arr<float>(a.Dlogits), a.Accumulate);
     }
 
     private static void SoftmaxCrossEntropyBackward<T>(T[] probs, int[] labels, T[] rowWeight, int rows, int classes, T[] dlogits, bool accumulate)
@@ -60,12 +54,9 @@ public sealed partial class CpuBackend
         }
     }
 
-    private static void CheckLoss(string op, Storage logits, Storage labels, int rows, int classes)
+    /// <summary>Labels are data: their range is checked where they are read.</summary>
+    private static void CheckLabelValues(string op, Storage labels, int rows, int classes)
     {
-        if (rows < 0 || classes < 1) throw new ArgumentException($"{op}: {rows} rows of {classes} classes");
-        RequireLength(op, logits, (long)rows * classes, $"the ({rows}, {classes}) scores");
-        RequireLength(op, labels, rows, "labels");
-        if (labels.DType != DType.Int32) throw new ArgumentException($"{op}: labels must be Int32, {Cpu(labels).Describe()} is {labels.DType}");
         var values = Arr<int>(labels);
         for (int r = 0; r < rows; r++)
             if ((uint)values[r] >= (uint)classes)

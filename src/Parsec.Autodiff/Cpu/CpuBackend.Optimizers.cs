@@ -44,14 +44,12 @@ public sealed partial class CpuBackend
         return true;
     }
 
-    public void SgdUpdate(Storage weight, Storage grad, Storage momentumBuffer, SgdStep step)
+    public void SgdUpdate(SgdUpdateArgs a)
     {
-        RequireLength(nameof(SgdUpdate), grad, weight.Length, "grad");
-        RequireLength(nameof(SgdUpdate), momentumBuffer, weight.Length, "momentumBuffer");
-        if (IsDouble(nameof(SgdUpdate), weight, grad, momentumBuffer))
-            Sgd(Cpu(weight).Span<double>(), Cpu(grad).Span<double>(), Cpu(momentumBuffer).Span<double>(), step);
+        if (IsDouble(a.Weight))
+            Sgd(Cpu(a.Weight).Span<double>(), Cpu(a.Grad).Span<double>(), Cpu(a.MomentumBuffer).Span<double>(), a.Step);
         else
-            Sgd(Cpu(weight).Span<float>(), Cpu(grad).Span<float>(), Cpu(momentumBuffer).Span<float>(), step);
+            Sgd(Cpu(a.Weight).Span<float>(), Cpu(a.Grad).Span<float>(), Cpu(a.MomentumBuffer).Span<float>(), a.Step);
     }
 
     /// <summary>
@@ -74,16 +72,12 @@ public sealed partial class CpuBackend
         }
     }
 
-    public void AdamUpdate(Storage weight, Storage grad, Storage firstMoment, Storage secondMoment, AdamStep step)
+    public void AdamUpdate(AdamUpdateArgs a)
     {
-        if (step.Step < 1) throw new ArgumentOutOfRangeException(nameof(step), step.Step, "Adam steps count from 1");
-        RequireLength(nameof(AdamUpdate), grad, weight.Length, "grad");
-        RequireLength(nameof(AdamUpdate), firstMoment, weight.Length, "firstMoment");
-        RequireLength(nameof(AdamUpdate), secondMoment, weight.Length, "secondMoment");
-        if (IsDouble(nameof(AdamUpdate), weight, grad, firstMoment, secondMoment))
-            Adam(Cpu(weight).Span<double>(), Cpu(grad).Span<double>(), Cpu(firstMoment).Span<double>(), Cpu(secondMoment).Span<double>(), step);
+        if (IsDouble(a.Weight))
+            Adam(Cpu(a.Weight).Span<double>(), Cpu(a.Grad).Span<double>(), Cpu(a.FirstMoment).Span<double>(), Cpu(a.SecondMoment).Span<double>(), a.Step);
         else
-            Adam(Cpu(weight).Span<float>(), Cpu(grad).Span<float>(), Cpu(firstMoment).Span<float>(), Cpu(secondMoment).Span<float>(), step);
+            Adam(Cpu(a.Weight).Span<float>(), Cpu(a.Grad).Span<float>(), Cpu(a.FirstMoment).Span<float>(), Cpu(a.SecondMoment).Span<float>(), a.Step);
     }
 
     /// <summary>

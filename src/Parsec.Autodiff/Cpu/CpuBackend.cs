@@ -118,28 +118,21 @@ public sealed partial class CpuBackend : IBackend
     /// <summary>The typed array of a storage, checking it is on this backend and alive.</summary>
     internal static T[] Arr<T>(Storage s) where T : unmanaged => Cpu(s).Array<T>();
 
-    /// <summary>
-    /// True for Float64, false for Float32; throws unless every operand has that same float type.
-    /// </summary>
-    internal static bool IsDouble(string op, Storage first, params ReadOnlySpan<Storage?> others)
-    {
-        if (first.DType == DType.Int32)
-            throw new ArgumentException($"{op}: {Cpu(first).Describe()} is Int32, this op needs Float32 or Float64");
-        foreach (var s in others)
-            if (s is not null && s.DType != first.DType)
-                throw new ArgumentException($"{op}: operands mix {first.DType} and {s.DType}");
-        return first.DType == DType.Float64;
-    }
+    /// <summary>Which instantiation runs an op whose record has already checked that its operands share one float type.</summary>
+    internal static bool IsDouble(Storage first) => first.DType == DType.Float64;
 
-    internal static void RequireLength(string op, Storage s, long length, string role)
+    /// <summary>For the ops without a record (reductions of one buffer): true for Float64, false for Float32, an error for Int32.</summary>
+    internal static bool IsDouble(string op, Storage x)
     {
-        if (s.Length != length)
-            throw new ArgumentException($"{op}: {role} must hold {length} elements, {Cpu(s).Describe()} holds {s.Length}");
+        if (x.DType == DType.Int32)
+            throw new ArgumentException($"{op}: {Cpu(x).Describe()} is Int32, this op needs Float32 or Float64");
+        return IsDouble(x);
     }
 
     private static Span<T> Span<T>(Storage s, int length, string op) where T : unmanaged
     {
-        RequireLength(op, s, length, "the buffer");
+        if (s.Length != length)
+            throw new ArgumentException($"{op}: the buffer must hold {length} elements, {Cpu(s).Describe()} holds {s.Length}");
         return Cpu(s).Span<T>();
     }
 }

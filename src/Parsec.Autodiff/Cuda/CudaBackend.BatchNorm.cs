@@ -10,35 +10,33 @@ public sealed partial class CudaBackend
 {
     private const cudnnBatchNormMode_t Spatial = cudnnBatchNormMode_t.CUDNN_BATCHNORM_SPATIAL;
 
-    public unsafe void BatchNormTraining(Shape4 xShape, Storage x, Storage? gamma, Storage? beta, Storage runMean, Storage runVar,
-        double momentum, double epsilon, Storage y, Storage saveMean, Storage saveInvStd)
+    public unsafe void BatchNormTraining(BatchNormTrainingArgs a)
     {
         const string op = nameof(BatchNormTraining);
-        int c = xShape.C;
-        ulong px = F32(x, op, "x", xShape.Length), py = F32(y, op, "y", xShape.Length);
-        ulong pm = F32(runMean, op, "runMean", c), pv = F32(runVar, op, "runVar", c);
-        ulong psm = F32(saveMean, op, "saveMean", c), psi = F32(saveInvStd, op, "saveInvStd", c);
-        var (scale, bias) = AffineOrIdentity(gamma, beta, c, op);
+        int c = a.XShape.C;
+        ulong px = F32(a.X, op, "x"), py = F32(a.Y, op, "y");
+        ulong pm = F32(a.RunMean, op, "runMean"), pv = F32(a.RunVar, op, "runVar");
+        ulong psm = F32(a.SaveMean, op, "saveMean"), psi = F32(a.SaveInvStd, op, "saveInvStd");
+        var (scale, bias) = AffineOrIdentity(a.Gamma, a.Beta, c, op);
         float one = 1, zero = 0;
-        var xd = TensorDesc(xShape).Handle;
+        var xd = TensorDesc(a.XShape).Handle;
         _device.MakeCurrent();
         Check.Cudnn(Cudnn.cudnnBatchNormalizationForwardTraining(_cudnn.Handle, Spatial, &one, &zero, xd, px, xd, py, ChannelDesc(c).Handle,
-            scale, bias, momentum, pm, pv, epsilon, psm, psi));
+            scale, bias, a.Momentum, pm, pv, a.Epsilon, psm, psi));
     }
 
-    public unsafe void BatchNormInference(Shape4 xShape, Storage x, Storage? gamma, Storage? beta, Storage runMean, Storage runVar,
-        double epsilon, Storage y)
+    public unsafe void BatchNormInference(BatchNormInferenceArgs a)
     {
         const string op = nameof(BatchNormInference);
-        int c = xShape.C;
-        ulong px = F32(x, op, "x", xShape.Length), py = F32(y, op, "y", xShape.Length);
-        ulong pm = F32(runMean, op, "runMean", c), pv = F32(runVar, op, "runVar", c);
-        var (scale, bias) = AffineOrIdentity(gamma, beta, c, op);
+        int c = a.XShape.C;
+        ulong px = F32(a.X, op, "x"), py = F32(a.Y, op, "y");
+        ulong pm = F32(a.RunMean, op, "runMean"), pv = F32(a.RunVar, op, "runVar");
+        var (scale, bias) = AffineOrIdentity(a.Gamma, a.Beta, c, op);
         float one = 1, zero = 0;
-        var xd = TensorDesc(xShape).Handle;
+        var xd = TensorDesc(a.XShape).Handle;
         _device.MakeCurrent();
         Check.Cudnn(Cudnn.cudnnBatchNormalizationForwardInference(_cudnn.Handle, Spatial, &one, &zero, xd, px, xd, py, ChannelDesc(c).Handle,
-            scale, bias, pm, pv, epsilon));
+            scale, bias, pm, pv, a.Epsilon));
     }
 
     /// <summary>
@@ -46,19 +44,18 @@ public sealed partial class CudaBackend
     /// gradients always accumulate (betaParamDiff = 1). Epsilon only matters to cuDNN when no saved statistics are
     /// passed; they always are here, so the value given is a placeholder cuDNN ignores.
     /// </summary>
-    public unsafe void BatchNormBackward(Shape4 xShape, Storage x, Storage dy, Storage? gamma, Storage saveMean, Storage saveInvStd,
-        Storage dx, Storage? dgamma, Storage? dbeta, bool accumulate)
+    public unsafe void BatchNormBackward(BatchNormBackwardArgs a)
     {
         const string op = nameof(BatchNormBackward);
-        int c = xShape.C;
-        ulong px = F32(x, op, "x", xShape.Length), pdy = F32(dy, op, "dy", xShape.Length), pdx = F32(dx, op, "dx", xShape.Length);
-        ulong psm = F32(saveMean, op, "saveMean", c), psi = F32(saveInvStd, op, "saveInvStd", c);
-        ulong scale = gamma is null ? ConstantOnes(c) : F32(gamma, op, "gamma", c);
-        using var scratch = Workspace(dgamma is null || dbeta is null ? 2L * c * sizeof(float) : 0);
-        ulong pdg = dgamma is null ? scratch.Pointer : F32(dgamma, op, "dgamma", c);
-        ulong pdb = dbeta is null ? scratch.Pointer + (ulong)(c * sizeof(float)) : F32(dbeta, op, "dbeta", c);
-        float one = 1, dataBeta = accumulate ? 1 : 0;
-        var xd = TensorDesc(xShape).Handle;
+        int c = a.XShape.C;
+        ulong px = F32(a.X, op, "x"), pdy = F32(a.Dy, op, "dy"), pdx = F32(a.Dx, op, "dx");
+        ulong psm = F32(a.SaveMean, op, "saveMean"), psi = F32(a.SaveInvStd, op, "saveInvStd");
+        ulong scale = a.Gamma is null ? ConstantOnes(c) : F32(a.Gamma, op, "gamma");
+        using var scratch = Workspace(a.Dgamma is null || a.Dbeta is null ? 2L * c * sizeof(float) : 0);
+        ulong pdg = a.Dgamma is null ? scratch.Pointer : F32(a.Dgamma, op, "dgamma");
+        ulong pdb = a.Dbeta is null ? scratch.Pointer + (ulong)(c * sizeof(float)) : F32(a.Dbeta, op, "dbeta");
+        float one = 1, dataBeta = a.Accumulate ? 1 : 0;
+        var xd = TensorDesc(a.XShape).Handle;
         _device.MakeCurrent();
         Check.Cudnn(Cudnn.cudnnBatchNormalizationBackward(_cudnn.Handle, Spatial, &one, &dataBeta, &one, &one, xd, px, xd, pdy, xd, pdx,
             ChannelDesc(c).Handle, scale, pdg, pdb, 1e-5, psm, psi));
@@ -66,9 +63,8 @@ public sealed partial class CudaBackend
 
     private (ulong Scale, ulong Bias) AffineOrIdentity(Storage? gamma, Storage? beta, int channels, string op)
     {
-        if ((gamma is null) != (beta is null)) throw new ArgumentException($"{op}: give both gamma and beta, or neither");
         if (gamma is null) return (ConstantOnes(channels), ConstantZeros(channels));
-        return (F32(gamma, op, "gamma", channels), F32(beta!, op, "beta", channels));
+        return (F32(gamma, op, "gamma"), F32(beta!, op, "beta"));
     }
 
     private ulong ConstantOnes(int length) => _scratch.Constants(length, FillConstant).Ones;

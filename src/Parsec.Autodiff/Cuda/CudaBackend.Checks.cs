@@ -1,10 +1,11 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using Parsec.Cuda.Compilation;
 
 namespace Parsec.Autodiff.Cuda;
 
-// Argument checks and launch plumbing shared by every op: launchers check their own preconditions so a shape
-// mistake is reported in C# terms instead of as a kernel reading out of bounds.
+// Storage checks and launch plumbing shared by every op. Shapes and lengths were checked when the op's record was
+// created; what is left is what only this backend can check: the storage is its own, alive and Float32.
 public sealed partial class CudaBackend
 {
     private CudaStorage Cuda(Storage s, string op, string name)
@@ -16,27 +17,29 @@ public sealed partial class CudaBackend
         return c;
     }
 
-    /// <summary>The device pointer of a Float32 storage (checked: this backend's, alive, Float32).</summary>
-    private ulong F32(Storage s, string op, string name, long? length = null)
+    /// <summary>
+    /// The device pointer of a Float32 storage: this backend's, alive, and Float32 (lengths were checked by the op's
+    /// record; Float64 is the one element type a record allows that this backend does not).
+    /// </summary>
+    private ulong F32(Storage s, string op, string name)
     {
         var c = Cuda(s, op, name);
         if (c.DType != DType.Float32)
             throw new NotSupportedException($"{op}: {name} is {c.DType}; the CUDA backend computes in Float32 only");
-        if (length is { } n && c.Length != n) throw new ArgumentException($"{op}: {name} has {c.Length} elements, expected {n}");
         return c.Pointer;
     }
 
-    private ulong I32(Storage s, string op, string name, long length)
+    /// <summary>The device pointer of an Int32 storage the op's record already checked (this backend's, alive).</summary>
+    private ulong I32(Storage s, string op, string name) => Cuda(s, op, name).Pointer;
+
+    /// <summary>Launches the kernel a declaration names (or, for a declaration shared by several, <paramref name="function"/>).</summary>
+    private void Launch<[DynamicallyAccessedMembers(KernelParameters.Members)] TKernel>(TKernel arguments, LaunchShape shape, string? function = null,
+        [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0) where TKernel : unmanaged, IKernelArguments
     {
-        var c = Cuda(s, op, name);
-        if (c.DType != DType.Int32) throw new ArgumentException($"{op}: {name} must be Int32, got {c.DType}");
-        if (c.Length != length) throw new ArgumentException($"{op}: {name} has {c.Length} elements, expected {length}");
-        return c.Pointer;
+        if (function is null && TKernel.Functions.Count != 1)
+            throw new ArgumentException($"{typeof(TKernel).Name} declares {TKernel.Functions.Count} kernels; name the one to launch");
+        _kernels.Get(TKernel.File, function ?? TKernel.Functions[0]).Launch(_stream, shape, arguments, callerFile, callerLine);
     }
-
-    private void Launch(string file, string kernel, LaunchShape shape, ReadOnlySpan<nint> arguments,
-        [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0) =>
-        _kernels.Get(file, kernel).Launch(_stream, shape, arguments, callerFile, callerLine);
 
     private static int Flag(bool accumulate) => accumulate ? 1 : 0;
 }

@@ -11,31 +11,28 @@ public sealed partial class CudaBackend
 {
     private const int MaxAlgorithms = 8;
 
-    public void Conv2dForward(Conv2dGeometry g, Storage x, Storage w, Storage y)
+    public void Conv2dForward(Conv2dForwardArgs a)
     {
-        g.Validate();
-        ulong px = F32(x, nameof(Conv2dForward), "x", g.Input.Length), pw = F32(w, nameof(Conv2dForward), "w", g.WeightLength);
-        ulong py = F32(y, nameof(Conv2dForward), "y", g.Output.Length);
+        var g = a.Geometry;
+        ulong px = F32(a.X, nameof(Conv2dForward), "x"), pw = F32(a.W, nameof(Conv2dForward), "w"), py = F32(a.Y, nameof(Conv2dForward), "y");
         if (UseDepthwise(g, ConvDirection.Forward, px, pw, py)) DepthwiseForward(g, px, pw, py);
         else CudnnForward(g, px, pw, py);
     }
 
-    public void Conv2dBackwardData(Conv2dGeometry g, Storage dy, Storage w, Storage dx, bool accumulate)
+    public void Conv2dBackwardData(Conv2dBackwardDataArgs a)
     {
-        g.Validate();
-        ulong pdy = F32(dy, nameof(Conv2dBackwardData), "dy", g.Output.Length), pw = F32(w, nameof(Conv2dBackwardData), "w", g.WeightLength);
-        ulong pdx = F32(dx, nameof(Conv2dBackwardData), "dx", g.Input.Length);
-        if (UseDepthwise(g, ConvDirection.BackwardData, pdy, pw, pdx)) DepthwiseBackwardData(g, pdy, pw, pdx, accumulate);
-        else CudnnBackwardData(g, pdy, pw, pdx, accumulate);
+        var g = a.Geometry;
+        ulong pdy = F32(a.Dy, nameof(Conv2dBackwardData), "dy"), pw = F32(a.W, nameof(Conv2dBackwardData), "w"), pdx = F32(a.Dx, nameof(Conv2dBackwardData), "dx");
+        if (UseDepthwise(g, ConvDirection.BackwardData, pdy, pw, pdx)) DepthwiseBackwardData(g, pdy, pw, pdx, a.Accumulate);
+        else CudnnBackwardData(g, pdy, pw, pdx, a.Accumulate);
     }
 
-    public void Conv2dBackwardFilter(Conv2dGeometry g, Storage x, Storage dy, Storage dw, bool accumulate)
+    public void Conv2dBackwardFilter(Conv2dBackwardFilterArgs a)
     {
-        g.Validate();
-        ulong px = F32(x, nameof(Conv2dBackwardFilter), "x", g.Input.Length), pdy = F32(dy, nameof(Conv2dBackwardFilter), "dy", g.Output.Length);
-        ulong pdw = F32(dw, nameof(Conv2dBackwardFilter), "dw", g.WeightLength);
-        if (UseDepthwise(g, ConvDirection.BackwardFilter, px, pdy, pdw)) DepthwiseBackwardFilter(g, px, pdy, pdw, accumulate);
-        else CudnnBackwardFilter(g, px, pdy, pdw, accumulate);
+        var g = a.Geometry;
+        ulong px = F32(a.X, nameof(Conv2dBackwardFilter), "x"), pdy = F32(a.Dy, nameof(Conv2dBackwardFilter), "dy"), pdw = F32(a.Dw, nameof(Conv2dBackwardFilter), "dw");
+        if (UseDepthwise(g, ConvDirection.BackwardFilter, px, pdy, pdw)) DepthwiseBackwardFilter(g, px, pdy, pdw, a.Accumulate);
+        else CudnnBackwardFilter(g, px, pdy, pdw, a.Accumulate);
     }
 
     private unsafe void CudnnForward(Conv2dGeometry g, ulong px, ulong pw, ulong py)

@@ -7,44 +7,42 @@ namespace Parsec.Autodiff.Cuda;
 // Matrix products through cuBLAS (column-major) and the bias kernels of kernels/dense.cu.
 public sealed partial class CudaBackend
 {
-    private const string DenseCu = "dense.cu";
-
     /// <summary>
     /// Row-major C (m, n) = alpha op(A) op(B) + beta C. A row-major (r, c) buffer is the column-major (c, r) matrix
     /// of its transpose, so cuBLAS computes C^T (n, m) = op(B)^T op(A)^T with B first: B's buffer is op(B)^T as is
     /// when B is not transposed (ld = n) and needs op T when it is (stored (n, k), ld = k); likewise for A.
     /// </summary>
-    public unsafe void Gemm(bool transposeA, bool transposeB, int m, int n, int k, double alpha, Storage a, Storage b, double beta, Storage c)
+    public unsafe void Gemm(GemmArgs g)
     {
-        if (m < 0 || n < 0 || k < 0) throw new ArgumentException($"Gemm: negative size m={m} n={n} k={k}");
-        ulong pa = F32(a, nameof(Gemm), "a", (long)m * k), pb = F32(b, nameof(Gemm), "b", (long)k * n), pc = F32(c, nameof(Gemm), "c", (long)m * n);
+        int m = g.M, n = g.N, k = g.K;
+        ulong pa = F32(g.A, nameof(Gemm), "a"), pb = F32(g.B, nameof(Gemm), "b"), pc = F32(g.C, nameof(Gemm), "c");
         if (m == 0 || n == 0) return;
-        float al = (float)alpha, be = (float)beta;
+        float al = (float)g.Alpha, be = (float)g.Beta;
         if (k == 0)
         {
             // cuBLAS leaves C untouched for k = 0; the contract says C = beta C.
-            Scale(c, beta, c, accumulate: false);
+            Elementwise(new ScaleArgs(g.C, g.Beta, g.C, accumulate: false));
             return;
         }
-        var opA = transposeA ? cublasOperation_t.CUBLAS_OP_T : cublasOperation_t.CUBLAS_OP_N;
-        var opB = transposeB ? cublasOperation_t.CUBLAS_OP_T : cublasOperation_t.CUBLAS_OP_N;
-        int lda = transposeA ? m : k, ldb = transposeB ? k : n;
+        var opA = g.TransposeA ? cublasOperation_t.CUBLAS_OP_T : cublasOperation_t.CUBLAS_OP_N;
+        var opB = g.TransposeB ? cublasOperation_t.CUBLAS_OP_T : cublasOperation_t.CUBLAS_OP_N;
+        int lda = g.TransposeA ? m : k, ldb = g.TransposeB ? k : n;
         _device.MakeCurrent();
         Check.Cublas(Cublas.cublasSgemm_v2(_cublas.Handle, opB, opA, n, m, k, &al, pb, ldb, pa, lda, &be, pc, n));
     }
 
-    public unsafe void AddBias(Storage y, Storage bias, int rows, int cols)
+    public void AddBias(AddBiasArgs a)
     {
-        ulong py = F32(y, nameof(AddBias), "y", (long)rows * cols), pb = F32(bias, nameof(AddBias), "bias", cols);
-        if ((long)rows * cols == 0) return;
-        Launch(DenseCu, "add_bias", LaunchShape.Linear((long)rows * cols), [(nint)(&py), (nint)(&pb), (nint)(&rows), (nint)(&cols)]);
+        ulong py = F32(a.Y, nameof(AddBias), "y"), pb = F32(a.Bias, nameof(AddBias), "bias");
+        if ((long)a.Rows * a.Cols == 0) return;
+        Launch(new AddBiasKernel(py, pb, a.Rows, a.Cols), LaunchShape.Linear((long)a.Rows * a.Cols));
     }
 
-    public unsafe void BiasBackward(Storage dy, int rows, int cols, Storage dbias, bool accumulate)
+    public void BiasBackward(BiasBackwardArgs a)
     {
-        ulong pdy = F32(dy, nameof(BiasBackward), "dy", (long)rows * cols), pdb = F32(dbias, nameof(BiasBackward), "dbias", cols);
-        int acc = Flag(accumulate);
-        if (cols == 0) return;
-        Launch(DenseCu, "bias_backward", LaunchShape.Linear(cols, 128), [(nint)(&pdy), (nint)(&rows), (nint)(&cols), (nint)(&pdb), (nint)(&acc)]);
+        ulong pdy = F32(a.Dy, nameof(BiasBackward), "dy"), pdb = F32(a.Dbias, nameof(BiasBackward), "dbias");
+        int acc = Flag(a.Accumulate);
+        if (a.Cols == 0) return;
+        Launch(new BiasBackwardKernel(pdy, a.Rows, a.Cols, pdb, acc), LaunchShape.Linear(a.Cols, 128));
     }
 }

@@ -10,7 +10,6 @@ internal enum ConvDirection { Forward, BackwardData, BackwardFilter }
 // CUDA events, and the faster is kept for the rest of the run; the measurement never touches the caller's output.
 public sealed partial class CudaBackend
 {
-    private const string DepthwiseCu = "depthwise.cu";
     private const int DepthwiseThreads = 256; // PARSEC_DW_THREADS
     private readonly Dictionary<(Conv2dGeometry, ConvDirection), bool> _depthwiseChoice = [];
     private CudaEvent? _timingStart, _timingEnd;
@@ -82,24 +81,24 @@ public sealed partial class CudaBackend
         return best;
     }
 
-    private unsafe void DepthwiseForward(Conv2dGeometry g, ulong px, ulong pw, ulong py)
+    private void DepthwiseForward(Conv2dGeometry g, ulong px, ulong pw, ulong py)
     {
         var dg = DepthwiseGeometry.From(g);
-        Launch(DepthwiseCu, "depthwise_forward", LaunchShape.Linear(g.Output.Length), [(nint)(&px), (nint)(&pw), (nint)(&py), (nint)(&dg)]);
+        Launch(new DepthwiseForwardKernel(px, pw, py, dg), LaunchShape.Linear(g.Output.Length));
     }
 
-    private unsafe void DepthwiseBackwardData(Conv2dGeometry g, ulong pdy, ulong pw, ulong pdx, bool accumulate)
+    private void DepthwiseBackwardData(Conv2dGeometry g, ulong pdy, ulong pw, ulong pdx, bool accumulate)
     {
         var dg = DepthwiseGeometry.From(g);
         int acc = Flag(accumulate);
-        Launch(DepthwiseCu, "depthwise_backward_data", LaunchShape.Linear(g.Input.Length), [(nint)(&pdy), (nint)(&pw), (nint)(&pdx), (nint)(&dg), (nint)(&acc)]);
+        Launch(new DepthwiseBackwardDataKernel(pdy, pw, pdx, dg, acc), LaunchShape.Linear(g.Input.Length));
     }
 
     /// <summary>
     /// Two passes: blocks (channel, image split) write per-split tap sums to per-step scratch, then one thread per
     /// weight adds them in order. Splits are chosen so there are about four blocks per SM.
     /// </summary>
-    private unsafe void DepthwiseBackwardFilter(Conv2dGeometry g, ulong px, ulong pdy, ulong pdw, bool accumulate)
+    private void DepthwiseBackwardFilter(Conv2dGeometry g, ulong px, ulong pdy, ulong pdw, bool accumulate)
     {
         var dg = DepthwiseGeometry.From(g);
         int channels = g.Input.C, taps = g.Kernel * g.Kernel;
@@ -107,9 +106,8 @@ public sealed partial class CudaBackend
         using var partial = Workspace((long)channels * splits * taps * sizeof(float));
         ulong pp = partial.Pointer;
         int acc = Flag(accumulate);
-        Launch(DepthwiseCu, $"depthwise_backward_filter_partial_k{g.Kernel}", new LaunchShape((uint)channels, (uint)splits, 1, DepthwiseThreads, 1, 1),
-            [(nint)(&px), (nint)(&pdy), (nint)(&pp), (nint)(&dg), (nint)(&splits)]);
-        Launch(DepthwiseCu, "depthwise_backward_filter_finish", LaunchShape.Linear((long)channels * taps),
-            [(nint)(&pp), (nint)(&splits), (nint)(&taps), (nint)(&channels), (nint)(&pdw), (nint)(&acc)]);
+        Launch(new DepthwiseBackwardFilterPartialKernel(px, pdy, pp, dg, splits), new LaunchShape((uint)channels, (uint)splits, 1, DepthwiseThreads, 1, 1),
+            $"depthwise_backward_filter_partial_k{g.Kernel}");
+        Launch(new DepthwiseBackwardFilterFinishKernel(pp, splits, taps, channels, pdw, acc), LaunchShape.Linear((long)channels * taps));
     }
 }

@@ -1,57 +1,19 @@
+using System.Diagnostics.CodeAnalysis;
 using Parsec.Cuda.Compilation;
 
 namespace Parsec.Autodiff.Cuda;
 
-// Element-wise ops: kernels/elementwise.cu. Each kernel takes device pointers, the element count and, for
-// backward rules, the accumulate flag, in exactly the order of its C parameters.
-public sealed partial class CudaBackend
+// Element-wise ops: ElementwiseLaunches (Cuda/Kernels/ElementwiseKernels.cs) turns each record into its kernel's
+// launch declaration; this backend supplies the device pointers and launches one thread per element.
+public sealed partial class CudaBackend : IElementwiseLauncher
 {
-    private const string ElementwiseCu = "elementwise.cu";
+    public void Elementwise(ElementwiseArgs args) => ElementwiseLaunches.Launch(args, this);
 
-    public unsafe void Relu(Storage x, Storage y)
-    {
-        long n = x.Length;
-        ulong px = F32(x, nameof(Relu), "x"), py = F32(y, nameof(Relu), "y", n);
-        if (n == 0) return;
-        Launch(ElementwiseCu, "relu_forward", LaunchShape.Linear(n), [(nint)(&px), (nint)(&py), (nint)(&n)]);
-    }
+    DevicePointer IElementwiseLauncher.Pointer(Storage s, string op, string name) => F32(s, op, name);
 
-    public unsafe void ReluBackward(Storage y, Storage dy, Storage dx, bool accumulate)
+    void IElementwiseLauncher.Launch<[DynamicallyAccessedMembers(KernelParameters.Members)] TKernel>(TKernel kernel, long elements)
     {
-        long n = y.Length;
-        ulong py = F32(y, nameof(ReluBackward), "y"), pdy = F32(dy, nameof(ReluBackward), "dy", n), pdx = F32(dx, nameof(ReluBackward), "dx", n);
-        int acc = Flag(accumulate);
-        if (n == 0) return;
-        Launch(ElementwiseCu, "relu_backward", LaunchShape.Linear(n), [(nint)(&py), (nint)(&pdy), (nint)(&pdx), (nint)(&n), (nint)(&acc)]);
-    }
-
-    public unsafe void Add(Storage a, Storage b, Storage y)
-    {
-        long n = a.Length;
-        ulong pa = F32(a, nameof(Add), "a"), pb = F32(b, nameof(Add), "b", n), py = F32(y, nameof(Add), "y", n);
-        if (n == 0) return;
-        Launch(ElementwiseCu, "add_forward", LaunchShape.Linear(n), [(nint)(&pa), (nint)(&pb), (nint)(&py), (nint)(&n)]);
-    }
-
-    public unsafe void Scale(Storage x, double alpha, Storage y, bool accumulate)
-    {
-        long n = x.Length;
-        ulong px = F32(x, nameof(Scale), "x"), py = F32(y, nameof(Scale), "y", n);
-        float a = (float)alpha;
-        int acc = Flag(accumulate);
-        if (n == 0) return;
-        Launch(ElementwiseCu, "scale", LaunchShape.Linear(n), [(nint)(&px), (nint)(&a), (nint)(&py), (nint)(&n), (nint)(&acc)]);
-    }
-
-    public unsafe void ScaleRows(Storage x, Storage rowScale, int rowLength, Storage y, bool accumulate)
-    {
-        long n = x.Length;
-        long row = rowLength;
-        if (rowLength <= 0 || n % rowLength != 0 || n / rowLength != rowScale.Length)
-            throw new ArgumentException($"ScaleRows: {n} elements in rows of {rowLength} do not match {rowScale.Length} row factors");
-        ulong px = F32(x, nameof(ScaleRows), "x"), ps = F32(rowScale, nameof(ScaleRows), "rowScale"), py = F32(y, nameof(ScaleRows), "y", n);
-        int acc = Flag(accumulate);
-        if (n == 0) return;
-        Launch(ElementwiseCu, "scale_rows", LaunchShape.Linear(n), [(nint)(&px), (nint)(&ps), (nint)(&row), (nint)(&py), (nint)(&n), (nint)(&acc)]);
+        if (elements == 0) return;
+        Launch(kernel, LaunchShape.Linear(elements));
     }
 }

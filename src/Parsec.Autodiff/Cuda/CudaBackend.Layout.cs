@@ -5,48 +5,34 @@ namespace Parsec.Autodiff.Cuda;
 // Channel copies and spatial slices: kernels/layout.cu.
 public sealed partial class CudaBackend
 {
-    private const string LayoutCu = "layout.cu";
-
-    public unsafe void CopyChannels(Storage src, Shape4 srcShape, int srcOffset, Storage dst, Shape4 dstShape, int dstOffset, int count, bool accumulate)
+    public void CopyChannels(CopyChannelsArgs a)
     {
-        if (srcShape.N != dstShape.N || srcShape.H != dstShape.H || srcShape.W != dstShape.W)
-            throw new ArgumentException($"CopyChannels: {srcShape} and {dstShape} differ outside the channel axis");
-        if (count < 0 || srcOffset < 0 || dstOffset < 0 || srcOffset + count > srcShape.C || dstOffset + count > dstShape.C)
-            throw new ArgumentException($"CopyChannels: {count} channels from {srcOffset} of {srcShape} to {dstOffset} of {dstShape} are out of range");
-        ulong ps = F32(src, nameof(CopyChannels), "src", srcShape.Length), pd = F32(dst, nameof(CopyChannels), "dst", dstShape.Length);
-        int srcC = srcShape.C, dstC = dstShape.C, batch = srcShape.N, acc = Flag(accumulate);
-        long plane = (long)srcShape.H * srcShape.W;
-        long n = batch * count * plane;
+        ulong ps = F32(a.Src, nameof(CopyChannels), "src"), pd = F32(a.Dst, nameof(CopyChannels), "dst");
+        int batch = a.SrcShape.N;
+        long plane = (long)a.SrcShape.H * a.SrcShape.W;
+        long n = batch * a.Count * plane;
         if (n == 0) return;
-        Launch(LayoutCu, "copy_channels", LaunchShape.Linear(n),
-            [(nint)(&ps), (nint)(&srcC), (nint)(&srcOffset), (nint)(&pd), (nint)(&dstC), (nint)(&dstOffset), (nint)(&count), (nint)(&batch), (nint)(&plane), (nint)(&acc)]);
+        Launch(new CopyChannelsKernel(ps, a.SrcShape.C, a.SrcOffset, pd, a.DstShape.C, a.DstOffset, a.Count, batch, plane, Flag(a.Accumulate)),
+            LaunchShape.Linear(n));
     }
 
-    public unsafe void SliceSpatial(Storage x, Shape4 xShape, int offH, int offW, Storage y, Shape4 yShape)
+    public void SliceSpatial(SliceSpatialArgs a)
     {
-        CheckSlice(xShape, offH, offW, yShape, nameof(SliceSpatial));
-        ulong px = F32(x, nameof(SliceSpatial), "x", xShape.Length), py = F32(y, nameof(SliceSpatial), "y", yShape.Length);
-        int xh = xShape.H, xw = xShape.W, yh = yShape.H, yw = yShape.W;
+        ulong px = F32(a.X, nameof(SliceSpatial), "x"), py = F32(a.Y, nameof(SliceSpatial), "y");
+        Shape4 xShape = a.Window.Input, yShape = a.Window.Output;
         long planes = (long)xShape.N * xShape.C;
         if (yShape.Length == 0) return;
-        Launch(LayoutCu, "slice_spatial_forward", LaunchShape.Linear(yShape.Length),
-            [(nint)(&px), (nint)(&xh), (nint)(&xw), (nint)(&offH), (nint)(&offW), (nint)(&py), (nint)(&yh), (nint)(&yw), (nint)(&planes)]);
+        Launch(new SliceSpatialForwardKernel(px, xShape.H, xShape.W, a.Window.OffH, a.Window.OffW, py, yShape.H, yShape.W, planes),
+            LaunchShape.Linear(yShape.Length));
     }
 
-    public unsafe void SliceSpatialBackward(Storage dy, Shape4 yShape, int offH, int offW, Storage dx, Shape4 xShape, bool accumulate)
+    public void SliceSpatialBackward(SliceSpatialBackwardArgs a)
     {
-        CheckSlice(xShape, offH, offW, yShape, nameof(SliceSpatialBackward));
-        ulong pdy = F32(dy, nameof(SliceSpatialBackward), "dy", yShape.Length), pdx = F32(dx, nameof(SliceSpatialBackward), "dx", xShape.Length);
-        int xh = xShape.H, xw = xShape.W, yh = yShape.H, yw = yShape.W, acc = Flag(accumulate);
+        ulong pdy = F32(a.Dy, nameof(SliceSpatialBackward), "dy"), pdx = F32(a.Dx, nameof(SliceSpatialBackward), "dx");
+        Shape4 xShape = a.Window.Input, yShape = a.Window.Output;
         long planes = (long)xShape.N * xShape.C;
         if (xShape.Length == 0) return;
-        Launch(LayoutCu, "slice_spatial_backward", LaunchShape.Linear(xShape.Length),
-            [(nint)(&pdy), (nint)(&yh), (nint)(&yw), (nint)(&offH), (nint)(&offW), (nint)(&pdx), (nint)(&xh), (nint)(&xw), (nint)(&planes), (nint)(&acc)]);
-    }
-
-    private static void CheckSlice(Shape4 x, int offH, int offW, Shape4 y, string op)
-    {
-        if (x.N != y.N || x.C != y.C || offH < 0 || offW < 0 || offH + y.H > x.H || offW + y.W > x.W)
-            throw new ArgumentException($"{op}: window {y} at ({offH}, {offW}) does not fit in {x}");
+        Launch(new SliceSpatialBackwardKernel(pdy, yShape.H, yShape.W, a.Window.OffH, a.Window.OffW, pdx, xShape.H, xShape.W, planes, Flag(a.Accumulate)),
+            LaunchShape.Linear(xShape.Length));
     }
 }

@@ -7,43 +7,40 @@ namespace Parsec.Autodiff.Cuda;
 // Softmax cross-entropy: kernels/loss.cu, one warp per row.
 public sealed partial class CudaBackend
 {
-    private const string LossCu = "loss.cu";
-
     /// <summary>
     /// Also checks the labels: the kernel raises a device flag for a label outside [0, classes), read back here.
     /// The read waits for the stream, which costs nothing extra because the caller reads the log-likelihoods next.
     /// </summary>
-    public unsafe void SoftmaxCrossEntropy(Storage logits, Storage labels, int rows, int classes, Storage probs, Storage logLikelihood)
+    public void SoftmaxCrossEntropy(SoftmaxCrossEntropyArgs a)
     {
         const string op = nameof(SoftmaxCrossEntropy);
-        if (rows < 0 || classes < 1) throw new ArgumentException($"{op}: {rows} rows of {classes} classes");
-        ulong pz = F32(logits, op, "logits", (long)rows * classes), pl = I32(labels, op, "labels", rows);
-        ulong pp = F32(probs, op, "probs", (long)rows * classes), pll = F32(logLikelihood, op, "logLikelihood", rows);
+        int rows = a.Rows, classes = a.Classes;
+        ulong pz = F32(a.Logits, op, "logits"), pl = I32(a.Labels, op, "labels");
+        ulong pp = F32(a.Probs, op, "probs"), pll = F32(a.LogLikelihood, op, "logLikelihood");
         if (rows == 0) return;
         ulong flag = _scratch.Flag;
         FillWords(flag, 1, 0);
-        Launch(LossCu, "softmax_xent_forward", LaunchShape.PerRow((rows + WarpsPerBlock - 1) / WarpsPerBlock, WarpsPerBlock * 32),
-            [(nint)(&pz), (nint)(&pl), (nint)(&rows), (nint)(&classes), (nint)(&pp), (nint)(&pll), (nint)(&flag)]);
+        Launch(new SoftmaxXentForwardKernel(pz, pl, rows, classes, pp, pll, flag),
+            LaunchShape.PerRow((rows + WarpsPerBlock - 1) / WarpsPerBlock, WarpsPerBlock * 32));
         if (ReadInt(flag) != 0)
         {
             var host = new int[rows];
-            CopyOut(labels, host);
+            CopyOut(a.Labels, host);
             int bad = 0;
             while (bad < rows - 1 && host[bad] >= 0 && host[bad] < classes) bad++;
             throw new ArgumentException($"{op}: label {host[bad]} of row {bad} is outside [0, {classes})");
         }
     }
 
-    public unsafe void SoftmaxCrossEntropyBackward(Storage probs, Storage labels, Storage rowWeight, int rows, int classes, Storage dlogits, bool accumulate)
+    public void SoftmaxCrossEntropyBackward(SoftmaxCrossEntropyBackwardArgs a)
     {
         const string op = nameof(SoftmaxCrossEntropyBackward);
-        long n = (long)rows * classes;
-        ulong pp = F32(probs, op, "probs", n), pl = I32(labels, op, "labels", rows), pw = F32(rowWeight, op, "rowWeight", rows);
-        ulong pd = F32(dlogits, op, "dlogits", n);
-        int acc = Flag(accumulate);
+        long n = (long)a.Rows * a.Classes;
+        ulong pp = F32(a.Probs, op, "probs"), pl = I32(a.Labels, op, "labels"), pw = F32(a.RowWeight, op, "rowWeight");
+        ulong pd = F32(a.Dlogits, op, "dlogits");
+        int acc = Flag(a.Accumulate);
         if (n == 0) return;
-        Launch(LossCu, "softmax_xent_backward", LaunchShape.Linear(n),
-            [(nint)(&pp), (nint)(&pl), (nint)(&pw), (nint)(&rows), (nint)(&classes), (nint)(&pd), (nint)(&acc)]);
+        Launch(new SoftmaxXentBackwardKernel(pp, pl, pw, a.Rows, a.Classes, pd, acc), LaunchShape.Linear(n));
     }
 
     /// <summary>Reads one int from the device through pinned memory, waiting for the stream.</summary>

@@ -7,18 +7,18 @@ namespace Parsec.Autodiff.Cuda;
 // single-parameter IBackend methods are the one-slot case of the same kernels.
 public sealed partial class CudaBackend
 {
-    private const string OptimizerCu = "optimizer.cu";
     private const int OptimizerChunk = 4096; // PARSEC_OPT_CHUNK
     private const int OptimizerThreads = 256;
 
-    public void SgdUpdate(Storage weight, Storage grad, Storage momentumBuffer, SgdStep step) =>
-        SgdUpdateMany([new SgdParameter(weight, grad, momentumBuffer)], step);
+    public void SgdUpdate(SgdUpdateArgs a) => SgdUpdateMany([a]);
 
-    public void AdamUpdate(Storage weight, Storage grad, Storage firstMoment, Storage secondMoment, AdamStep step) =>
-        AdamUpdateMany([new AdamParameter(weight, grad, firstMoment, secondMoment)], step);
+    public void AdamUpdate(AdamUpdateArgs a) => AdamUpdateMany([a]);
 
-    public unsafe void SgdUpdateMany(ReadOnlySpan<SgdParameter> parameters, SgdStep step)
+    /// <summary>One step of many parameters that share one set of hyper-parameters.</summary>
+    public unsafe void SgdUpdateMany(ReadOnlySpan<SgdUpdateArgs> parameters)
     {
+        if (parameters.IsEmpty) return;
+        var step = SharedStep(parameters, p => p.Step);
         float lr = (float)step.LearningRate, momentum = (float)step.Momentum, wd = (float)step.WeightDecay;
         int nesterov = step.Nesterov ? 1 : 0;
         for (int start = 0; start < parameters.Length; start += SgdSlots.Capacity)
@@ -28,8 +28,8 @@ public sealed partial class CudaBackend
             foreach (var p in parameters.Slice(start, Math.Min(SgdSlots.Capacity, parameters.Length - start)))
             {
                 long n = p.Weight.Length;
-                ulong w = F32(p.Weight, nameof(SgdUpdate), "weight"), g = F32(p.Grad, nameof(SgdUpdate), "grad", n);
-                ulong m = F32(p.MomentumBuffer, nameof(SgdUpdate), "momentumBuffer", n);
+                ulong w = F32(p.Weight, nameof(SgdUpdate), "weight"), g = F32(p.Grad, nameof(SgdUpdate), "grad");
+                ulong m = F32(p.MomentumBuffer, nameof(SgdUpdate), "momentumBuffer");
                 if (n == 0) continue;
                 int s = slots.Count++;
                 slots.Weight[s] = w; slots.Grad[s] = g; slots.Momentum[s] = m; slots.Length[s] = n;
@@ -38,14 +38,15 @@ public sealed partial class CudaBackend
                 slots.BlockStart[s + 1] = blocks;
             }
             if (slots.Count == 0) continue;
-            Launch(OptimizerCu, "sgd_update", new LaunchShape((uint)blocks, 1, 1, OptimizerThreads, 1, 1),
-                [(nint)(&slots), (nint)(&lr), (nint)(&momentum), (nint)(&wd), (nint)(&nesterov)]);
+            Launch(new SgdUpdateKernel(slots, lr, momentum, wd, nesterov), new LaunchShape((uint)blocks, 1, 1, OptimizerThreads, 1, 1));
         }
     }
 
-    public unsafe void AdamUpdateMany(ReadOnlySpan<AdamParameter> parameters, AdamStep step)
+    /// <summary>One step of many parameters that share one set of hyper-parameters.</summary>
+    public unsafe void AdamUpdateMany(ReadOnlySpan<AdamUpdateArgs> parameters)
     {
-        if (step.Step < 1) throw new ArgumentOutOfRangeException(nameof(step), step.Step, "Adam steps count from 1");
+        if (parameters.IsEmpty) return;
+        var step = SharedStep(parameters, p => p.Step);
         // Bias corrections in double on the host, as PyTorch computes them in Python floats.
         float stepSize = (float)(step.LearningRate / (1 - Math.Pow(step.Beta1, step.Step)));
         float invSqrtBc2 = (float)(1 / Math.Sqrt(1 - Math.Pow(step.Beta2, step.Step)));
@@ -57,8 +58,8 @@ public sealed partial class CudaBackend
             foreach (var p in parameters.Slice(start, Math.Min(AdamSlots.Capacity, parameters.Length - start)))
             {
                 long n = p.Weight.Length;
-                ulong w = F32(p.Weight, nameof(AdamUpdate), "weight"), g = F32(p.Grad, nameof(AdamUpdate), "grad", n);
-                ulong m = F32(p.FirstMoment, nameof(AdamUpdate), "firstMoment", n), v = F32(p.SecondMoment, nameof(AdamUpdate), "secondMoment", n);
+                ulong w = F32(p.Weight, nameof(AdamUpdate), "weight"), g = F32(p.Grad, nameof(AdamUpdate), "grad");
+                ulong m = F32(p.FirstMoment, nameof(AdamUpdate), "firstMoment"), v = F32(p.SecondMoment, nameof(AdamUpdate), "secondMoment");
                 if (n == 0) continue;
                 int s = slots.Count++;
                 slots.Weight[s] = w; slots.Grad[s] = g; slots.FirstMoment[s] = m; slots.SecondMoment[s] = v; slots.Length[s] = n;
@@ -67,8 +68,16 @@ public sealed partial class CudaBackend
                 slots.BlockStart[s + 1] = blocks;
             }
             if (slots.Count == 0) continue;
-            Launch(OptimizerCu, "adam_update", new LaunchShape((uint)blocks, 1, 1, OptimizerThreads, 1, 1),
-                [(nint)(&slots), (nint)(&stepSize), (nint)(&b1), (nint)(&b2), (nint)(&eps), (nint)(&wd), (nint)(&invSqrtBc2)]);
+            Launch(new AdamUpdateKernel(slots, stepSize, b1, b2, eps, wd, invSqrtBc2), new LaunchShape((uint)blocks, 1, 1, OptimizerThreads, 1, 1));
         }
+    }
+
+    /// <summary>The hyper-parameters every record of one launch shares (a launch passes them once).</summary>
+    private static TStep SharedStep<TArgs, TStep>(ReadOnlySpan<TArgs> parameters, Func<TArgs, TStep> stepOf) where TStep : struct
+    {
+        var step = stepOf(parameters[0]);
+        foreach (var p in parameters)
+            if (!stepOf(p).Equals(step)) throw new ArgumentException($"a multi-tensor update needs one step for all parameters: {step} and {stepOf(p)} differ");
+        return step;
     }
 }

@@ -8,48 +8,44 @@ namespace Parsec.Autodiff.Cuda;
 // global average pooling through kernels/pooling.cu.
 public sealed partial class CudaBackend
 {
-    private const string PoolingCu = "pooling.cu";
     private const int WarpsPerBlock = 8;
 
-    public unsafe void Pool2dForward(Pool2dGeometry g, Storage x, Storage y)
+    public unsafe void Pool2dForward(Pool2dForwardArgs a)
     {
-        g.Validate();
-        ulong px = F32(x, nameof(Pool2dForward), "x", g.Input.Length), py = F32(y, nameof(Pool2dForward), "y", g.Output.Length);
+        var g = a.Geometry;
+        ulong px = F32(a.X, nameof(Pool2dForward), "x"), py = F32(a.Y, nameof(Pool2dForward), "y");
         float alpha = 1, beta = 0;
         _device.MakeCurrent();
         Check.Cudnn(Cudnn.cudnnPoolingForward(_cudnn.Handle, PoolDesc(g).Handle, &alpha, TensorDesc(g.Input).Handle, px, &beta, TensorDesc(g.Output).Handle, py));
     }
 
-    public unsafe void Pool2dBackward(Pool2dGeometry g, Storage x, Storage y, Storage dy, Storage dx, bool accumulate)
+    public unsafe void Pool2dBackward(Pool2dBackwardArgs a)
     {
-        g.Validate();
-        ulong px = F32(x, nameof(Pool2dBackward), "x", g.Input.Length), py = F32(y, nameof(Pool2dBackward), "y", g.Output.Length);
-        ulong pdy = F32(dy, nameof(Pool2dBackward), "dy", g.Output.Length), pdx = F32(dx, nameof(Pool2dBackward), "dx", g.Input.Length);
-        float alpha = 1, beta = accumulate ? 1 : 0;
+        var g = a.Geometry;
+        ulong px = F32(a.X, nameof(Pool2dBackward), "x"), py = F32(a.Y, nameof(Pool2dBackward), "y");
+        ulong pdy = F32(a.Dy, nameof(Pool2dBackward), "dy"), pdx = F32(a.Dx, nameof(Pool2dBackward), "dx");
+        float alpha = 1, beta = a.Accumulate ? 1 : 0;
         var xd = TensorDesc(g.Input).Handle;
         var yd = TensorDesc(g.Output).Handle;
         _device.MakeCurrent();
         Check.Cudnn(Cudnn.cudnnPoolingBackward(_cudnn.Handle, PoolDesc(g).Handle, &alpha, yd, py, yd, pdy, xd, px, &beta, xd, pdx));
     }
 
-    public unsafe void GlobalAvgPool(Shape4 xShape, Storage x, Storage y)
+    public void GlobalAvgPool(GlobalAvgPoolArgs a)
     {
-        long planes = (long)xShape.N * xShape.C;
-        int plane = xShape.H * xShape.W;
-        ulong px = F32(x, nameof(GlobalAvgPool), "x", xShape.Length), py = F32(y, nameof(GlobalAvgPool), "y", planes);
+        long planes = (long)a.XShape.N * a.XShape.C;
+        int plane = a.XShape.H * a.XShape.W;
+        ulong px = F32(a.X, nameof(GlobalAvgPool), "x"), py = F32(a.Y, nameof(GlobalAvgPool), "y");
         if (planes == 0) return;
-        if (plane == 0) throw new ArgumentException($"GlobalAvgPool of an empty feature map {xShape}");
-        Launch(PoolingCu, "global_avg_pool_forward", LaunchShape.PerRow((planes + WarpsPerBlock - 1) / WarpsPerBlock, WarpsPerBlock * 32),
-            [(nint)(&px), (nint)(&py), (nint)(&planes), (nint)(&plane)]);
+        Launch(new GlobalAvgPoolForwardKernel(px, py, planes, plane), LaunchShape.PerRow((planes + WarpsPerBlock - 1) / WarpsPerBlock, WarpsPerBlock * 32));
     }
 
-    public unsafe void GlobalAvgPoolBackward(Shape4 xShape, Storage dy, Storage dx, bool accumulate)
+    public void GlobalAvgPoolBackward(GlobalAvgPoolBackwardArgs a)
     {
-        long planes = (long)xShape.N * xShape.C;
-        int plane = xShape.H * xShape.W, acc = Flag(accumulate);
-        ulong pdy = F32(dy, nameof(GlobalAvgPoolBackward), "dy", planes), pdx = F32(dx, nameof(GlobalAvgPoolBackward), "dx", xShape.Length);
-        if (xShape.Length == 0) return;
-        Launch(PoolingCu, "global_avg_pool_backward", LaunchShape.Linear(xShape.Length),
-            [(nint)(&pdy), (nint)(&pdx), (nint)(&planes), (nint)(&plane), (nint)(&acc)]);
+        long planes = (long)a.XShape.N * a.XShape.C;
+        int plane = a.XShape.H * a.XShape.W, acc = Flag(a.Accumulate);
+        ulong pdy = F32(a.Dy, nameof(GlobalAvgPoolBackward), "dy"), pdx = F32(a.Dx, nameof(GlobalAvgPoolBackward), "dx");
+        if (a.XShape.Length == 0) return;
+        Launch(new GlobalAvgPoolBackwardKernel(pdy, pdx, planes, plane, acc), LaunchShape.Linear(a.XShape.Length));
     }
 }

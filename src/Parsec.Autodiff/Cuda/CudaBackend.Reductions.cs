@@ -5,32 +5,29 @@ namespace Parsec.Autodiff.Cuda;
 // Whole-buffer reductions: kernels/reduce.cu. Both wait for the stream to return a host value.
 public sealed partial class CudaBackend
 {
-    private const string ReduceCu = "reduce.cu";
     private const int ReduceThreads = 256;
 
     /// <summary>Two passes: per-block partial sums in double, then one block adds the partials in a fixed order (deterministic).</summary>
-    public unsafe double SumOfSquares(Storage x)
+    public double SumOfSquares(Storage x)
     {
         long n = x.Length;
         ulong px = F32(x, nameof(SumOfSquares), "x");
         if (n == 0) return 0;
         int blocks = (int)Math.Clamp((n + ReduceThreads - 1) / ReduceThreads, 1, DeviceScratch.ReductionBlocks);
         ulong partials = _scratch.Partials, result = _scratch.Result;
-        Launch(ReduceCu, "sum_squares_partial", new LaunchShape((uint)blocks, 1, 1, ReduceThreads, 1, 1),
-            [(nint)(&px), (nint)(&n), (nint)(&partials)]);
-        Launch(ReduceCu, "sum_partials", new LaunchShape(1, 1, 1, ReduceThreads, 1, 1),
-            [(nint)(&partials), (nint)(&blocks), (nint)(&result)]);
+        Launch(new SumSquaresPartialKernel(px, n, partials), new LaunchShape((uint)blocks, 1, 1, ReduceThreads, 1, 1));
+        Launch(new SumPartialsKernel(partials, blocks, result), new LaunchShape(1, 1, 1, ReduceThreads, 1, 1));
         return ReadDouble(result);
     }
 
-    public unsafe bool AllFinite(Storage x)
+    public bool AllFinite(Storage x)
     {
         long n = x.Length;
         ulong px = F32(x, nameof(AllFinite), "x");
         if (n == 0) return true;
         ulong flag = _scratch.Flag;
         FillWords(flag, 1, 1);
-        Launch(ReduceCu, "all_finite", LaunchShape.Linear(n), [(nint)(&px), (nint)(&n), (nint)(&flag)]);
+        Launch(new AllFiniteKernel(px, n, flag), LaunchShape.Linear(n));
         return ReadInt(flag) != 0;
     }
 }

@@ -142,8 +142,12 @@ public sealed partial class CudaBackend : IBackend
     public void Dispose()
     {
         if (_disposed) return;
-        _device.MakeCurrent();
-        _stream.Synchronize();
+        // After a kernel fault the wait fails too; it must not hide that fault or stop the handles below from being released.
+        HandleRelease.Dispose(this, "the backend's queued work", () =>
+        {
+            _device.MakeCurrent();
+            _stream.Synchronize();
+        });
         DisposeDescriptorCaches();
         _timingStart?.Dispose();
         _timingEnd?.Dispose();

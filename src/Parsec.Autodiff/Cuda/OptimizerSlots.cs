@@ -31,9 +31,3 @@ public unsafe struct AdamSlots
     public fixed int BlockStart[Capacity + 1];
     public int Count;
 }
-
-/// <summary>One parameter for a multi-tensor SGD step.</summary>
-public readonly record struct SgdParameter(Storage Weight, Storage Grad, Storage MomentumBuffer);
-
-/// <summary>One parameter for a multi-tensor Adam step.</summary>
-public readonly record struct AdamParameter(Storage Weight, Storage Grad, Storage FirstMoment, Storage SecondMoment);

@@ -1,8 +1,8 @@
 namespace Parsec.Autodiff.Meta;
 
 /// <summary>
-/// A backend that holds no data: every op checks that its buffers have the lengths and element types its
-/// geometry implies, and every allocation is counted in <see cref="Memory"/> by category. Running a
+/// A backend that holds no data: every allocation is counted in <see cref="Memory"/> by category, and ops do
+/// nothing (their argument records already checked the lengths and element types their geometry implies). Running a
 /// network's forward and backward on it yields, without computing anything, the weights, gradients and
 /// per-step buffers a real backend would hold, so memory footprints can be reported for configurations
 /// too large to run here. Reads of values (<c>CopyOut</c>) return zeros, reductions return 0 and
@@ -96,16 +96,9 @@ public sealed partial class MetaBackend : IBackend
         if (s.Length != length) throw new ArgumentException($"{op}: {role} must hold {length} elements, {s} holds {s.Length}");
     }
 
-    /// <summary>Every operand must be a float buffer of the first operand's type.</summary>
-    private static void RequireFloats(string op, Storage first, params ReadOnlySpan<Storage?> others)
+    private static void RequireFloats(string op, Storage s)
     {
-        Own(first);
-        if (first.DType == DType.Int32) throw new ArgumentException($"{op}: {first} is Int32, this op needs Float32 or Float64");
-        foreach (var s in others)
-        {
-            if (s is null) continue;
-            Own(s);
-            if (s.DType != first.DType) throw new ArgumentException($"{op}: operands mix {first.DType} and {s.DType}");
-        }
+        Own(s);
+        if (s.DType == DType.Int32) throw new ArgumentException($"{op}: {s} is Int32, this op needs Float32 or Float64");
     }
 }

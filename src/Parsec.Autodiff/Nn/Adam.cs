@@ -31,7 +31,7 @@ public sealed class Adam : Optimizer
         for (int i = 0; i < Parameters.Count; i++)
         {
             var p = Parameters[i];
-            p.Backend.AdamUpdate(p.Storage, p.Grad!.Storage, State(i, FirstMoment).Storage, State(i, SecondMoment).Storage, hyper);
+            p.Backend.AdamUpdate(new AdamUpdateArgs(p.Storage, p.Grad!.Storage, State(i, FirstMoment).Storage, State(i, SecondMoment).Storage, hyper));
         }
     }
 }

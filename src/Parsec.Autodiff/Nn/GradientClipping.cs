@@ -17,7 +17,7 @@ public static class GradientClipping
         double total = Math.Sqrt(sumOfSquares);
         double coefficient = maxNorm / (total + 1e-6);
         if (coefficient < 1)
-            foreach (var g in gradients) g.Backend.Scale(g.Storage, coefficient, g.Storage, accumulate: false);
+            foreach (var g in gradients) g.Backend.Elementwise(new ScaleArgs(g.Storage, coefficient, g.Storage, accumulate: false));
         return total;
     }
 }

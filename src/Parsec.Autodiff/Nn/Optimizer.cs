@@ -7,7 +7,7 @@ namespace Parsec.Autodiff;
 /// </summary>
 public abstract class Optimizer : IDisposable
 {
-    private readonly Dictionary<string, Tensor>[] _state;
+    private readonly Dictionary<string, Tensor>[] _state;  // per parameter: slot name -> a tensor of the parameter's shape
     private readonly string[] _slots;
 
     protected Optimizer(IReadOnlyList<Tensor> parameters, string algorithm, params string[] slots)

@@ -27,7 +27,7 @@ public sealed class Sgd : Optimizer
         {
             var p = Parameters[i];
             // Without momentum the buffer is never read by the update, but the backend contract takes one.
-            p.Backend.SgdUpdate(p.Storage, p.Grad!.Storage, State(i, MomentumSlot).Storage, hyper);
+            p.Backend.SgdUpdate(new SgdUpdateArgs(p.Storage, p.Grad!.Storage, State(i, MomentumSlot).Storage, hyper));
         }
         StepCount++;
     }

@@ -14,12 +14,12 @@ public sealed partial class Tape
         if (w.Shape[1] != g.InChannelsPerGroup)
             throw new ArgumentException($"conv2d: weight has {w.Shape[1]} input channels per group, input {x.Shape4} with groups={groups} needs {g.InChannelsPerGroup}");
         var y = NewOutput(g.Output.ToArray(), x.DType, "conv2d");
-        Backend.Conv2dForward(g, x.Storage, w.Storage, y.Storage);
+        Backend.Conv2dForward(new Conv2dForwardArgs(g, x.Storage, w.Storage, y.Storage));
         Record("conv2d", [x, w], y, [x, w], ctx =>
         {
             var dy = ctx.OutputGrad().Storage;
-            if (ctx.TryGradOf(w, out var dw, out bool accW)) ctx.Backend.Conv2dBackwardFilter(g, x.Storage, dy, dw, accW);
-            if (ctx.TryGradOf(x, out var dx, out bool accX)) ctx.Backend.Conv2dBackwardData(g, dy, w.Storage, dx, accX);
+            if (ctx.TryGradOf(w, out var dw, out bool accW)) ctx.Backend.Conv2dBackwardFilter(new Conv2dBackwardFilterArgs(g, x.Storage, dy, dw, accW));
+            if (ctx.TryGradOf(x, out var dx, out bool accX)) ctx.Backend.Conv2dBackwardData(new Conv2dBackwardDataArgs(g, dy, w.Storage, dx, accX));
         });
         return y;
     }

@@ -9,16 +9,16 @@ public sealed partial class Tape
             throw new ArgumentException($"linear: expected x (N, In), w (Out, In), b (Out); got ({string.Join(", ", x.Shape)}), ({string.Join(", ", w.Shape)}), ({string.Join(", ", b.Shape)})");
         int n = x.Shape[0], inF = x.Shape[1], outF = w.Shape[0];
         var y = NewOutput([n, outF], x.DType, "linear");
-        Backend.Gemm(false, true, n, outF, inF, 1.0, x.Storage, w.Storage, 0.0, y.Storage);
-        Backend.AddBias(y.Storage, b.Storage, n, outF);
+        Backend.Gemm(new GemmArgs(false, true, n, outF, inF, 1.0, x.Storage, w.Storage, 0.0, y.Storage));
+        Backend.AddBias(new AddBiasArgs(y.Storage, b.Storage, n, outF));
         Record("linear", [x, w, b], y, [x, w], ctx =>
         {
             var dy = ctx.OutputGrad().Storage;
             // dW (Out, In) = dy^T (Out, N) * x (N, In)
-            if (ctx.TryGradOf(w, out var dw, out bool accW)) ctx.Backend.Gemm(true, false, outF, inF, n, 1.0, dy, x.Storage, accW ? 1.0 : 0.0, dw);
-            if (ctx.TryGradOf(b, out var db, out bool accB)) ctx.Backend.BiasBackward(dy, n, outF, db, accB);
+            if (ctx.TryGradOf(w, out var dw, out bool accW)) ctx.Backend.Gemm(new GemmArgs(true, false, outF, inF, n, 1.0, dy, x.Storage, accW ? 1.0 : 0.0, dw));
+            if (ctx.TryGradOf(b, out var db, out bool accB)) ctx.Backend.BiasBackward(new BiasBackwardArgs(dy, n, outF, db, accB));
             // dx (N, In) = dy (N, Out) * W (Out, In)
-            if (ctx.TryGradOf(x, out var dx, out bool accX)) ctx.Backend.Gemm(false, false, n, inF, outF, 1.0, dy, w.Storage, accX ? 1.0 : 0.0, dx);
+            if (ctx.TryGradOf(x, out var dx, out bool accX)) ctx.Backend.Gemm(new GemmArgs(false, false, n, inF, outF, 1.0, dy, w.Storage, accX ? 1.0 : 0.0, dx));
         });
         return y;
     }

@@ -5,11 +5,11 @@ public sealed partial class Tape
     public Tensor Relu(Tensor x)
     {
         var y = NewOutput(x.Shape, x.DType, "relu");
-        Backend.Relu(x.Storage, y.Storage);
+        Backend.Elementwise(new ReluArgs(x.Storage, y.Storage));
         Record("relu", [x], y, [y], ctx =>
         {
             if (ctx.TryGradOf(x, out var dx, out bool acc))
-                ctx.Backend.ReluBackward(y.Storage, ctx.OutputGrad().Storage, dx, acc);
+                ctx.Backend.Elementwise(new ReluBackwardArgs(y.Storage, ctx.OutputGrad().Storage, dx, acc));
         });
         return y;
     }
@@ -18,12 +18,12 @@ public sealed partial class Tape
     {
         RequireSameShape(a, b, "add");
         var y = NewOutput(a.Shape, a.DType, "add");
-        Backend.Add(a.Storage, b.Storage, y.Storage);
+        Backend.Elementwise(new AddArgs(a.Storage, b.Storage, y.Storage));
         Record("add", [a, b], y, [], ctx =>
         {
             var dy = ctx.OutputGrad().Storage;
-            if (ctx.TryGradOf(a, out var da, out bool accA)) ctx.Backend.Scale(dy, 1.0, da, accA);
-            if (ctx.TryGradOf(b, out var db, out bool accB)) ctx.Backend.Scale(dy, 1.0, db, accB);
+            if (ctx.TryGradOf(a, out var da, out bool accA)) ctx.Backend.Elementwise(new ScaleArgs(dy, 1.0, da, accA));
+            if (ctx.TryGradOf(b, out var db, out bool accB)) ctx.Backend.Elementwise(new ScaleArgs(dy, 1.0, db, accB));
         });
         return y;
     }
@@ -32,10 +32,10 @@ public sealed partial class Tape
     public Tensor Scale(Tensor x, double alpha)
     {
         var y = NewOutput(x.Shape, x.DType, "scale");
-        Backend.Scale(x.Storage, alpha, y.Storage, accumulate: false);
+        Backend.Elementwise(new ScaleArgs(x.Storage, alpha, y.Storage, accumulate: false));
         Record("scale", [x], y, [], ctx =>
         {
-            if (ctx.TryGradOf(x, out var dx, out bool acc)) ctx.Backend.Scale(ctx.OutputGrad().Storage, alpha, dx, acc);
+            if (ctx.TryGradOf(x, out var dx, out bool acc)) ctx.Backend.Elementwise(new ScaleArgs(ctx.OutputGrad().Storage, alpha, dx, acc));
         });
         return y;
     }
@@ -65,7 +65,7 @@ public sealed partial class Tape
         Backend.Copy(x.Storage, y.Storage);
         Record("reshape", [x], y, [], ctx =>
         {
-            if (ctx.TryGradOf(x, out var dx, out bool acc)) ctx.Backend.Scale(ctx.OutputGrad().Storage, 1.0, dx, acc);
+            if (ctx.TryGradOf(x, out var dx, out bool acc)) ctx.Backend.Elementwise(new ScaleArgs(ctx.OutputGrad().Storage, 1.0, dx, acc));
         });
         return y;
     }
@@ -96,11 +96,11 @@ public sealed partial class Tape
         else Backend.CopyIn(scale.Storage, Array.ConvertAll(factors, v => (float)v));
         int rowLength = (int)(x.Length / n);
         var y = NewOutput(x.Shape, x.DType, "scale_rows");
-        Backend.ScaleRows(x.Storage, scale.Storage, rowLength, y.Storage, accumulate: false);
+        Backend.Elementwise(new ScaleRowsArgs(x.Storage, scale.Storage, rowLength, y.Storage, accumulate: false));
         Record("scale_rows", [x], [y, scale], [scale], ctx =>
         {
             if (ctx.TryGradOf(x, out var dx, out bool acc))
-                ctx.Backend.ScaleRows(ctx.OutputGrad().Storage, scale.Storage, rowLength, dx, acc);
+                ctx.Backend.Elementwise(new ScaleRowsArgs(ctx.OutputGrad().Storage, scale.Storage, rowLength, dx, acc));
         });
         return y;
     }

@@ -23,7 +23,7 @@ public sealed partial class Tape
         {
             offsets[i] = offset;
             var s = xs[i].Shape4;
-            Backend.CopyChannels(xs[i].Storage, s, 0, y.Storage, outShape, offset, s.C, accumulate: false);
+            Backend.CopyChannels(new CopyChannelsArgs(xs[i].Storage, s, 0, y.Storage, outShape, offset, s.C, accumulate: false));
             offset += s.C;
         }
         Record("concat", xs, y, [], ctx =>
@@ -33,7 +33,7 @@ public sealed partial class Tape
             {
                 if (!ctx.TryGradOf(xs[i], out var dx, out bool acc)) continue;
                 var s = xs[i].Shape4;
-                ctx.Backend.CopyChannels(dy, outShape, offsets[i], dx, s, 0, s.C, acc);
+                ctx.Backend.CopyChannels(new CopyChannelsArgs(dy, outShape, offsets[i], dx, s, 0, s.C, acc));
             }
         });
         return y;
@@ -42,16 +42,14 @@ public sealed partial class Tape
     /// <summary>y = x[:, :, offH:offH+height, offW:offW+width] (the factorized reduction reads x[:, :, 1:, 1:]).</summary>
     public Tensor SliceSpatial(Tensor x, int offH, int offW, int height, int width)
     {
-        var xs = x.Shape4;
-        if (offH < 0 || offW < 0 || height < 1 || width < 1 || offH + height > xs.H || offW + width > xs.W)
-            throw new ArgumentException($"SliceSpatial: window at ({offH}, {offW}) of size {height}x{width} is outside {xs}");
-        var ys = xs with { H = height, W = width };
-        var y = NewOutput(ys.ToArray(), x.DType, "slice");
-        Backend.SliceSpatial(x.Storage, xs, offH, offW, y.Storage, ys);
+        var window = new SpatialWindow(x.Shape4, offH, offW, height, width);
+        window.Validate();
+        var y = NewOutput(window.Output.ToArray(), x.DType, "slice");
+        Backend.SliceSpatial(new SliceSpatialArgs(window, x.Storage, y.Storage));
         Record("slice", [x], y, [], ctx =>
         {
             if (ctx.TryGradOf(x, out var dx, out bool acc))
-                ctx.Backend.SliceSpatialBackward(ctx.OutputGrad().Storage, ys, offH, offW, dx, xs, acc);
+                ctx.Backend.SliceSpatialBackward(new SliceSpatialBackwardArgs(window, ctx.OutputGrad().Storage, dx, acc));
         });
         return y;
     }

@@ -21,7 +21,7 @@ public sealed partial class Tape
         int n = logits.Shape[0], classes = logits.Shape[1];
         var probs = NewOutput(logits.Shape, logits.DType, "softmax");
         var logLik = NewOutput([n], logits.DType, "log_likelihood");
-        Backend.SoftmaxCrossEntropy(logits.Storage, labels.Storage, n, classes, probs.Storage, logLik.Storage);
+        Backend.SoftmaxCrossEntropy(new SoftmaxCrossEntropyArgs(logits.Storage, labels.Storage, n, classes, probs.Storage, logLik.Storage));
         var host = logLik.ToDoubleArray();
         double mean = 0;
         foreach (double v in host) mean -= v;
@@ -37,7 +37,7 @@ public sealed partial class Tape
             try
             {
                 ctx.Backend.Fill(rowWeight.Storage, upstream / n);
-                ctx.Backend.SoftmaxCrossEntropyBackward(probs.Storage, labels.Storage, rowWeight.Storage, n, classes, dlogits, acc);
+                ctx.Backend.SoftmaxCrossEntropyBackward(new SoftmaxCrossEntropyBackwardArgs(probs.Storage, labels.Storage, rowWeight.Storage, n, classes, dlogits, acc));
             }
             finally { rowWeight.Dispose(); }
         });

@@ -17,25 +17,20 @@ public sealed partial class Tape
     public Tensor BatchNorm2d(Tensor x, Tensor? gamma, Tensor? beta, Tensor runMean, Tensor runVar, NormMode mode,
         double momentum = 0.1, double epsilon = 1e-5)
     {
+        // Channel counts, the gamma/beta pair and the batch size are checked by the argument records.
         var xs = x.Shape4;
-        if (runMean.Length != xs.C || runVar.Length != xs.C || (gamma is not null && gamma.Length != xs.C) || (beta is not null && beta.Length != xs.C))
-            throw new ArgumentException($"batch norm: statistics and affine parameters must have {xs.C} channels for input {xs}");
-        if ((gamma is null) != (beta is null))
-            throw new ArgumentException("batch norm: give both gamma and beta, or neither");
         var y = NewOutput(x.Shape, x.DType, "batch_norm");
         if (mode == NormMode.Evaluation)
         {
-            Backend.BatchNormInference(xs, x.Storage, gamma?.Storage, beta?.Storage, runMean.Storage, runVar.Storage, epsilon, y.Storage);
+            Backend.BatchNormInference(new BatchNormInferenceArgs(xs, x.Storage, gamma?.Storage, beta?.Storage, runMean.Storage, runVar.Storage, epsilon, y.Storage));
             // Evaluation-mode norm is an affine map with constant statistics; it is only differentiated in rare
             // fine-tuning setups, which this project does not need, so it records no node.
             return y;
         }
-        if (xs.N * xs.H * xs.W < 2)
-            throw new ArgumentException($"batch norm in training mode needs more than one value per channel, input is {xs}");
         var saveMean = NewOutput([xs.C], x.DType, "bn_mean");
         var saveInvStd = NewOutput([xs.C], x.DType, "bn_inv_std");
-        Backend.BatchNormTraining(xs, x.Storage, gamma?.Storage, beta?.Storage, runMean.Storage, runVar.Storage,
-            momentum, epsilon, y.Storage, saveMean.Storage, saveInvStd.Storage);
+        Backend.BatchNormTraining(new BatchNormTrainingArgs(xs, x.Storage, gamma?.Storage, beta?.Storage, runMean.Storage, runVar.Storage,
+            momentum, epsilon, y.Storage, saveMean.Storage, saveInvStd.Storage));
         Tensor[] inputs = gamma is null ? [x] : [x, gamma, beta!];
         Record("batch_norm", inputs, [y, saveMean, saveInvStd], [x, saveMean, saveInvStd], ctx =>
         {
@@ -57,12 +52,12 @@ public sealed partial class Tape
             {
                 // The backend computes dx alongside dgamma/dbeta; give it a scratch buffer.
                 using var scratch = Tensor.Empty(ctx.Backend, x.Shape, x.DType, BufferCategory.Workspace);
-                ctx.Backend.BatchNormBackward(xs, x.Storage, ctx.OutputGrad().Storage, gamma?.Storage, saveMean.Storage, saveInvStd.Storage,
-                    scratch.Storage, dgamma, dbeta, accumulate: false);
+                ctx.Backend.BatchNormBackward(new BatchNormBackwardArgs(xs, x.Storage, ctx.OutputGrad().Storage, gamma?.Storage, saveMean.Storage,
+                    saveInvStd.Storage, scratch.Storage, dgamma, dbeta, accumulate: false));
                 return;
             }
-            ctx.Backend.BatchNormBackward(xs, x.Storage, ctx.OutputGrad().Storage, gamma?.Storage, saveMean.Storage, saveInvStd.Storage,
-                dx, dgamma, dbeta, acc);
+            ctx.Backend.BatchNormBackward(new BatchNormBackwardArgs(xs, x.Storage, ctx.OutputGrad().Storage, gamma?.Storage, saveMean.Storage,
+                saveInvStd.Storage, dx, dgamma, dbeta, acc));
         });
         return y;
     }

@@ -8,11 +8,11 @@ public sealed partial class Tape
         var g = new Pool2dGeometry(x.Shape4, kind, kernel, stride, padding);
         g.Validate();
         var y = NewOutput(g.Output.ToArray(), x.DType, kind == PoolKind.Max ? "max_pool" : "avg_pool");
-        Backend.Pool2dForward(g, x.Storage, y.Storage);
+        Backend.Pool2dForward(new Pool2dForwardArgs(g, x.Storage, y.Storage));
         Record(y.Name!, [x], y, [x, y], ctx =>
         {
             if (ctx.TryGradOf(x, out var dx, out bool acc))
-                ctx.Backend.Pool2dBackward(g, x.Storage, y.Storage, ctx.OutputGrad().Storage, dx, acc);
+                ctx.Backend.Pool2dBackward(new Pool2dBackwardArgs(g, x.Storage, y.Storage, ctx.OutputGrad().Storage, dx, acc));
         });
         return y;
     }
@@ -25,11 +25,11 @@ public sealed partial class Tape
     {
         var xs = x.Shape4;
         var y = NewOutput([xs.N, xs.C], x.DType, "global_avg_pool");
-        Backend.GlobalAvgPool(xs, x.Storage, y.Storage);
+        Backend.GlobalAvgPool(new GlobalAvgPoolArgs(xs, x.Storage, y.Storage));
         Record("global_avg_pool", [x], y, [], ctx =>
         {
             if (ctx.TryGradOf(x, out var dx, out bool acc))
-                ctx.Backend.GlobalAvgPoolBackward(xs, ctx.OutputGrad().Storage, dx, acc);
+                ctx.Backend.GlobalAvgPoolBackward(new GlobalAvgPoolBackwardArgs(xs, ctx.OutputGrad().Storage, dx, acc));
         });
         return y;
     }

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using Parsec.Cuda.Native;
 
@@ -40,18 +41,22 @@ public sealed unsafe class CudaKernel
     public string Name { get; }
 
     /// <summary>
-    /// Queues the kernel on <paramref name="stream"/>. <paramref name="arguments"/>[i] is the address of argument
-    /// i's value, in the order and with the exact types of the kernel's C parameters (the driver copies the
-    /// values at launch, so stack addresses are fine).
+    /// Queues the kernel on <paramref name="stream"/> with the parameter values of <paramref name="arguments"/>,
+    /// whose declaration must list this kernel. The driver reads each value from its address in the record
+    /// (it copies them at launch, so a record on the stack is fine).
     /// </summary>
-    public void Launch(CudaStream stream, LaunchShape shape, ReadOnlySpan<nint> arguments,
-        [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
+    public void Launch<[DynamicallyAccessedMembers(KernelParameters.Members)] TArguments>(CudaStream stream, LaunchShape shape, TArguments arguments,
+        [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) where TArguments : unmanaged, IKernelArguments
     {
+        if (!TArguments.Functions.Contains(Name))
+            throw new ArgumentException($"{typeof(TArguments).Name} declares the parameters of {string.Join(", ", TArguments.Functions)}, not of {Name}");
+        Span<nint> addresses = stackalloc nint[KernelParameters.Count<TArguments>()];
+        KernelParameters.WriteAddresses(&arguments, addresses);
         _device.MakeCurrent();
-        fixed (nint* args = arguments)
+        fixed (nint* block = addresses)
         {
             int status = Driver.cuLaunchKernel(Handle, shape.GridX, shape.GridY, shape.GridZ, shape.BlockX, shape.BlockY, shape.BlockZ,
-                shape.SharedBytes, stream.Handle, (void**)args, null);
+                shape.SharedBytes, stream.Handle, (void**)block, null);
             if (status != 0) throw Check.CudaError(status, new CallSite($"cuLaunchKernel({Name}, {shape})", file, line));
         }
     }

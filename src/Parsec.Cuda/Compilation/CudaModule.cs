@@ -70,9 +70,15 @@ public sealed unsafe class CudaModule : IDisposable
     public void Dispose()
     {
         if (Handle == 0) return;
-        _device.MakeCurrent();
-        Check.Cuda(Driver.cuModuleUnload(Handle));
+        nint h = Handle;
         Handle = 0;
         _kernels.Clear();
+        HandleRelease.Dispose(this, $"module {Name}", () =>
+        {
+            _device.MakeCurrent();
+            Check.Cuda(Driver.cuModuleUnload(h));
+        });
     }
+
+    ~CudaModule() => HandleRelease.Finalized(this, $"module {Name}", Handle != 0);
 }

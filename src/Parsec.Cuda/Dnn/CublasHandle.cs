@@ -36,8 +36,14 @@ public sealed unsafe class CublasHandle : IDisposable
     public void Dispose()
     {
         if (Handle == 0) return;
-        _device.MakeCurrent();
-        Check.Cublas(Cublas.cublasDestroy_v2(Handle));
+        nint h = Handle;
         Handle = 0;
+        HandleRelease.Dispose(this, $"cuBLAS handle 0x{h:x}", () =>
+        {
+            _device.MakeCurrent();
+            Check.Cublas(Cublas.cublasDestroy_v2(h));
+        });
     }
+
+    ~CublasHandle() => HandleRelease.Finalized(this, $"cuBLAS handle 0x{Handle:x}", Handle != 0);
 }

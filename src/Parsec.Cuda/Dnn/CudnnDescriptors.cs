@@ -18,9 +18,12 @@ public sealed unsafe class TensorDescriptor : IDisposable
     public void Dispose()
     {
         if (Handle == 0) return;
-        Check.Cudnn(Cudnn.cudnnDestroyTensorDescriptor(Handle));
+        nint h = Handle;
         Handle = 0;
+        HandleRelease.Dispose(this, $"cuDNN tensor descriptor 0x{h:x}", () => Check.Cudnn(Cudnn.cudnnDestroyTensorDescriptor(h)));
     }
+
+    ~TensorDescriptor() => HandleRelease.Finalized(this, $"cuDNN tensor descriptor 0x{Handle:x}", Handle != 0);
 }
 
 /// <summary>A KCRS (out channels, in channels per group, kernel rows, kernel columns) float filter descriptor.</summary>
@@ -39,9 +42,12 @@ public sealed unsafe class FilterDescriptor : IDisposable
     public void Dispose()
     {
         if (Handle == 0) return;
-        Check.Cudnn(Cudnn.cudnnDestroyFilterDescriptor(Handle));
+        nint h = Handle;
         Handle = 0;
+        HandleRelease.Dispose(this, $"cuDNN filter descriptor 0x{h:x}", () => Check.Cudnn(Cudnn.cudnnDestroyFilterDescriptor(h)));
     }
+
+    ~FilterDescriptor() => HandleRelease.Finalized(this, $"cuDNN filter descriptor 0x{Handle:x}", Handle != 0);
 }
 
 /// <summary>A 2-D cross-correlation ("convolution" in deep learning) with fp32 compute, groups and a math type.</summary>
@@ -63,9 +69,12 @@ public sealed unsafe class ConvolutionDescriptor : IDisposable
     public void Dispose()
     {
         if (Handle == 0) return;
-        Check.Cudnn(Cudnn.cudnnDestroyConvolutionDescriptor(Handle));
+        nint h = Handle;
         Handle = 0;
+        HandleRelease.Dispose(this, $"cuDNN convolution descriptor 0x{h:x}", () => Check.Cudnn(Cudnn.cudnnDestroyConvolutionDescriptor(h)));
     }
+
+    ~ConvolutionDescriptor() => HandleRelease.Finalized(this, $"cuDNN convolution descriptor 0x{Handle:x}", Handle != 0);
 }
 
 /// <summary>A square 2-D pooling window.</summary>
@@ -84,7 +93,10 @@ public sealed unsafe class PoolingDescriptor : IDisposable
     public void Dispose()
     {
         if (Handle == 0) return;
-        Check.Cudnn(Cudnn.cudnnDestroyPoolingDescriptor(Handle));
+        nint h = Handle;
         Handle = 0;
+        HandleRelease.Dispose(this, $"cuDNN pooling descriptor 0x{h:x}", () => Check.Cudnn(Cudnn.cudnnDestroyPoolingDescriptor(h)));
     }
+
+    ~PoolingDescriptor() => HandleRelease.Finalized(this, $"cuDNN pooling descriptor 0x{Handle:x}", Handle != 0);
 }

@@ -31,8 +31,14 @@ public sealed unsafe class CudnnHandle : IDisposable
     public void Dispose()
     {
         if (Handle == 0) return;
-        _device.MakeCurrent();
-        Check.Cudnn(Cudnn.cudnnDestroy(Handle));
+        nint h = Handle;
         Handle = 0;
+        HandleRelease.Dispose(this, $"cuDNN handle 0x{h:x}", () =>
+        {
+            _device.MakeCurrent();
+            Check.Cudnn(Cudnn.cudnnDestroy(h));
+        });
     }
+
+    ~CudnnHandle() => HandleRelease.Finalized(this, $"cuDNN handle 0x{Handle:x}", Handle != 0);
 }

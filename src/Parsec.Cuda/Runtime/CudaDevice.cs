@@ -123,6 +123,8 @@ public sealed class CudaDevice : IDisposable
         if (_disposed) return;
         _disposed = true;
         if (t_currentContext == Context) t_currentContext = 0;
-        Check.Cuda(Driver.cuDevicePrimaryCtxRelease_v2(Ordinal));
+        HandleRelease.Dispose(this, $"primary context of device {Ordinal}", () => Check.Cuda(Driver.cuDevicePrimaryCtxRelease_v2(Ordinal)));
     }
+
+    ~CudaDevice() => HandleRelease.Finalized(this, $"primary context of device {Ordinal}", !_disposed);
 }

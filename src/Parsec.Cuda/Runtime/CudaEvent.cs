@@ -42,8 +42,14 @@ public sealed unsafe class CudaEvent : IDisposable
     public void Dispose()
     {
         if (Handle == 0) return;
-        _device.MakeCurrent();
-        Check.Cuda(Driver.cuEventDestroy_v2(Handle));
+        nint h = Handle;
         Handle = 0;
+        HandleRelease.Dispose(this, $"event 0x{h:x}", () =>
+        {
+            _device.MakeCurrent();
+            Check.Cuda(Driver.cuEventDestroy_v2(h));
+        });
     }
+
+    ~CudaEvent() => HandleRelease.Finalized(this, $"event 0x{Handle:x}", Handle != 0);
 }

@@ -32,8 +32,14 @@ public sealed unsafe class CudaStream : IDisposable
     public void Dispose()
     {
         if (Handle == 0) return;
-        _device.MakeCurrent();
-        Check.Cuda(Driver.cuStreamDestroy_v2(Handle));
+        nint h = Handle;
         Handle = 0;
+        HandleRelease.Dispose(this, $"stream 0x{h:x}", () =>
+        {
+            _device.MakeCurrent();
+            Check.Cuda(Driver.cuStreamDestroy_v2(h));
+        });
     }
+
+    ~CudaStream() => HandleRelease.Finalized(this, $"stream 0x{Handle:x}", Handle != 0);
 }

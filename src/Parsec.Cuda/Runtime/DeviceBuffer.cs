@@ -15,6 +15,7 @@ public sealed class DeviceBuffer : IDisposable
         Pointer = pointer;
         Bytes = bytes;
         _owner = owner;
+        if (owner is null) GC.SuppressFinalize(this); // a view owns nothing that could leak
     }
 
     /// <summary>The CUdeviceptr.</summary>
@@ -39,14 +40,20 @@ public sealed class DeviceBuffer : IDisposable
     public void Dispose()
     {
         if (Pointer == 0) return;
-        if (_owner is not null)
+        ulong pointer = Pointer;
+        Pointer = 0;
+        if (_owner is null) return;
+        HandleRelease.Dispose(this, ToString(pointer), () =>
         {
             _owner.MakeCurrent();
-            Check.Cuda(Driver.cuMemFree_v2(Pointer));
+            Check.Cuda(Driver.cuMemFree_v2(pointer));
             DeviceMemoryCounters.OnDeviceFree(Bytes);
-        }
-        Pointer = 0;
+        });
     }
 
-    public override string ToString() => $"0x{Pointer:x} ({Bytes} bytes{(IsOwner ? "" : ", borrowed")})";
+    ~DeviceBuffer() => HandleRelease.Finalized(this, ToString(Pointer), Pointer != 0 && _owner is not null);
+
+    public override string ToString() => ToString(Pointer);
+
+    private string ToString(ulong pointer) => $"0x{pointer:x} ({Bytes} bytes{(IsOwner ? "" : ", borrowed")})";
 }

@@ -35,8 +35,14 @@ public sealed unsafe class PinnedHostBuffer : IDisposable
     public void Dispose()
     {
         if (Pointer == null) return;
-        _device.MakeCurrent();
-        Check.Cuda(Driver.cuMemFreeHost(Pointer));
+        nint p = (nint)Pointer;
         Pointer = null;
+        HandleRelease.Dispose(this, $"pinned host buffer of {Bytes} bytes", () =>
+        {
+            _device.MakeCurrent();
+            Check.Cuda(Driver.cuMemFreeHost((void*)p));
+        });
     }
+
+    ~PinnedHostBuffer() => HandleRelease.Finalized(this, $"pinned host buffer of {Bytes} bytes", Pointer != null);
 }

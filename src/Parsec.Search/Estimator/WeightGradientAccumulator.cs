@@ -74,6 +74,6 @@ public sealed class WeightGradientAccumulator
     private static void RescaleGradient(Tensor weight, double factor)
     {
         var g = weight.Grad ?? throw new InvalidOperationException($"{weight.Name} has no gradient buffer");
-        g.Backend.Scale(g.Storage, factor, g.Storage, accumulate: false);
+        g.Backend.Elementwise(new ScaleArgs(g.Storage, factor, g.Storage, accumulate: false));
     }
 }

@@ -37,13 +37,13 @@ public class ConvolutionParityTests : DeviceTestBase
     protected void CheckConvolution(Conv2dGeometry g)
     {
         long xs = g.Input.Length, ws = g.WeightLength, ys = g.Output.Length;
-        Parity("conv forward", [Rand(1, xs), Rand(2, ws, 0.3), new Buf.Output(ys)], (b, s) => b.Conv2dForward(g, s[0], s[1], s[2]), 2);
+        Parity("conv forward", [Rand(1, xs), Rand(2, ws, 0.3), new Buf.Output(ys)], (b, s) => b.Conv2dForward(new Conv2dForwardArgs(g, s[0], s[1], s[2])), 2);
         foreach (bool acc in new[] { false, true })
         {
             Parity($"conv backward data (accumulate {acc})", [Rand(3, ys), Rand(4, ws, 0.3), acc ? Rand(5, xs) : new Buf.Output(xs)],
-                (b, s) => b.Conv2dBackwardData(g, s[0], s[1], s[2], acc), 2);
+                (b, s) => b.Conv2dBackwardData(new Conv2dBackwardDataArgs(g, s[0], s[1], s[2], acc)), 2);
             Parity($"conv backward filter (accumulate {acc})", [Rand(6, xs), Rand(7, ys), acc ? Rand(8, ws) : new Buf.Output(ws)],
-                (b, s) => b.Conv2dBackwardFilter(g, s[0], s[1], s[2], acc), 2);
+                (b, s) => b.Conv2dBackwardFilter(new Conv2dBackwardFilterArgs(g, s[0], s[1], s[2], acc)), 2);
         }
     }
 
@@ -55,15 +55,15 @@ public class ConvolutionParityTests : DeviceTestBase
     {
         var g = new Pool2dGeometry(new Shape4(4, 8, 15, 15), kind, 3, stride, 1);
         long xs = g.Input.Length, ys = g.Output.Length;
-        Parity("pool forward", [Rand(9, xs), new Buf.Output(ys)], (b, s) => b.Pool2dForward(g, s[0], s[1]), 1);
+        Parity("pool forward", [Rand(9, xs), new Buf.Output(ys)], (b, s) => b.Pool2dForward(new Pool2dForwardArgs(g, s[0], s[1])), 1);
         var x = Random(10, xs);
         foreach (bool acc in new[] { false, true })
         {
             // y must be the forward output of x (max pooling routes gradients by comparing them).
             Parity($"pool backward (accumulate {acc})", [new Buf.Data(x), new Buf.Output(ys), Rand(11, ys), acc ? Rand(12, xs) : new Buf.Output(xs)], (b, s) =>
             {
-                b.Pool2dForward(g, s[0], s[1]);
-                b.Pool2dBackward(g, s[0], s[1], s[2], s[3], acc);
+                b.Pool2dForward(new Pool2dForwardArgs(g, s[0], s[1]));
+                b.Pool2dBackward(new Pool2dBackwardArgs(g, s[0], s[1], s[2], s[3], acc));
             }, 3);
         }
     }
@@ -73,9 +73,9 @@ public class ConvolutionParityTests : DeviceTestBase
     public void GlobalAveragePool(bool accumulate)
     {
         var x = new Shape4(8, 20, 7, 7);
-        Parity("global avg pool", [Rand(13, x.Length), new Buf.Output(x.N * x.C)], (b, s) => b.GlobalAvgPool(x, s[0], s[1]), 1);
+        Parity("global avg pool", [Rand(13, x.Length), new Buf.Output(x.N * x.C)], (b, s) => b.GlobalAvgPool(new GlobalAvgPoolArgs(x, s[0], s[1])), 1);
         Parity("global avg pool backward", [Rand(14, x.N * x.C), accumulate ? Rand(15, x.Length) : new Buf.Output(x.Length)],
-            (b, s) => b.GlobalAvgPoolBackward(x, s[0], s[1], accumulate), 1);
+            (b, s) => b.GlobalAvgPoolBackward(new GlobalAvgPoolBackwardArgs(x, s[0], s[1], accumulate)), 1);
     }
 
     [TestCase(true)]
@@ -89,10 +89,10 @@ public class ConvolutionParityTests : DeviceTestBase
         var runVar = new Buf.Data(Random(19, c).Select(v => 1 + Math.Abs(v)).ToArray());
         // x, gamma, beta, runMean, runVar, y, saveMean, saveInvStd
         Parity("batch norm training", [Rand(18, x.Length, 2), gamma, beta, Rand(20, c), runVar, new Buf.Output(x.Length), new Buf.Output(c), new Buf.Output(c)],
-            (b, s) => b.BatchNormTraining(x, s[0], affine ? s[1] : null, affine ? s[2] : null, s[3], s[4], 0.1, 1e-5, s[5], s[6], s[7]),
+            (b, s) => b.BatchNormTraining(new BatchNormTrainingArgs(x, s[0], affine ? s[1] : null, affine ? s[2] : null, s[3], s[4], 0.1, 1e-5, s[5], s[6], s[7])),
             3, 4, 5, 6, 7);
         Parity("batch norm inference", [Rand(21, x.Length, 2), gamma, beta, Rand(22, c), runVar, new Buf.Output(x.Length)],
-            (b, s) => b.BatchNormInference(x, s[0], affine ? s[1] : null, affine ? s[2] : null, s[3], s[4], 1e-5, s[5]), 5);
+            (b, s) => b.BatchNormInference(new BatchNormInferenceArgs(x, s[0], affine ? s[1] : null, affine ? s[2] : null, s[3], s[4], 1e-5, s[5])), 5);
     }
 
     [TestCase(true, false)]
@@ -110,8 +110,8 @@ public class ConvolutionParityTests : DeviceTestBase
              new Buf.Output(x.Length), new Buf.Data(new float[c]), new Buf.Data(Enumerable.Repeat(1f, c).ToArray()), new Buf.Output(c), new Buf.Output(c)],
             (b, s) =>
             {
-                b.BatchNormTraining(x, s[0], affine ? s[2] : null, affine ? s[2] : null, s[7], s[8], 0.1, 1e-5, s[6], s[9], s[10]);
-                b.BatchNormBackward(x, s[0], s[1], affine ? s[2] : null, s[9], s[10], s[3], affine ? s[4] : null, affine ? s[5] : null, accumulate);
+                b.BatchNormTraining(new BatchNormTrainingArgs(x, s[0], affine ? s[2] : null, affine ? s[2] : null, s[7], s[8], 0.1, 1e-5, s[6], s[9], s[10]));
+                b.BatchNormBackward(new BatchNormBackwardArgs(x, s[0], s[1], affine ? s[2] : null, s[9], s[10], s[3], affine ? s[4] : null, affine ? s[5] : null, accumulate));
             }, affine ? new[] { 3, 4, 5 } : new[] { 3 });
     }
 }

@@ -27,13 +27,13 @@ public class DepthwiseKernelParityTests : DeviceTestBase
     public void ForwardAndBackwardMatchTheCpu(Conv2dGeometry g)
     {
         long xs = g.Input.Length, ws = g.WeightLength, ys = g.Output.Length;
-        Parity("depthwise forward", [Rand(1, xs), Rand(2, ws, 0.3), new Buf.Output(ys)], (b, s) => b.Conv2dForward(g, s[0], s[1], s[2]), 2);
+        Parity("depthwise forward", [Rand(1, xs), Rand(2, ws, 0.3), new Buf.Output(ys)], (b, s) => b.Conv2dForward(new Conv2dForwardArgs(g, s[0], s[1], s[2])), 2);
         foreach (bool acc in new[] { false, true })
         {
             Parity($"depthwise backward data (accumulate {acc})", [Rand(3, ys), Rand(4, ws, 0.3), acc ? Rand(5, xs) : new Buf.Output(xs)],
-                (b, s) => b.Conv2dBackwardData(g, s[0], s[1], s[2], acc), 2);
+                (b, s) => b.Conv2dBackwardData(new Conv2dBackwardDataArgs(g, s[0], s[1], s[2], acc)), 2);
             Parity($"depthwise backward filter (accumulate {acc})", [Rand(6, xs), Rand(7, ys), acc ? Rand(8, ws) : new Buf.Output(ws)],
-                (b, s) => b.Conv2dBackwardFilter(g, s[0], s[1], s[2], acc), 2);
+                (b, s) => b.Conv2dBackwardFilter(new Conv2dBackwardFilterArgs(g, s[0], s[1], s[2], acc)), 2);
         }
     }
 }

@@ -11,21 +11,21 @@ public class ElementwiseParityTests : DeviceTestBase
     private const int N = 100_003; // not a multiple of any block size
 
     [Test]
-    public void Relu() => Parity("relu", [Rand(1, N), new Buf.Output(N)], (b, s) => b.Relu(s[0], s[1]), 1);
+    public void Relu() => Parity("relu", [Rand(1, N), new Buf.Output(N)], (b, s) => b.Elementwise(new ReluArgs(s[0], s[1])), 1);
 
     [TestCase(false)]
     [TestCase(true)]
     public void ReluBackward(bool accumulate) =>
         Parity("relu backward", [Rand(2, N), Rand(3, N), accumulate ? Rand(4, N) : new Buf.Output(N)],
-            (b, s) => b.ReluBackward(s[0], s[1], s[2], accumulate), 2);
+            (b, s) => b.Elementwise(new ReluBackwardArgs(s[0], s[1], s[2], accumulate)), 2);
 
     [Test]
-    public void Add() => Parity("add", [Rand(5, N), Rand(6, N), new Buf.Output(N)], (b, s) => b.Add(s[0], s[1], s[2]), 2);
+    public void Add() => Parity("add", [Rand(5, N), Rand(6, N), new Buf.Output(N)], (b, s) => b.Elementwise(new AddArgs(s[0], s[1], s[2])), 2);
 
     [TestCase(false)]
     [TestCase(true)]
     public void Scale(bool accumulate) =>
-        Parity("scale", [Rand(7, N), accumulate ? Rand(8, N) : new Buf.Output(N)], (b, s) => b.Scale(s[0], -0.75, s[1], accumulate), 1);
+        Parity("scale", [Rand(7, N), accumulate ? Rand(8, N) : new Buf.Output(N)], (b, s) => b.Elementwise(new ScaleArgs(s[0], -0.75, s[1], accumulate)), 1);
 
     [TestCase(false)]
     [TestCase(true)]
@@ -34,7 +34,7 @@ public class ElementwiseParityTests : DeviceTestBase
         const int rows = 16, row = 777;
         float[] factors = [.. Enumerable.Range(0, rows).Select(i => i % 3 == 0 ? 0f : 1.25f)];
         Parity("scale rows", [Rand(9, rows * row), new Buf.Data(factors), accumulate ? Rand(10, rows * row) : new Buf.Output(rows * row)],
-            (b, s) => b.ScaleRows(s[0], s[1], row, s[2], accumulate), 2);
+            (b, s) => b.Elementwise(new ScaleRowsArgs(s[0], s[1], row, s[2], accumulate)), 2);
     }
 
     [Test]
@@ -56,7 +56,7 @@ public class ElementwiseParityTests : DeviceTestBase
         var src = new Shape4(3, 5, 7, 9);
         var dst = new Shape4(3, 12, 7, 9);
         Parity("copy channels", [Rand(12, src.Length), Rand(13, dst.Length)],
-            (b, s) => b.CopyChannels(s[0], src, 1, s[1], dst, 6, 4, accumulate), 1);
+            (b, s) => b.CopyChannels(new CopyChannelsArgs(s[0], src, 1, s[1], dst, 6, 4, accumulate)), 1);
     }
 
     [TestCase(false)]
@@ -65,9 +65,9 @@ public class ElementwiseParityTests : DeviceTestBase
     {
         var x = new Shape4(2, 3, 9, 9);
         var y = new Shape4(2, 3, 8, 8);
-        Parity("slice", [Rand(14, x.Length), new Buf.Output(y.Length)], (b, s) => b.SliceSpatial(s[0], x, 1, 1, s[1], y), 1);
+        Parity("slice", [Rand(14, x.Length), new Buf.Output(y.Length)], (b, s) => b.SliceSpatial(new SliceSpatialArgs(new SpatialWindow(x, 1, 1, y.H, y.W), s[0], s[1])), 1);
         Parity("slice backward", [Rand(15, y.Length), accumulate ? Rand(16, x.Length) : new Buf.Output(x.Length)],
-            (b, s) => b.SliceSpatialBackward(s[0], y, 1, 1, s[1], x, accumulate), 1);
+            (b, s) => b.SliceSpatialBackward(new SliceSpatialBackwardArgs(new SpatialWindow(x, 1, 1, y.H, y.W), s[0], s[1], accumulate)), 1);
     }
 
     [TestCase(false, false)]
@@ -77,8 +77,8 @@ public class ElementwiseParityTests : DeviceTestBase
     public void Gemm(bool ta, bool tb)
     {
         const int m = 37, n = 29, k = 53;
-        Parity("gemm", [Rand(17, m * k), Rand(18, k * n), new Buf.Output(m * n)], (b, s) => b.Gemm(ta, tb, m, n, k, 1.0, s[0], s[1], 0.0, s[2]), 2);
-        Parity("gemm beta", [Rand(19, m * k), Rand(20, k * n), Rand(21, m * n)], (b, s) => b.Gemm(ta, tb, m, n, k, 0.5, s[0], s[1], 0.75, s[2]), 2);
+        Parity("gemm", [Rand(17, m * k), Rand(18, k * n), new Buf.Output(m * n)], (b, s) => b.Gemm(new GemmArgs(ta, tb, m, n, k, 1.0, s[0], s[1], 0.0, s[2])), 2);
+        Parity("gemm beta", [Rand(19, m * k), Rand(20, k * n), Rand(21, m * n)], (b, s) => b.Gemm(new GemmArgs(ta, tb, m, n, k, 0.5, s[0], s[1], 0.75, s[2])), 2);
     }
 
     [TestCase(false)]
@@ -86,9 +86,9 @@ public class ElementwiseParityTests : DeviceTestBase
     public void BiasForwardAndBackward(bool accumulate)
     {
         const int rows = 64, cols = 10;
-        Parity("add bias", [Rand(22, rows * cols), Rand(23, cols)], (b, s) => b.AddBias(s[0], s[1], rows, cols), 0);
+        Parity("add bias", [Rand(22, rows * cols), Rand(23, cols)], (b, s) => b.AddBias(new AddBiasArgs(s[0], s[1], rows, cols)), 0);
         Parity("bias backward", [Rand(24, rows * cols), accumulate ? Rand(25, cols) : new Buf.Output(cols)],
-            (b, s) => b.BiasBackward(s[0], rows, cols, s[1], accumulate), 1);
+            (b, s) => b.BiasBackward(new BiasBackwardArgs(s[0], rows, cols, s[1], accumulate)), 1);
     }
 
     [TestCase(false)]
@@ -98,10 +98,10 @@ public class ElementwiseParityTests : DeviceTestBase
         const int rows = 67, classes = 10;
         int[] labels = [.. Enumerable.Range(0, rows).Select(i => (i * 7) % classes)];
         Parity("softmax xent", [Rand(26, rows * classes, 3), new Buf.Labels(labels), new Buf.Output(rows * classes), new Buf.Output(rows)],
-            (b, s) => b.SoftmaxCrossEntropy(s[0], s[1], rows, classes, s[2], s[3]), 2, 3);
+            (b, s) => b.SoftmaxCrossEntropy(new SoftmaxCrossEntropyArgs(s[0], s[1], rows, classes, s[2], s[3])), 2, 3);
         float[] probs = Softmax(Random(27, rows * classes), rows, classes);
         Parity("softmax xent backward", [new Buf.Data(probs), new Buf.Labels(labels), Rand(28, rows), accumulate ? Rand(29, rows * classes) : new Buf.Output(rows * classes)],
-            (b, s) => b.SoftmaxCrossEntropyBackward(s[0], s[1], s[2], rows, classes, s[3], accumulate), 3);
+            (b, s) => b.SoftmaxCrossEntropyBackward(new SoftmaxCrossEntropyBackwardArgs(s[0], s[1], s[2], rows, classes, s[3], accumulate)), 3);
     }
 
     [Test]
@@ -111,7 +111,7 @@ public class ElementwiseParityTests : DeviceTestBase
         using var labels = Upload(Gpu, new Buf.Labels([0, 1, 10, 2]), true);
         using var probs = Upload(Gpu, new Buf.Output(20), true);
         using var ll = Upload(Gpu, new Buf.Output(4), true);
-        var e = Assert.Throws<ArgumentException>(() => Gpu.SoftmaxCrossEntropy(logits, labels, 4, 5, probs, ll))!;
+        var e = Assert.Throws<ArgumentException>(() => Gpu.SoftmaxCrossEntropy(new SoftmaxCrossEntropyArgs(logits, labels, 4, 5, probs, ll)))!;
         Assert.That(e.Message, Does.Contain("label 10 of row 2"));
     }
 
@@ -137,7 +137,7 @@ public class ElementwiseParityTests : DeviceTestBase
     public void Sgd(double momentum, bool nesterov)
     {
         var step = new SgdStep(0.05, momentum, 3e-4, nesterov);
-        Parity("sgd", [Rand(32, N), Rand(33, N), Rand(34, N, 0.1)], (b, s) => { b.SgdUpdate(s[0], s[1], s[2], step); b.SgdUpdate(s[0], s[1], s[2], step); }, 0, 2);
+        Parity("sgd", [Rand(32, N), Rand(33, N), Rand(34, N, 0.1)], (b, s) => { b.SgdUpdate(new SgdUpdateArgs(s[0], s[1], s[2], step)); b.SgdUpdate(new SgdUpdateArgs(s[0], s[1], s[2], step)); }, 0, 2);
     }
 
     [Test]
@@ -145,7 +145,7 @@ public class ElementwiseParityTests : DeviceTestBase
     {
         Parity("adam", [Rand(35, N), Rand(36, N), Rand(37, N, 0.01), new Buf.Data(Random(38, N, 0.01).Select(v => v * v).ToArray())], (b, s) =>
         {
-            for (int t = 1; t <= 3; t++) b.AdamUpdate(s[0], s[1], s[2], s[3], new AdamStep(1e-3, 0.9, 0.999, 1e-8, 1e-4, t));
+            for (int t = 1; t <= 3; t++) b.AdamUpdate(new AdamUpdateArgs(s[0], s[1], s[2], s[3], new AdamStep(1e-3, 0.9, 0.999, 1e-8, 1e-4, t)));
         }, 0, 2, 3);
     }
 
@@ -159,8 +159,8 @@ public class ElementwiseParityTests : DeviceTestBase
         var one = sizes.Select((n, i) => (W: Upload(Gpu, Rand(100 + i, n), true), G: Upload(Gpu, Rand(200 + i, n), true), M: Upload(Gpu, Rand(300 + i, n), true))).ToArray();
         try
         {
-            Gpu.SgdUpdateMany([.. many.Select(p => new Parsec.Autodiff.Cuda.SgdParameter(p.W, p.G, p.M))], step);
-            foreach (var p in one) Gpu.SgdUpdate(p.W, p.G, p.M, step);
+            Gpu.SgdUpdateMany([.. many.Select(p => new SgdUpdateArgs(p.W, p.G, p.M, step))]);
+            foreach (var p in one) Gpu.SgdUpdate(new SgdUpdateArgs(p.W, p.G, p.M, step));
             for (int i = 0; i < sizes.Length; i++)
                 Assert.That(ReadFloats(Gpu, many[i].W), Is.EqualTo(ReadFloats(Gpu, one[i].W)), $"parameter {i}");
         }

@@ -65,7 +65,7 @@ public sealed class CpuBackendTests
         first.Dispose();
         var second = backend.Allocate(4, DType.Float64, BufferCategory.Activations);
         using var x = TestData.Input(backend, [-1, 5, -2, 6], [4], "x");
-        backend.Relu(x.Storage, second);
+        backend.Elementwise(new ReluArgs(x.Storage, second));
         var result = new double[4];
         backend.CopyOut(second, result);
         Assert.That(result, Is.EqualTo(new double[] { 0, 5, 0, 6 }));
@@ -78,7 +78,7 @@ public sealed class CpuBackendTests
         using var backend = new CpuBackend();
         using var a = Tensor.Zeros(backend, [4], DType.Float32, BufferCategory.Inputs);
         using var b = Tensor.Zeros(backend, [4], DType.Float64, BufferCategory.Inputs);
-        var error = Assert.Throws<ArgumentException>(() => backend.Add(a.Storage, a.Storage, b.Storage));
+        var error = Assert.Throws<ArgumentException>(() => backend.Elementwise(new AddArgs(a.Storage, a.Storage, b.Storage)));
         Assert.That(error!.Message, Does.Contain("Float32").And.Contain("Float64"));
     }
 

@@ -41,7 +41,7 @@ public sealed class GemmTests
         using var ta = Tensor.FromArray(backend, a, [m * k], dtype);
         using var tb = Tensor.FromArray(backend, b, [k * n], dtype);
         using var tc = Tensor.FromArray(backend, c, [m * n], dtype);
-        backend.Gemm(transposeA, transposeB, m, n, k, 0.75, ta.Storage, tb.Storage, -1.5, tc.Storage);
+        backend.Gemm(new GemmArgs(transposeA, transposeB, m, n, k, 0.75, ta.Storage, tb.Storage, -1.5, tc.Storage));
         double tolerance = dtype == DType.Float64 ? 1e-12 : 2e-4 * Math.Sqrt(k);
         Assert.That(tc.ToDoubleArray(), Is.EqualTo(Naive(transposeA, transposeB, m, n, k, 0.75, a, b, -1.5, c)).Within(tolerance));
     }
@@ -57,7 +57,7 @@ public sealed class GemmTests
         using var ta = TestData.Input(backend, a, [m * k], "a");
         using var tb = TestData.Input(backend, b, [k * n], "b");
         using var tc = Tensor.Empty(backend, [m * n], DType.Float64, BufferCategory.Activations); // NaN-poisoned
-        backend.Gemm(false, false, m, n, k, 1, ta.Storage, tb.Storage, 0, tc.Storage);
+        backend.Gemm(new GemmArgs(false, false, m, n, k, 1, ta.Storage, tb.Storage, 0, tc.Storage));
         Assert.That(tc.ToDoubleArray(), Is.EqualTo(Naive(false, false, m, n, k, 1, a, b, 0, new double[m * n])).Within(1e-12));
     }
 
@@ -67,7 +67,7 @@ public sealed class GemmTests
         using var backend = new CpuBackend();
         using var a = Tensor.Empty(backend, [0], DType.Float64, BufferCategory.Inputs);
         using var c = TestData.Input(backend, [1, 2, 3, 4], [4], "c");
-        backend.Gemm(false, false, 2, 2, 0, 1, a.Storage, a.Storage, 2, c.Storage);
+        backend.Gemm(new GemmArgs(false, false, 2, 2, 0, 1, a.Storage, a.Storage, 2, c.Storage));
         Assert.That(c.ToDoubleArray(), Is.EqualTo(new double[] { 2, 4, 6, 8 }));
     }
 
@@ -77,7 +77,7 @@ public sealed class GemmTests
         using var backend = new CpuBackend();
         using var a = Tensor.Zeros(backend, [6], DType.Float64, BufferCategory.Inputs);
         using var c = Tensor.Zeros(backend, [4], DType.Float64, BufferCategory.Inputs);
-        var error = Assert.Throws<ArgumentException>(() => backend.Gemm(false, false, 2, 2, 2, 1, a.Storage, a.Storage, 0, c.Storage));
+        var error = Assert.Throws<ArgumentException>(() => backend.Gemm(new GemmArgs(false, false, 2, 2, 2, 1, a.Storage, a.Storage, 0, c.Storage)));
         Assert.That(error!.Message, Does.Contain("Gemm").And.Contain("A (2x2)"));
     }
 }

@@ -90,8 +90,8 @@ public sealed class PoolingGradientTests
         using var ty = Tensor.Empty(backend, g.Output.ToArray(), dtype, BufferCategory.Activations);
         using var tdy = Tensor.FromArray(backend, dy, g.Output.ToArray(), dtype);
         using var tdx = Tensor.Empty(backend, g.Input.ToArray(), dtype, BufferCategory.ActivationGradients);
-        backend.Pool2dForward(g, tx.Storage, ty.Storage);
-        backend.Pool2dBackward(g, tx.Storage, ty.Storage, tdy.Storage, tdx.Storage, accumulate: false);
+        backend.Pool2dForward(new Pool2dForwardArgs(g, tx.Storage, ty.Storage));
+        backend.Pool2dBackward(new Pool2dBackwardArgs(g, tx.Storage, ty.Storage, tdy.Storage, tdx.Storage, accumulate: false));
         Assert.That(tdx.ToDoubleArray(), Is.EqualTo(expected).Within(dtype == DType.Float32 ? 1e-5 : 1e-12));
     }
 

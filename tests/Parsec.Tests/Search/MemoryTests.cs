@@ -70,7 +70,7 @@ public class MemoryTests
         using var w = Tensor.Empty(meta, [6, 4, 3, 3], DType.Float32, BufferCategory.Weights);
         using var y = Tensor.Empty(meta, [2, 6, 8, 7], DType.Float32, BufferCategory.Activations);
         var geometry = new Conv2dGeometry(x.Shape4, 6, 3, 1, 1, 1, 1);
-        Assert.That(() => meta.Conv2dForward(geometry, x.Storage, w.Storage, y.Storage), Throws.ArgumentException.With.Message.Contains("the output must hold 768"));
+        Assert.That(() => meta.Conv2dForward(new Conv2dForwardArgs(geometry, x.Storage, w.Storage, y.Storage)), Throws.ArgumentException.With.Message.Contains("the output must hold 768"));
         using var labels = Tensor.Empty(meta, [2], DType.Float32, BufferCategory.Inputs);
         Assert.That(() => meta.CopyIn(labels.Storage, new int[2]), Throws.ArgumentException.With.Message.Contains("holds Float32"));
         Assert.That(meta.AllFinite(x.Storage), Is.True);

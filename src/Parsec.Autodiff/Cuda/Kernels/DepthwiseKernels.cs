@@ -1,0 +1,30 @@
+using Parsec.Cuda.Compilation;
+
+namespace Parsec.Autodiff.Cuda;
+
+// Launch declarations of kernels/depthwise.cu: one record per extern "C" kernel, parameters in the order of its C signature
+// (checked by KernelSignatureTests).
+
+public readonly record struct DepthwiseForwardKernel(DevicePointer X, DevicePointer W, DevicePointer Y, DepthwiseGeometry G) : IKernelArguments
+{
+    public static string File => "depthwise.cu";
+    public static IReadOnlyList<string> Functions { get; } = ["depthwise_forward"];
+}
+
+public readonly record struct DepthwiseBackwardDataKernel(DevicePointer Dy, DevicePointer W, DevicePointer Dx, DepthwiseGeometry G, int Accumulate) : IKernelArguments
+{
+    public static string File => "depthwise.cu";
+    public static IReadOnlyList<string> Functions { get; } = ["depthwise_backward_data"];
+}
+
+public readonly record struct DepthwiseBackwardFilterPartialKernel(DevicePointer X, DevicePointer Dy, DevicePointer Partial, DepthwiseGeometry G, int Splits) : IKernelArguments
+{
+    public static string File => "depthwise.cu";
+    public static IReadOnlyList<string> Functions { get; } = ["depthwise_backward_filter_partial_k3", "depthwise_backward_filter_partial_k5", "depthwise_backward_filter_partial_k7"];
+}
+
+public readonly record struct DepthwiseBackwardFilterFinishKernel(DevicePointer Partial, int Splits, int Taps, int Channels, DevicePointer Dw, int Accumulate) : IKernelArguments
+{
+    public static string File => "depthwise.cu";
+    public static IReadOnlyList<string> Functions { get; } = ["depthwise_backward_filter_finish"];
+}
