@@ -1,3 +1,4 @@
+using Parsec.Search.Runs;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -7,14 +8,17 @@ namespace Parsec.Search.Cli;
 /// The `parsec` command line. Without arguments it runs <see cref="DemoCommand"/>. Errors the user can fix
 /// (a bad flag or value, a missing or malformed file) print one line naming the flag or file and exit with
 /// <see cref="UsageError"/>; other failures print their message and exit with <see cref="Failure"/>. No stack traces.
+/// The codes are those of <see cref="ExitCodes"/>.
 /// </summary>
 public static class CliApp
 {
-    public const int Success = 0;
-    public const int Failure = 1;
-    public const int UsageError = 2;
-    /// <summary>Stopped by Ctrl+C (the usual 128 + SIGINT).</summary>
-    public const int Interrupted = 130;
+    public const int Success = ExitCodes.Done;
+    public const int Failure = ExitCodes.Failure;
+    public const int UsageError = ExitCodes.BadInput;
+    /// <summary>Stopped at a checkpoint on request (--stop-after, Ctrl+C, SIGTERM).</summary>
+    public const int Stopped = ExitCodes.Stopped;
+    /// <summary>Stopped because a NaN or infinity appeared.</summary>
+    public const int NonFinite = ExitCodes.NonFinite;
 
     public static int Run(string[] args)
     {
@@ -46,7 +50,10 @@ internal static class ErrorReport
                 return CliApp.UsageError;
             case OperationCanceledException:
                 Line("stopped", "interrupted");
-                return CliApp.Interrupted;
+                return CliApp.Stopped;
+            case NonFiniteStateException or Training.TrainingDivergedException:
+                Line("stopped", e.Message);
+                return CliApp.NonFinite;
             case ArgumentException or FormatException or FileNotFoundException or DirectoryNotFoundException or InvalidDataException
                 or KeyNotFoundException or NotSupportedException or Data.Files.DataFileException:
                 Line("error", e.Message);

@@ -25,6 +25,18 @@ public sealed class AuxiliaryHead
         _classifier = new LinearLayer(scope.Child("classifier"), Features, classes);
     }
 
+    /// <summary>
+    /// Throws when images of <paramref name="height"/> x <paramref name="width"/> would not give the head its 8..10
+    /// pixel features (two stride-2 reductions halve, rounding up), so a run is refused before it writes anything.
+    /// </summary>
+    public static void RequireFits(int height, int width)
+    {
+        static int Features(int side) => (((side + 1) / 2) + 1) / 2;
+        if (Features(height) is < 8 or > 10 || Features(width) is < 8 or > 10)
+            throw new ArgumentException(
+                $"--image-size: images of {height}x{width} give {Features(height)}x{Features(width)} features at the auxiliary head, which needs 8x8 to 10x10 (images of 29 to 40 pixels, 32 in DARTS); give --no-auxiliary or another --image-size");
+    }
+
     public Tensor Forward(Tape tape, Tensor x, NormMode norm)
     {
         var s = x.Shape4;

@@ -32,6 +32,7 @@ public sealed class EvaluationRun : IDisposable
     private readonly BatchLoader _test;
     private readonly Rng _dropPathRng;
     private readonly TrainingRecord _record;
+    private Runs.RunLock? _runLock;
 
     private EvaluationRun(IBackend backend, string folder, TrainingRecord record, DatasetSplits data, Rng initRng, Rng loaderRng, Rng dropPathRng)
     {
@@ -66,14 +67,32 @@ public sealed class EvaluationRun : IDisposable
     public long ParameterCountWithoutAuxiliary =>
         _network.Parameters.Weights.Where(w => !w.Name!.StartsWith("auxiliary_head.", StringComparison.Ordinal)).Sum(w => w.Length);
 
-    /// <summary>A new run in <paramref name="folder"/> (which must not hold a run yet).</summary>
-    public static EvaluationRun Start(IBackend backend, string folder, Genotype genotype, EvaluationOptions options, DatasetSpec spec, DatasetSplits data)
+    /// <summary>Everything checkable before a run folder is touched: the options, the genotype, and that the network fits the images.</summary>
+    public static void Validate(Genotype genotype, EvaluationOptions options, DatasetSplits data)
     {
         options.Validate();
         genotype.Validate();
-        if (File.Exists(Path.Combine(folder, EvaluationCheckpoint.CheckpointFileName)))
-            throw new InvalidOperationException($"{folder} already holds a training run; resume it with --resume {folder} or choose another --out folder");
+        if (options.Auxiliary) AuxiliaryHead.RequireFits(data.Height, data.Width);
+    }
+
+    /// <summary>A new run in <paramref name="folder"/> (which must not hold a run yet); the folder stays locked (<see cref="Runs.RunLock"/>) until the run is disposed.</summary>
+    public static EvaluationRun Start(IBackend backend, string folder, Genotype genotype, EvaluationOptions options, DatasetSpec spec, DatasetSplits data)
+    {
+        Validate(genotype, options, data);
         Directory.CreateDirectory(folder);
+        var runLock = Runs.RunLock.Acquire(folder);
+        try { return Start(backend, folder, genotype, options, spec, data, runLock); }
+        catch
+        {
+            runLock.Dispose();
+            throw;
+        }
+    }
+
+    private static EvaluationRun Start(IBackend backend, string folder, Genotype genotype, EvaluationOptions options, DatasetSpec spec, DatasetSplits data, Runs.RunLock runLock)
+    {
+        if (File.Exists(Path.Combine(folder, EvaluationCheckpoint.CheckpointFileName)))
+            throw new ArgumentException($"--out: {folder} already holds a training run; resume it with --resume {folder} or choose another --out folder");
         var normalization = DatasetStatistics.Compute(data.Train).ToNormalization();
         var record = new TrainingRecord
         {
@@ -84,17 +103,38 @@ public sealed class EvaluationRun : IDisposable
             NormalizationStd = normalization.Std,
             ImageShape = data.Train.ImageShape,
             ClassNames = data.Train.ClassNames.ToArray(),
+            Backend = backend.Name,
         };
         var seed = new Rng(options.Seed);
-        var run = new EvaluationRun(backend, folder, record, data, seed.Fork(), seed.Fork(), seed.Fork());
+        var run = new EvaluationRun(backend, folder, record, data, seed.Fork(), seed.Fork(), seed.Fork()) { _runLock = runLock };
         AtomicFile.WriteAllText(Path.Combine(folder, GenotypeFileName), genotype.ToJson());
         File.WriteAllText(Path.Combine(folder, MetricsFileName), "");
         run.PrepareEpoch(0);
         return run;
     }
 
+    /// <summary>The backend a run in <paramref name="folder"/> was started on, or null when its checkpoint does not say (or there is none yet).</summary>
+    public static string? SavedBackend(string folder)
+    {
+        string path = Path.Combine(folder, EvaluationCheckpoint.CheckpointFileName);
+        return File.Exists(path) ? EvaluationCheckpoint.Load(path).Record.Backend : null;
+    }
+
     /// <summary>Continues the run in <paramref name="folder"/> from its last checkpoint. <paramref name="data"/> defaults to the dataset the run recorded.</summary>
     public static EvaluationRun Resume(IBackend backend, string folder, DatasetSplits? data = null)
+    {
+        if (!Directory.Exists(folder))
+            throw new FileNotFoundException($"--resume: run folder not found: {folder}", Path.Combine(folder, EvaluationCheckpoint.CheckpointFileName));
+        var runLock = Runs.RunLock.Acquire(folder);
+        try { return Resume(backend, folder, data, runLock); }
+        catch
+        {
+            runLock.Dispose();
+            throw;
+        }
+    }
+
+    private static EvaluationRun Resume(IBackend backend, string folder, DatasetSplits? data, Runs.RunLock runLock)
     {
         string path = Path.Combine(folder, EvaluationCheckpoint.CheckpointFileName);
         if (!File.Exists(path)) throw new FileNotFoundException($"--resume: {folder} holds no {EvaluationCheckpoint.CheckpointFileName}", path);
@@ -102,7 +142,7 @@ public sealed class EvaluationRun : IDisposable
         if (record.LoaderRng is null || record.DropPathRng is null)
             throw new InvalidDataException($"{path}: a weights file, not a checkpoint (it has no generator states to resume from)");
         data ??= DatasetSplitsLoader.Load(record.Dataset);
-        var run = new EvaluationRun(backend, folder, record, data, new Rng(record.Options.Seed), new Rng(0), new Rng(0));
+        var run = new EvaluationRun(backend, folder, record, data, new Rng(record.Options.Seed), new Rng(0), new Rng(0)) { _runLock = runLock };
         try
         {
             EvaluationCheckpoint.Apply(content, record, path, run._network, run._optimizer);
@@ -111,6 +151,7 @@ public sealed class EvaluationRun : IDisposable
         }
         catch
         {
+            run._runLock = null; // released by the caller
             run.Dispose();
             throw;
         }
@@ -179,7 +220,7 @@ public sealed class EvaluationRun : IDisposable
             var ce = _tape.SoftmaxCrossEntropy(output.Logits, labels);
             double loss = -ce.LogLikelihoods.Average();
             if (!double.IsFinite(loss))
-                throw new InvalidOperationException($"training diverged: the loss of batch {batch.Index} in epoch {epoch + 1} is {loss} (lower --lr?)");
+                throw new TrainingDivergedException($"training diverged: the loss of batch {batch.Index} in epoch {epoch + 1} is {loss}; the last checkpoint (epoch {epoch}) is kept (start again with a lower --lr)");
             var total = ce.Loss;
             if (output.AuxiliaryLogits is { } aux && Options.AuxiliaryWeight > 0)
                 total = _tape.Add(total, _tape.Scale(_tape.SoftmaxCrossEntropy(aux, labels).Loss, Options.AuxiliaryWeight));
@@ -210,6 +251,7 @@ public sealed class EvaluationRun : IDisposable
         EpochsCompleted = EpochsCompleted,
         LoaderRng = _train.RngState,
         DropPathRng = _dropPathRng.State,
+        OptimizerStep = _optimizer.StepCount,
     };
 
     private string ResultJson(EvaluationResult r) => System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, object>
@@ -237,5 +279,6 @@ public sealed class EvaluationRun : IDisposable
         _tape.Dispose();
         _optimizer.Dispose();
         _network.Dispose();
+        _runLock?.Dispose();
     }
 }

@@ -82,7 +82,7 @@ public class EvaluationRunTests
         Train(temp.Path, Tiny(1), spec);
         using var backend = new CpuBackend();
         Assert.That(() => EvaluationRun.Start(backend, temp.Path, PublishedGenotypes.DartsV1, Tiny(1), spec, DatasetSplitsLoader.Load(spec)),
-            Throws.InvalidOperationException.With.Message.Contains("--resume"));
+            Throws.ArgumentException.With.Message.Contains("--resume"));
         Assert.That(() => EvaluationRun.Resume(backend, temp["nothing-here"]), Throws.TypeOf<FileNotFoundException>());
         using (var finished = EvaluationRun.Resume(backend, temp.Path))
             Assert.That(finished.EpochsCompleted, Is.EqualTo(1), "a finished run can be reopened (e.g. to rewrite its weights)");
