@@ -30,7 +30,7 @@ public static class CliApp
             // An unknown flag is an error, not an extra argument to ignore.
             config.UseStrictParsing();
             CommandRegistry.Register(config);
-            config.SetExceptionHandler((exception, _) => ErrorReport.Print(exception));
+            config.SetExceptionHandler((exception, _) => ErrorReport.Print(exception, args));
         });
         return app.Run(args);
     }
@@ -39,14 +39,14 @@ public static class CliApp
 /// <summary>Turns an exception that reached the top into one clear message and an exit code.</summary>
 internal static class ErrorReport
 {
-    public static int Print(Exception exception)
+    public static int Print(Exception exception, IReadOnlyList<string> args)
     {
         var e = Unwrap(exception);
         switch (e)
         {
             case CommandAppException app:
                 if (app.Pretty is { } pretty) AnsiConsole.Console.Write(pretty);
-                else Line("error", app.Message);
+                else Line("error", Console.ConversionMessage.NameTheFlag(app.Message, args));
                 return CliApp.UsageError;
             case OperationCanceledException:
                 Line("stopped", "interrupted");
