@@ -23,9 +23,10 @@ internal sealed class ParsecProcess : IDisposable
 
     public int Id => _process.Id;
 
+    /// <summary>Standard output and error, with the console's line wrapping (at 80 columns when redirected) undone.</summary>
     public string Output
     {
-        get { lock (_output) return _output.ToString(); }
+        get { lock (_output) return System.Text.RegularExpressions.Regex.Replace(_output.ToString(), @"[ \t]*\r?\n", " "); }
     }
 
     public static ParsecProcess Start(params string[] args)

@@ -8,14 +8,15 @@ internal static class TinyCommands
 
     public static readonly string[] TrainData =
         ["--dataset", "textures", "--image-size", "8", "--train-count", "64", "--test-count", "32", "--channels", "4", "--layers", "3",
-         "--batch-size", "16", "--no-auxiliary", "--cutout", "0", "--genotype", "DARTS_V1", "--backend", "cpu"];
+         "--batch-size", "16", "--no-auxiliary", "--cutout", "0", "--backend", "cpu"];
 
     /// <summary>`parsec search` arguments for <paramref name="iterations"/> iterations into run folders under <paramref name="runs"/>.</summary>
     public static string[] Search(string runs, int iterations, params string[] more) =>
         ["search", .. SearchData, "--iterations", iterations.ToString(), "--runs", runs, .. more];
 
+    /// <summary>`parsec train` arguments (DARTS_V1 unless <paramref name="more"/> names a --genotype).</summary>
     public static string[] Train(string folder, int epochs, params string[] more) =>
-        ["train", .. TrainData, "--epochs", epochs.ToString(), "--out", folder, .. more];
+        ["train", .. TrainData, .. more.Contains("--genotype") ? Array.Empty<string>() : ["--genotype", "DARTS_V1"], "--epochs", epochs.ToString(), "--out", folder, .. more];
 
     /// <summary>The one run folder a search made under <paramref name="runs"/>, or null before it exists.</summary>
     public static string? RunIn(string runs) => Directory.Exists(runs) ? Directory.GetDirectories(runs).SingleOrDefault() : null;

@@ -56,6 +56,8 @@ public class EvaluationRunTests
         Assert.That(actual.Tensors.Select(t => t.Name), Is.EqualTo(expected.Tensors.Select(t => t.Name)));
         foreach (var t in expected.Tensors)
             Assert.That(actual.Get(t.Name).Data, Is.EqualTo(t.Data), t.Name);
+        Assert.That(File.ReadAllBytes(temp[$"interrupted/{EvaluationCheckpoint.WeightsFileName}"]),
+            Is.EqualTo(File.ReadAllBytes(temp[$"straight/{EvaluationCheckpoint.WeightsFileName}"])), "the weights file, metadata included, is byte-identical");
         var straight = MetricsFile.Read(temp[$"straight/{MetricsFile.FileName}"]);
         var resumed = MetricsFile.Read(temp[$"interrupted/{MetricsFile.FileName}"]);
         Assert.That(resumed.Series(MetricsFile.TrainLoss).Y, Is.EqualTo(straight.Series(MetricsFile.TrainLoss).Y));

@@ -58,7 +58,8 @@ public class TrainInterruptionTests
         string split = temp["split"];
         using (var child = ParsecProcess.Start(TinyCommands.Train(split, Epochs)))
         {
-            child.WaitUntil(() => TinyCommands.Lines(Metrics(split)) >= killAfter, Limit, $"epoch {killAfter}");
+            child.WaitUntil(() => TinyCommands.Lines(Metrics(split)) >= killAfter && File.Exists(Path.Combine(split, EvaluationCheckpoint.CheckpointFileName)),
+                Limit, $"epoch {killAfter} and a checkpoint");
             child.Signal("KILL");
             child.WaitForExit(Limit);
         }
