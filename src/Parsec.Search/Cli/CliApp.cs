@@ -51,6 +51,9 @@ internal static class ErrorReport
             case OperationCanceledException:
                 Line("stopped", "interrupted");
                 return CliApp.Stopped;
+            case RunFolderInUseException:
+                Line("error", e.Message);
+                return CliApp.Failure;
             case NonFiniteStateException or Training.TrainingDivergedException:
                 Line("stopped", e.Message);
                 return CliApp.NonFinite;

@@ -59,17 +59,10 @@ public class SignalAndKillTests
         using var temp = new TempFolder();
         string whole = Uninterrupted(temp);
 
-        using (var child = ParsecProcess.Start(TinyCommands.Search(temp["split"], Iterations, "--checkpoint-every", "4")))
-        {
-            child.WaitUntil(() => TinyCommands.MetricsLinesOfSearch(temp["split"]) >= killAfter, Limit, $"iteration {killAfter}");
-            child.Signal("KILL");
-            child.WaitForExit(Limit);
-        }
+        string partial = ParsecProcess.KillWhen(TinyCommands.Search(temp["split"], Iterations, "--checkpoint-every", "4"),
+            () => TinyCommands.MetricsLinesOfSearch(temp["split"]) >= killAfter, $"iteration {killAfter}", () => TinyCommands.RunIn(temp["split"])!, Limit);
         string run = TinyCommands.RunIn(temp["split"])!;
         Assert.That(File.Exists(Path.Combine(run, RunLock.FileName)), Is.True, "a killed process leaves its lock file");
-        // What a kill during a checkpoint write leaves: an empty temporary file next to the checkpoint.
-        string partial = Path.Combine(run, $".checkpoint.{Guid.NewGuid():N}.tmp.safetensors");
-        File.WriteAllBytes(partial, []);
 
         Assert.That(CliApp.Run(["search", "--resume", run]), Is.EqualTo(ExitCodes.Done));
         Assert.That(File.Exists(partial), Is.False, "the resume removes temporary files of interrupted writes");

@@ -63,6 +63,24 @@ internal sealed class ParsecProcess : IDisposable
         if (kill.ExitCode != 0) throw new InvalidOperationException($"kill -{name} {Id} failed with {kill.ExitCode}");
     }
 
+    /// <summary>
+    /// Runs parsec with <paramref name="args"/>, kills it with SIGKILL once <paramref name="condition"/> holds, and
+    /// leaves what a kill during a checkpoint write leaves in <paramref name="folder"/>: an empty temporary file
+    /// under the writer's naming scheme. Returns that file's path.
+    /// </summary>
+    public static string KillWhen(string[] args, Func<bool> condition, string what, Func<string> folder, TimeSpan timeout)
+    {
+        using (var child = Start(args))
+        {
+            child.WaitUntil(condition, timeout, what);
+            child.Signal("KILL");
+            child.WaitForExit(timeout);
+        }
+        string partial = System.IO.Path.Combine(folder(), $".checkpoint.{Guid.NewGuid():N}.tmp.safetensors");
+        File.WriteAllBytes(partial, []);
+        return partial;
+    }
+
     public int WaitForExit(TimeSpan timeout)
     {
         if (!_process.WaitForExit(timeout))

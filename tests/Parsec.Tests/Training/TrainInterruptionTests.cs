@@ -45,6 +45,7 @@ public class TrainInterruptionTests
         Assert.That(child.WaitForExit(Limit), Is.EqualTo(ExitCodes.Stopped), child.Output);
         Assert.That(child.Output, Does.Contain($"continue with: parsec train --resume"));
         Assert.That(File.Exists(Weights(split)), Is.False, "the run stopped before its end");
+        Assert.That(EvaluationRun.SavedBackend(split), Is.EqualTo("cpu"), "the checkpoint records the backend a resume uses");
 
         Assert.That(CliApp.Run(["train", "--resume", split]), Is.EqualTo(ExitCodes.Done));
         AssertSameEnd(whole, split);
@@ -56,16 +57,9 @@ public class TrainInterruptionTests
         using var temp = new TempFolder();
         string whole = Uninterrupted(temp);
         string split = temp["split"];
-        using (var child = ParsecProcess.Start(TinyCommands.Train(split, Epochs)))
-        {
-            child.WaitUntil(() => TinyCommands.Lines(Metrics(split)) >= killAfter && File.Exists(Path.Combine(split, EvaluationCheckpoint.CheckpointFileName)),
-                Limit, $"epoch {killAfter} and a checkpoint");
-            child.Signal("KILL");
-            child.WaitForExit(Limit);
-        }
-        // What a kill during a checkpoint write leaves: an empty temporary file next to the checkpoint.
-        string partial = Path.Combine(split, $".checkpoint.{Guid.NewGuid():N}.tmp.safetensors");
-        File.WriteAllBytes(partial, []);
+        string partial = ParsecProcess.KillWhen(TinyCommands.Train(split, Epochs),
+            () => TinyCommands.Lines(Metrics(split)) >= killAfter && File.Exists(Path.Combine(split, EvaluationCheckpoint.CheckpointFileName)),
+            $"epoch {killAfter} and a checkpoint", () => split, Limit);
 
         Assert.That(CliApp.Run(["train", "--resume", split]), Is.EqualTo(ExitCodes.Done));
         Assert.That(File.Exists(partial), Is.False, "the resume removes temporary files of interrupted writes");
