@@ -34,14 +34,14 @@ public class TrainInterruptionTests
     }
 
     [Test]
-    public void SigtermKeepsTheLastEpochCheckpointPrintsTheResumeCommandAndTheResumeIsByteIdentical()
+    public void SigtermOrSigintKeepsTheLastEpochCheckpointPrintsTheResumeCommandAndTheResumeIsByteIdentical([Values("TERM", "INT")] string signal)
     {
         using var temp = new TempFolder();
         string whole = Uninterrupted(temp);
         string split = temp["split"];
         using var child = ParsecProcess.Start(TinyCommands.Train(split, Epochs));
         child.WaitUntil(() => TinyCommands.Lines(Metrics(split)) >= 2, Limit, "its second epoch");
-        child.Signal("TERM");
+        child.Signal(signal);
         Assert.That(child.WaitForExit(Limit), Is.EqualTo(ExitCodes.Stopped), child.Output);
         Assert.That(child.Output, Does.Contain($"continue with: parsec train --resume"));
         Assert.That(File.Exists(Weights(split)), Is.False, "the run stopped before its end");
