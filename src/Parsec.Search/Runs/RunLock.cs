@@ -63,6 +63,21 @@ public sealed class RunLock : IDisposable
         }
     }
 
+    /// <summary>
+    /// Takes the lock and hands it to <paramref name="open"/>, which builds the object that will hold (and release)
+    /// it; if <paramref name="open"/> throws, the lock is released at once.
+    /// </summary>
+    public static T AcquireFor<T>(string folder, Func<RunLock, T> open)
+    {
+        var runLock = Acquire(folder);
+        try { return open(runLock); }
+        catch
+        {
+            runLock.Dispose();
+            throw;
+        }
+    }
+
     /// <summary>Removes the lock files (while still holding the lock, so no other process sees a half-released folder), then releases it.</summary>
     public void Dispose()
     {

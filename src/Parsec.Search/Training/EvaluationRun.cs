@@ -80,13 +80,7 @@ public sealed class EvaluationRun : IDisposable
     {
         Validate(genotype, options, data);
         Directory.CreateDirectory(folder);
-        var runLock = Runs.RunLock.Acquire(folder);
-        try { return Start(backend, folder, genotype, options, spec, data, runLock); }
-        catch
-        {
-            runLock.Dispose();
-            throw;
-        }
+        return Runs.RunLock.AcquireFor(folder, runLock => Start(backend, folder, genotype, options, spec, data, runLock));
     }
 
     private static EvaluationRun Start(IBackend backend, string folder, Genotype genotype, EvaluationOptions options, DatasetSpec spec, DatasetSplits data, Runs.RunLock runLock)
@@ -125,13 +119,7 @@ public sealed class EvaluationRun : IDisposable
     {
         if (!Directory.Exists(folder))
             throw new FileNotFoundException($"--resume: run folder not found: {folder}", Path.Combine(folder, EvaluationCheckpoint.CheckpointFileName));
-        var runLock = Runs.RunLock.Acquire(folder);
-        try { return Resume(backend, folder, data, runLock); }
-        catch
-        {
-            runLock.Dispose();
-            throw;
-        }
+        return Runs.RunLock.AcquireFor(folder, runLock => Resume(backend, folder, data, runLock));
     }
 
     private static EvaluationRun Resume(IBackend backend, string folder, DatasetSplits? data, Runs.RunLock runLock)
@@ -220,7 +208,8 @@ public sealed class EvaluationRun : IDisposable
             var ce = _tape.SoftmaxCrossEntropy(output.Logits, labels);
             double loss = -ce.LogLikelihoods.Average();
             if (!double.IsFinite(loss))
-                throw new TrainingDivergedException($"training diverged: the loss of batch {batch.Index} in epoch {epoch + 1} is {loss}; the last checkpoint (epoch {epoch}) is kept (start again with a lower --lr)");
+                throw new TrainingDivergedException($"training diverged: the loss of batch {batch.Index} in epoch {epoch + 1} is {loss}; " +
+                    (epoch > 0 ? $"the checkpoint of epoch {epoch} is kept" : "no checkpoint had been written") + " (start again with a lower --lr)");
             var total = ce.Loss;
             if (output.AuxiliaryLogits is { } aux && Options.AuxiliaryWeight > 0)
                 total = _tape.Add(total, _tape.Scale(_tape.SoftmaxCrossEntropy(aux, labels).Loss, Options.AuxiliaryWeight));

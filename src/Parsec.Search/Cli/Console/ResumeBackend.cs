@@ -18,9 +18,7 @@ internal static class ResumeBackend
                 AnsiConsole.MarkupLineInterpolated($"[yellow]the run was started on {savedName}; it continues on {chosen.Name} because --backend says so[/]");
             return chosen;
         }
-        var backend = BackendSelection.Create(ChoiceOf(savedName));
-        AnsiConsole.MarkupLineInterpolated($"(the backend the run was started on; --backend chooses another)");
-        return backend;
+        return BackendSelection.Create(ChoiceOf(savedName), "the backend the run was started on; --backend chooses another");
     }
 
     /// <summary>"cpu" or "cuda:N" (as <see cref="IBackend.Name"/> writes them) as a choice.</summary>
