@@ -39,12 +39,11 @@ public class SignalAndKillTests
         using var temp = new TempFolder();
         string whole = Uninterrupted(temp);
 
-        using var child = ParsecProcess.Start(TinyCommands.Search(temp["split"], Iterations, "--checkpoint-every", "4"));
-        child.WaitUntil(() => TinyCommands.MetricsLinesOfSearch(temp["split"]) >= 2, Limit, "its second iteration");
-        child.Signal("TERM");
-        Assert.That(child.WaitForExit(Limit), Is.EqualTo(ExitCodes.Stopped), child.Output);
+        var (code, output) = ParsecProcess.SignalWhen(TinyCommands.Search(temp["split"], Iterations, "--checkpoint-every", "4"), "TERM",
+            () => TinyCommands.MetricsLinesOfSearch(temp["split"]) >= 2, "its second iteration", Limit);
+        Assert.That(code, Is.EqualTo(ExitCodes.Stopped), output);
         string run = TinyCommands.RunIn(temp["split"])!;
-        Assert.That(child.Output, Does.Contain("continue with: parsec search --resume"));
+        Assert.That(output, Does.Contain("continue with: parsec search --resume"));
         int stoppedAt = TinyCommands.Lines(Path.Combine(run, "metrics.jsonl"));
         Assert.That(stoppedAt, Is.LessThan(Iterations), "the signal stopped the run early");
         Assert.That(File.Exists(Path.Combine(run, RunLock.FileName)), Is.False, "the lock is released");

@@ -63,6 +63,16 @@ internal sealed class ParsecProcess : IDisposable
         if (kill.ExitCode != 0) throw new InvalidOperationException($"kill -{name} {Id} failed with {kill.ExitCode}");
     }
 
+    /// <summary>Runs parsec with <paramref name="args"/>, sends <paramref name="signal"/> once <paramref name="condition"/> holds, and returns how it exited and what it printed.</summary>
+    public static (int ExitCode, string Output) SignalWhen(string[] args, string signal, Func<bool> condition, string what, TimeSpan timeout)
+    {
+        using var child = Start(args);
+        child.WaitUntil(condition, timeout, what);
+        child.Signal(signal);
+        int code = child.WaitForExit(timeout);
+        return (code, child.Output);
+    }
+
     /// <summary>
     /// Runs parsec with <paramref name="args"/>, kills it with SIGKILL once <paramref name="condition"/> holds, and
     /// leaves what a kill during a checkpoint write leaves in <paramref name="folder"/>: an empty temporary file
@@ -70,12 +80,7 @@ internal sealed class ParsecProcess : IDisposable
     /// </summary>
     public static string KillWhen(string[] args, Func<bool> condition, string what, Func<string> folder, TimeSpan timeout)
     {
-        using (var child = Start(args))
-        {
-            child.WaitUntil(condition, timeout, what);
-            child.Signal("KILL");
-            child.WaitForExit(timeout);
-        }
+        SignalWhen(args, "KILL", condition, what, timeout);
         string partial = System.IO.Path.Combine(folder(), $".checkpoint.{Guid.NewGuid():N}.tmp.safetensors");
         File.WriteAllBytes(partial, []);
         return partial;

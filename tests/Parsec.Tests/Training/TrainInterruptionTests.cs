@@ -39,11 +39,10 @@ public class TrainInterruptionTests
         using var temp = new TempFolder();
         string whole = Uninterrupted(temp);
         string split = temp["split"];
-        using var child = ParsecProcess.Start(TinyCommands.Train(split, Epochs));
-        child.WaitUntil(() => TinyCommands.Lines(Metrics(split)) >= 2, Limit, "its second epoch");
-        child.Signal(signal);
-        Assert.That(child.WaitForExit(Limit), Is.EqualTo(ExitCodes.Stopped), child.Output);
-        Assert.That(child.Output, Does.Contain($"continue with: parsec train --resume"));
+        var (code, output) = ParsecProcess.SignalWhen(TinyCommands.Train(split, Epochs), signal,
+            () => TinyCommands.Lines(Metrics(split)) >= 2, "its second epoch", Limit);
+        Assert.That(code, Is.EqualTo(ExitCodes.Stopped), output);
+        Assert.That(output, Does.Contain("continue with: parsec train --resume"));
         Assert.That(File.Exists(Weights(split)), Is.False, "the run stopped before its end");
         Assert.That(EvaluationRun.SavedBackend(split), Is.EqualTo("cpu"), "the checkpoint records the backend a resume uses");
 
@@ -71,17 +70,17 @@ public class TrainInterruptionTests
     {
         using var temp = new TempFolder();
         string folder = temp["shared"];
-        using var first = ParsecProcess.Start(TinyCommands.Train(folder, 2 * Epochs, "--seed", "1"));
+        using var first = ParsecProcess.Start(TinyCommands.Train(folder, 3 * Epochs, "--seed", "1"));
         first.WaitUntil(() => File.Exists(Path.Combine(folder, RunLock.OwnerFileName)), Limit, "taking the run folder");
 
-        using (var second = ParsecProcess.Start(TinyCommands.Train(folder, 2 * Epochs, "--seed", "2")))
+        using (var second = ParsecProcess.Start(TinyCommands.Train(folder, 3 * Epochs, "--seed", "2")))
         {
             Assert.That(second.WaitForExit(Limit), Is.EqualTo(ExitCodes.Failure), second.Output);
             Assert.That(second.Output, Does.Contain($"in use by process {first.Id}").And.Contain("started"));
         }
         Assert.That(first.WaitForExit(Limit), Is.EqualTo(ExitCodes.Done), first.Output);
         var epochs = MetricsFile.Read(Metrics(folder)).Series(MetricsFile.Epoch).Y;
-        Assert.That(epochs, Is.EqualTo(Enumerable.Range(1, 2 * Epochs).Select(e => (double)e)), "one run's epochs, each once");
+        Assert.That(epochs, Is.EqualTo(Enumerable.Range(1, 3 * Epochs).Select(e => (double)e)), "one run's epochs, each once");
         var record = EvaluationCheckpoint.Load(Weights(folder)).Record;
         Assert.That(record.Options.Seed, Is.EqualTo(1UL), "the weights are the first run's");
     }
