@@ -1,3 +1,4 @@
+using Parsec.Search.Runs;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -7,14 +8,17 @@ namespace Parsec.Search.Cli;
 /// The `parsec` command line. Without arguments it runs <see cref="DemoCommand"/>. Errors the user can fix
 /// (a bad flag or value, a missing or malformed file) print one line naming the flag or file and exit with
 /// <see cref="UsageError"/>; other failures print their message and exit with <see cref="Failure"/>. No stack traces.
+/// The codes are those of <see cref="ExitCodes"/>.
 /// </summary>
 public static class CliApp
 {
-    public const int Success = 0;
-    public const int Failure = 1;
-    public const int UsageError = 2;
-    /// <summary>Stopped by Ctrl+C (the usual 128 + SIGINT).</summary>
-    public const int Interrupted = 130;
+    public const int Success = ExitCodes.Done;
+    public const int Failure = ExitCodes.Failure;
+    public const int UsageError = ExitCodes.BadInput;
+    /// <summary>Stopped at a checkpoint on request (--stop-after, Ctrl+C, SIGTERM).</summary>
+    public const int Stopped = ExitCodes.Stopped;
+    /// <summary>Stopped because a NaN or infinity appeared.</summary>
+    public const int NonFinite = ExitCodes.NonFinite;
 
     public static int Run(string[] args)
     {
@@ -26,7 +30,7 @@ public static class CliApp
             // An unknown flag is an error, not an extra argument to ignore.
             config.UseStrictParsing();
             CommandRegistry.Register(config);
-            config.SetExceptionHandler((exception, _) => ErrorReport.Print(exception));
+            config.SetExceptionHandler((exception, _) => ErrorReport.Print(exception, args));
         });
         return app.Run(args);
     }
@@ -35,18 +39,24 @@ public static class CliApp
 /// <summary>Turns an exception that reached the top into one clear message and an exit code.</summary>
 internal static class ErrorReport
 {
-    public static int Print(Exception exception)
+    public static int Print(Exception exception, IReadOnlyList<string> args)
     {
         var e = Unwrap(exception);
         switch (e)
         {
             case CommandAppException app:
                 if (app.Pretty is { } pretty) AnsiConsole.Console.Write(pretty);
-                else Line("error", app.Message);
+                else Line("error", Console.ConversionMessage.NameTheFlag(app.Message, args));
                 return CliApp.UsageError;
             case OperationCanceledException:
                 Line("stopped", "interrupted");
-                return CliApp.Interrupted;
+                return CliApp.Stopped;
+            case RunFolderInUseException:
+                Line("error", e.Message);
+                return CliApp.Failure;
+            case NonFiniteStateException or Training.TrainingDivergedException:
+                Line("stopped", e.Message);
+                return CliApp.NonFinite;
             case ArgumentException or FormatException or FileNotFoundException or DirectoryNotFoundException or InvalidDataException
                 or KeyNotFoundException or NotSupportedException or Data.Files.DataFileException:
                 Line("error", e.Message);

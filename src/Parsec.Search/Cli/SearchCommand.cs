@@ -20,7 +20,7 @@ public sealed class SearchCommand : Command<SearchCommand.Settings>
     public sealed class Settings : DataCommand.DatasetSettings
     {
         [CommandOption("--resume <RUN>")]
-        [Description("Continue the run folder RUN from its checkpoint, with the options it was started with (other options are ignored).")]
+        [Description("Continue the run folder RUN from its checkpoint, with the options and backend it was started with; --lr, --prior-lr and --grad-clip may change the step sizes, --backend the backend (other options are ignored).")]
         public string? Resume { get; init; }
 
         [CommandOption("--runs <FOLDER>")]
@@ -85,32 +85,39 @@ public sealed class SearchCommand : Command<SearchCommand.Settings>
         public override ValidationResult Validate()
         {
             if (StopAfter is < 1) return ValidationResult.Error($"--stop-after must be >= 1, got {StopAfter}");
-            if (Resume is not null) return Directory.Exists(Resume) ? ValidationResult.Success() : ValidationResult.Error($"--resume: run folder not found: {Resume}");
+            if (Resume is not null && !Directory.Exists(Resume)) return ValidationResult.Error($"--resume: run folder not found: {Resume}");
             if (PriorFrom is not null && !File.Exists(PriorFrom)) return ValidationResult.Error($"--prior-from: file not found: {PriorFrom} (expected a pi.json written by a search)");
             try { ToOptions().Validate(); }
             catch (ArgumentException e) { return ValidationResult.Error(e.Message); }
-            return base.Validate();
+            return Resume is null ? base.Validate() : ValidationResult.Success();
         }
     }
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        using var backend = BackendSelection.Create(settings.Backend);
         using var cancellation = new ConsoleCancellation(cancellationToken);
         var limits = new RunLimits(settings.StopAfter, cancellation.Token);
-        SearchResult result;
-        if (settings.Resume is not null)
-        {
-            var run = RunFolder.OpenExisting(settings.Resume);
-            AnsiConsole.MarkupLineInterpolated($"resuming {run.Path} (options as saved in its options.json)");
-            result = SearchProgressDisplay.Run("search", progress => SearchRunner.Resume(run, backend, progress, limits));
-        }
-        else
-        {
-            var options = settings.ToOptions();
-            result = Start(options, backend, RunFolder.CreateNew(settings.Runs, settings.Name, DateTime.Now), limits);
-        }
-        return SearchSummary.Print(result);
+        if (settings.Resume is not null) return SearchSummary.Print(Resume(context, settings, limits));
+        using var backend = BackendSelection.Create(settings.Backend);
+        var options = settings.ToOptions();
+        return SearchSummary.Print(Start(options, backend, RunFolder.CreateNew(settings.Runs, settings.Name, DateTime.Now), limits));
+    }
+
+    /// <summary>Flags that mean something with --resume; any other is reported as ignored.</summary>
+    private static readonly string[] ResumeFlags = ["--resume", "--backend", "--lr", "--prior-lr", "--grad-clip", "--stop-after"];
+
+    private static SearchResult Resume(CommandContext context, Settings settings, RunLimits limits)
+    {
+        var run = RunFolder.OpenExisting(settings.Resume!);
+        var overrides = new StepSizeOverrides(
+            GivenFlags.Contains(context, "--lr") ? settings.LearningRate : null,
+            GivenFlags.Contains(context, "--prior-lr") ? settings.PriorLearningRate : null,
+            GivenFlags.Contains(context, "--grad-clip") ? settings.GradientClip : null);
+        using var backend = ResumeBackend.Create(OptionsFile.ReadBackend(run.Options), settings.Backend, GivenFlags.Contains(context, "--backend"));
+        AnsiConsole.MarkupLineInterpolated($"resuming {run.Path} (options as saved in its options.json)");
+        GivenFlags.ReportIgnored(context, ResumeFlags);
+        if (!overrides.IsEmpty) AnsiConsole.MarkupLineInterpolated($"changed from here on: {overrides.ToJson().ToJsonString()} (recorded in {OptionsHistory.FileName})");
+        return SearchProgressDisplay.Run("search", progress => SearchRunner.Resume(run, backend, progress, limits, overrides));
     }
 
     /// <summary>Starts a run in <paramref name="run"/>; when it fails before writing anything, the empty folder is removed.</summary>

@@ -104,7 +104,7 @@ public sealed class StudyCommand : Command<StudyCommand.Settings>
         if (!result.Finished)
         {
             AnsiConsole.MarkupLineInterpolated($"[yellow]stopped before {result.UnfinishedAt}[/]; continue with: parsec study --resume \"{result.Folder}\"");
-            return CliApp.Interrupted;
+            return CliApp.Stopped;
         }
         AnsiConsole.WriteLine(StudyReport.Table(result));
         AnsiConsole.MarkupLineInterpolated($"wrote results.md, results.json and results.png in {result.Folder}");

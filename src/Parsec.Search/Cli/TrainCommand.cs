@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using Parsec.Autodiff;
+using Parsec.Search.Cli.Console;
 using Parsec.Search.Data.Files;
 using Parsec.Search.Runs;
 using Parsec.Search.Training;
@@ -26,7 +27,7 @@ public sealed class TrainCommand : Command<TrainCommand.Settings>
         public string? Out { get; init; }
 
         [CommandOption("--resume <FOLDER>")]
-        [Description("Continue the run in FOLDER from its last checkpoint, with the options it was started with.")]
+        [Description("Continue the run in FOLDER from its last checkpoint, with the options and backend it was started with (--backend chooses another; other options are ignored).")]
         public string? Resume { get; init; }
 
         [CommandOption("--backend <auto|cpu|cuda>")]
@@ -74,20 +75,37 @@ public sealed class TrainCommand : Command<TrainCommand.Settings>
         }
     }
 
+    /// <summary>Flags that mean something with --resume; any other is reported as ignored.</summary>
+    private static readonly string[] ResumeFlags = ["--resume", "--backend"];
+
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        using var backend = Backends.Create(settings.Backend, out string why);
-        AnsiConsole.MarkupLineInterpolated($"backend: {backend.Name} ({why})");
+        using var cancellation = new ConsoleCancellation(cancellationToken);
+        using var backend = settings.Resume is not null
+            ? ResumeBackend.Create(EvaluationRun.SavedBackend(settings.Resume), settings.Backend, GivenFlags.Contains(context, "--backend"))
+            : BackendSelection.Create(settings.Backend);
+        if (settings.Resume is not null) GivenFlags.ReportIgnored(context, ResumeFlags);
         using var run = settings.Resume is not null ? Resume(backend, settings.Resume) : Start(backend, settings);
         var o = run.Options;
         AnsiConsole.MarkupLineInterpolated($"genotype: {run.Genotype}");
         AnsiConsole.MarkupLineInterpolated(
             $"network: C={o.Channels}, {o.Layers} cells, {run.ParameterCountWithoutAuxiliary / 1e6:0.000} M parameters (without the auxiliary head); batch {o.BatchSize}, {o.Epochs} epochs, run folder {run.Folder}");
         AnsiConsole.MarkupLineInterpolated($"augmentation: {o.Augmentation} (flags not given take the dataset's defaults)");
-        var result = run.Train(m => AnsiConsole.WriteLine(
-            $"epoch {m.Epoch}/{o.Epochs}: lr {m.LearningRate:0.000000}, train loss {m.TrainLoss:0.0000} acc {100 * m.TrainAccuracy:0.00} %" +
-            (m.TestAccuracy is double acc ? $", test loss {m.TestLoss:0.0000} acc {100 * acc:0.00} %" : "") +
-            $", {m.EpochSeconds:0.0} s, input wait {m.PipelineWaitMs:0.0} ms"), cancellationToken);
+        EvaluationResult result;
+        try
+        {
+            result = run.Train(m => AnsiConsole.WriteLine(
+                $"epoch {m.Epoch}/{o.Epochs}: lr {m.LearningRate:0.000000}, train loss {m.TrainLoss:0.0000} acc {100 * m.TrainAccuracy:0.00} %" +
+                (m.TestAccuracy is double acc ? $", test loss {m.TestLoss:0.0000} acc {100 * acc:0.00} %" : "") +
+                $", {m.EpochSeconds:0.0} s, input wait {m.PipelineWaitMs:0.0} ms"), cancellation.Token);
+        }
+        catch (OperationCanceledException) when (cancellation.Token.IsCancellationRequested)
+        {
+            // Checkpoints are per epoch: the epoch in progress is dropped and runs again, identically, on resume.
+            AnsiConsole.MarkupLineInterpolated(
+                $"[yellow]stopped during epoch {run.EpochsCompleted + 1}[/]; the checkpoint of epoch {run.EpochsCompleted} is kept; continue with: parsec train --resume \"{run.Folder}\"");
+            return CliApp.Stopped;
+        }
         AnsiConsole.MarkupLineInterpolated($"[bold]test accuracy {100 * result.TestAccuracy:0.00} %[/] (loss {result.TestLoss:0.0000}) after {result.Epochs} epochs; weights in {result.WeightsPath}");
         AnsiConsole.MarkupLineInterpolated($"input pipeline: {result.Pipeline}");
         return 0;
@@ -99,6 +117,7 @@ public sealed class TrainCommand : Command<TrainCommand.Settings>
         var spec = settings.ToSpec();
         var data = DatasetSplitsLoader.Load(spec);
         AnsiConsole.MarkupLineInterpolated($"dataset: {data.Dataset} from {data.Source}: {data.Train.Count} training and {data.Test.Count} test images of {data.Channels}x{data.Height}x{data.Width}, {data.Classes} classes");
+        EvaluationRun.Validate(genotype, settings.ToOptions(), data);
         string folder = settings.Out ?? RunFolder.CreateNew(null, $"train-{Path.GetFileNameWithoutExtension(settings.Genotype)}", DateTime.Now).Path;
         return EvaluationRun.Start(backend, folder, genotype, settings.ToOptions(), spec, data);
     }

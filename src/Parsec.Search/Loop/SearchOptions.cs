@@ -129,6 +129,14 @@ public sealed record SearchOptions
     /// <summary>Throws an <see cref="ArgumentException"/> naming the option (by its command-line flag) and what it expects.</summary>
     public void Validate()
     {
+        // Infinity and 1e400 parse as numbers; caught here, they would otherwise surface as a JSON error when options.json is written.
+        foreach (var (flag, value) in new[]
+                 {
+                     ("--train-fraction", TrainFraction), ("--lr", WeightLearningRate), ("--lr-min", WeightLearningRateMin), ("--momentum", WeightMomentum),
+                     ("--weight-decay", WeightDecay), ("--grad-clip", GradientClip), ("--prior-lr", PriorLearningRate ?? 0), ("--prior-beta1", PriorBeta1),
+                     ("--prior-beta2", PriorBeta2), ("--prior-weight-decay", PriorWeightDecay), ("--likelihood-scale", LikelihoodScale ?? 1), ("--warmup", WarmupFraction),
+                 })
+            Require(double.IsFinite(value), $"{flag} must be a finite number, got {value}");
         Require(TrainFraction is > 0 and < 1, $"--train-fraction must be in (0, 1), got {TrainFraction}");
         Require(ImageSize >= 1, $"--image-size must be >= 1, got {ImageSize}");
         Require(DataCount is null or >= 2, $"--train-count must be >= 2, got {DataCount}");

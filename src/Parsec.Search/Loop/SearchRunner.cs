@@ -47,7 +47,8 @@ public sealed record SearchResult(
     int Classes,
     NonFiniteReport? NonFinite,
     string? Report,
-    TimeSpan Elapsed);
+    TimeSpan Elapsed,
+    int StartIteration = 0);
 
 /// <summary>
 /// Runs a search in a run folder: writes options.json and the memory report, iterates
@@ -63,22 +64,31 @@ public static class SearchRunner
     {
         // The session checks the options, the data and a transferred prior before anything is written.
         using var session = new SearchSession(options, backend, LoadDataset(options));
+        using var runLock = RunLock.Acquire(run.Path);
         OptionsFile.Write(run.Options, session.Options, backend.Name);
         WriteMemoryReport(session, run);
         using (var history = new JsonLinesLog(run.PiHistory)) history.Append(PiLine(session));
-        return Run(session, run, progress, limits ?? RunLimits.None);
+        return Run(session, run, progress, limits ?? RunLimits.None, null);
     }
 
-    public static SearchResult Resume(RunFolder run, IBackend backend, ISearchProgress? progress = null, RunLimits? limits = null)
+    /// <param name="overrides">Step sizes to change from here on (see <see cref="StepSizeOverrides"/>).</param>
+    public static SearchResult Resume(RunFolder run, IBackend backend, ISearchProgress? progress = null, RunLimits? limits = null, StepSizeOverrides? overrides = null)
     {
-        var options = OptionsFile.Read(run.Options);
+        using var runLock = RunLock.Acquire(run.Path);
+        var saved = OptionsFile.Read(run.Options);
+        var options = overrides?.ApplyTo(saved) ?? saved;
         using var session = new SearchSession(options, backend, LoadDataset(options));
         session.Restore(run.Checkpoint);
+        if (overrides is { IsEmpty: false })
+        {
+            OptionsFile.Write(run.Options, options, OptionsFile.ReadBackend(run.Options) ?? backend.Name);
+            OptionsHistory.Append(run, session.Iteration, saved, overrides);
+        }
         // Lines after the checkpoint were written by iterations that are about to run again.
         JsonLinesLog.TruncateAfter(run.Metrics, Reports.MetricsFile.Iteration, session.Iteration);
         JsonLinesLog.TruncateAfter(run.PiHistory, Reports.MetricsFile.Iteration, session.Iteration);
         if (File.Exists(run.NanReport)) File.Delete(run.NanReport);
-        return Run(session, run, progress, limits ?? RunLimits.None);
+        return Run(session, run, progress, limits ?? RunLimits.None, overrides);
     }
 
     /// <summary>The training set of the options' dataset (its two halves fit the weights and pi).</summary>
@@ -89,9 +99,10 @@ public static class SearchRunner
             Seed: options.DataSeed, Cifar100Coarse: options.Cifar100Coarse)).Train;
     }
 
-    private static SearchResult Run(SearchSession session, RunFolder run, ISearchProgress? progress, RunLimits limits)
+    private static SearchResult Run(SearchSession session, RunFolder run, ISearchProgress? progress, RunLimits limits, StepSizeOverrides? overrides)
     {
         var clock = Stopwatch.StartNew();
+        int startIteration = session.Iteration;
         int? lastCheckpoint = File.Exists(run.Checkpoint) ? session.Iteration : null;
         IterationMetrics? last = null;
         var recentAccuracy = new Queue<double>();
@@ -112,8 +123,6 @@ public static class SearchRunner
                 catch (NonFiniteValueException e)
                 {
                     nonFinite = e.Report;
-                    outcome = SearchOutcome.StoppedOnNonFiniteValue;
-                    Reports.AtomicFile.WriteAllText(run.NanReport, e.Report.Describe(lastCheckpoint));
                     break;
                 }
                 if (last.ValAccuracy is double accuracy)
@@ -124,26 +133,47 @@ public static class SearchRunner
                 int i = session.Iteration;
                 if (i % session.Options.LogEvery == 0 || session.IsFinished)
                 {
-                    metrics.Append(last.ToJson());
+                    var line = last.ToJson();
+                    overrides?.Tag(line);
+                    metrics.Append(line);
                     history.Append(PiLine(session));
                 }
                 if (i % session.Options.CheckpointEvery == 0 || session.IsFinished)
                 {
-                    session.SaveCheckpoint(run.Checkpoint);
+                    if ((nonFinite = TryCheckpoint(session, run)) is not null) break;
                     lastCheckpoint = i;
                 }
                 progress?.IterationCompleted(last, session.TotalIterations);
             }
         }
         // An interrupted run checkpoints where it stopped, so that a resume starts exactly there.
-        if (outcome == SearchOutcome.Interrupted && lastCheckpoint != session.Iteration) session.SaveCheckpoint(run.Checkpoint);
+        if (outcome == SearchOutcome.Interrupted && lastCheckpoint != session.Iteration) nonFinite = TryCheckpoint(session, run);
+        if (nonFinite is not null)
+        {
+            outcome = SearchOutcome.StoppedOnNonFiniteValue;
+            Reports.AtomicFile.WriteAllText(run.NanReport, nonFinite.Describe(lastCheckpoint));
+        }
         // A diverged run writes no result: its state is past the last good checkpoint, which is where a resume starts.
         string? report = null;
         var derived = Derivation.Derive(session.Prior, noise: null);
         if (outcome != SearchOutcome.StoppedOnNonFiniteValue) (derived, report) = WriteResult(session, run);
         return new SearchResult(run, outcome, session.Iteration, last, recentAccuracy.Count > 0 ? recentAccuracy.Average() : null,
             session.Prior, session.Prior.Entropy(), session.Prior.UniformEntropy(), derived, session.NetworkOptions.Classes,
-            nonFinite, report, clock.Elapsed);
+            nonFinite, report, clock.Elapsed, startIteration);
+    }
+
+    /// <summary>Writes a checkpoint, or returns why it was not written: a state that holds a NaN or infinity is never saved.</summary>
+    private static NonFiniteReport? TryCheckpoint(SearchSession session, RunFolder run)
+    {
+        try
+        {
+            session.SaveCheckpoint(run.Checkpoint);
+            return null;
+        }
+        catch (NonFiniteStateException e)
+        {
+            return new NonFiniteReport(session.Iteration, null, "checkpoint (state check before writing)", e.Tensor, null);
+        }
     }
 
     /// <summary>pi.json, its noise estimate, genotype.json and the plots; returns the derivation and what the report drew.</summary>

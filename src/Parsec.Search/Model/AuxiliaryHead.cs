@@ -27,6 +27,18 @@ public sealed class AuxiliaryHead
         _classifier = new LinearLayer(scope.Child("classifier"), Features, classes);
     }
 
+    /// <summary>
+    /// Throws when images of <paramref name="height"/> x <paramref name="width"/> would not give the head its 8..10
+    /// pixel features (two stride-2 reductions halve, rounding up), so a run is refused before it writes anything.
+    /// </summary>
+    public static void RequireFits(int height, int width)
+    {
+        static int Features(int side) => (((side + 1) / 2) + 1) / 2;
+        if (Features(height) != Features(width) || PoolStride(Features(height)) is null)
+            throw new ArgumentException(
+                $"--image-size: images of {height}x{width} give {Features(height)}x{Features(width)} features at the auxiliary head, which needs square features of {MinSide}x{MinSide} to {MaxSide}x{MaxSide} (images of 21 to 40 pixels: 32 in DARTS, 28 for MNIST); give --no-auxiliary or another --image-size");
+    }
+
     public Tensor Forward(Tape tape, Tensor x, NormMode norm)
     {
         var s = x.Shape4;

@@ -7,7 +7,7 @@ namespace Parsec.Search.Reports;
 /// folder) never sees one half-written: the bytes go to a temporary file in the target's own folder, which is
 /// then renamed over the target. A rename within one file system replaces the file in one step.
 /// </summary>
-internal static class AtomicFile
+internal static partial class AtomicFile
 {
     private static readonly UTF8Encoding Utf8NoBom = new(encoderShouldEmitUTF8Identifier: false);
 
@@ -41,6 +41,12 @@ internal static class AtomicFile
         // The extension is kept last because some producers (Graphviz among them) pick a format from it.
         return Path.Combine(dir, $".{Path.GetFileNameWithoutExtension(full)}.{Guid.NewGuid():N}.tmp{Path.GetExtension(full)}");
     }
+
+    /// <summary>Whether <paramref name="fileName"/> has the form <see cref="TempPathFor"/> gives: ".{name}.{32 hex digits}.tmp{extension}".</summary>
+    public static bool IsTemporaryName(string fileName) => TemporaryName().IsMatch(fileName);
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^\..*\.[0-9a-f]{32}\.tmp(\.[^.]*)?$")]
+    private static partial System.Text.RegularExpressions.Regex TemporaryName();
 
     public static void Commit(string tempPath, string path) => File.Move(tempPath, path, overwrite: true);
 

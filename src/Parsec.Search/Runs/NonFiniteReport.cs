@@ -20,7 +20,7 @@ public sealed record NonFiniteReport(int Iteration, int? Sample, string Phase, s
         text.AppendLine($"tensor:     {Tensor}");
         if (Architecture is not null) text.AppendLine($"architecture: {Architecture}");
         text.AppendLine(lastCheckpointIteration is { } c
-            ? $"The last good checkpoint (iteration {c}) was kept; resume from it with --resume after lowering the learning rate."
+            ? $"The last good checkpoint (iteration {c}) was kept; its whole state was checked finite before it was written. Resume from it with a lower step size, e.g. `parsec search --resume <this folder> --lr <lower rate>` (--prior-lr and --grad-clip can be changed the same way)."
             : "No checkpoint had been written yet.");
         return text.ToString();
     }

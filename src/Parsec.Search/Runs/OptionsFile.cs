@@ -27,6 +27,16 @@ public static class OptionsFile
         Reports.AtomicFile.WriteAllText(path, node.ToJsonString(Json));
     }
 
+    /// <summary>The backend the run was started on ("cpu", "cuda:0"), or null when options.json does not say.</summary>
+    public static string? ReadBackend(string path)
+    {
+        try { return JsonNode.Parse(File.ReadAllText(path))?[BackendKey]?.GetValue<string>(); }
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
+        {
+            throw new FormatException($"{path}: not a valid options.json ({e.Message})", e);
+        }
+    }
+
     public static SearchOptions Read(string path)
     {
         try

@@ -27,7 +27,8 @@ public sealed record SearchProgress(
 /// One file, checkpoint.safetensors, written atomically (temporary file + rename): every weight and batch-norm
 /// buffer under its parameter name, SGD's momentum under "optimizer/{name}/momentum", and the rest of the
 /// state (<see cref="SearchProgress"/>) as JSON in the metadata entry "parsec.search_state". Float32 values are
-/// stored bit for bit and doubles as round-trip JSON, so a resumed run continues exactly.
+/// stored bit for bit and doubles as round-trip JSON, so a resumed run continues exactly. A state that is not
+/// finite is refused (<see cref="FiniteState"/>), and loading verifies each tensor's checksum.
 /// </summary>
 public static class SearchCheckpoint
 {
@@ -46,6 +47,8 @@ public static class SearchCheckpoint
             var owner = parameters[key[..key.LastIndexOf('/')]];
             tensors.Add(new NamedTensor(OptimizerPrefix + key, owner.Shape, Array.ConvertAll(values, v => (float)v)));
         }
+        FiniteState.Require(path, tensors,
+            progress.PriorOptimizer.Buffers.Select(b => ($"prior optimizer/{b.Key}", b.Value)).Prepend(("prior logits (theta)", progress.PriorLogits)));
         var metadata = new Dictionary<string, string>
         {
             [FormatKey] = Format,
@@ -58,6 +61,7 @@ public static class SearchCheckpoint
     public static (SearchProgress Progress, OptimizerState WeightOptimizer) Load(string path, ParameterStore parameters)
     {
         var content = SafeTensorsReader.ReadFile(path);
+        TensorChecksums.Require(content, path);
         if (!content.Metadata.TryGetValue(FormatKey, out var format) || format != Format)
             throw new InvalidDataException($"{path}: not a search checkpoint (metadata 'format' should be '{Format}')");
         SearchProgress progress;

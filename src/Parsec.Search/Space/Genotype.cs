@@ -15,6 +15,8 @@ public sealed record Genotype(IReadOnlyList<GenotypeTerm> Normal, IReadOnlyList<
     public const int IntermediateNodes = 4;
     public const int TermsPerNode = 2;
     public const int TermsPerCell = IntermediateNodes * TermsPerNode;
+    /// <summary>The nodes every cell's output concatenates: all intermediate nodes.</summary>
+    public static readonly IReadOnlyList<int> OutputNodes = [2, 3, 4, 5];
 
     /// <summary>Throws with the cell, term and field at fault when the genotype is not a valid DARTS cell pair.</summary>
     public void Validate(string source = "genotype")
@@ -47,9 +49,18 @@ public sealed record Genotype(IReadOnlyList<GenotypeTerm> Normal, IReadOnlyList<
         catch (JsonException e) { throw new FormatException($"{source}: not a genotype JSON document ({e.Message})", e); }
         if (dto?.Normal is null || dto.Reduce is null)
             throw new FormatException($"{source}: expected an object with 'normal' and 'reduce' lists of [op, input] pairs");
+        RequireDartsConcat(dto.NormalConcat, "normal_concat");
+        RequireDartsConcat(dto.ReduceConcat, "reduce_concat");
         var g = new Genotype(Parse(dto.Normal, "normal"), Parse(dto.Reduce, "reduce"));
         g.Validate(source);
         return g;
+
+        // The cells always concatenate every intermediate node; a file that says otherwise describes another network.
+        void RequireDartsConcat(List<int>? concat, string field)
+        {
+            if (concat is not null && !concat.SequenceEqual(OutputNodes))
+                throw new FormatException($"{source}: '{field}' is [{string.Join(", ", concat)}]; only [{string.Join(", ", OutputNodes)}] (every intermediate node, as DARTS' cells concatenate) is supported; leave it out or write that list");
+        }
 
         List<GenotypeTerm> Parse(List<JsonElement[]> pairs, string cell)
         {
@@ -59,7 +70,9 @@ public sealed record Genotype(IReadOnlyList<GenotypeTerm> Normal, IReadOnlyList<
                 var p = pairs[k];
                 if (p.Length != 2 || p[0].ValueKind != JsonValueKind.String || p[1].ValueKind != JsonValueKind.Number)
                     throw new FormatException($"{source}: {cell}[{k}] must be a pair [\"op_name\", input_index]");
-                result.Add(new GenotypeTerm(p[0].GetString()!, p[1].GetInt32()));
+                if (!p[1].TryGetInt32(out int input))
+                    throw new FormatException($"{source}: {cell}[{k}] has input index {p[1].GetRawText()}; expected a whole number naming an earlier node (0, 1 = the cell inputs, 2.. = intermediate nodes)");
+                result.Add(new GenotypeTerm(p[0].GetString()!, input));
             }
             return result;
         }
@@ -74,9 +87,9 @@ public sealed record Genotype(IReadOnlyList<GenotypeTerm> Normal, IReadOnlyList<
     private GenotypeDto ToDto() => new()
     {
         Normal = Normal.Select(t => new[] { JsonSerializer.SerializeToElement(t.Op), JsonSerializer.SerializeToElement(t.Input) }).ToList(),
-        NormalConcat = [2, 3, 4, 5],
+        NormalConcat = [.. OutputNodes],
         Reduce = Reduce.Select(t => new[] { JsonSerializer.SerializeToElement(t.Op), JsonSerializer.SerializeToElement(t.Input) }).ToList(),
-        ReduceConcat = [2, 3, 4, 5],
+        ReduceConcat = [.. OutputNodes],
     };
 
     /// <summary>"normal: node 0 = sep_conv_3x3(c_{k-1}) + skip_connect(c_{k-2}); node 1 = ... | reduce: ...", with <see cref="CellLayout.InputName"/>'s names.</summary>

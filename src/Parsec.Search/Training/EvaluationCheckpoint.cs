@@ -7,7 +7,8 @@ namespace Parsec.Search.Training;
 /// A training run's state as one safetensors file: the network's weights and batch-norm statistics under
 /// their module names, the optimizer's buffers under "optimizer/{parameter}/{slot}", and a
 /// <see cref="TrainingRecord"/> in the metadata. Without optimizer buffers the same layout is the final
-/// weights file. Written atomically (temporary file, then rename), so a crash keeps the previous checkpoint.
+/// weights file. Written atomically (temporary file, then rename), so a crash keeps the previous checkpoint;
+/// only a finite state is written, and loading verifies each tensor's checksum.
 /// </summary>
 public static class EvaluationCheckpoint
 {
@@ -27,13 +28,15 @@ public static class EvaluationCheckpoint
                 tensors.Add(new NamedTensor(OptimizerPrefix + key, shapes[parameter], Array.ConvertAll(values, v => (float)v)));
             }
         }
-        SafeTensorsWriter.WriteFile(path, tensors, (record with { OptimizerStep = optimizer?.StepCount ?? record.OptimizerStep }).ToMetadata());
+        Runs.FiniteState.Require(path, tensors);
+        SafeTensorsWriter.WriteFile(path, tensors, record.ToMetadata());
     }
 
     /// <summary>Reads and checks a checkpoint or weights file; nothing is applied yet.</summary>
     public static (SafeTensorsContent Content, TrainingRecord Record) Load(string path)
     {
         var content = SafeTensorsReader.ReadFile(path);
+        TensorChecksums.Require(content, path);
         return (content, TrainingRecord.FromMetadata(content.Metadata, path));
     }
 

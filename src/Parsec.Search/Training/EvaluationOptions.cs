@@ -65,6 +65,13 @@ public sealed record EvaluationOptions
 
     public void Validate()
     {
+        // Infinity and 1e400 parse as numbers; caught here, they would otherwise surface as a JSON error when the checkpoint is written.
+        foreach (var (flag, value) in new[]
+                 {
+                     ("--lr", LearningRate), ("--lr-min", MinLearningRate), ("--momentum", Momentum), ("--weight-decay", WeightDecay),
+                     ("--grad-clip", GradientClip), ("--drop-path", DropPath), ("--auxiliary-weight", AuxiliaryWeight),
+                 })
+            Require(double.IsFinite(value), flag, $"a finite number, got {value}");
         Require(Channels >= 2 && Channels % 2 == 0, "--channels", $"an even number >= 2, got {Channels}");
         Require(Layers >= 3, "--layers", $">= 3 (two reduction cells and a normal cell), got {Layers}");
         Require(BatchSize >= 2, "--batch-size", $">= 2 (batch norm needs more than one example), got {BatchSize}");

@@ -32,6 +32,7 @@ public sealed class EvaluationRun : IDisposable
     private readonly BatchLoader _test;
     private readonly Rng _dropPathRng;
     private readonly TrainingRecord _record;
+    private Runs.RunLock? _runLock;
 
     private EvaluationRun(IBackend backend, string folder, TrainingRecord record, DatasetSplits data, Rng initRng, Rng loaderRng, Rng dropPathRng)
     {
@@ -66,15 +67,27 @@ public sealed class EvaluationRun : IDisposable
     public long ParameterCountWithoutAuxiliary =>
         _network.Parameters.Weights.Where(w => !w.Name!.StartsWith("auxiliary_head.", StringComparison.Ordinal)).Sum(w => w.Length);
 
-    /// <summary>A new run in <paramref name="folder"/> (which must not hold a run yet).</summary>
-    public static EvaluationRun Start(IBackend backend, string folder, Genotype genotype, EvaluationOptions options, DatasetSpec spec, DatasetSplits data)
+    /// <summary>Everything checkable before a run folder is touched: the options, the genotype, and that the network fits the images.</summary>
+    public static void Validate(Genotype genotype, EvaluationOptions options, DatasetSplits data)
     {
         options.Validate();
-        options = options.WithDatasetDefaults(spec.Name, data.Height);
         genotype.Validate();
-        if (File.Exists(Path.Combine(folder, EvaluationCheckpoint.CheckpointFileName)))
-            throw new InvalidOperationException($"{folder} already holds a training run; resume it with --resume {folder} or choose another --out folder");
+        if (options.Auxiliary) AuxiliaryHead.RequireFits(data.Height, data.Width);
+    }
+
+    /// <summary>A new run in <paramref name="folder"/> (which must not hold a run yet); the folder stays locked (<see cref="Runs.RunLock"/>) until the run is disposed.</summary>
+    public static EvaluationRun Start(IBackend backend, string folder, Genotype genotype, EvaluationOptions options, DatasetSpec spec, DatasetSplits data)
+    {
+        Validate(genotype, options, data);
+        options = options.WithDatasetDefaults(spec.Name, data.Height);
         Directory.CreateDirectory(folder);
+        return Runs.RunLock.AcquireFor(folder, runLock => Start(backend, folder, genotype, options, spec, data, runLock));
+    }
+
+    private static EvaluationRun Start(IBackend backend, string folder, Genotype genotype, EvaluationOptions options, DatasetSpec spec, DatasetSplits data, Runs.RunLock runLock)
+    {
+        if (File.Exists(Path.Combine(folder, EvaluationCheckpoint.CheckpointFileName)))
+            throw new ArgumentException($"--out: {folder} already holds a training run; resume it with --resume {folder} or choose another --out folder");
         var normalization = DatasetStatistics.Compute(data.Train).ToNormalization();
         var record = new TrainingRecord
         {
@@ -85,17 +98,32 @@ public sealed class EvaluationRun : IDisposable
             NormalizationStd = normalization.Std,
             ImageShape = data.Train.ImageShape,
             ClassNames = data.Train.ClassNames.ToArray(),
+            Backend = backend.Name,
         };
         var seed = new Rng(options.Seed);
-        var run = new EvaluationRun(backend, folder, record, data, seed.Fork(), seed.Fork(), seed.Fork());
+        var run = new EvaluationRun(backend, folder, record, data, seed.Fork(), seed.Fork(), seed.Fork()) { _runLock = runLock };
         AtomicFile.WriteAllText(Path.Combine(folder, GenotypeFileName), genotype.ToJson());
         File.WriteAllText(Path.Combine(folder, MetricsFileName), "");
         run.PrepareEpoch(0);
         return run;
     }
 
+    /// <summary>The backend a run in <paramref name="folder"/> was started on, or null when its checkpoint does not say (or there is none yet).</summary>
+    public static string? SavedBackend(string folder)
+    {
+        string path = Path.Combine(folder, EvaluationCheckpoint.CheckpointFileName);
+        return File.Exists(path) ? EvaluationCheckpoint.Load(path).Record.Backend : null;
+    }
+
     /// <summary>Continues the run in <paramref name="folder"/> from its last checkpoint. <paramref name="data"/> defaults to the dataset the run recorded.</summary>
     public static EvaluationRun Resume(IBackend backend, string folder, DatasetSplits? data = null)
+    {
+        if (!Directory.Exists(folder))
+            throw new FileNotFoundException($"--resume: run folder not found: {folder}", Path.Combine(folder, EvaluationCheckpoint.CheckpointFileName));
+        return Runs.RunLock.AcquireFor(folder, runLock => Resume(backend, folder, data, runLock));
+    }
+
+    private static EvaluationRun Resume(IBackend backend, string folder, DatasetSplits? data, Runs.RunLock runLock)
     {
         string path = Path.Combine(folder, EvaluationCheckpoint.CheckpointFileName);
         if (!File.Exists(path)) throw new FileNotFoundException($"--resume: {folder} holds no {EvaluationCheckpoint.CheckpointFileName}", path);
@@ -103,7 +131,7 @@ public sealed class EvaluationRun : IDisposable
         if (record.LoaderRng is null || record.DropPathRng is null)
             throw new InvalidDataException($"{path}: a weights file, not a checkpoint (it has no generator states to resume from)");
         data ??= DatasetSplitsLoader.Load(record.Dataset);
-        var run = new EvaluationRun(backend, folder, record, data, new Rng(record.Options.Seed), new Rng(0), new Rng(0));
+        var run = new EvaluationRun(backend, folder, record, data, new Rng(record.Options.Seed), new Rng(0), new Rng(0)) { _runLock = runLock };
         try
         {
             EvaluationCheckpoint.Apply(content, record, path, run._network, run._optimizer);
@@ -112,6 +140,7 @@ public sealed class EvaluationRun : IDisposable
         }
         catch
         {
+            run._runLock = null; // released by the caller
             run.Dispose();
             throw;
         }
@@ -180,7 +209,8 @@ public sealed class EvaluationRun : IDisposable
             var ce = _tape.SoftmaxCrossEntropy(output.Logits, labels);
             double loss = -ce.LogLikelihoods.Average();
             if (!double.IsFinite(loss))
-                throw new InvalidOperationException($"training diverged: the loss of batch {batch.Index} in epoch {epoch + 1} is {loss} (lower --lr?)");
+                throw new TrainingDivergedException($"training diverged: the loss of batch {batch.Index} in epoch {epoch + 1} is {loss}; " +
+                    (epoch > 0 ? $"the checkpoint of epoch {epoch} is kept" : "no checkpoint had been written") + " (start again with a lower --lr)");
             var total = ce.Loss;
             if (output.AuxiliaryLogits is { } aux && Options.AuxiliaryWeight > 0)
                 total = _tape.Add(total, _tape.Scale(_tape.SoftmaxCrossEntropy(aux, labels).Loss, Options.AuxiliaryWeight));
@@ -211,6 +241,7 @@ public sealed class EvaluationRun : IDisposable
         EpochsCompleted = EpochsCompleted,
         LoaderRng = _train.RngState,
         DropPathRng = _dropPathRng.State,
+        OptimizerStep = _optimizer.StepCount,
     };
 
     private string ResultJson(EvaluationResult r) => System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, object>
@@ -238,5 +269,6 @@ public sealed class EvaluationRun : IDisposable
         _tape.Dispose();
         _optimizer.Dispose();
         _network.Dispose();
+        _runLock?.Dispose();
     }
 }

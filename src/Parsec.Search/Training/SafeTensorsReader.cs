@@ -7,7 +7,8 @@ namespace Parsec.Search.Training;
 /// <summary>
 /// Reads float32 safetensors files and checks them against the format before trusting any byte: header
 /// length within the file, a JSON object header, F32 entries whose offsets match their shapes, and a data
-/// section covered exactly once with no gaps, overlaps or trailing bytes. Errors name the file and the entry.
+/// section covered exactly once with no gaps, overlaps or trailing bytes, and, when the file records them, each
+/// tensor's checksum (<see cref="TensorChecksums"/>). Errors name the file and the entry.
 /// </summary>
 public static class SafeTensorsReader
 {
@@ -49,6 +50,8 @@ public static class SafeTensorsReader
             }
             long dataLength = file.LongLength - dataStart;
             CheckCoverage(entries, dataLength, source);
+            if (TensorChecksums.Recorded(metadata, source) is { } checksums)
+                foreach (var e in entries) TensorChecksums.Verify(checksums, e.Name, file.AsSpan((int)(dataStart + e.Begin), (int)(e.End - e.Begin)), source);
             var tensors = entries.Select(e => new NamedTensor(e.Name, e.Shape, Decode(file, dataStart + e.Begin, e.Shape))).ToList();
             return new SafeTensorsContent(tensors, metadata);
         }

@@ -24,9 +24,16 @@ public static class SafeTensorsWriter
         output.Flush();
     }
 
-    /// <summary>Writes the file next to its final path and renames it into place, so a crash never leaves half a file.</summary>
+    /// <summary>
+    /// Writes the file next to its final path and renames it into place, so a crash never leaves half a file.
+    /// Files written this way also record each tensor's checksum (<see cref="TensorChecksums"/>), which the reader verifies.
+    /// </summary>
     public static void WriteFile(string path, IReadOnlyList<NamedTensor> tensors, IReadOnlyDictionary<string, string>? metadata = null)
     {
+        var withChecksums = new Dictionary<string, string>(metadata ?? new Dictionary<string, string>(), StringComparer.Ordinal)
+        {
+            [TensorChecksums.MetadataKey] = TensorChecksums.Describe(tensors),
+        };
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         string temporary = AtomicFile.TempPathFor(path);
         try
@@ -34,7 +41,7 @@ public static class SafeTensorsWriter
             // Streamed rather than built in memory: a 20-cell network's weights and momenta are tens of megabytes.
             using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
             {
-                Write(stream, tensors, metadata);
+                Write(stream, tensors, withChecksums);
                 stream.Flush(flushToDisk: true);
             }
             AtomicFile.Commit(temporary, path);
@@ -91,15 +98,14 @@ public static class SafeTensorsWriter
         return buffer.ToArray();
     }
 
-    private static void WriteLittleEndian(Stream output, float[] data)
+    private static void WriteLittleEndian(Stream output, float[] data) => output.Write(LittleEndianBytes(data));
+
+    /// <summary>The bytes of <paramref name="data"/> as the file stores them (a view of the array on little-endian machines).</summary>
+    internal static ReadOnlySpan<byte> LittleEndianBytes(float[] data)
     {
-        if (BitConverter.IsLittleEndian)
-        {
-            output.Write(MemoryMarshal.AsBytes(data.AsSpan()));
-            return;
-        }
+        if (BitConverter.IsLittleEndian) return MemoryMarshal.AsBytes(data.AsSpan());
         var bytes = new byte[data.Length * sizeof(float)];
         for (int i = 0; i < data.Length; i++) BinaryPrimitives.WriteSingleLittleEndian(bytes.AsSpan(i * sizeof(float)), data[i]);
-        output.Write(bytes);
+        return bytes;
     }
 }

@@ -25,6 +25,8 @@ public sealed record TrainingRecord
     public ulong[]? LoaderRng { get; init; }
     public ulong[]? DropPathRng { get; init; }
     public int OptimizerStep { get; init; }
+    /// <summary>The backend the run was started on ("cpu", "cuda:0"); a resume uses it unless told otherwise.</summary>
+    public string? Backend { get; init; }
 
     public Genotype Genotype(string source) => Space.Genotype.FromJson(GenotypeJson, source);
     public ChannelNormalization Normalization => new(NormalizationMean, NormalizationStd);

@@ -24,7 +24,7 @@ public class CommandLineTests
 
         Assert.That(CliApp.Run(["evaluate", run, "--backend", "cpu"]), Is.EqualTo(CliApp.Success));
         Assert.That(CliApp.Run(["train", "--resume", run, "--backend", "cpu"]), Is.EqualTo(CliApp.Success), "a finished run resumes to its end at once");
-        Assert.That(CliApp.Run(["train", "--out", run, "--epochs", "1", .. tiny]), Is.EqualTo(CliApp.Failure), "a run folder is never overwritten");
+        Assert.That(CliApp.Run(["train", "--out", run, "--epochs", "1", .. tiny]), Is.EqualTo(CliApp.UsageError), "a run folder is never overwritten");
         Assert.That(CliApp.Run(["train", "--genotype", "NO_SUCH", "--out", temp["other"], .. tiny]), Is.EqualTo(CliApp.UsageError));
         Assert.That(CliApp.Run(["train", "--batch-size", "1"]), Is.EqualTo(CliApp.UsageError));
         Assert.That(CliApp.Run(["evaluate", temp["missing.safetensors"]]), Is.EqualTo(CliApp.UsageError));

@@ -56,6 +56,8 @@ public class EvaluationRunTests
         Assert.That(actual.Tensors.Select(t => t.Name), Is.EqualTo(expected.Tensors.Select(t => t.Name)));
         foreach (var t in expected.Tensors)
             Assert.That(actual.Get(t.Name).Data, Is.EqualTo(t.Data), t.Name);
+        Assert.That(File.ReadAllBytes(temp[$"interrupted/{EvaluationCheckpoint.WeightsFileName}"]),
+            Is.EqualTo(File.ReadAllBytes(temp[$"straight/{EvaluationCheckpoint.WeightsFileName}"])), "the weights file, metadata included, is byte-identical");
         var straight = MetricsFile.Read(temp[$"straight/{MetricsFile.FileName}"]);
         var resumed = MetricsFile.Read(temp[$"interrupted/{MetricsFile.FileName}"]);
         Assert.That(resumed.Series(MetricsFile.TrainLoss).Y, Is.EqualTo(straight.Series(MetricsFile.TrainLoss).Y));
@@ -82,7 +84,7 @@ public class EvaluationRunTests
         Train(temp.Path, Tiny(1), spec);
         using var backend = new CpuBackend();
         Assert.That(() => EvaluationRun.Start(backend, temp.Path, PublishedGenotypes.DartsV1, Tiny(1), spec, DatasetSplitsLoader.Load(spec)),
-            Throws.InvalidOperationException.With.Message.Contains("--resume"));
+            Throws.ArgumentException.With.Message.Contains("--resume"));
         Assert.That(() => EvaluationRun.Resume(backend, temp["nothing-here"]), Throws.TypeOf<FileNotFoundException>());
         using (var finished = EvaluationRun.Resume(backend, temp.Path))
             Assert.That(finished.EpochsCompleted, Is.EqualTo(1), "a finished run can be reopened (e.g. to rewrite its weights)");

@@ -75,6 +75,20 @@ public class SafeTensorsTests
     }
 
     [Test]
+    public void FilesRecordTensorChecksumsAndAFlippedByteIsRefusedNamingTheTensor()
+    {
+        using var temp = new TempFolder();
+        string path = temp["weights.safetensors"];
+        SafeTensorsWriter.WriteFile(path, [A, B], Meta);
+        Assert.That(SafeTensorsReader.ReadFile(path).Metadata, Does.ContainKey(TensorChecksums.MetadataKey));
+        var bytes = File.ReadAllBytes(path);
+        bytes[^1] ^= 0x01; // the last byte belongs to B, the last tensor
+        File.WriteAllBytes(path, bytes);
+        Assert.That(() => SafeTensorsReader.ReadFile(path), Throws.TypeOf<InvalidDataException>()
+            .With.Message.Contains($"{path}: tensor '{B.Name}' is corrupt"));
+    }
+
+    [Test]
     public void WriterRefusesInconsistentTensors()
     {
         Assert.That(() => Write([new NamedTensor("x", [2, 2], [1f])]), Throws.ArgumentException.With.Message.Contains("4 elements but 1 values"));

@@ -1,14 +1,30 @@
+using System.Runtime.InteropServices;
+
 namespace Parsec.Search.Cli.Console;
 
-/// <summary>A token that Ctrl+C cancels (once; the process is not killed), so a long run can stop at a checkpoint.</summary>
+/// <summary>
+/// A token that Ctrl+C (SIGINT) and SIGTERM cancel, without killing the process, so that a long run stops at a
+/// checkpoint. SIGTERM is what schedulers and `docker stop` send before they kill; treating it as Ctrl+C keeps
+/// the work since the last checkpoint.
+/// </summary>
 internal sealed class ConsoleCancellation : IDisposable
 {
     private readonly CancellationTokenSource _source;
+    private readonly PosixSignalRegistration? _terminate;
 
     public ConsoleCancellation(CancellationToken outer)
     {
         _source = CancellationTokenSource.CreateLinkedTokenSource(outer);
         System.Console.CancelKeyPress += OnCancel;
+        try
+        {
+            _terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+            {
+                context.Cancel = true;
+                _source.Cancel();
+            });
+        }
+        catch (PlatformNotSupportedException) { /* no SIGTERM here: the process ends as the platform decides */ }
     }
 
     public CancellationToken Token => _source.Token;
@@ -16,6 +32,7 @@ internal sealed class ConsoleCancellation : IDisposable
     public void Dispose()
     {
         System.Console.CancelKeyPress -= OnCancel;
+        _terminate?.Dispose();
         _source.Dispose();
     }
 

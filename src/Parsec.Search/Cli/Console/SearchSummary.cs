@@ -11,7 +11,11 @@ internal static class SearchSummary
     {
         var run = result.Run;
         AnsiConsole.MarkupLineInterpolated($"run folder: [bold]{run.Path}[/]");
-        AnsiConsole.MarkupLineInterpolated($"{result.Iterations} iterations in {result.Elapsed.TotalSeconds:0.0} s (this invocation)");
+        int ran = result.Iterations - result.StartIteration;
+        if (ran == 0 && result.Outcome == SearchOutcome.Completed)
+            AnsiConsole.MarkupLineInterpolated($"the run had already finished its {result.Iterations} iterations; none ran now (results rewritten from the checkpoint)");
+        else
+            AnsiConsole.MarkupLineInterpolated($"{ran} iterations in {result.Elapsed.TotalSeconds:0.0} s (this invocation; {result.Iterations} done in all)");
         double moved = result.UniformPiEntropy - result.PiEntropy;
         AnsiConsole.MarkupLineInterpolated(
             $"pi entropy: [bold]{result.PiEntropy:0.000}[/] nats (uniform prior: {result.UniformPiEntropy:0.000}; {moved:0.000} nats, {100 * moved / result.UniformPiEntropy:0.0}% below uniform)");
@@ -31,10 +35,10 @@ internal static class SearchSummary
                 return CliApp.Success;
             case SearchOutcome.Interrupted:
                 AnsiConsole.MarkupLineInterpolated($"[yellow]stopped after iteration {result.Iterations}[/]; continue with: parsec search --resume \"{run.Path}\"");
-                return CliApp.Interrupted;
+                return CliApp.Stopped;
             default:
                 AnsiConsole.MarkupLineInterpolated($"[red]stopped: a non-finite value appeared[/] ({result.NonFinite?.Tensor}, iteration {result.NonFinite?.Iteration}); see {run.NanReport}");
-                return CliApp.Failure;
+                return CliApp.NonFinite;
         }
     }
 

@@ -43,6 +43,9 @@ public static class ImageFolderDataset
         var classes = Directory.GetDirectories(folder).Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal).ToArray();
         if (classes.Length == 0)
             throw new InvalidDataException($"{folder}: no class folders; expected one subfolder of PNG/JPEG images per class");
+        // One class leaves nothing to learn or to search for, and a classifier of one output cannot be trained.
+        if (classes.Length == 1)
+            throw new InvalidDataException($"{folder}: only one class folder ({classes[0]}); a classification dataset needs at least two, one subfolder of PNG/JPEG images per class");
         var files = new List<(string Path, int Label)>();
         for (int c = 0; c < classes.Length; c++)
         {
