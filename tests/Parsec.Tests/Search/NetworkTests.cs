@@ -89,6 +89,28 @@ public class NetworkTests
         Assert.That(evaluation.AuxiliaryLogits, Is.Null);
     }
 
+    /// <summary>
+    /// 28x28 images (MNIST, Fashion-MNIST) give 7x7 features at 2L/3: the head's 5x5 pool then takes stride 2 to
+    /// leave the 2x2 its 2x2 convolution needs; 8..10 keep DARTS' stride 3; sides outside 6..10 are refused.
+    /// </summary>
+    [Test]
+    public void TheAuxiliaryHeadTakesTheSevenPixelFeaturesOf28PixelImages()
+    {
+        Assert.That(Enumerable.Range(5, 7).Select(AuxiliaryHead.PoolStride), Is.EqualTo(new int?[] { null, 1, 2, 3, 3, 3, null }));
+        using var backend = TinyNetworks.Cpu();
+        var genotype = new ArchitecturePrior().Sample(new Rng(4)).ToGenotype();
+        var options = TinyNetworks.Options() with { Phase = NetworkPhase.Evaluation, Auxiliary = AuxiliaryClassifier.AtTwoThirdsDepth, Layers = 3 };
+        using var net = Network.CreateFixed(backend, options, genotype, new Rng(1));
+        var (x, y) = TinyNetworks.Batch(backend, options, batch: 2, side: 28);
+        using var tape = new Tape(backend);
+        var output = net.Forward(tape, x, new ForwardMode(NormMode.Training, new Rng(5)));
+        Assert.That(output.AuxiliaryLogits!.Shape, Is.EqualTo(new[] { 2, options.Classes }));
+        tape.Backward(tape.SoftmaxCrossEntropy(output.AuxiliaryLogits!, y).Loss);
+        Assert.That(backend.SumOfSquares(net.Parameters["auxiliary_head.features.5.weight"].Grad!.Storage), Is.GreaterThan(0));
+        Assert.That(() => AuxiliaryHead.RequireFits(28, 28), Throws.Nothing);
+        Assert.That(() => AuxiliaryHead.RequireFits(16, 16), Throws.ArgumentException.With.Message.Contains("--no-auxiliary"));
+    }
+
     [Test]
     public void MixedForwardRunsEveryCandidate()
     {
