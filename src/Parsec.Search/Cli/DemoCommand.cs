@@ -20,9 +20,10 @@ public enum DemoLength
 
 /// <summary>
 /// `parsec` without arguments (or `parsec demo`): a short real search on the generated textures dataset, on
-/// CUDA when it is usable and on the CPU otherwise. It uses a small network and a few hundred iterations,
-/// and a prior learning rate 100x the paper's so that pi visibly moves within them; it prints the run
-/// folder, how far pi moved from uniform and the validation accuracy against chance.
+/// CUDA when it is usable and on the CPU otherwise. It uses a small network, a few hundred iterations and the
+/// search's defaults (a warm-up, then pi fitted with 16 samples per iteration, 4 of which train the weights);
+/// it prints the run folder, how far pi moved from uniform, which choices it decided and the validation
+/// accuracy against chance.
 /// </summary>
 public sealed class DemoCommand : Command<DemoCommand.Settings>
 {
@@ -47,14 +48,14 @@ public sealed class DemoCommand : Command<DemoCommand.Settings>
         ? new SearchOptions
         {
             Dataset = OrientedTextures.Name, DataCount = 1200, ImageSize = 16,
-            Channels = 8, Layers = 5, BatchSize = 32, Samples = 4, Iterations = 200,
-            PriorLearningRate = 0.03, CheckpointEvery = 50,
+            Channels = 8, Layers = 5, BatchSize = 32, Samples = 16, WeightSamples = 4, Iterations = 200,
+            CheckpointEvery = 50,
         }
         : new SearchOptions
         {
             Dataset = OrientedTextures.Name, DataCount = 256, ImageSize = 8,
-            Channels = 4, Layers = 3, BatchSize = 16, Samples = 2, Iterations = 12,
-            PriorLearningRate = 0.03, CheckpointEvery = 6,
+            Channels = 4, Layers = 3, BatchSize = 16, Samples = 4, WeightSamples = 2, Iterations = 12,
+            CheckpointEvery = 6,
         };
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)

@@ -33,7 +33,8 @@ public sealed class StudyCommand : Command<StudyCommand.Settings>
         [CommandOption("--layers <L>")] [Description("Cells of the searched and the trained networks.")] [DefaultValue(5)] public int Layers { get; init; } = 5;
         [CommandOption("--search-iterations <N>")] [DefaultValue(300)] public int SearchIterations { get; init; } = 300;
         [CommandOption("--search-batch-size <N>")] [DefaultValue(32)] public int SearchBatchSize { get; init; } = 32;
-        [CommandOption("-k|--samples <K>")] [Description("Architectures sampled per search iteration.")] [DefaultValue(4)] public int Samples { get; init; } = 4;
+        [CommandOption("-k|--samples <K>")] [Description("Architectures sampled per search iteration for pi.")] [DefaultValue(16)] public int Samples { get; init; } = 16;
+        [CommandOption("--weight-samples <N>")] [Description("How many of them also train the weights.")] [DefaultValue(4)] public int WeightSamples { get; init; } = 4;
         [CommandOption("--search-seed <SEED>")] [DefaultValue(0UL)] public ulong SearchSeed { get; init; }
 
         [CommandOption("--random <N>")] [Description("Uniformly random genotypes to compare with.")] [DefaultValue(6)] public int Random { get; init; } = 6;
@@ -54,7 +55,7 @@ public sealed class StudyCommand : Command<StudyCommand.Settings>
                 SearchFrom = Search is null ? null : Path.GetFullPath(Search),
                 Search = new SearchOptions
                 {
-                    Channels = Channels, Layers = Layers, BatchSize = SearchBatchSize, Iterations = SearchIterations, Samples = Samples,
+                    Channels = Channels, Layers = Layers, BatchSize = SearchBatchSize, Iterations = SearchIterations, Samples = Samples, WeightSamples = WeightSamples,
                     Seed = SearchSeed, CheckpointEvery = 50,
                 },
                 RandomGenotypes = Random, RandomSeed = RandomSeed, Seeds = Seeds,

@@ -71,7 +71,8 @@ public sealed record SearchOptions
 
     // ---- prior (Adam, DARTS' architecture optimiser) ----------------------------------------------
     /// <summary>
-    /// Adam's step size for theta. Null: <see cref="AutoPriorTravel"/> / (iterations after the warm-up), so that
+    /// Adam's step size for theta. Null: <see cref="AutoPriorTravel"/> / (iterations after the warm-up), at most
+    /// <see cref="AutoPriorLearningRateCap"/>, so that
     /// pi can move as far in a short search as in a long one; at the paper's 50 CIFAR-10 epochs (19,500
     /// iterations, no warm-up) that is DARTS' 3e-4.
     /// </summary>
@@ -102,6 +103,8 @@ public sealed record SearchOptions
 
     /// <summary>The summed Adam steps a logit may take over the search when --prior-lr is automatic (nats).</summary>
     public const double AutoPriorTravel = 6.0;
+    /// <summary>The largest automatic step: in very short searches larger steps would make pi follow single noisy estimates.</summary>
+    public const double AutoPriorLearningRateCap = 0.1;
 
     /// <summary>Iterations before pi starts to move.</summary>
     public int WarmupIterations(int totalIterations) => (int)Math.Floor(WarmupFraction * totalIterations);
@@ -122,7 +125,7 @@ public sealed record SearchOptions
             Epochs = (iterations + iterationsPerEpoch - 1) / iterationsPerEpoch,
             ImageSize = imageSide,
             LikelihoodScale = LikelihoodScale ?? 1.0 / BatchSize,
-            PriorLearningRate = PriorLearningRate ?? AutoPriorTravel / priorIterations,
+            PriorLearningRate = PriorLearningRate ?? Math.Min(AutoPriorLearningRateCap, AutoPriorTravel / priorIterations),
         };
     }
 
