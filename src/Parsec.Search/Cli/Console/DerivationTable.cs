@@ -15,19 +15,17 @@ internal static class DerivationTable
     {
         foreach (var type in CellTypes.All)
         {
-            var table = new Table().Title($"{type.JsonName()} cell")
-                .AddColumns("node", "input", "p", "margin", "operation", "p", "margin", "noise", "decided");
+            var table = new Table().Title($"{type.JsonName()} cell").AddColumns("node", "kind", "choice", "p", "margin", "noise", "decided");
             var terms = type == CellType.Normal ? derived.Genotype.Normal : derived.Genotype.Reduce;
             for (int k = 0; k < CellLayout.Terms; k++)
             {
-                var input = derived.Choices.Single(c => c.Cell == type && c.Term == k && c.IsInput);
-                var op = derived.Choices.Single(c => c.Cell == type && c.Term == k && !c.IsInput);
-                string noise = op.NoiseMargin is double n ? $"{n:0.000} / {input.NoiseMargin:0.000}" : "unknown";
-                table.AddRow(CellLayout.InputName(CellLayout.NodeOfTerm(k) + CellLayout.InputNodes), CellLayout.InputName(terms[k].Input),
-                    $"{input.Probability:0.000}", Margin(input), terms[k].Op, $"{op.Probability:0.000}", Margin(op), noise,
-                    $"{Verdict(op)} / {Verdict(input)}");
+                string node = CellLayout.InputName(CellLayout.NodeOfTerm(k) + CellLayout.InputNodes);
+                foreach (var choice in derived.Choices.Where(c => c.Cell == type && c.Term == k).OrderByDescending(c => c.IsInput))
+                    table.AddRow(choice.IsInput ? node : "", choice.IsInput ? "input" : "operation",
+                        choice.IsInput ? CellLayout.InputName(terms[k].Input) : terms[k].Op, $"{choice.Probability:0.000}", Margin(choice),
+                        choice.NoiseMargin is double n ? $"{n:0.000}" : "unknown", Verdict(choice));
             }
-            table.Caption("margin: probability minus the runner-up's; noise: the margin chance alone reaches (operation / input); decided: operation / input");
+            table.Caption("margin: probability minus the runner-up's; noise: the margin chance alone reaches (95th percentile of null replays)");
             AnsiConsole.Write(table);
         }
         AnsiConsole.MarkupLineInterpolated($"{derived.DecidedCount} of {derived.Choices.Count} choices decided");
