@@ -16,6 +16,7 @@ internal static class CommandRegistry
         config.AddCommand<BenchCommand>("bench").WithDescription("Time a training step of a sampled DARTS network, next to PyTorch's reference.");
         config.AddCommand<TrainCommand>("train").WithDescription("Train a genotype from scratch (DARTS evaluation protocol).");
         config.AddCommand<EvaluateCommand>("evaluate").WithDescription("Accuracy of trained weights on a test set.");
+        config.AddCommand<ExportCommand>("export").WithDescription("Export trained weights as an ONNX model.");
         config.AddCommand<DataCommand>("data").WithDescription("Check a dataset and print what is in it.");
         config.AddCommand<DownloadCommand>("download").WithDescription("Download CIFAR-10.");
     }
