@@ -33,7 +33,7 @@ public sealed class ExportCommand : Command<ExportCommand.Settings>
         AnsiConsole.MarkupLineInterpolated($"{weights} -> [bold]{onnx}[/] ({new FileInfo(onnx).Length / 1024.0:0.0} KiB, ONNX opset {OnnxExporter.Opset})");
         AnsiConsole.MarkupLineInterpolated(
             $"input '{OnnxExporter.InputName}' ({OnnxExporter.BatchDimension}, C, H, W) normalised as in training; output '{OnnxExporter.OutputName}' ({OnnxExporter.BatchDimension}, classes)");
-        AnsiConsole.MarkupLineInterpolated($"metadata: {string.Join(", ", ExportedModelInfo.Keys)}");
+        AnsiConsole.MarkupLineInterpolated($"metadata: {string.Join(", ", ModelInfo.Keys)}");
         return CliApp.Success;
     }
 }

@@ -22,7 +22,7 @@ public static class OnnxExporter
     public const string OutputName = "logits";
     public const string BatchDimension = "batch";
 
-    public static ModelProto Build(Network network, ExportedModelInfo info)
+    public static ModelProto Build(Network network, ModelInfo info)
     {
         var architecture = network.FixedArchitecture
             ?? throw new ArgumentException("only a network built for one genotype can be exported; the shared search network holds every candidate");
@@ -60,7 +60,7 @@ public static class OnnxExporter
     }
 
     /// <summary>Exports <paramref name="network"/> to <paramref name="path"/>, written to a temporary file first and renamed.</summary>
-    public static void Write(Network network, ExportedModelInfo info, string path) =>
+    public static void Write(Network network, ModelInfo info, string path) =>
         AtomicFile.WriteAllBytes(path, Build(network, info).ToByteArray());
 
     /// <summary>Rebuilds the network of a weights file (or run folder) written by `parsec train` and exports it; returns the weights file used.</summary>
@@ -71,7 +71,7 @@ public static class OnnxExporter
         using var backend = new CpuBackend();
         using var network = Network.CreateFixed(backend, record.Options.Network(record.ImageShape[0], record.Classes), record.Genotype(file), new Rng(0));
         EvaluationCheckpoint.Apply(content, record, file, network, optimizer: null);
-        Write(network, ExportedModelInfo.From(record), onnxPath);
+        Write(network, ModelInfo.From(record), onnxPath);
         return file;
     }
 }

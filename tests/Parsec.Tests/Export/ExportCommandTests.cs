@@ -1,8 +1,7 @@
-using Microsoft.ML.OnnxRuntime;
 using NUnit.Framework;
 using Parsec.Autodiff.Cpu;
 using Parsec.Search.Cli;
-using Parsec.Search.Export;
+using Parsec.Search.Predict;
 using Parsec.Search.Training;
 using Parsec.Tests.Data;
 
@@ -24,11 +23,11 @@ public class ExportCommandTests
         EvaluationCheckpoint.Save(Path.Combine(run, EvaluationCheckpoint.WeightsFileName), network, null, ExportFixtures.Record(genotype, options, 4, 8));
 
         Assert.That(CliApp.Run(["export", run, "--onnx", temp["model.onnx"]]), Is.EqualTo(CliApp.Success));
-        using var session = new InferenceSession(temp["model.onnx"]);
+        using var exported = OnnxClassifier.Load(temp["model.onnx"]);
         var images = ExportFixtures.RandomImages(3, 8, seed: 4);
         var expected = ExportFixtures.ParsecLogits(network, images, 3, 8);
-        Assert.That(ExportFixtures.MaxRelativeDifference(ExportFixtures.OnnxLogits(session, images, 3, 8), expected, 4), Is.LessThan(1e-4));
-        Assert.That(session.ModelMetadata.CustomMetadataMap[ExportedModelInfo.ClassNamesKey], Is.EqualTo("[\"class_0\",\"class_1\",\"class_2\",\"class_3\"]"));
+        Assert.That(ExportFixtures.MaxRelativeDifference(exported.Logits(images, 3), expected, 4), Is.LessThan(1e-4));
+        Assert.That(exported.Info.ClassNames, Is.EqualTo(new[] { "class_0", "class_1", "class_2", "class_3" }));
         Assert.That(Directory.GetFiles(temp.Path, "*.tmp*"), Is.Empty, "no temporary file is left behind");
     }
 

@@ -1,9 +1,5 @@
-using Microsoft.ML.OnnxRuntime;
-using Microsoft.ML.OnnxRuntime.Tensors;
 using Parsec.Autodiff;
-using Tensor = Parsec.Autodiff.Tensor;
 using Parsec.Search.Data.Files;
-using Parsec.Search.Export;
 using Parsec.Search.Model;
 using Parsec.Search.Space;
 using Parsec.Search.Training;
@@ -56,13 +52,6 @@ internal static class ExportFixtures
         using var noGrad = tape.NoGrad();
         using var x = Tensor.FromArray(backend, images, [batch, 3, side, side]);
         return network.Forward(tape, x, ForwardMode.Evaluation).Logits.ToFloatArray();
-    }
-
-    public static float[] OnnxLogits(InferenceSession session, float[] images, int batch, int side)
-    {
-        var input = new DenseTensor<float>(images, [batch, 3, side, side]);
-        using var results = session.Run([NamedOnnxValue.CreateFromTensor(OnnxExporter.InputName, input)]);
-        return results.Single(r => r.Name == OnnxExporter.OutputName).AsEnumerable<float>().ToArray();
     }
 
     /// <summary>The training record a weights file of such a network carries (generated textures, <paramref name="classes"/> classes).</summary>

@@ -5,6 +5,7 @@ using Onnx;
 using Parsec.Autodiff;
 using Parsec.Autodiff.Cpu;
 using Parsec.Search.Export;
+using Parsec.Search.Predict;
 using Parsec.Search.Prior;
 using Parsec.Search.Space;
 using Parsec.Search.Training;
@@ -59,7 +60,7 @@ public class OnnxParityTests
         using var backend = new CpuBackend();
         var options = ExportFixtures.Options(4, 3);
         using var network = ExportFixtures.RandomNetwork(backend, PublishedGenotypes.DartsV2, options, Classes, seed: 3);
-        var info = ExportedModelInfo.From(ExportFixtures.Record(PublishedGenotypes.DartsV2, options, Classes, 8));
+        var info = ModelInfo.From(ExportFixtures.Record(PublishedGenotypes.DartsV2, options, Classes, 8));
         var model = ModelProto.Parser.ParseFrom(OnnxExporter.Build(network, info).ToByteArray());
 
         Assert.That(model.OpsetImport.Single().Version, Is.GreaterThanOrEqualTo(17));
@@ -71,7 +72,7 @@ public class OnnxParityTests
 
         using var session = new InferenceSession(model.ToByteArray());
         Assert.That(session.InputMetadata[OnnxExporter.InputName].Dimensions, Is.EqualTo(new[] { -1, 3, 8, 8 }));
-        var read = ExportedModelInfo.FromMetadata(session.ModelMetadata.CustomMetadataMap, "model");
+        var read = ModelInfo.FromMetadata(session.ModelMetadata.CustomMetadataMap, "model");
         Assert.That(read.NormalizationMean, Is.EqualTo(ExportFixtures.Mean));
         Assert.That(read.NormalizationStd, Is.EqualTo(ExportFixtures.Std));
         Assert.That(read.ClassNames, Is.EqualTo(info.ClassNames));
@@ -86,7 +87,7 @@ public class OnnxParityTests
     {
         using var backend = new CpuBackend();
         using var shared = Parsec.Search.Model.Network.CreateShared(backend, new() { Channels = 4, Layers = 3, Classes = Classes }, new Rng(1));
-        var info = ExportedModelInfo.From(ExportFixtures.Record(PublishedGenotypes.DartsV2, ExportFixtures.Options(4, 3), Classes, 8));
+        var info = ModelInfo.From(ExportFixtures.Record(PublishedGenotypes.DartsV2, ExportFixtures.Options(4, 3), Classes, 8));
         Assert.That(() => OnnxExporter.Build(shared, info), Throws.ArgumentException.With.Message.Contains("one genotype"));
     }
 
@@ -95,13 +96,13 @@ public class OnnxParityTests
         using var backend = new CpuBackend();
         var options = ExportFixtures.Options(channels, layers);
         using var network = ExportFixtures.RandomNetwork(backend, genotype, options, Classes, seed);
-        var info = ExportedModelInfo.From(ExportFixtures.Record(genotype, options, Classes, side));
-        using var session = new InferenceSession(OnnxExporter.Build(network, info).ToByteArray());
+        var info = ModelInfo.From(ExportFixtures.Record(genotype, options, Classes, side));
+        using var exported = OnnxClassifier.FromModel(OnnxExporter.Build(network, info).ToByteArray(), "exported model");
         foreach (int batch in new[] { 1, 7 })
         {
             var images = ExportFixtures.RandomImages(batch, side, seed + (ulong)batch);
             var expected = ExportFixtures.ParsecLogits(network, images, batch, side);
-            var actual = ExportFixtures.OnnxLogits(session, images, batch, side);
+            var actual = exported.Logits(images, batch);
             Assert.That(actual, Has.Length.EqualTo(batch * Classes));
             Assert.That(expected.Max() - expected.Min(), Is.GreaterThan(1e-3), "logits that differ between classes and examples");
             Assert.That(ExportFixtures.MaxRelativeDifference(actual, expected, Classes), Is.LessThan(Tolerance), $"batch {batch}, {genotype}");

@@ -5,12 +5,12 @@ using Parsec.Search.Training;
 namespace Parsec.Search.Export;
 
 /// <summary>
-/// What a consumer of an exported model needs besides the graph: the genotype, how to prepare an image
+/// What a user of a trained model needs besides the network: the genotype, how to prepare an image
 /// (size, channels, normalisation), what the outputs mean (class names) and which Parsec wrote it. Stored as
 /// ONNX metadata_props, one key each, values as JSON where they are not plain strings, so any runtime
 /// (ONNX Runtime's ModelMetadata.CustomMetadataMap, onnx.load in Python) can read them.
 /// </summary>
-public sealed record ExportedModelInfo(string GenotypeJson, float[] NormalizationMean, float[] NormalizationStd, string[] ClassNames, int[] ImageShape,
+public sealed record ModelInfo(string GenotypeJson, float[] NormalizationMean, float[] NormalizationStd, string[] ClassNames, int[] ImageShape,
     string ParsecVersion)
 {
     public const string GenotypeKey = "parsec.genotype";
@@ -24,7 +24,7 @@ public sealed record ExportedModelInfo(string GenotypeJson, float[] Normalizatio
     public ChannelNormalization Normalization => new(NormalizationMean, NormalizationStd);
 
     /// <summary>The information a weights file's training record carries.</summary>
-    public static ExportedModelInfo From(TrainingRecord record) =>
+    public static ModelInfo From(TrainingRecord record) =>
         new(record.GenotypeJson, record.NormalizationMean, record.NormalizationStd, record.ClassNames, record.ImageShape, ParsecVersionInfo.Current);
 
     public IEnumerable<KeyValuePair<string, string>> ToMetadata() =>
@@ -38,9 +38,9 @@ public sealed record ExportedModelInfo(string GenotypeJson, float[] Normalizatio
     ];
 
     /// <summary>Reads the keys back; <paramref name="source"/> names the model file in errors.</summary>
-    public static ExportedModelInfo FromMetadata(IReadOnlyDictionary<string, string> metadata, string source)
+    public static ModelInfo FromMetadata(IReadOnlyDictionary<string, string> metadata, string source)
     {
-        var info = new ExportedModelInfo(Get(GenotypeKey), Parse<float[]>(MeanKey), Parse<float[]>(StdKey), Parse<string[]>(ClassNamesKey),
+        var info = new ModelInfo(Get(GenotypeKey), Parse<float[]>(MeanKey), Parse<float[]>(StdKey), Parse<string[]>(ClassNamesKey),
             Parse<int[]>(ImageShapeKey), Get(VersionKey));
         if (info.ImageShape.Length != 3 || info.NormalizationMean.Length != info.ImageShape[0] || info.ClassNames.Length < 2)
             throw new InvalidDataException($"{source}: metadata '{ImageShapeKey}' must be [C, H, W] with one normalisation mean and std per channel and at least 2 class names");
