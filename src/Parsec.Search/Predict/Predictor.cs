@@ -1,4 +1,5 @@
 using Parsec.Search.Data.Files;
+using SixLabors.ImageSharp;
 
 namespace Parsec.Search.Predict;
 
@@ -34,7 +35,7 @@ public static class Predictor
             Parallel.For(0, batch.Count, i =>
             {
                 try { PredictionImage.Read(batch[i], info.ImageShape, normalization, pixels.AsSpan(i * length, length)); }
-                catch (DataFileException e) { errors[i] = e.Message.ReplaceLineEndings(" "); }
+                catch (DataFileException e) { errors[i] = Describe(e); }
             });
             var decoded = Enumerable.Range(0, batch.Count).Where(i => errors[i] is null).ToList();
             var logits = decoded.Count == 0 ? [] : model.Logits(Compact(pixels, decoded, length), decoded.Count);
@@ -60,6 +61,12 @@ public static class Predictor
             .Select(c => new ClassScore(c, names[c], exp[c] / sum))
             .ToList();
     }
+
+    /// <summary>One line naming the file; ImageSharp's own message for an unknown format lists every decoder over several lines.</summary>
+    private static string Describe(DataFileException e) =>
+        e.InnerException is UnknownImageFormatException
+            ? $"{e.FilePath}: not a readable image (unknown format, or a damaged header); expected PNG, JPEG, BMP, GIF, TIFF, WebP, TGA or PBM"
+            : e.Message.ReplaceLineEndings(" ");
 
     private static float[] Compact(float[] pixels, List<int> kept, int length)
     {

@@ -24,7 +24,7 @@ public class PredictTests
         using var temp = new TempFolder();
         var (run, onnx) = WriteModels(temp);
         var files = PredictionImage.Expand([WriteImages(temp.Folder("images"))]);
-        Assert.That(files.Select(Path.GetFileName), Is.EqualTo(new[] { "a.png", "b.jpg", "broken.png", "c.png" }), "folders give their image files in order; notes.txt is left out");
+        Assert.That(files.Select(Path.GetFileName), Is.EqualTo(new[] { "a.png", "b.jpg", "broken.png", "c.png", "truncated.png" }), "folders give their image files in order; notes.txt is left out");
 
         using var backend = new CpuBackend();
         using var parsec = ParsecClassifier.Load(backend, run);
@@ -35,9 +35,10 @@ public class PredictTests
         foreach (var predictions in new[] { fromWeights, fromOnnx })
         {
             Assert.That(predictions.Select(p => p.File), Is.EqualTo(files));
-            var broken = predictions.Single(p => p.Failed);
-            Assert.That(broken.File, Does.EndWith("broken.png"));
-            Assert.That(broken.Error, Does.Contain("broken.png").And.Contain("cannot be decoded"));
+            var failed = predictions.Where(p => p.Failed).ToList();
+            Assert.That(failed.Select(p => Path.GetFileName(p.File)), Is.EqualTo(new[] { "broken.png", "truncated.png" }));
+            Assert.That(failed[0].Error, Does.StartWith(failed[0].File + ": ").And.Contain("not a readable image"));
+            Assert.That(failed[1].Error, Does.StartWith(failed[1].File + ": "));
             foreach (var p in predictions.Where(p => !p.Failed))
             {
                 Assert.That(p.Top, Has.Count.EqualTo(3));
@@ -91,12 +92,13 @@ public class PredictTests
         string csv = temp["out/predictions.csv"];
         Directory.CreateDirectory(temp["out"]);
 
-        Assert.That(CliApp.Run(["predict", onnx, images, "--top", "2", "--out", csv]), Is.EqualTo(CliApp.UsageError), "one file could not be read");
+        Assert.That(CliApp.Run(["predict", onnx, images, "--top", "2", "--out", csv]), Is.EqualTo(CliApp.UsageError), "two files could not be read");
         var lines = File.ReadAllLines(csv);
         Assert.That(lines[0], Is.EqualTo("file,class_1,probability_1,class_2,probability_2,error"));
-        Assert.That(lines, Has.Length.EqualTo(5));
-        Assert.That(lines.Single(l => l.Contains("broken.png")), Does.Match("^\"?[^,]*broken.png\"?,,,,,.*cannot be decoded"));
-        foreach (string line in lines.Skip(1).Where(l => !l.Contains("broken.png")))
+        Assert.That(lines, Has.Length.EqualTo(6));
+        Assert.That(lines.Single(l => l.Contains("broken.png")), Does.Match("^\"?[^,]*broken.png\"?,,,,,.*not a readable image"));
+        Assert.That(lines.Single(l => l.Contains("truncated.png")), Does.Match("^\"?[^,]*truncated.png\"?,,,,,.+"));
+        foreach (string line in lines.Skip(1).Where(l => !l.Contains("broken.png") && !l.Contains("truncated.png")))
             Assert.That(line, Does.Match(@"^[^,]+,class_\d,0\.\d{6},class_\d,0\.\d{6},$"));
 
         Assert.That(CliApp.Run(["predict", run, Path.Combine(images, "a.png"), Path.Combine(images, "b.jpg"), "--backend", "cpu"]), Is.EqualTo(CliApp.Success));
@@ -121,13 +123,15 @@ public class PredictTests
         return (run, onnx);
     }
 
-    /// <summary>PNGs at the training size and larger (resized), a JPEG, a corrupt PNG and a text file.</summary>
+    /// <summary>PNGs at the training size and larger (resized), a JPEG, a file that is no image, a PNG cut short, and a text file.</summary>
     private static string WriteImages(string folder)
     {
         Save("a.png", 8, seed: 1, jpeg: false);
         Save("b.jpg", 12, seed: 2, jpeg: true);
         Save("c.png", 20, seed: 3, jpeg: false);
         File.WriteAllBytes(Path.Combine(folder, "broken.png"), [0x89, (byte)'P', (byte)'N', (byte)'G', 1, 2, 3]);
+        byte[] png = File.ReadAllBytes(Path.Combine(folder, "c.png"));
+        File.WriteAllBytes(Path.Combine(folder, "truncated.png"), png[..(png.Length / 2)]);
         File.WriteAllText(Path.Combine(folder, "notes.txt"), "not an image");
         return folder;
 
