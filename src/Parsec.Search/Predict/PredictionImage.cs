@@ -1,15 +1,12 @@
 using Parsec.Search.Data.Files;
 using Parsec.Search.Data.Pipeline;
-using SixLabors.ImageSharp;
-using SixLabors.ImageSharp.PixelFormats;
-using SixLabors.ImageSharp.Processing;
 
 namespace Parsec.Search.Predict;
 
 /// <summary>
 /// Turns an image file into a model input prepared exactly as training prepared its images: decoded, resized
-/// to the training size (the image-folder loader's own decoder for RGB models, 8-bit grey for one-channel
-/// ones, whose datasets store grey levels), scaled to [0, 1], then standardised with the training statistics.
+/// to the training size by the image-folder loader's own decoder, scaled to [0, 1] (grey levels for
+/// one-channel models, whose datasets store grey images), then standardised with the training statistics.
 /// </summary>
 public static class PredictionImage
 {
@@ -52,20 +49,16 @@ public static class PredictionImage
         return files;
     }
 
+    /// <summary>
+    /// Grey levels through the same RGB decoder: a grey image has R = G = B, which the BT.709 weights (ImageSharp's
+    /// own grey conversion) return unchanged; a colour image becomes its luminance.
+    /// </summary>
     private static void DecodeGrey(string path, int size, Span<float> destination)
     {
-        Image<L8> image;
-        try { image = Image.Load<L8>(path); }
-        catch (Exception e) when (e is ImageFormatException or NotSupportedException or EndOfStreamException)
-        {
-            throw new DataFileException(path, $"cannot be decoded as an image ({e.Message}); expected a PNG, JPEG or other common image file", e);
-        }
-        using (image)
-        {
-            if (image.Width != size || image.Height != size) image.Mutate(x => x.Resize(size, size));
-            var grey = new L8[size * size];
-            image.CopyPixelDataTo(grey);
-            for (int p = 0; p < grey.Length; p++) destination[p] = PixelValues.ToUnit(grey[p].PackedValue);
-        }
+        int plane = size * size;
+        var rgb = new float[3 * plane];
+        ImageFolderDataset.Decode(path, size, rgb);
+        for (int p = 0; p < plane; p++)
+            destination[p] = 0.2126f * rgb[p] + 0.7152f * rgb[plane + p] + 0.0722f * rgb[2 * plane + p];
     }
 }

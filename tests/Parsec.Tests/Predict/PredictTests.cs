@@ -84,6 +84,19 @@ public class PredictTests
     }
 
     [Test]
+    public void AOneChannelModelReadsGreyLevels()
+    {
+        using var temp = new TempFolder();
+        var grey = new L8[Side * Side];
+        for (int p = 0; p < grey.Length; p++) grey[p] = new L8((byte)(p * 3));
+        using (var image = Image.LoadPixelData(grey, Side, Side)) image.SaveAsPng(temp["grey.png"]);
+
+        var read = new float[Side * Side];
+        PredictionImage.Read(temp["grey.png"], [1, Side, Side], new([0.5f], [0.25f]), read);
+        Assert.That(read, Is.EqualTo(grey.Select(g => (g.PackedValue / 255f - 0.5f) / 0.25f)).Within(1e-5));
+    }
+
+    [Test]
     public void TheCommandWritesEveryFileToTheCsvAndFailsWhenOneCannotBeRead()
     {
         using var temp = new TempFolder();
