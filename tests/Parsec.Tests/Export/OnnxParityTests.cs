@@ -4,6 +4,7 @@ using NUnit.Framework;
 using Onnx;
 using Parsec.Autodiff;
 using Parsec.Autodiff.Cpu;
+using Parsec.Search;
 using Parsec.Search.Export;
 using Parsec.Search.Predict;
 using Parsec.Search.Prior;

@@ -1,14 +1,14 @@
 using System.Reflection;
 using System.Runtime.InteropServices;
 using NUnit.Framework;
-using Parsec.Search.Export;
+using Parsec.Search;
 using Parsec.Tests.Data;
 
 namespace Parsec.Tests.Tooling;
 
 /// <summary>
 /// `dotnet pack` makes parsec a .NET tool: installed into a fresh tool path from the packed folder alone, it
-/// runs `parsec --help` and `parsec info`. Packs the build the tests run against (--no-build).
+/// runs `parsec --help`, `parsec info` and `parsec --version`. Packs the build the tests run against (--no-build).
 /// </summary>
 [TestFixture]
 public class GlobalToolTests
@@ -51,6 +51,8 @@ public class GlobalToolTests
         Assert.That(help.StdOut, Does.Contain("export").And.Contain("predict").And.Contain("search"));
         var info = ProcessRunner.Run(parsec, ["info", "--backend", "cpu"], temp.Path, limit, environment);
         Assert.That(info.ExitCode, Is.EqualTo(0), info.StdErr);
-        Assert.That(info.StdOut, Does.Contain("runtime:").And.Contain("backend:"));
+        Assert.That(info.StdOut, Does.Contain($"parsec {ParsecVersionInfo.Current}, runtime:").And.Contain("backend:"));
+        var version = ProcessRunner.Run(parsec, ["--version"], temp.Path, limit, environment);
+        Assert.That(version.StdOut.Trim(), Is.EqualTo(ParsecVersionInfo.Current));
     }
 }

@@ -1,8 +1,8 @@
 using System.Reflection;
 
-namespace Parsec.Search.Export;
+namespace Parsec.Search;
 
-/// <summary>The version of this Parsec build, as written into exported models.</summary>
+/// <summary>The version of this Parsec build: `parsec --version`, `parsec info` and the metadata of exported models.</summary>
 public static class ParsecVersionInfo
 {
     /// <summary>The assembly's informational version without the source-revision suffix the SDK appends after '+'.</summary>
