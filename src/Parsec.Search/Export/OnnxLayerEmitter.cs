@@ -12,8 +12,6 @@ internal sealed class OnnxLayerEmitter(OnnxGraphBuilder graph, ParameterStore pa
     /// <summary>PyTorch's and Parsec's batch-norm epsilon.</summary>
     public const float BatchNormEpsilon = 1e-5f;
 
-    public OnnxGraphBuilder Graph => graph;
-
     /// <summary>
     /// A bias-free convolution whose weight is "{scope}.weight" (OutC, InC / groups, K, K): kernel and groups
     /// follow from the weight's shape and the input's channels.
