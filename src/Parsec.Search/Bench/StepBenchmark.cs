@@ -5,23 +5,21 @@ using Parsec.Search.Prior;
 
 namespace Parsec.Search.Bench;
 
-/// <summary>A benchmark case: the network and batch of one reference measurement, and PyTorch's figures for it.</summary>
-/// <param name="ReferenceMs">PyTorch's median ms per step (a range when it varied between runs).</param>
-/// <param name="ReferencePeakMib">PyTorch's allocator peak, where measured (GPU).</param>
-public sealed record BenchmarkCase(string Name, int Channels, int Layers, int BatchSize, int ImageSize, int Steps, int Warmup,
-    (double Low, double High) ReferenceMs, double? ReferencePeakMib, string ReferenceSource)
+/// <summary>
+/// A benchmark case: the network and batch of one reference measurement. PyTorch's time for the same case is
+/// measured beside it by <see cref="PyTorchReference"/>; figures measured elsewhere are in <see cref="StoredReference"/>.
+/// </summary>
+public sealed record BenchmarkCase(string Name, int Channels, int Layers, int BatchSize, int ImageSize, int Steps, int Warmup)
 {
     /// <summary>
-    /// cpu_sampled_C8_L5_B32 of shared/anchors: PyTorch 1.13 with 2 threads on the 2-core development machine.
-    /// More warm-up than PyTorch's 2 steps: .NET recompiles hot methods with full optimisation after their first
-    /// calls, and each step samples a new architecture, so the first steps are not representative.
+    /// cpu_sampled_C8_L5_B32. More warm-up than the stored references' 2 steps: .NET recompiles hot methods with
+    /// full optimisation after their first calls, and each step samples a new architecture, so the first steps
+    /// are not representative.
     /// </summary>
-    public static readonly BenchmarkCase Cpu = new("cpu_sampled_C8_L5_B32", 8, 5, 32, 32, 20, 8, (107, 113), null,
-        "PyTorch 1.13, 2 threads, this 2-core machine");
+    public static readonly BenchmarkCase Cpu = new("cpu_sampled_C8_L5_B32", 8, 5, 32, 32, 20, 8);
 
-    /// <summary>search_sampled_C16_L8 of shared/anchors: PyTorch 2.11 on an H100.</summary>
-    public static readonly BenchmarkCase Gpu = new("search_sampled_C16_L8", 16, 8, 64, 32, 40, 8, (41.2, 41.2), 962,
-        "PyTorch 2.11 (cu130), H100, eager fp32");
+    /// <summary>search_sampled_C16_L8, the GPU case.</summary>
+    public static readonly BenchmarkCase Gpu = new("search_sampled_C16_L8", 16, 8, 64, 32, 40, 8);
 }
 
 /// <summary>What a benchmark measured.</summary>

@@ -17,9 +17,10 @@ public enum BenchmarkChoice
 }
 
 /// <summary>
-/// `parsec bench`: the median time of a training step of a sampled DARTS network after warm-up, printed next
-/// to PyTorch's time for the same step (shared/anchors). CPU case: batch 32, C=8, 5 cells, 32x32x3; GPU case:
-/// batch 64, C=16, 8 cells. Both are measured on whichever backend is selected.
+/// `parsec bench`: the median time of a training step of a sampled DARTS network after warm-up. When a Python
+/// with PyTorch is found, PyTorch's time for the same case is measured in the same invocation and the ratio
+/// printed; otherwise the stored PyTorch figures are shown with where and when they were taken, as not
+/// measured here. CPU case: batch 32, C=8, 5 cells, 32x32x3; GPU case: batch 64, C=16, 8 cells.
 /// </summary>
 public sealed class BenchCommand : Command<BenchCommand.Settings>
 {
@@ -37,9 +38,18 @@ public sealed class BenchCommand : Command<BenchCommand.Settings>
         [CommandOption("--steps <N>")] [Description("Timed steps (default: the case's).")] public int? Steps { get; init; }
         [CommandOption("--warmup <N>")] [Description("Untimed steps first (default: the case's).")] public int? Warmup { get; init; }
 
+        [CommandOption("--python <PATH>")]
+        [Description("The Python with PyTorch that runs the reference (default: python3 on PATH, then /usr/bin/python3, whichever imports torch).")]
+        public string? Python { get; init; }
+
+        [CommandOption("--no-pytorch")]
+        [Description("Do not run PyTorch; show the stored figures instead.")]
+        public bool NoPyTorch { get; init; }
+
         public override ValidationResult Validate() =>
             Steps is < 1 ? ValidationResult.Error($"--steps must be >= 1, got {Steps}")
             : Warmup is < 0 ? ValidationResult.Error($"--warmup must be >= 0, got {Warmup}")
+            : NoPyTorch && Python is not null ? ValidationResult.Error("--python and --no-pytorch contradict each other")
             : ValidationResult.Success();
     }
 
@@ -53,18 +63,56 @@ public sealed class BenchCommand : Command<BenchCommand.Settings>
             _ => backend.Kind == BackendKind.Cuda ? BenchmarkCase.Gpu : BenchmarkCase.Cpu,
         };
         chosen = chosen with { Steps = settings.Steps ?? chosen.Steps, Warmup = settings.Warmup ?? chosen.Warmup };
+        string? python = null;
+        string why = "--no-pytorch";
+        if (!settings.NoPyTorch)
+        {
+            python = PyTorchReference.FindPython(settings.Python, out why);
+            if (python is null && settings.Python is not null) throw new ArgumentException($"--python {settings.Python}: {why}");
+        }
+
         AnsiConsole.MarkupLineInterpolated(
             $"case {chosen.Name}: C={chosen.Channels}, {chosen.Layers} cells, batch {chosen.BatchSize}, 3x{chosen.ImageSize}x{chosen.ImageSize}; {chosen.Warmup} warm-up + {chosen.Steps} timed steps");
         var result = StepBenchmark.Run(backend, chosen, (step, ms) =>
             AnsiConsole.MarkupLineInterpolated($"  step {step + 1}{(step < chosen.Warmup ? " (warm-up)" : "")}: {ms:0.0} ms"));
 
-        var (low, high) = chosen.ReferenceMs;
+        if (python is null)
+        {
+            Print(result, backend, null);
+            PrintStored(chosen, why);
+            return CliApp.Success;
+        }
+        // PyTorch on the device Parsec used, with as many threads as Parsec's CPU backend.
+        string device = backend.Kind == BackendKind.Cuda ? "cuda" : "cpu";
+        AnsiConsole.MarkupLineInterpolated($"PyTorch reference: {why}; the same case on {device}, {Environment.ProcessorCount} threads ...");
+        var torch = PyTorchReference.Run(python, chosen, device, Environment.ProcessorCount, TimeSpan.FromMinutes(20));
+        Print(result, backend, torch);
+        AnsiConsole.MarkupLineInterpolated($"time ratio parsec / PyTorch, measured here in this run: [bold]{result.MedianMs / torch.MedianMs:0.00}x[/] (below 1 is faster)");
+        if (torch.Parameters != result.Parameters)
+            AnsiConsole.MarkupLineInterpolated($"[yellow]warning:[/] the two networks have different parameter counts ({result.Parameters} and {torch.Parameters}): they are not the same network");
+        return CliApp.Success;
+    }
+
+    private static void Print(BenchmarkResult result, IBackend backend, PyTorchMeasurement? torch)
+    {
         var table = new Table().AddColumns("", "median ms/step", "min ms/step", "peak MiB", "parameters");
         table.AddRow($"parsec ({backend.Name})", $"{result.MedianMs:0.0}", $"{result.MinMs:0.0}", $"{result.PeakMib:0}", $"{result.Parameters / 1e6:0.000} M");
-        table.AddRow($"PyTorch ({chosen.ReferenceSource})", low == high ? $"{low:0.0}" : $"{low:0}-{high:0}", "", chosen.ReferencePeakMib is { } mib ? $"{mib:0}" : "", "");
+        if (torch is not null)
+            table.AddRow(Markup.Escape($"PyTorch {torch.Torch} ({torch.Device}, {torch.Threads} threads)"), $"{torch.MedianMs:0.0}", $"{torch.MinMs:0.0}", "",
+                $"{torch.Parameters / 1e6:0.000} M");
         AnsiConsole.Write(table);
-        string ratio = low == high ? $"{result.MedianMs / low:0.00}x" : $"{result.MedianMs / high:0.00}x to {result.MedianMs / low:0.00}x";
-        AnsiConsole.MarkupLineInterpolated($"time ratio parsec / PyTorch: {ratio} (below 1 is faster)");
-        return CliApp.Success;
+    }
+
+    private static void PrintStored(BenchmarkCase chosen, string why)
+    {
+        AnsiConsole.MarkupLineInterpolated($"PyTorch was not run ({why}), so there is no ratio. Pass --python <PATH> to a python3 with torch (Debian: apt-get install python3-torch).");
+        var stored = StoredReference.For(chosen.Name);
+        if (stored is null) return;
+        AnsiConsole.MarkupLineInterpolated($"[bold]Stored PyTorch figures for {chosen.Name}, NOT measured here[/] (other machines, other days; for scale only):");
+        var table = new Table().AddColumns("date", "machine", "software", "median ms/step", "peak MiB", "parsec there");
+        foreach (var m in stored.Measurements)
+            table.AddRow(Markup.Escape(m.Date), Markup.Escape(m.Machine), Markup.Escape(m.Software), StoredMeasurement.Range(m.MedianMs),
+                m.PeakMib is { } mib ? $"{mib:0}" : "", m.ParsecMedianMsSameMachine is { } p ? $"{StoredMeasurement.Range(p)} ms" : "");
+        AnsiConsole.Write(table);
     }
 }

@@ -27,6 +27,7 @@ public static class CliApp
         app.Configure(config =>
         {
             config.SetApplicationName("parsec");
+            config.SetApplicationVersion(ParsecVersionInfo.Current);
             // An unknown flag is an error, not an extra argument to ignore.
             config.UseStrictParsing();
             CommandRegistry.Register(config);

@@ -17,6 +17,8 @@ internal static class CommandRegistry
         config.AddCommand<StudyCommand>("study").WithDescription("Does the search beat random genotypes? Search, derive, train it beside random genotypes over seeds, tabulate.");
         config.AddCommand<TrainCommand>("train").WithDescription("Train a genotype from scratch (DARTS evaluation protocol).");
         config.AddCommand<EvaluateCommand>("evaluate").WithDescription("Accuracy of trained weights on a test set.");
+        config.AddCommand<ExportCommand>("export").WithDescription("Export trained weights as an ONNX model.");
+        config.AddCommand<PredictCommand>("predict").WithDescription("Classify image files with trained weights or an exported ONNX model.");
         config.AddCommand<DataCommand>("data").WithDescription("Check a dataset and print what is in it.");
         config.AddCommand<DownloadCommand>("download").WithDescription("Download CIFAR-10.");
     }

@@ -19,7 +19,7 @@ public sealed class InfoCommand : Command<InfoCommand.Settings>
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        AnsiConsole.MarkupLineInterpolated($"runtime: {RuntimeInformation.FrameworkDescription} on {RuntimeInformation.OSDescription} ({RuntimeInformation.ProcessArchitecture}), {Environment.ProcessorCount} logical CPUs");
+        AnsiConsole.MarkupLineInterpolated($"parsec {ParsecVersionInfo.Current}, runtime: {RuntimeInformation.FrameworkDescription} on {RuntimeInformation.OSDescription} ({RuntimeInformation.ProcessArchitecture}), {Environment.ProcessorCount} logical CPUs");
         using var backend = Backends.Create(settings.Backend, out string why);
         AnsiConsole.MarkupLineInterpolated($"backend: [bold]{backend.Name}[/] ({why})");
         if (backend is CudaBackend cuda) AnsiConsole.WriteLine(cuda.Info().ToString());

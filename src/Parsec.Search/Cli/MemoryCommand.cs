@@ -53,7 +53,7 @@ public sealed class MemoryCommand : Command<MemoryCommand.Settings>
         var (total, step) = MemoryReport.SupernetRatio(footprints);
         AnsiConsole.MarkupLineInterpolated($"DARTS supernet / PARSEC sampled: [bold]{total:0.00}x[/] in total, {step:0.00}x per-step peak");
         if (settings is { Channels: 16, Layers: 8, BatchSize: 64, ImageSize: 32 })
-            AnsiConsole.MarkupLine("reference, PyTorch 2.11 on an H100 (allocator peak, shared/anchors): sampled 962 MiB, supernet 6067 MiB, 6.3x");
+            AnsiConsole.MarkupLine("reference, not measured here: PyTorch 2.11 on an H100, 2026-11-27 (allocator peak; bench/README.md): sampled 962 MiB, supernet 6067 MiB, 6.3x");
         if (settings.Out is not null)
         {
             Directory.CreateDirectory(settings.Out);

@@ -49,6 +49,7 @@ public sealed record TrainingRecord
     {
         [FormatKey] = FormatValue,
         [GenotypeKey] = GenotypeJson,
+        [NetworkMetadata.Key] = NetworkMetadata.From(this).ToJson(),
         [MetadataKey] = JsonSerializer.Serialize(this, Json),
     };
 

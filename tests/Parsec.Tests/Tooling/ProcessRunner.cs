@@ -7,7 +7,9 @@ public static class ProcessRunner
 {
     public sealed record Result(int ExitCode, string StdOut, string StdErr);
 
-    public static Result Run(string fileName, IEnumerable<string> arguments, string workingDirectory, TimeSpan timeout)
+    /// <param name="environment">Variables set (or overridden) for the program only.</param>
+    public static Result Run(string fileName, IEnumerable<string> arguments, string workingDirectory, TimeSpan timeout,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
         var info = new ProcessStartInfo(fileName)
         {
@@ -17,6 +19,7 @@ public static class ProcessRunner
             UseShellExecute = false,
         };
         foreach (var a in arguments) info.ArgumentList.Add(a);
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>()) info.Environment[name] = value;
         using var process = Process.Start(info) ?? throw new InvalidOperationException($"could not start {fileName}");
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();

@@ -75,7 +75,7 @@ public static class ImageFolderDataset
     }
 
     /// <summary>Decodes one file as RGB, resizes it and writes its planes (3, size, size) into <paramref name="destination"/>.</summary>
-    private static void Decode(string path, int size, Span<float> destination)
+    internal static void Decode(string path, int size, Span<float> destination)
     {
         Image<Rgb24> image;
         try { image = Image.Load<Rgb24>(path); }

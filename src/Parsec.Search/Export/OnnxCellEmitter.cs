@@ -1,0 +1,97 @@
+using Parsec.Search.Model;
+using Parsec.Search.Space;
+
+namespace Parsec.Search.Export;
+
+/// <summary>
+/// The ONNX form of a fixed cell and of its operations (Model/Cell.cs and Model/Ops), following the parameter
+/// names documented on <see cref="Network"/>. Drop path is left out: it only acts in training mode.
+/// </summary>
+internal sealed class OnnxCellEmitter
+{
+    private readonly OnnxLayerEmitter _layers;
+    private readonly Dictionary<string, Func<string, string, int, int, string>> _ops;
+
+    public OnnxCellEmitter(OnnxLayerEmitter layers)
+    {
+        _layers = layers;
+        // (input, scope, channels, stride) -> output, one entry per primitive, as in OpFactory.
+        _ops = new(StringComparer.Ordinal)
+        {
+            [Primitives.MaxPool3x3] = (x, scope, _, stride) => Pool(x, scope, max: true, stride),
+            [Primitives.AvgPool3x3] = (x, scope, _, stride) => Pool(x, scope, max: false, stride),
+            [Primitives.SkipConnect] = (x, scope, c, stride) => stride == 1 ? x : FactorizedReduce(x, scope, c),
+            [Primitives.SepConv3x3] = (x, scope, c, stride) => SepConv(x, scope, c, stride, 3),
+            [Primitives.SepConv5x5] = (x, scope, c, stride) => SepConv(x, scope, c, stride, 5),
+            [Primitives.DilConv3x3] = (x, scope, c, stride) => DilConv(x, scope, c, stride, 3),
+            [Primitives.DilConv5x5] = (x, scope, c, stride) => DilConv(x, scope, c, stride, 5),
+        };
+    }
+
+    /// <summary>Cell "{scope}" with the given terms applied to the outputs <paramref name="s0"/> and <paramref name="s1"/> of the two previous cells.</summary>
+    public string Cell(string scope, CellShape shape, IReadOnlyList<TermChoice> terms, string s0, string s1)
+    {
+        var states = new List<string>
+        {
+            shape.AfterReduction ? FactorizedReduce(s0, $"{scope}.preprocess0", shape.PrevPrevChannels)
+                : ReluConvBn(s0, $"{scope}.preprocess0", shape.PrevPrevChannels),
+            ReluConvBn(s1, $"{scope}.preprocess1", shape.PrevChannels),
+        };
+        for (int node = 0; node < CellLayout.IntermediateNodes; node++)
+        {
+            string? sum = null;
+            for (int slot = 0; slot < CellLayout.TermsPerNode; slot++)
+            {
+                var choice = terms[node * CellLayout.TermsPerNode + slot];
+                string opScope = $"{scope}.node{node}.term{slot}.{choice.OpName}";
+                string y = _ops[choice.OpName](states[choice.Input], opScope, shape.Channels, CellLayout.StrideOf(shape.Type, choice.Input));
+                sum = sum is null ? y : _layers.Add(sum, y, $"{scope}.node{node}");
+            }
+            states.Add(sum!);
+        }
+        return _layers.ConcatChannels(states.Skip(CellLayout.InputNodes), scope);
+    }
+
+    /// <summary>ReLU, 1x1 convolution, BN ("{scope}.op.1", "{scope}.op.2").</summary>
+    private string ReluConvBn(string x, string scope, int inChannels) =>
+        _layers.BatchNorm(_layers.Conv(_layers.Relu(x, scope), $"{scope}.op.1", inChannels), $"{scope}.op.2");
+
+    /// <summary>ReLU, then 1x1 stride-2 convolutions of x and of x shifted by a pixel, concatenated, then BN.</summary>
+    private string FactorizedReduce(string x, string scope, int inChannels)
+    {
+        string relu = _layers.Relu(x, scope);
+        string first = _layers.Conv(relu, $"{scope}.conv_1", inChannels, stride: 2);
+        string second = _layers.Conv(_layers.ShiftByOnePixel(relu, scope), $"{scope}.conv_2", inChannels, stride: 2);
+        return _layers.BatchNorm(_layers.ConcatChannels([first, second], scope), $"{scope}.bn");
+    }
+
+    /// <summary>Two ReLU-depthwise-pointwise-BN blocks, "{scope}.op.1/2/3" then "{scope}.op.5/6/7"; only the first has the stride.</summary>
+    private string SepConv(string x, string scope, int channels, int stride, int kernel)
+    {
+        int padding = (kernel - 1) / 2;
+        string first = Block(x, $"{scope}.op", 0, channels, stride, padding, dilation: 1);
+        return Block(first, $"{scope}.op", 4, channels, 1, padding, dilation: 1);
+    }
+
+    /// <summary>One ReLU-depthwise-pointwise-BN block with dilation 2, "{scope}.op.1/2/3".</summary>
+    private string DilConv(string x, string scope, int channels, int stride, int kernel)
+    {
+        const int dilation = 2;
+        return Block(x, $"{scope}.op", 0, channels, stride, dilation * (kernel - 1) / 2, dilation);
+    }
+
+    private string Block(string x, string scope, int firstIndex, int channels, int stride, int padding, int dilation)
+    {
+        string relu = _layers.Relu(x, $"{scope}.{firstIndex}");
+        string depthwise = _layers.Conv(relu, $"{scope}.{firstIndex + 1}", channels, stride, padding, dilation);
+        string pointwise = _layers.Conv(depthwise, $"{scope}.{firstIndex + 2}", channels);
+        return _layers.BatchNorm(pointwise, $"{scope}.{firstIndex + 3}");
+    }
+
+    /// <summary>A 3x3 pool; a search-phase network follows it with the non-affine norm "{scope}.1".</summary>
+    private string Pool(string x, string scope, bool max, int stride)
+    {
+        string pooled = _layers.Pool3x3(x, scope, max, stride);
+        return _layers.HasBatchNorm($"{scope}.1") ? _layers.BatchNorm(pooled, $"{scope}.1") : pooled;
+    }
+}

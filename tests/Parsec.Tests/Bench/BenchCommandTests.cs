@@ -1,0 +1,102 @@
+using NUnit.Framework;
+using Parsec.Autodiff.Cpu;
+using Parsec.Search.Bench;
+using Parsec.Search.Cli;
+using Parsec.Tests.Data;
+using Parsec.Tests.Tooling;
+
+namespace Parsec.Tests.Bench;
+
+/// <summary>
+/// `parsec bench` says what it measured: PyTorch's time only when it ran PyTorch beside Parsec, otherwise the
+/// stored figures labelled as measured elsewhere. Nothing printed names a path outside the repository.
+/// </summary>
+[TestFixture]
+[NonParallelizable] // captures the shared console
+public class BenchCommandTests
+{
+    private static readonly string[] OneQuickStep = ["bench", "--backend", "cpu", "--steps", "1", "--warmup", "0"];
+
+    [Test]
+    public void WithoutPyTorchTheStoredFiguresAreShownAsNotMeasuredHereWithDateMachineAndSoftware()
+    {
+        using var console = new ConsoleCapture();
+        Assert.That(CliApp.Run([.. OneQuickStep, "--no-pytorch"]), Is.EqualTo(CliApp.Success));
+        string text = console.Text;
+        Assert.That(text, Does.Contain("NOT measured here").And.Contain("no ratio"));
+        Assert.That(text, Does.Not.Contain("time ratio"));
+        foreach (var m in StoredReference.For(BenchmarkCase.Cpu.Name)!.Measurements)
+            Assert.That(text, Does.Contain(m.Date).And.Contain(m.Machine).And.Contain(m.Software).And.Contain(StoredMeasurement.Range(m.MedianMs)));
+        Assert.That(text, Does.Not.Contain("shared/").And.Not.Contain("anchors"));
+    }
+
+    [Test]
+    public void APythonThatRunsTheReferenceGivesBothMediansAndTheirRatio()
+    {
+        if (OperatingSystem.IsWindows()) Assert.Ignore("the stand-in interpreter is a shell script");
+        using var temp = new TempFolder();
+        // A stand-in interpreter: it answers the torch probe and prints a result line as the script does.
+        string python = temp["python3"];
+        File.WriteAllText(python, """
+            #!/bin/sh
+            if [ "$1" = "-c" ]; then echo 9.9.9; exit 0; fi
+            echo "torch loading"
+            echo '{"median_ms": 123.5, "min_ms": 100.0, "torch": "9.9.9", "threads": 2, "device": "cpu", "parameters": 394210}'
+            """);
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(python, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+
+        using var console = new ConsoleCapture();
+        Assert.That(CliApp.Run([.. OneQuickStep, "--python", python]), Is.EqualTo(CliApp.Success));
+        string text = console.Text;
+        Assert.That(text, Does.Contain("PyTorch 9.9.9 (cpu, 2 threads)").And.Contain("123.5"));
+        Assert.That(text, Does.Match(@"time ratio parsec / PyTorch, measured here in this run: \d+\.\d\dx"));
+        Assert.That(text, Does.Not.Contain("NOT measured here").And.Not.Contain("warning"), "the stand-in reports the network's own parameter count");
+    }
+
+    [Test]
+    public void APythonWithoutTorchIsAUsageErrorNamingIt()
+    {
+        using var temp = new TempFolder();
+        Assert.That(CliApp.Run([.. OneQuickStep, "--python", temp["no-python"]]), Is.EqualTo(CliApp.UsageError));
+        Assert.That(CliApp.Run([.. OneQuickStep, "--python", temp["no-python"], "--no-pytorch"]), Is.EqualTo(CliApp.UsageError));
+    }
+
+    [Test]
+    public void EveryStoredReferenceFileIsInTheProgramWithItsProvenance()
+    {
+        var files = Directory.GetFiles(Path.Combine(RepositoryRoot.Find(), "bench", "reference"), "*.json");
+        Assert.That(files, Has.Length.GreaterThanOrEqualTo(3));
+        foreach (string file in files)
+        {
+            var stored = StoredReference.For(Path.GetFileNameWithoutExtension(file));
+            Assert.That(stored, Is.Not.Null, file);
+            Assert.That(stored!.Measurements, Is.Not.Empty, file);
+            Assert.That(stored.Measurements.All(m => m.Date.Length == 10 && m.Machine != "" && m.Software != "" && m.MedianMs[0] > 0), Is.True, file);
+        }
+        Assert.That(StoredReference.For(BenchmarkCase.Cpu.Name), Is.Not.Null);
+        Assert.That(StoredReference.For(BenchmarkCase.Gpu.Name), Is.Not.Null);
+    }
+
+    [Test]
+    public void MemoryNamesNoPathOutsideTheRepository()
+    {
+        using var console = new ConsoleCapture();
+        Assert.That(CliApp.Run(["memory", "--samples", "1"]), Is.EqualTo(CliApp.Success));
+        Assert.That(console.Text, Does.Contain("not measured here").And.Not.Contain("shared/").And.Not.Contain("anchors"));
+    }
+
+    /// <summary>The reference script builds the very network Parsec's benchmark times: the parameter counts agree.</summary>
+    [Test]
+    public void ThePyTorchReferenceTimesTheSameNetwork()
+    {
+        string? python = PyTorchReference.FindPython(null, out string why);
+        if (python is null) Assert.Ignore(why);
+        var tiny = new BenchmarkCase("tiny", Channels: 4, Layers: 3, BatchSize: 4, ImageSize: 8, Steps: 2, Warmup: 1);
+        var torch = PyTorchReference.Run(python, tiny, "cpu", threads: 2, TimeSpan.FromMinutes(5));
+        using var backend = new CpuBackend();
+        var parsec = StepBenchmark.Run(backend, tiny);
+        Assert.That(torch.Parameters, Is.EqualTo(parsec.Parameters));
+        Assert.That(torch.MedianMs, Is.GreaterThan(0));
+        Assert.That(torch.Device, Is.EqualTo("cpu"));
+    }
+}

@@ -1,0 +1,112 @@
+using Google.Protobuf;
+using Microsoft.ML.OnnxRuntime;
+using NUnit.Framework;
+using Onnx;
+using Parsec.Autodiff;
+using Parsec.Autodiff.Cpu;
+using Parsec.Search;
+using Parsec.Search.Export;
+using Parsec.Search.Predict;
+using Parsec.Search.Prior;
+using Parsec.Search.Space;
+using Parsec.Search.Training;
+
+namespace Parsec.Tests.Export;
+
+/// <summary>
+/// The exported graph run by ONNX Runtime (CPU) gives the logits of Parsec's evaluation forward on the same
+/// batch, within 1e-4 relative, at batch 1 and 7: the published DARTS cells, sampled genotypes, and a
+/// reduction cell whose skip connections are stride-2 factorized reductions.
+/// </summary>
+[TestFixture]
+public class OnnxParityTests
+{
+    private const double Tolerance = 1e-4;
+    private const int Classes = 5;
+
+    /// <summary>Every primitive at stride 2 in the reduction cell (skip_connect from both inputs becomes a factorized reduction) and at stride 1 in the normal cell.</summary>
+    internal static readonly Genotype EveryPrimitiveBothStrides = new(
+        Normal:
+        [
+            new(Primitives.DilConv5x5, 0), new(Primitives.AvgPool3x3, 1),
+            new(Primitives.SkipConnect, 2), new(Primitives.MaxPool3x3, 0),
+            new(Primitives.SepConv5x5, 3), new(Primitives.DilConv3x3, 1),
+            new(Primitives.SepConv3x3, 4), new(Primitives.SkipConnect, 0),
+        ],
+        Reduce:
+        [
+            new(Primitives.SkipConnect, 0), new(Primitives.SkipConnect, 1),
+            new(Primitives.SepConv5x5, 1), new(Primitives.DilConv5x5, 0),
+            new(Primitives.AvgPool3x3, 0), new(Primitives.DilConv3x3, 1),
+            new(Primitives.MaxPool3x3, 1), new(Primitives.SepConv3x3, 0),
+        ]);
+
+    [TestCase("DARTS_V1", 8, 5, 16)]
+    [TestCase("DARTS_V2", 6, 4, 8)]
+    public void PublishedDartsCells(string name, int channels, int layers, int side) =>
+        CheckParity(PublishedGenotypes.ByName[name], channels, layers, side, seed: 11);
+
+    [TestCase(1UL)]
+    [TestCase(2UL)]
+    [TestCase(3UL)]
+    public void SampledGenotypes(ulong seed) =>
+        CheckParity(new ArchitecturePrior(TermInputs.DistinctPerNode).Sample(new Rng(seed)).ToGenotype(), 4, 3, 8, seed);
+
+    [Test]
+    public void StrideTwoSkipConnectionsAndEveryPrimitive() => CheckParity(EveryPrimitiveBothStrides, 4, 5, 8, seed: 21);
+
+    [Test]
+    public void TheGraphHasASymbolicBatchOpset17AndTheMetadataAndNoAuxiliaryHead()
+    {
+        using var backend = new CpuBackend();
+        var options = ExportFixtures.Options(4, 3);
+        using var network = ExportFixtures.RandomNetwork(backend, PublishedGenotypes.DartsV2, options, Classes, seed: 3);
+        var info = ModelInfo.From(ExportFixtures.Record(PublishedGenotypes.DartsV2, options, Classes, 8));
+        var model = ModelProto.Parser.ParseFrom(OnnxExporter.Build(network, info).ToByteArray());
+
+        Assert.That(model.OpsetImport.Single().Version, Is.GreaterThanOrEqualTo(17));
+        Assert.That(model.Graph.Input.Single().Type.TensorType.Shape.Dim[0].DimParam, Is.EqualTo(OnnxExporter.BatchDimension));
+        Assert.That(model.Graph.Output.Single().Type.TensorType.Shape.Dim[0].DimParam, Is.EqualTo(OnnxExporter.BatchDimension));
+        Assert.That(model.Graph.Initializer.Select(i => i.Name), Has.None.StartsWith("auxiliary_head"));
+        Assert.That(network.Parameters.Contains("auxiliary_head.classifier.weight"), Is.True, "the network had an auxiliary head to leave out");
+        Assert.That(model.Graph.Node.Select(n => n.OpType), Has.None.EqualTo("Dropout").And.None.EqualTo("RandomUniformLike"));
+
+        using var session = new InferenceSession(model.ToByteArray());
+        Assert.That(session.InputMetadata[OnnxExporter.InputName].Dimensions, Is.EqualTo(new[] { -1, 3, 8, 8 }));
+        var read = ModelInfo.FromMetadata(session.ModelMetadata.CustomMetadataMap, "model");
+        Assert.That(read.NormalizationMean, Is.EqualTo(ExportFixtures.Mean));
+        Assert.That(read.NormalizationStd, Is.EqualTo(ExportFixtures.Std));
+        Assert.That(read.ClassNames, Is.EqualTo(info.ClassNames));
+        Assert.That(read.ImageShape, Is.EqualTo(new[] { 3, 8, 8 }));
+        Assert.That(read.ParsecVersion, Is.EqualTo(ParsecVersionInfo.Current).And.Not.Empty);
+        var genotype = Genotype.FromJson(read.GenotypeJson);
+        Assert.That(genotype.Normal.SequenceEqual(PublishedGenotypes.DartsV2.Normal) && genotype.Reduce.SequenceEqual(PublishedGenotypes.DartsV2.Reduce), Is.True);
+    }
+
+    [Test]
+    public void OnlyAFixedNetworkCanBeExported()
+    {
+        using var backend = new CpuBackend();
+        using var shared = Parsec.Search.Model.Network.CreateShared(backend, new() { Channels = 4, Layers = 3, Classes = Classes }, new Rng(1));
+        var info = ModelInfo.From(ExportFixtures.Record(PublishedGenotypes.DartsV2, ExportFixtures.Options(4, 3), Classes, 8));
+        Assert.That(() => OnnxExporter.Build(shared, info), Throws.ArgumentException.With.Message.Contains("one genotype"));
+    }
+
+    private static void CheckParity(Genotype genotype, int channels, int layers, int side, ulong seed)
+    {
+        using var backend = new CpuBackend();
+        var options = ExportFixtures.Options(channels, layers);
+        using var network = ExportFixtures.RandomNetwork(backend, genotype, options, Classes, seed);
+        var info = ModelInfo.From(ExportFixtures.Record(genotype, options, Classes, side));
+        using var exported = OnnxClassifier.FromModel(OnnxExporter.Build(network, info).ToByteArray(), "exported model");
+        foreach (int batch in new[] { 1, 7 })
+        {
+            var images = ExportFixtures.RandomImages(batch, side, seed + (ulong)batch);
+            var expected = ExportFixtures.ParsecLogits(network, images, batch, side);
+            var actual = exported.Logits(images, batch);
+            Assert.That(actual, Has.Length.EqualTo(batch * Classes));
+            Assert.That(expected.Max() - expected.Min(), Is.GreaterThan(1e-3), "logits that differ between classes and examples");
+            Assert.That(ExportFixtures.MaxRelativeDifference(actual, expected, Classes), Is.LessThan(Tolerance), $"batch {batch}, {genotype}");
+        }
+    }
+}
