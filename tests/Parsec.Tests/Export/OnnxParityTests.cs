@@ -15,7 +15,7 @@ namespace Parsec.Tests.Export;
 
 /// <summary>
 /// The exported graph run by ONNX Runtime (CPU) gives the logits of Parsec's evaluation forward on the same
-/// batch, within 1e-4 relative, at batch 1 and 7: the published DARTS cells, sampled genotypes, and a
+/// batch, within 1e-4 relative, at batch 1 and 7: the published DARTS cells, sampled genotypes, a searched one, and a
 /// reduction cell whose skip connections are stride-2 factorized reductions.
 /// </summary>
 [TestFixture]
@@ -51,6 +51,21 @@ public class OnnxParityTests
     [TestCase(3UL)]
     public void SampledGenotypes(ulong seed) =>
         CheckParity(new ArchitecturePrior(TermInputs.DistinctPerNode).Sample(new Rng(seed)).ToGenotype(), 4, 3, 8, seed);
+
+    /// <summary>The genotype a real (tiny) search derives, read back from its genotype.json as `train` reads it.</summary>
+    [Test]
+    public void AGenotypeFromASearch()
+    {
+        using var temp = new Parsec.Tests.Data.TempFolder();
+        var options = new Parsec.Search.Loop.SearchOptions
+        {
+            Dataset = "textures", DataCount = 64, ImageSize = 8, Channels = 4, Layers = 3, BatchSize = 8, Samples = 4, WeightSamples = 2,
+            Iterations = 6, Seed = 9,
+        };
+        var run = Parsec.Search.Runs.RunFolder.CreateNew(temp.Path, "search", DateTime.Now);
+        using (var searchBackend = new CpuBackend()) Parsec.Search.Loop.SearchRunner.Start(options, searchBackend, run);
+        CheckParity(Genotype.Load(run.Genotype), 4, 3, 8, seed: 31);
+    }
 
     [Test]
     public void StrideTwoSkipConnectionsAndEveryPrimitive() => CheckParity(EveryPrimitiveBothStrides, 4, 5, 8, seed: 21);
