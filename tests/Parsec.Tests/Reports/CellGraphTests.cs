@@ -28,6 +28,22 @@ public class CellGraphTests
         Assert.That(dot, Does.Contain("label=\"c_{k-2}\"").And.Contain("label=\"c_{k-1}\"").And.Contain("label=\"c_{k}\""));
     }
 
+    /// <summary>The genotype's text and the cell graph name every node the same way: c_{k-2}, c_{k-1}, node 0 .. node 3.</summary>
+    [Test]
+    public void GenotypeTextAndCellGraphNameNodesAlike()
+    {
+        var genotype = SyntheticRun.Genotype;
+        string text = genotype.ToString(), dot = CellGraph.ToDot(genotype);
+        for (int node = 0; node < Genotype.IntermediateNodes; node++)
+        {
+            Assert.That(text, Does.Contain($"node {node} = "));
+            Assert.That(dot, Does.Contain($"{CellGraph.NodeId("normal", node + 2)} [label=\"node {node}\""));
+        }
+        var first = genotype.Normal[0];
+        Assert.That(text, Does.StartWith($"normal: node 0 = {first.Op}({CellLayout.InputName(first.Input)}) + "));
+        Assert.That(text, Does.Not.Contain("<-"), "no raw input indices in the text");
+    }
+
     [Test]
     public void GraphvizAcceptsTheGraph()
     {
