@@ -108,10 +108,9 @@ public static class StudyReport
             line.LegendText = "random median";
         }
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(ticks.ToArray());
-        plot.Axes.Bottom.TickLabelStyle.Rotation = -30;
-        plot.Axes.Bottom.TickLabelStyle.Alignment = Alignment.MiddleRight;
+        plot.Axes.Bottom.TickLabelStyle.FontSize = 12;
         plot.Axes.Left.Label.Text = "test accuracy (%)";
         plot.Title("test accuracy per genotype and seed (bar: mean)");
-        return plot.GetImageBytes(1000, 600, ImageFormat.Png);
+        return plot.GetImageBytes(Math.Max(1000, 110 * rows.Count), 600, ImageFormat.Png);
     }
 }
