@@ -120,7 +120,18 @@ public sealed class StudyCommand : Command<StudyCommand.Settings>
 
         public void Report(string message, double fractionDone)
         {
-            if (_firstFraction < 0) _firstFraction = fractionDone;
+            // The search reports no share of the trainings' work, and a resumed study starts part-way: the rate is
+            // measured from the first training report of this invocation.
+            if (fractionDone <= 0)
+            {
+                System.Console.WriteLine($"[  0%] {message}");
+                return;
+            }
+            if (_firstFraction < 0)
+            {
+                _firstFraction = fractionDone;
+                _clock.Restart();
+            }
             double rate = (fractionDone - _firstFraction) / Math.Max(_clock.Elapsed.TotalSeconds, 1e-9);
             string left = rate > 0 ? $", about {TimeSpan.FromSeconds((1 - fractionDone) / rate):hh\\:mm\\:ss} left" : "";
             System.Console.WriteLine($"[{100 * fractionDone,3:0}%{left}] {message}");

@@ -30,7 +30,7 @@ public sealed record DerivedGenotype(Genotype Genotype, IReadOnlyList<ChoiceDeci
                    (ties > 0 ? $"; {ties} choices were exact ties, drawn at random" : "");
         if (DecidedCount * 2 >= Choices.Count) return null;
         return $"pi has decided only {DecidedCount} of {Choices.Count} choices (margin over the runner-up above the noise of the estimate); " +
-               "the others are no better than random picks: search longer, with a larger --prior-lr or more samples";
+               "the others are no better than random picks: more samples per iteration (-k) narrow the noise, and a longer search gives pi more updates";
     }
 }
 
