@@ -83,17 +83,7 @@ public class EstimatorTests
         architectures = architectures.OrderBy(a => LogLikelihood(twoPass, a)).ToList();
 
         // One pass.
-        var accumulator = new WeightGradientAccumulator(onePass.Parameters.Weights);
-        accumulator.Begin();
-        var logLikelihoods = new List<double>();
-        foreach (var a in architectures)
-        {
-            var ce = tape.SoftmaxCrossEntropy(onePass.Forward(tape, images, a, ForwardMode.Training).Logits, labels);
-            logLikelihoods.Add(ce.LogLikelihoodSum);
-            tape.Backward(ce.Loss, accumulator.AddSample(ce.LogLikelihoodSum));
-            tape.Reset();
-        }
-        var omega = accumulator.Finish();
+        var (omega, logLikelihoods) = Accumulate(onePass, tape, images, labels, architectures, WeightGradient.Importance);
         Assert.That(logLikelihoods, Is.Ordered, "samples must come in increasing likelihood so that every one rescales");
         Assert.That(omega.Max(), Is.LessThan(0.999), "omega must not be one-hot, or the test shows little");
 
@@ -113,6 +103,23 @@ public class EstimatorTests
             }
         }
         AssertGradientsEqual(onePass, expected);
+    }
+
+    /// <summary>One pass of the accumulator over the architectures, in order: the weights it used and each sample's log-likelihood.</summary>
+    private static (double[] Weights, List<double> LogLikelihoods) Accumulate(Network network, Tape tape, Tensor images, Tensor labels,
+        IReadOnlyList<Architecture> architectures, WeightGradient mode)
+    {
+        var accumulator = new WeightGradientAccumulator(network.Parameters.Weights);
+        accumulator.Begin(mode);
+        var logLikelihoods = new List<double>();
+        foreach (var a in architectures)
+        {
+            var ce = tape.SoftmaxCrossEntropy(network.Forward(tape, images, a, ForwardMode.Training).Logits, labels);
+            logLikelihoods.Add(ce.LogLikelihoodSum);
+            tape.Backward(ce.Loss, accumulator.AddSample(ce.LogLikelihoodSum));
+            tape.Reset();
+        }
+        return (accumulator.Finish(), logLikelihoods);
     }
 
     /// <summary>Every weight gradient of <paramref name="network"/> equals <paramref name="expected"/> to 1e-12 of the largest, which must be non-trivial.</summary>
@@ -161,17 +168,7 @@ public class EstimatorTests
             }
         }
 
-        var accumulator = new WeightGradientAccumulator(network.Parameters.Weights);
-        accumulator.Begin(WeightGradient.Equal);
-        var likelihoods = new List<double>();
-        foreach (var a in architectures)
-        {
-            var ce = tape.SoftmaxCrossEntropy(network.Forward(tape, images, a, ForwardMode.Training).Logits, labels);
-            likelihoods.Add(ce.LogLikelihoodSum);
-            tape.Backward(ce.Loss, accumulator.AddSample(ce.LogLikelihoodSum));
-            tape.Reset();
-        }
-        var weights = accumulator.Finish();
+        var (weights, likelihoods) = Accumulate(network, tape, images, labels, architectures, WeightGradient.Equal);
         Assert.That(likelihoods.Distinct().Count(), Is.EqualTo(architectures.Count), "the samples' likelihoods differ, so importance weights would not be equal");
         Assert.That(weights, Is.All.EqualTo(1.0 / architectures.Count));
         AssertGradientsEqual(network, expected);
