@@ -106,7 +106,6 @@ public sealed partial class SearchSession : IDisposable
     {
         _tape.Dispose();
         WeightOptimizer.Dispose();
-        PriorOptimizer.Dispose();
         Network.Dispose();
     }
 

@@ -54,7 +54,7 @@ public static class DecisionNoise
     {
         var prior = new ArchitecturePrior(replay.TermInputs);
         if (replay.InitialLogits is { } initial) prior.SetLogits(initial);
-        using var optimizer = new PriorOptimizer(prior, replay.Optimizer);
+        var optimizer = new PriorOptimizer(prior, replay.Optimizer);
         for (int t = 0; t < replay.Iterations; t++)
         {
             var omega = replay.Omegas[t % replay.Omegas.Count];
