@@ -1,3 +1,4 @@
+using Parsec.Search.RunFiles;
 using Parsec.Search.Runs;
 using Spectre.Console;
 using Spectre.Console.Cli;

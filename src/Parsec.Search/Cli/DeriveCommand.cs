@@ -4,6 +4,7 @@ using Parsec.Search.Prior;
 using Parsec.Search.Space;
 using Spectre.Console;
 using Spectre.Console.Cli;
+using Parsec.Search.RunFiles;
 
 namespace Parsec.Search.Cli;
 
@@ -36,7 +37,7 @@ public sealed class DeriveCommand : Command<DeriveCommand.Settings>
         if (settings.Out is null) AnsiConsole.WriteLine(json);
         else
         {
-            Reports.AtomicFile.WriteAllText(settings.Out, json);
+            AtomicFile.WriteAllText(settings.Out, json);
             AnsiConsole.MarkupLineInterpolated($"wrote {settings.Out}");
         }
         return CliApp.Success;

@@ -5,6 +5,7 @@ using Parsec.Autodiff.Cpu;
 using Parsec.Search.Model;
 using Parsec.Search.Reports;
 using Parsec.Search.Training;
+using Parsec.Search.RunFiles;
 
 namespace Parsec.Search.Export;
 

@@ -7,6 +7,7 @@ using Parsec.Search.Memory;
 using Parsec.Search.Prior;
 using Parsec.Search.Runs;
 using Parsec.Search.Space;
+using Parsec.Search.RunFiles;
 
 namespace Parsec.Search.Loop;
 
@@ -151,7 +152,7 @@ public static class SearchRunner
         if (nonFinite is not null)
         {
             outcome = SearchOutcome.StoppedOnNonFiniteValue;
-            Reports.AtomicFile.WriteAllText(run.NanReport, nonFinite.Describe(lastCheckpoint));
+            AtomicFile.WriteAllText(run.NanReport, nonFinite.Describe(lastCheckpoint));
         }
         // A diverged run writes no result: its state is past the last good checkpoint, which is where a resume starts.
         string? report = null;
@@ -182,7 +183,7 @@ public static class SearchRunner
         PriorJson.Save(session.Prior, run.Pi);
         var noise = DecisionNoiseFile.Write(run.Path, session.Options, Math.Max(0, session.Iteration - session.WarmupIterations));
         var derived = Derivation.Derive(session.Prior, noise);
-        Reports.AtomicFile.WriteAllText(run.Genotype, derived.Genotype.ToJson());
+        AtomicFile.WriteAllText(run.Genotype, derived.Genotype.ToJson());
         return (derived, DrawReport(run));
     }
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
+using Parsec.Search.RunFiles;
 
 namespace Parsec.Search.Memory;
 
@@ -99,8 +100,8 @@ public static class MemoryReport
     /// <summary>Writes memory.json and memory.txt (each atomically).</summary>
     public static void Write(string jsonPath, string textPath, FootprintConfiguration configuration, IReadOnlyList<Footprint> footprints)
     {
-        Reports.AtomicFile.WriteAllText(jsonPath, ToJson(configuration, footprints).ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
-        Reports.AtomicFile.WriteAllText(textPath, ToText(configuration, footprints));
+        AtomicFile.WriteAllText(jsonPath, ToJson(configuration, footprints).ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
+        AtomicFile.WriteAllText(textPath, ToText(configuration, footprints));
     }
 
     public static double Mib(long bytes) => bytes / (1024.0 * 1024.0);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Parsec.Search.Reports;
+using Parsec.Search.RunFiles;
 
 namespace Parsec.Search.Predict;
 

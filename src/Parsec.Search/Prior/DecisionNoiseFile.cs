@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Parsec.Search.Loop;
 using Parsec.Search.Reports;
+using Parsec.Search.RunFiles;
 
 namespace Parsec.Search.Prior;
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Parsec.Search.Space;
+using Parsec.Search.RunFiles;
 
 namespace Parsec.Search.Prior;
 
@@ -51,7 +52,7 @@ public static class PriorJson
         ["ops"] = Rows(k => prior.OpProbabilities(type, k)),
     };
 
-    public static void Save(ArchitecturePrior prior, string path) => Reports.AtomicFile.WriteAllText(path, ToJson(prior));
+    public static void Save(ArchitecturePrior prior, string path) => AtomicFile.WriteAllText(path, ToJson(prior));
 
     public static ArchitecturePrior Load(string path)
     {

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Parsec.Search.RunFiles;
 
 namespace Parsec.Search.Reports;
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Parsec.Search.RunFiles;
 
 namespace Parsec.Search.Reports;
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Parsec.Search.Space;
+using Parsec.Search.RunFiles;
 
 namespace Parsec.Search.Reports;
 

@@ -1,4 +1,5 @@
 using Parsec.Search.Space;
+using Parsec.Search.RunFiles;
 
 namespace Parsec.Search.Reports;
 

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using Parsec.Search.Loop;
+using Parsec.Search.RunFiles;
 
 namespace Parsec.Search.Runs;
 
@@ -24,7 +25,7 @@ public static class OptionsFile
     {
         var node = JsonSerializer.SerializeToNode(options, Json)!.AsObject();
         node[BackendKey] = backendName;
-        Reports.AtomicFile.WriteAllText(path, node.ToJsonString(Json));
+        AtomicFile.WriteAllText(path, node.ToJsonString(Json));
     }
 
     /// <summary>The backend the run was started on ("cpu", "cuda:0"), or null when options.json does not say.</summary>

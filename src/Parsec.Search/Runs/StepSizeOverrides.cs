@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Parsec.Search.Loop;
+using Parsec.Search.RunFiles;
 
 namespace Parsec.Search.Runs;
 

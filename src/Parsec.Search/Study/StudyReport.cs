@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Parsec.Search.Reports;
 using ScottPlot;
+using Parsec.Search.RunFiles;
 
 namespace Parsec.Search.Study;
 

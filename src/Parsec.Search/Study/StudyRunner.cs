@@ -5,6 +5,7 @@ using Parsec.Search.Prior;
 using Parsec.Search.Reports;
 using Parsec.Search.Runs;
 using Parsec.Search.Training;
+using Parsec.Search.RunFiles;
 
 namespace Parsec.Search.Study;
 

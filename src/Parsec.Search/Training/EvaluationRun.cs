@@ -5,6 +5,7 @@ using Parsec.Search.Data.Pipeline;
 using Parsec.Search.Model;
 using Parsec.Search.Reports;
 using Parsec.Search.Space;
+using Parsec.Search.RunFiles;
 
 namespace Parsec.Search.Training;
 
@@ -32,7 +33,7 @@ public sealed class EvaluationRun : IDisposable
     private readonly BatchLoader _test;
     private readonly Rng _dropPathRng;
     private readonly TrainingRecord _record;
-    private Runs.RunLock? _runLock;
+    private RunLock? _runLock;
 
     private EvaluationRun(IBackend backend, string folder, TrainingRecord record, DatasetSplits data, Rng initRng, Rng loaderRng, Rng dropPathRng)
     {
@@ -75,16 +76,16 @@ public sealed class EvaluationRun : IDisposable
         if (options.Auxiliary) AuxiliaryHead.RequireFits(data.Height, data.Width);
     }
 
-    /// <summary>A new run in <paramref name="folder"/> (which must not hold a run yet); the folder stays locked (<see cref="Runs.RunLock"/>) until the run is disposed.</summary>
+    /// <summary>A new run in <paramref name="folder"/> (which must not hold a run yet); the folder stays locked (<see cref="RunLock"/>) until the run is disposed.</summary>
     public static EvaluationRun Start(IBackend backend, string folder, Genotype genotype, EvaluationOptions options, DatasetSpec spec, DatasetSplits data)
     {
         Validate(genotype, options, data);
         options = options.WithDatasetDefaults(spec.Name, data.Height);
         Directory.CreateDirectory(folder);
-        return Runs.RunLock.AcquireFor(folder, runLock => Start(backend, folder, genotype, options, spec, data, runLock));
+        return RunLock.AcquireFor(folder, runLock => Start(backend, folder, genotype, options, spec, data, runLock));
     }
 
-    private static EvaluationRun Start(IBackend backend, string folder, Genotype genotype, EvaluationOptions options, DatasetSpec spec, DatasetSplits data, Runs.RunLock runLock)
+    private static EvaluationRun Start(IBackend backend, string folder, Genotype genotype, EvaluationOptions options, DatasetSpec spec, DatasetSplits data, RunLock runLock)
     {
         if (File.Exists(Path.Combine(folder, EvaluationCheckpoint.CheckpointFileName)))
             throw new ArgumentException($"--out: {folder} already holds a training run; resume it with --resume {folder} or choose another --out folder");
@@ -120,10 +121,10 @@ public sealed class EvaluationRun : IDisposable
     {
         if (!Directory.Exists(folder))
             throw new FileNotFoundException($"--resume: run folder not found: {folder}", Path.Combine(folder, EvaluationCheckpoint.CheckpointFileName));
-        return Runs.RunLock.AcquireFor(folder, runLock => Resume(backend, folder, data, runLock));
+        return RunLock.AcquireFor(folder, runLock => Resume(backend, folder, data, runLock));
     }
 
-    private static EvaluationRun Resume(IBackend backend, string folder, DatasetSplits? data, Runs.RunLock runLock)
+    private static EvaluationRun Resume(IBackend backend, string folder, DatasetSplits? data, RunLock runLock)
     {
         string path = Path.Combine(folder, EvaluationCheckpoint.CheckpointFileName);
         if (!File.Exists(path)) throw new FileNotFoundException($"--resume: {folder} holds no {EvaluationCheckpoint.CheckpointFileName}", path);
@@ -144,7 +145,7 @@ public sealed class EvaluationRun : IDisposable
             run.Dispose();
             throw;
         }
-        Runs.JsonLinesLog.TruncateAfter(Path.Combine(folder, MetricsFileName), MetricsFile.Epoch, record.EpochsCompleted);
+        JsonLinesLog.TruncateAfter(Path.Combine(folder, MetricsFileName), MetricsFile.Epoch, record.EpochsCompleted);
         run.PrepareEpoch(run.EpochsCompleted);
         return run;
     }

@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using Parsec.Search.Reports;
+using Parsec.Search.RunFiles;
 
 namespace Parsec.Search.Training;
 

@@ -1,5 +1,6 @@
 using NUnit.Framework;
 using Parsec.Search.Reports;
+using Parsec.Search.RunFiles;
 
 namespace Parsec.Tests.Reports;
 

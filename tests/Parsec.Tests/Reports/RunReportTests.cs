@@ -1,6 +1,7 @@
 using NUnit.Framework;
 using Parsec.Search.Reports;
 using Parsec.Search.Space;
+using Parsec.Search.RunFiles;
 
 namespace Parsec.Tests.Reports;
 

@@ -1,6 +1,7 @@
 using NUnit.Framework;
 using Parsec.Search.Runs;
 using Parsec.Tests.Data;
+using Parsec.Search.RunFiles;
 
 namespace Parsec.Tests.Search;
 

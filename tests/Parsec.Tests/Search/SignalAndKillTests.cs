@@ -3,6 +3,7 @@ using Parsec.Search.Cli;
 using Parsec.Search.Runs;
 using Parsec.Tests.Data;
 using Parsec.Tests.Tooling;
+using Parsec.Search.RunFiles;
 
 namespace Parsec.Tests.Search;
 

@@ -5,6 +5,7 @@ using Parsec.Search.Runs;
 using Parsec.Search.Training;
 using Parsec.Tests.Data;
 using Parsec.Tests.Tooling;
+using Parsec.Search.RunFiles;
 
 namespace Parsec.Tests.Training;
 

@@ -2,7 +2,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace Parsec.Search.Runs;
+namespace Parsec.Search.RunFiles;
 
 /// <summary>
 /// An append-only JSON-lines file whose lines carry a position field ("iteration" for a search, "epoch" for
@@ -47,6 +47,6 @@ public sealed class JsonLinesLog : IDisposable
             catch (JsonException) { continue; } // the incomplete last line of an interrupted run
             if (at is { } i && i <= last) kept.Append(line).Append('\n');
         }
-        Reports.AtomicFile.WriteAllText(path, kept.ToString());
+        AtomicFile.WriteAllText(path, kept.ToString());
     }
 }

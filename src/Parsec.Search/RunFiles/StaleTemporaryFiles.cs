@@ -1,6 +1,5 @@
-using Parsec.Search.Reports;
 
-namespace Parsec.Search.Runs;
+namespace Parsec.Search.RunFiles;
 
 /// <summary>
 /// Every file of a run is written to a temporary name next to it and renamed into place

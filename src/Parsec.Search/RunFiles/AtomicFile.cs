@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Parsec.Search.Reports;
+namespace Parsec.Search.RunFiles;
 
 /// <summary>
 /// Writes report files so that a reader (a person refreshing an image, a second report running over the same

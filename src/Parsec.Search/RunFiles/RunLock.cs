@@ -1,8 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
-using Parsec.Search.Reports;
 
-namespace Parsec.Search.Runs;
+namespace Parsec.Search.RunFiles;
 
 /// <summary>
 /// One command per run folder. The lock is run.lock, opened with <see cref="FileShare.None"/> (an exclusive

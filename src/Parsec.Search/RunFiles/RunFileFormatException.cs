@@ -1,4 +1,4 @@
-namespace Parsec.Search.Reports;
+namespace Parsec.Search.RunFiles;
 
 /// <summary>A run file that cannot be read; names the file and the 1-based line so the bad record can be found.</summary>
 public sealed class RunFileFormatException : FormatException

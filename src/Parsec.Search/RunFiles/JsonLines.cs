@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace Parsec.Search.Reports;
+namespace Parsec.Search.RunFiles;
 
 /// <summary>
 /// Reads a JSON-lines file one record at a time (the files grow to tens of megabytes over a long search, so
