@@ -21,7 +21,8 @@ public static class CliApp
     /// <summary>Stopped because a NaN or infinity appeared.</summary>
     public const int NonFinite = ExitCodes.NonFinite;
 
-    public static int Run(string[] args)
+    /// <summary>Runs the command line; <paramref name="console"/> replaces the terminal for what Spectre writes (help, errors), as tests do.</summary>
+    public static int Run(string[] args, IAnsiConsole? console = null)
     {
         var app = new CommandApp();
         app.SetDefaultCommand<DemoCommand>();
@@ -29,6 +30,7 @@ public static class CliApp
         {
             config.SetApplicationName("parsec");
             config.SetApplicationVersion(ParsecVersionInfo.Current);
+            if (console is not null) config.ConfigureConsole(console);
             // An unknown flag is an error, not an extra argument to ignore.
             config.UseStrictParsing();
             CommandRegistry.Register(config);

@@ -3,23 +3,39 @@ using Spectre.Console.Cli;
 namespace Parsec.Search.Cli;
 
 /// <summary>The commands of `parsec`. Adding a command is adding its file in Cli/ and one line below.</summary>
-internal static class CommandRegistry
+public static class CommandRegistry
 {
+    /// <summary>Every command, in the order `parsec --help` lists them.</summary>
+    public static readonly IReadOnlyList<CommandEntry> All =
+    [
+        // ---- Registration point: one line per command (name, class, one-line description). ----
+        CommandEntry.Of<DemoCommand>("demo", "A short real search on a generated dataset (what `parsec` runs without arguments)."),
+        CommandEntry.Of<SearchCommand>("search", "Learn a distribution over architectures with PARSEC; writes a run folder."),
+        CommandEntry.Of<DeriveCommand>("derive", "The most likely architecture (genotype) of a learnt distribution (pi.json)."),
+        CommandEntry.Of<MemoryCommand>("memory", "Memory of a training step: one sampled architecture vs the DARTS supernet."),
+        CommandEntry.Of<InfoCommand>("info", "Which backend is available and what it runs on."),
+        CommandEntry.Of<BenchCommand>("bench", "Time a training step of a sampled DARTS network, next to PyTorch's reference."),
+        CommandEntry.Of<StudyCommand>("study", "Does the search beat random genotypes? Search, derive, train it beside random genotypes over seeds, tabulate."),
+        CommandEntry.Of<TrainCommand>("train", "Train a genotype from scratch (DARTS evaluation protocol)."),
+        CommandEntry.Of<EvaluateCommand>("evaluate", "Accuracy of trained weights on a test set."),
+        CommandEntry.Of<ExportCommand>("export", "Export trained weights as an ONNX model."),
+        CommandEntry.Of<PredictCommand>("predict", "Classify image files with trained weights or an exported ONNX model."),
+        CommandEntry.Of<DataCommand>("data", "Check a dataset and print what is in it."),
+        CommandEntry.Of<DownloadCommand>("download", "Download CIFAR-10."),
+    ];
+
     public static void Register(IConfigurator config)
     {
-        // ---- Registration point: one line per command (name, class, one-line description). ----
-        config.AddCommand<DemoCommand>("demo").WithDescription("A short real search on a generated dataset (what `parsec` runs without arguments).");
-        config.AddCommand<SearchCommand>("search").WithDescription("Learn a distribution over architectures with PARSEC; writes a run folder.");
-        config.AddCommand<DeriveCommand>("derive").WithDescription("The most likely architecture (genotype) of a learnt distribution (pi.json).");
-        config.AddCommand<MemoryCommand>("memory").WithDescription("Memory of a training step: one sampled architecture vs the DARTS supernet.");
-        config.AddCommand<InfoCommand>("info").WithDescription("Which backend is available and what it runs on.");
-        config.AddCommand<BenchCommand>("bench").WithDescription("Time a training step of a sampled DARTS network, next to PyTorch's reference.");
-        config.AddCommand<StudyCommand>("study").WithDescription("Does the search beat random genotypes? Search, derive, train it beside random genotypes over seeds, tabulate.");
-        config.AddCommand<TrainCommand>("train").WithDescription("Train a genotype from scratch (DARTS evaluation protocol).");
-        config.AddCommand<EvaluateCommand>("evaluate").WithDescription("Accuracy of trained weights on a test set.");
-        config.AddCommand<ExportCommand>("export").WithDescription("Export trained weights as an ONNX model.");
-        config.AddCommand<PredictCommand>("predict").WithDescription("Classify image files with trained weights or an exported ONNX model.");
-        config.AddCommand<DataCommand>("data").WithDescription("Check a dataset and print what is in it.");
-        config.AddCommand<DownloadCommand>("download").WithDescription("Download CIFAR-10.");
+        foreach (var command in All) command.AddTo(config);
+    }
+}
+
+/// <summary>One command: its name, its settings type (whose options --help lists) and how it is added to the app.</summary>
+public sealed record CommandEntry(string Name, Type Settings, Action<IConfigurator> AddTo)
+{
+    public static CommandEntry Of<TCommand>(string name, string description) where TCommand : class, ICommand
+    {
+        var settings = typeof(TCommand).BaseType is { IsGenericType: true } command ? command.GetGenericArguments()[0] : typeof(EmptyCommandSettings);
+        return new CommandEntry(name, settings, config => config.AddCommand<TCommand>(name).WithDescription(description));
     }
 }

@@ -1,9 +1,8 @@
 using System.ComponentModel;
 using Parsec.Autodiff;
 using Parsec.Search.Cli.Console;
-using Parsec.Search.Estimator;
+using Parsec.Search.Flags;
 using Parsec.Search.Loop;
-using Parsec.Search.Prior;
 using Parsec.Search.Runs;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -15,9 +14,10 @@ namespace Parsec.Search.Cli;
 /// default is the paper's CIFAR-10 search setting; the dataset defaults to a generated one so that the
 /// command runs offline.
 /// </summary>
-public sealed class SearchCommand : Command<SearchCommand.Settings>
+public sealed partial class SearchCommand : Command<SearchCommand.Settings>
 {
-    public sealed class Settings : DataCommand.DatasetSettings
+    [FlagsOf(typeof(SearchOptions))]
+    public sealed partial class Settings : DataCommand.DatasetSettings
     {
         [CommandOption("--resume <RUN>")]
         [Description("Continue the run folder RUN from its checkpoint, with the options and backend it was started with; --lr, --prior-lr and --grad-clip may change the step sizes, --backend the backend (other options are ignored).")]
@@ -37,49 +37,19 @@ public sealed class SearchCommand : Command<SearchCommand.Settings>
         [DefaultValue(BackendChoice.Auto)]
         public BackendChoice Backend { get; init; } = BackendChoice.Auto;
 
-        [CommandOption("--channels <C>")] [Description("Initial channels C.")] [DefaultValue(16)] public int Channels { get; init; } = 16;
-        [CommandOption("--layers <L>")] [Description("Cells (reductions at L/3 and 2L/3).")] [DefaultValue(8)] public int Layers { get; init; } = 8;
-        [CommandOption("--batch-size <N>")] [DefaultValue(64)] public int BatchSize { get; init; } = 64;
-        [CommandOption("--epochs <N>")] [Description("Epochs over the weight half.")] [DefaultValue(50)] public int Epochs { get; init; } = 50;
-        [CommandOption("--iterations <N>")] [Description("Stop after N iterations in all (overrides --epochs).")] public int? Iterations { get; init; }
-        [CommandOption("-k|--samples <K>")] [Description("Architectures sampled per iteration.")] [DefaultValue(16)] public int Samples { get; init; } = 16;
-        [CommandOption("--weight-samples <N>")] [Description("How many of the K samples also train the weights (default: all K). Forward passes for pi are cheaper than training passes.")] public int? WeightSamples { get; init; }
-        [CommandOption("--likelihood-scale <T>")] [Description("Multiplies the batch log-likelihood sums before the importance weights; 1 is the paper's batch sum. Default: 1 / batch size (the per-example mean).")] public double? LikelihoodScale { get; init; }
-        [CommandOption("--term-inputs <MODE>")] [Description("independent (each term picks its input) or distinctpernode (the two terms of a node read different inputs, as in DARTS).")] [DefaultValue(TermInputs.DistinctPerNode)] public TermInputs TermInputs { get; init; } = TermInputs.DistinctPerNode;
-        [CommandOption("--weight-gradient <MODE>")] [Description("equal (every sampled op is trained) or importance (the paper's importance-weighted sum).")] [DefaultValue(WeightGradient.Equal)] public WeightGradient WeightGradient { get; init; } = WeightGradient.Equal;
-        [CommandOption("--prior-baseline <MODE>")] [Description("mean (subtract 1/K from the importance weights of the pi gradient) or none (the paper's estimator).")] [DefaultValue(PriorBaseline.Mean)] public PriorBaseline PriorBaseline { get; init; } = PriorBaseline.Mean;
-        [CommandOption("--warmup <FRACTION>")] [Description("Share of the iterations that train the weights alone on uniformly sampled architectures, pi frozen.")] [DefaultValue(0.5)] public double Warmup { get; init; } = 0.5;
-        [CommandOption("--train-fraction <F>")] [Description("Share of the training set that fits the weights; the rest fits pi.")] [DefaultValue(0.5)] public double TrainFraction { get; init; } = 0.5;
-        [CommandOption("--lr <RATE>")] [Description("SGD learning rate of the weights, cosine-annealed per epoch.")] [DefaultValue(0.025)] public double LearningRate { get; init; } = 0.025;
-        [CommandOption("--lr-min <RATE>")] [DefaultValue(0.001)] public double MinLearningRate { get; init; } = 0.001;
-        [CommandOption("--momentum <M>")] [DefaultValue(0.9)] public double Momentum { get; init; } = 0.9;
-        [CommandOption("--weight-decay <WD>")] [DefaultValue(3e-4)] public double WeightDecay { get; init; } = 3e-4;
-        [CommandOption("--grad-clip <NORM>")] [DefaultValue(5.0)] public double GradientClip { get; init; } = 5;
-        [CommandOption("--prior-lr <RATE>")] [Description("Adam learning rate of pi's logits. Default: 6 / (iterations after the warm-up), which is DARTS' 3e-4 at the paper's 50 epochs.")] public double? PriorLearningRate { get; init; }
-        [CommandOption("--prior-beta1 <B>")] [DefaultValue(0.5)] public double PriorBeta1 { get; init; } = 0.5;
-        [CommandOption("--prior-beta2 <B>")] [DefaultValue(0.999)] public double PriorBeta2 { get; init; } = 0.999;
-        [CommandOption("--prior-weight-decay <WD>")] [DefaultValue(1e-3)] public double PriorWeightDecay { get; init; } = 1e-3;
+        // Every option of the search itself (--channels, --samples, --lr, ...) is declared on SearchOptions and
+        // generated into this class from there ([FlagsOf]); only the run's own flags are declared here.
         [CommandOption("--prior-from <PI_JSON>")] [Description("Start from a learnt pi (transfer) instead of the uniform prior.")] public string? PriorFrom { get; init; }
-        [CommandOption("--seed <SEED>")] [DefaultValue(0UL)] public ulong Seed { get; init; }
-        [CommandOption("--checkpoint-every <N>")] [Description("Iterations between checkpoints.")] [DefaultValue(100)] public int CheckpointEvery { get; init; } = 100;
-        [CommandOption("--log-every <N>")] [Description("Iterations between metrics and pi_history lines.")] [DefaultValue(1)] public int LogEvery { get; init; } = 1;
         [CommandOption("--stop-after <N>")] [Description("Checkpoint and stop once N iterations are done (resume later with --resume).")] public int? StopAfter { get; init; }
 
         public SearchOptions ToOptions()
         {
             var data = ToSpec();
-            return new SearchOptions
+            return ApplyFlags(new SearchOptions
             {
                 Dataset = data.Name, DataFolder = data.Folder, ImageSize = data.ImageSize, DataCount = data.TrainCount, DataSeed = data.Seed,
-                Cifar100Coarse = data.Cifar100Coarse, TrainFraction = TrainFraction,
-                Channels = Channels, Layers = Layers, BatchSize = BatchSize, Epochs = Epochs, Iterations = Iterations,
-                Samples = Samples, WeightSamples = WeightSamples, LikelihoodScale = LikelihoodScale, TermInputs = TermInputs,
-                WeightGradient = WeightGradient, PriorBaseline = PriorBaseline, WarmupFraction = Warmup,
-                WeightLearningRate = LearningRate, WeightLearningRateMin = MinLearningRate, WeightMomentum = Momentum, WeightDecay = WeightDecay,
-                GradientClip = GradientClip, PriorLearningRate = PriorLearningRate, PriorBeta1 = PriorBeta1, PriorBeta2 = PriorBeta2,
-                PriorWeightDecay = PriorWeightDecay, PriorFrom = PriorFrom is null ? null : Path.GetFullPath(PriorFrom),
-                Seed = Seed, CheckpointEvery = CheckpointEvery, LogEvery = LogEvery,
-            };
+                Cifar100Coarse = data.Cifar100Coarse, PriorFrom = PriorFrom is null ? null : Path.GetFullPath(PriorFrom),
+            });
         }
 
         public override ValidationResult Validate()
@@ -110,7 +80,7 @@ public sealed class SearchCommand : Command<SearchCommand.Settings>
     {
         var run = RunFolder.OpenExisting(settings.Resume!);
         var overrides = new StepSizeOverrides(
-            GivenFlags.Contains(context, "--lr") ? settings.LearningRate : null,
+            GivenFlags.Contains(context, "--lr") ? settings.WeightLearningRate : null,
             GivenFlags.Contains(context, "--prior-lr") ? settings.PriorLearningRate : null,
             GivenFlags.Contains(context, "--grad-clip") ? settings.GradientClip : null);
         using var backend = ResumeBackend.Create(OptionsFile.ReadBackend(run.Options), settings.Backend, GivenFlags.Contains(context, "--backend"));

@@ -1,11 +1,8 @@
 using System.ComponentModel;
 using Parsec.Search.Cli.Console;
-using Parsec.Search.Estimator;
-using Parsec.Search.Loop;
-using Parsec.Search.Prior;
+using Parsec.Search.Flags;
 using Parsec.Search.Runs;
 using Parsec.Search.Study;
-using Parsec.Search.Training;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -17,11 +14,13 @@ namespace Parsec.Search.Cli;
 /// budget for several seeds. Defaults are a small size that fits a 2-core CPU well inside an hour
 /// (docs/search-quality.md gives the sizes and the figures).
 /// </summary>
-public sealed class StudyCommand : Command<StudyCommand.Settings>
+public sealed partial class StudyCommand : Command<StudyCommand.Settings>
 {
     public const int DefaultTrainCount = 4000;
 
-    public sealed class Settings : DataCommand.DatasetSettings
+    [FlagsOf(typeof(StudyBudget))]
+    [FlagsOf(typeof(StudyOptions))]
+    public sealed partial class Settings : DataCommand.DatasetSettings
     {
         [CommandOption("--out <FOLDER>")] [Description("Study folder (default runs/<time>-study).")] public string? Out { get; init; }
         [CommandOption("--resume <FOLDER>")] [Description("Continue the study in FOLDER with the options it was started with.")] public string? Resume { get; init; }
@@ -29,43 +28,23 @@ public sealed class StudyCommand : Command<StudyCommand.Settings>
         [CommandOption("--backend <auto|cpu|cuda>")] [DefaultValue(Autodiff.BackendChoice.Auto)] public Autodiff.BackendChoice Backend { get; init; } = Autodiff.BackendChoice.Auto;
 
         [CommandOption("--search <RUN|PI_JSON>")] [Description("Take pi from this search run folder or pi.json instead of searching.")] public string? Search { get; init; }
-        [CommandOption("--channels <C>")] [Description("Initial channels C of the searched and the trained networks.")] [DefaultValue(8)] public int Channels { get; init; } = 8;
-        [CommandOption("--layers <L>")] [Description("Cells of the searched and the trained networks.")] [DefaultValue(5)] public int Layers { get; init; } = 5;
-        [CommandOption("--search-iterations <N>")] [DefaultValue(300)] public int SearchIterations { get; init; } = 300;
-        [CommandOption("--search-batch-size <N>")] [DefaultValue(32)] public int SearchBatchSize { get; init; } = 32;
-        [CommandOption("-k|--samples <K>")] [Description("Architectures sampled per search iteration for pi.")] [DefaultValue(16)] public int Samples { get; init; } = 16;
-        [CommandOption("--weight-samples <N>")] [Description("How many of them also train the weights.")] [DefaultValue(4)] public int WeightSamples { get; init; } = 4;
-        [CommandOption("--search-seed <SEED>")] [DefaultValue(0UL)] public ulong SearchSeed { get; init; }
-
-        [CommandOption("--random <N>")] [Description("Uniformly random genotypes to compare with.")] [DefaultValue(6)] public int Random { get; init; } = 6;
-        [CommandOption("--random-seed <SEED>")] [DefaultValue(1UL)] public ulong RandomSeed { get; init; } = 1;
+        // The sizes, the search's length and the training budget (--channels, --search-iterations, --epochs, ...)
+        // are declared on StudyBudget, the comparison's size (--random, --seeds, ...) on StudyOptions, and generated
+        // into this class from there ([FlagsOf]).
         [CommandOption("--also <NAME>")] [Description("A published genotype to train too (DARTS_V1, DARTS_V2); repeatable. Default: DARTS_V2.")] public string[]? Also { get; init; }
         [CommandOption("--no-published")] [Description("Train no published genotype.")] public bool NoPublished { get; init; }
-        [CommandOption("--seeds <S>")] [Description("Training seeds per genotype.")] [DefaultValue(3)] public int Seeds { get; init; } = 3;
-        [CommandOption("--epochs <N>")] [Description("Training epochs per genotype.")] [DefaultValue(4)] public int Epochs { get; init; } = 4;
-        [CommandOption("--batch-size <N>")] [Description("Training batch size.")] [DefaultValue(64)] public int BatchSize { get; init; } = 64;
-        [CommandOption("--lr <RATE>")] [Description("Training learning rate (cosine-annealed to 0).")] [DefaultValue(0.025)] public double LearningRate { get; init; } = 0.025;
 
         public StudyOptions ToOptions()
         {
-            var spec = ToSpec() with { TrainCount = TrainCount ?? DefaultTrainCount };
-            return new StudyOptions
+            var budget = ApplyFlags(new StudyBudget());
+            return ApplyFlags(new StudyOptions
             {
-                Data = spec,
+                Data = ToSpec() with { TrainCount = TrainCount ?? DefaultTrainCount },
                 SearchFrom = Search is null ? null : Path.GetFullPath(Search),
-                Search = new SearchOptions
-                {
-                    Channels = Channels, Layers = Layers, BatchSize = SearchBatchSize, Iterations = SearchIterations, Samples = Samples, WeightSamples = WeightSamples,
-                    Seed = SearchSeed, CheckpointEvery = 50,
-                },
-                RandomGenotypes = Random, RandomSeed = RandomSeed, Seeds = Seeds,
-                Also = NoPublished ? [] : Also ?? ["DARTS_V2"],
-                Training = new EvaluationOptions
-                {
-                    Channels = Channels, Layers = Layers, BatchSize = BatchSize, Epochs = Epochs, LearningRate = LearningRate,
-                    Auxiliary = false, DropPath = 0, TestEvery = Epochs,
-                },
-            };
+                Search = budget.Search(),
+                Training = budget.Training(),
+                Also = NoPublished ? [] : Also ?? StudyOptions.DefaultAlso,
+            });
         }
 
         public override ValidationResult Validate()

@@ -2,6 +2,7 @@ using System.ComponentModel;
 using Parsec.Autodiff;
 using Parsec.Search.Cli.Console;
 using Parsec.Search.Data.Files;
+using Parsec.Search.Flags;
 using Parsec.Search.Runs;
 using Parsec.Search.Training;
 using Spectre.Console;
@@ -13,9 +14,10 @@ namespace Parsec.Search.Cli;
 /// `parsec train`: trains a genotype from scratch with the DARTS evaluation protocol (every default is the
 /// paper's CIFAR-10 setting except the dataset, which is generated so that the command runs offline).
 /// </summary>
-public sealed class TrainCommand : Command<TrainCommand.Settings>
+public sealed partial class TrainCommand : Command<TrainCommand.Settings>
 {
-    public sealed class Settings : DataCommand.DatasetSettings
+    [FlagsOf(typeof(EvaluationOptions))]
+    public sealed partial class Settings : DataCommand.DatasetSettings
     {
         [CommandOption("--genotype <NAME|FILE>")]
         [Description("A published genotype (DARTS_V1, DARTS_V2) or a genotype JSON file, e.g. the one a search wrote.")]
@@ -35,35 +37,14 @@ public sealed class TrainCommand : Command<TrainCommand.Settings>
         [DefaultValue(BackendChoice.Auto)]
         public BackendChoice Backend { get; init; } = BackendChoice.Auto;
 
-        [CommandOption("--epochs <N>")] [Description("600 in the DARTS protocol.")] [DefaultValue(600)] public int Epochs { get; init; } = 600;
-        [CommandOption("--channels <C>")] [Description("Initial channels C.")] [DefaultValue(36)] public int Channels { get; init; } = 36;
-        [CommandOption("--layers <L>")] [Description("Cells.")] [DefaultValue(20)] public int Layers { get; init; } = 20;
-        [CommandOption("--batch-size <N>")] [Description("Training and test batch size.")] [DefaultValue(96)] public int BatchSize { get; init; } = 96;
-        [CommandOption("--lr <RATE>")] [Description("Initial SGD learning rate, cosine-annealed over the epochs.")] [DefaultValue(0.025)] public double LearningRate { get; init; } = 0.025;
-        [CommandOption("--lr-min <RATE>")] [Description("Learning rate the cosine reaches after the last epoch.")] [DefaultValue(0.0)] public double MinLearningRate { get; init; }
-        [CommandOption("--momentum <M>")] [Description("SGD momentum.")] [DefaultValue(0.9)] public double Momentum { get; init; } = 0.9;
-        [CommandOption("--weight-decay <WD>")] [Description("L2 weight decay added to the gradient.")] [DefaultValue(3e-4)] public double WeightDecay { get; init; } = 3e-4;
-        [CommandOption("--grad-clip <NORM>")] [Description("Limit of the global gradient 2-norm.")] [DefaultValue(5.0)] public double GradientClip { get; init; } = 5;
-        [CommandOption("--drop-path <P>")] [Description("Final drop-path probability, ramped linearly from 0.")] [DefaultValue(0.2)] public double DropPath { get; init; } = 0.2;
-        [CommandOption("--auxiliary-weight <W>")] [Description("Weight of the auxiliary head's loss.")] [DefaultValue(0.4)] public double AuxiliaryWeight { get; init; } = 0.4;
+        // The training options (--epochs, --channels, --lr, ...) are declared on EvaluationOptions and generated
+        // into this class from there ([FlagsOf]); the two switches below turn into its Auxiliary and HorizontalFlip.
         [CommandOption("--no-auxiliary")] [Description("Build the network without the auxiliary head.")] public bool NoAuxiliary { get; init; }
-        [CommandOption("--cutout <PIXELS>")] [Description("Cutout square side; 0 turns cutout off. Default: 16 on CIFAR, 0 elsewhere.")] public int? Cutout { get; init; }
-        [CommandOption("--crop-padding <PIXELS>")] [Description("Zero padding of the random crop; 0 turns cropping off. Default: 4 on CIFAR, 2 on MNIST and Fashion-MNIST, an eighth of the side elsewhere.")] public int? CropPadding { get; init; }
         [CommandOption("--flip")] [Description("Random horizontal flips. Default: on, except where a flip changes the class (MNIST digits, the textures dataset).")] public bool Flip { get; init; }
         [CommandOption("--no-flip")] [Description("No random horizontal flips.")] public bool NoFlip { get; init; }
-        [CommandOption("--seed <SEED>")] [Description("Seeds initial weights, batch order, augmentation and drop-path masks.")] [DefaultValue(0UL)] public ulong Seed { get; init; }
-        [CommandOption("--test-every <EPOCHS>")] [Description("Evaluate the test set every this many epochs (and after the last).")] [DefaultValue(1)] public int TestEvery { get; init; } = 1;
-        [CommandOption("--prefetch <BATCHES>")] [Description("Batches prepared ahead of the training step.")] [DefaultValue(3)] public int Prefetch { get; init; } = 3;
-        [CommandOption("--loader-workers <N>")] [Description("Threads preparing batches.")] [DefaultValue(1)] public int LoaderWorkers { get; init; } = 1;
 
-        public EvaluationOptions ToOptions() => new()
-        {
-            Epochs = Epochs, Channels = Channels, Layers = Layers, BatchSize = BatchSize,
-            LearningRate = LearningRate, MinLearningRate = MinLearningRate, Momentum = Momentum, WeightDecay = WeightDecay,
-            GradientClip = GradientClip, DropPath = DropPath, Auxiliary = !NoAuxiliary, AuxiliaryWeight = AuxiliaryWeight,
-            Cutout = Cutout, CropPadding = CropPadding, HorizontalFlip = NoFlip ? false : Flip ? true : null, Seed = Seed, TestEvery = TestEvery,
-            Prefetch = Prefetch, LoaderWorkers = LoaderWorkers,
-        };
+        public EvaluationOptions ToOptions() =>
+            ApplyFlags(new EvaluationOptions { Auxiliary = !NoAuxiliary, HorizontalFlip = NoFlip ? false : Flip ? true : null });
 
         public override ValidationResult Validate()
         {

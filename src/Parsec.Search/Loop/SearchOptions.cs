@@ -1,4 +1,5 @@
 using Parsec.Search.Estimator;
+using Parsec.Search.Flags;
 using Parsec.Search.Prior;
 
 namespace Parsec.Search.Loop;
@@ -7,7 +8,8 @@ namespace Parsec.Search.Loop;
 /// Everything a search run depends on. Defaults are the paper's search setting on CIFAR-10 (C = 16, 8 cells,
 /// batch 64, 50 epochs, K = 16) and DARTS' optimiser settings; the resolved record is saved as options.json
 /// and a resumed run reads it back, so two runs with equal options are the same computation. Validation
-/// messages name each option by its command-line flag.
+/// messages name each option by its command-line flag. The [Flag] properties are the `search` command's
+/// options (Flags/FlagAttribute.cs): their flag, description and default are declared here only.
 /// </summary>
 public sealed record SearchOptions
 {
@@ -23,72 +25,70 @@ public sealed record SearchOptions
     public string? DataFolder { get; init; }
     /// <summary>CIFAR-100: learn its 20 superclasses instead of the 100 classes.</summary>
     public bool Cifar100Coarse { get; init; }
-    /// <summary>DARTS' split: this fraction of the training set fits the weights, the rest fits pi.</summary>
-    public double TrainFraction { get; init; } = 0.5;
+    /// <summary>DARTS' split.</summary>
+    [Flag("--train-fraction <F>", "Share of the training set that fits the weights; the rest fits pi.")] public double TrainFraction { get; init; } = 0.5;
 
     // ---- network ----------------------------------------------------------------------------------
-    public int Channels { get; init; } = 16;
-    public int Layers { get; init; } = 8;
+    [Flag("--channels <C>", "Initial channels C.")] public int Channels { get; init; } = 16;
+    [Flag("--layers <L>", "Cells (reductions at L/3 and 2L/3).")] public int Layers { get; init; } = 8;
 
     // ---- schedule ---------------------------------------------------------------------------------
-    public int BatchSize { get; init; } = 64;
-    /// <summary>Epochs over the weight half; the learning rate is cosine-annealed over them.</summary>
-    public int Epochs { get; init; } = 50;
-    /// <summary>Stop after this many iterations in all (null: Epochs full epochs). The cosine period then covers the epochs these iterations span.</summary>
-    public int? Iterations { get; init; }
+    [Flag("--batch-size <N>")] public int BatchSize { get; init; } = 64;
+    /// <summary>The learning rate is cosine-annealed over these epochs.</summary>
+    [Flag("--epochs <N>", "Epochs over the weight half.")] public int Epochs { get; init; } = 50;
+    /// <summary>Null: Epochs full epochs. Given, the cosine period covers the epochs these iterations span.</summary>
+    [Flag("--iterations <N>", "Stop after N iterations in all (overrides --epochs).")] public int? Iterations { get; init; }
 
     // ---- estimator --------------------------------------------------------------------------------
-    /// <summary>K: architectures sampled per iteration, processed one after another; the pi gradient uses all of them.</summary>
-    public int Samples { get; init; } = 16;
+    /// <summary>K; the pi gradient uses all of them.</summary>
+    [Flag("-k|--samples <K>", "Architectures sampled per iteration.")] public int Samples { get; init; } = 16;
     /// <summary>
-    /// How many of the K samples (the first ones; all are independent draws) also train the weights. Null: all
-    /// K, as in the paper. A forward pass costs about a third of a forward and backward pass, so a search can
-    /// afford many more samples for pi, whose gradient is the noisy one, than for the weights.
+    /// The first ones of the K (all are independent draws). Null: all K, as in the paper. A forward pass costs
+    /// about a third of a forward and backward pass, so a search can afford many more samples for pi, whose
+    /// gradient is the noisy one, than for the weights.
     /// </summary>
+    [Flag("--weight-samples <N>", "How many of the K samples also train the weights (default: all K). Forward passes for pi are cheaper than training passes.")]
     public int? WeightSamples { get; init; }
-    /// <summary>
-    /// Multiplies the batch log-likelihood sums before the importance weights (a temperature; 1 is the paper's
-    /// formula). Null: 1 / batch size, i.e. the per-example mean log-likelihood (docs/search-quality.md).
-    /// </summary>
+    /// <summary>A temperature; 1 is the paper's formula. Null: 1 / batch size (docs/search-quality.md).</summary>
+    [Flag("--likelihood-scale <T>", "Multiplies the batch log-likelihood sums before the importance weights; 1 is the paper's batch sum. Default: 1 / batch size (the per-example mean).")]
     public double? LikelihoodScale { get; init; }
+    [Flag("--term-inputs <MODE>", "independent (each term picks its input) or distinctpernode (the two terms of a node read different inputs, as in DARTS).")]
     public TermInputs TermInputs { get; init; } = TermInputs.DistinctPerNode;
     /// <summary>How the K samples weight the weight gradient after the warm-up.</summary>
+    [Flag("--weight-gradient <MODE>", "equal (every sampled op is trained) or importance (the paper's importance-weighted sum).")]
     public WeightGradient WeightGradient { get; init; } = WeightGradient.Equal;
-    /// <summary>What the prior gradient subtracts from the importance weights.</summary>
+    [Flag("--prior-baseline <MODE>", "mean (subtract 1/K from the importance weights of the pi gradient) or none (the paper's estimator).")]
     public PriorBaseline PriorBaseline { get; init; } = PriorBaseline.Mean;
-    /// <summary>
-    /// Share of the iterations that train the weights alone, on uniformly sampled architectures with equal
-    /// weights and pi frozen, before pi starts to move (as ProxylessNAS and FBNet do).
-    /// </summary>
+    /// <summary>Equal weights and pi frozen while the weights warm up, as ProxylessNAS and FBNet do.</summary>
+    [Flag("--warmup <FRACTION>", "Share of the iterations that train the weights alone on uniformly sampled architectures, pi frozen.")]
     public double WarmupFraction { get; init; } = 0.5;
 
     // ---- weights (SGD, DARTS) ---------------------------------------------------------------------
-    public double WeightLearningRate { get; init; } = 0.025;
-    public double WeightLearningRateMin { get; init; } = 0.001;
-    public double WeightMomentum { get; init; } = 0.9;
-    public double WeightDecay { get; init; } = 3e-4;
-    public double GradientClip { get; init; } = 5.0;
+    [Flag("--lr <RATE>", "SGD learning rate of the weights, cosine-annealed per epoch.")] public double WeightLearningRate { get; init; } = 0.025;
+    [Flag("--lr-min <RATE>")] public double WeightLearningRateMin { get; init; } = 0.001;
+    [Flag("--momentum <M>")] public double WeightMomentum { get; init; } = 0.9;
+    [Flag("--weight-decay <WD>")] public double WeightDecay { get; init; } = 3e-4;
+    [Flag("--grad-clip <NORM>")] public double GradientClip { get; init; } = 5.0;
 
     // ---- prior (Adam, DARTS' architecture optimiser) ----------------------------------------------
     /// <summary>
-    /// Adam's step size for theta. Null: <see cref="AutoPriorTravel"/> / (iterations after the warm-up), at most
-    /// <see cref="AutoPriorLearningRateCap"/>, so that
-    /// pi can move as far in a short search as in a long one; at the paper's 50 CIFAR-10 epochs (19,500
+    /// Null: <see cref="AutoPriorTravel"/> / (iterations after the warm-up), at most <see cref="AutoPriorLearningRateCap"/>,
+    /// so that pi can move as far in a short search as in a long one; at the paper's 50 CIFAR-10 epochs (19,500
     /// iterations, no warm-up) that is DARTS' 3e-4.
     /// </summary>
+    [Flag("--prior-lr <RATE>", "Adam learning rate of pi's logits. Default: 6 / (iterations after the warm-up), which is DARTS' 3e-4 at the paper's 50 epochs.")]
     public double? PriorLearningRate { get; init; }
-    public double PriorBeta1 { get; init; } = 0.5;
-    public double PriorBeta2 { get; init; } = 0.999;
-    public double PriorWeightDecay { get; init; } = 1e-3;
-    /// <summary>A pi.json to start from instead of the uniform prior (transfer).</summary>
+    [Flag("--prior-beta1 <B>")] public double PriorBeta1 { get; init; } = 0.5;
+    [Flag("--prior-beta2 <B>")] public double PriorBeta2 { get; init; } = 0.999;
+    [Flag("--prior-weight-decay <WD>")] public double PriorWeightDecay { get; init; } = 1e-3;
+    /// <summary>A pi.json to start from instead of the uniform prior (transfer); set from --prior-from as a full path.</summary>
     public string? PriorFrom { get; init; }
 
     // ---- run --------------------------------------------------------------------------------------
-    public ulong Seed { get; init; }
-    /// <summary>Write a checkpoint every this many iterations (and at the end).</summary>
-    public int CheckpointEvery { get; init; } = 100;
-    /// <summary>Append a metrics line and a pi_history line every this many iterations.</summary>
-    public int LogEvery { get; init; } = 1;
+    [Flag("--seed <SEED>")] public ulong Seed { get; init; }
+    /// <summary>And at the end.</summary>
+    [Flag("--checkpoint-every <N>", "Iterations between checkpoints.")] public int CheckpointEvery { get; init; } = 100;
+    [Flag("--log-every <N>", "Iterations between metrics and pi_history lines.")] public int LogEvery { get; init; } = 1;
 
     /// <summary>
     /// The estimator exactly as the paper states it: batch-sum likelihoods, importance-weighted weight gradients,

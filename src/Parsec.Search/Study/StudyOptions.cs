@@ -1,4 +1,5 @@
 using Parsec.Search.Data.Files;
+using Parsec.Search.Flags;
 using Parsec.Search.Loop;
 using Parsec.Search.Training;
 
@@ -8,7 +9,8 @@ namespace Parsec.Search.Study;
 /// What a study compares and with which budget: the dataset, the search (run here with <see cref="Search"/>, or
 /// taken from an existing run or pi.json in <see cref="SearchFrom"/>), how many uniformly random genotypes and
 /// which named ones stand beside the searched one, and the one training budget every genotype gets, for
-/// <see cref="Seeds"/> seeds each. Saved as study.json; a resumed study reads it back.
+/// <see cref="Seeds"/> seeds each. Saved as study.json; a resumed study reads it back. Its [Flag] properties and
+/// those of <see cref="StudyBudget"/> are the `study` command's options.
 /// </summary>
 public sealed record StudyOptions
 {
@@ -17,12 +19,14 @@ public sealed record StudyOptions
     public required SearchOptions Search { get; init; }
     /// <summary>A search run folder or pi.json to take pi from instead of searching.</summary>
     public string? SearchFrom { get; init; }
-    public int RandomGenotypes { get; init; } = 6;
-    public ulong RandomSeed { get; init; } = 1;
+    [Flag("--random <N>", "Uniformly random genotypes to compare with.")] public int RandomGenotypes { get; init; } = 6;
+    [Flag("--random-seed <SEED>")] public ulong RandomSeed { get; init; } = 1;
     /// <summary>Published genotypes (<see cref="PublishedGenotypes"/>) trained beside the others.</summary>
-    public IReadOnlyList<string> Also { get; init; } = ["DARTS_V2"];
+    public IReadOnlyList<string> Also { get; init; } = DefaultAlso;
+    /// <summary>DARTS' own result, the genotype a search is usually compared with.</summary>
+    public static readonly IReadOnlyList<string> DefaultAlso = ["DARTS_V2"];
     /// <summary>Training seeds per genotype: 0 .. Seeds - 1.</summary>
-    public int Seeds { get; init; } = 3;
+    [Flag("--seeds <S>", "Training seeds per genotype.")] public int Seeds { get; init; } = 3;
     public required EvaluationOptions Training { get; init; }
 
     public void Validate()

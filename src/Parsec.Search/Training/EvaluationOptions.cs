@@ -1,5 +1,6 @@
 using Parsec.Autodiff;
 using Parsec.Search.Data.Pipeline;
+using Parsec.Search.Flags;
 using Parsec.Search.Model;
 
 namespace Parsec.Search.Training;
@@ -8,38 +9,37 @@ namespace Parsec.Search.Training;
 /// Training a genotype from scratch. Defaults are the DARTS evaluation protocol on CIFAR-10 (DARTS'
 /// train.py): C = 36, 20 cells, batch 96, SGD lr 0.025 cosine-annealed to 0 over the epochs, momentum 0.9,
 /// weight decay 3e-4, gradient clip 5, cutout 16, drop path 0.2 ramped linearly over the epochs, an
-/// auxiliary head weighted 0.4, affine batch norm (the evaluation-phase network), 600 epochs.
+/// auxiliary head weighted 0.4, affine batch norm (the evaluation-phase network), 600 epochs. The [Flag]
+/// properties are the `train` command's options, declared here only (Flags/FlagAttribute.cs).
 /// </summary>
 public sealed record EvaluationOptions
 {
-    public int Channels { get; init; } = 36;
-    public int Layers { get; init; } = 20;
-    public int BatchSize { get; init; } = 96;
-    public int Epochs { get; init; } = 600;
-    public double LearningRate { get; init; } = 0.025;
-    public double MinLearningRate { get; init; }
-    public double Momentum { get; init; } = 0.9;
-    public double WeightDecay { get; init; } = 3e-4;
-    /// <summary>Global gradient 2-norm limit.</summary>
-    public double GradientClip { get; init; } = 5;
-    /// <summary>Final drop-path probability; epoch e (from 0) uses DropPath * e / Epochs, as DARTS does.</summary>
-    public double DropPath { get; init; } = 0.2;
+    [Flag("--channels <C>", "Initial channels C.")] public int Channels { get; init; } = 36;
+    [Flag("--layers <L>", "Cells.")] public int Layers { get; init; } = 20;
+    [Flag("--batch-size <N>", "Training and test batch size.")] public int BatchSize { get; init; } = 96;
+    [Flag("--epochs <N>", "600 in the DARTS protocol.")] public int Epochs { get; init; } = 600;
+    [Flag("--lr <RATE>", "Initial SGD learning rate, cosine-annealed over the epochs.")] public double LearningRate { get; init; } = 0.025;
+    [Flag("--lr-min <RATE>", "Learning rate the cosine reaches after the last epoch.")] public double MinLearningRate { get; init; }
+    [Flag("--momentum <M>", "SGD momentum.")] public double Momentum { get; init; } = 0.9;
+    [Flag("--weight-decay <WD>", "L2 weight decay added to the gradient.")] public double WeightDecay { get; init; } = 3e-4;
+    [Flag("--grad-clip <NORM>", "Limit of the global gradient 2-norm.")] public double GradientClip { get; init; } = 5;
+    /// <summary>Epoch e (from 0) uses DropPath * e / Epochs, as DARTS does.</summary>
+    [Flag("--drop-path <P>", "Final drop-path probability, ramped linearly from 0.")] public double DropPath { get; init; } = 0.2;
+    /// <summary>Set from --no-auxiliary.</summary>
     public bool Auxiliary { get; init; } = true;
-    public double AuxiliaryWeight { get; init; } = 0.4;
-    /// <summary>Zero padding of the random crop; null: the dataset's default (<see cref="DatasetAugmentation"/>).</summary>
+    [Flag("--auxiliary-weight <W>", "Weight of the auxiliary head's loss.")] public double AuxiliaryWeight { get; init; } = 0.4;
+    /// <summary>Null: the dataset's default (<see cref="DatasetAugmentation"/>).</summary>
+    [Flag("--crop-padding <PIXELS>", "Zero padding of the random crop; 0 turns cropping off. Default: 4 on CIFAR, 2 on MNIST and Fashion-MNIST, an eighth of the side elsewhere.")]
     public int? CropPadding { get; init; }
-    /// <summary>Random horizontal flips; null: on where a flip keeps the class (<see cref="DatasetAugmentation"/>).</summary>
+    /// <summary>Null: on where a flip keeps the class (<see cref="DatasetAugmentation"/>); set from --flip and --no-flip.</summary>
     public bool? HorizontalFlip { get; init; }
-    /// <summary>Cutout square side; null: the dataset's default (16 on CIFAR, 0 elsewhere).</summary>
-    public int? Cutout { get; init; }
-    /// <summary>Seeds weight initialisation, batch order, augmentation and drop-path masks.</summary>
-    public ulong Seed { get; init; }
-    /// <summary>Evaluate on the test set after every this many epochs (and always after the last).</summary>
-    public int TestEvery { get; init; } = 1;
-    /// <summary>Batches prepared ahead of the training step.</summary>
-    public int Prefetch { get; init; } = 3;
-    /// <summary>Threads preparing batches.</summary>
-    public int LoaderWorkers { get; init; } = 1;
+    /// <summary>Null: the dataset's default.</summary>
+    [Flag("--cutout <PIXELS>", "Cutout square side; 0 turns cutout off. Default: 16 on CIFAR, 0 elsewhere.")] public int? Cutout { get; init; }
+    [Flag("--seed <SEED>", "Seeds initial weights, batch order, augmentation and drop-path masks.")] public ulong Seed { get; init; }
+    /// <summary>And always after the last.</summary>
+    [Flag("--test-every <EPOCHS>", "Evaluate the test set every this many epochs (and after the last).")] public int TestEvery { get; init; } = 1;
+    [Flag("--prefetch <BATCHES>", "Batches prepared ahead of the training step.")] public int Prefetch { get; init; } = 3;
+    [Flag("--loader-workers <N>", "Threads preparing batches.")] public int LoaderWorkers { get; init; } = 1;
 
     /// <summary>The augmentation in force; every part must have been resolved (<see cref="WithDatasetDefaults"/>).</summary>
     [System.Text.Json.Serialization.JsonIgnore]

@@ -1,0 +1,42 @@
+using Parsec.Search.Flags;
+using Parsec.Search.Loop;
+using Parsec.Search.Training;
+
+namespace Parsec.Search.Study;
+
+/// <summary>
+/// The sizes a study runs at: one network size for the search and for every training, the search's length
+/// and samples, and the one training budget every genotype gets. Defaults fit a 2-core CPU well inside an hour
+/// (docs/search-quality.md). These are the `study` command's options, declared here only; <see cref="Search"/>
+/// and <see cref="Training"/> turn them into the records study.json saves.
+/// </summary>
+public sealed record StudyBudget
+{
+    [Flag("--channels <C>", "Initial channels C of the searched and the trained networks.")] public int Channels { get; init; } = 8;
+    [Flag("--layers <L>", "Cells of the searched and the trained networks.")] public int Layers { get; init; } = 5;
+    [Flag("--search-iterations <N>")] public int SearchIterations { get; init; } = 300;
+    [Flag("--search-batch-size <N>")] public int SearchBatchSize { get; init; } = 32;
+    [Flag("-k|--samples <K>", "Architectures sampled per search iteration for pi.")] public int Samples { get; init; } = 16;
+    [Flag("--weight-samples <N>", "How many of them also train the weights.")] public int WeightSamples { get; init; } = 4;
+    [Flag("--search-seed <SEED>")] public ulong SearchSeed { get; init; }
+    [Flag("--epochs <N>", "Training epochs per genotype.")] public int Epochs { get; init; } = 4;
+    [Flag("--batch-size <N>", "Training batch size.")] public int BatchSize { get; init; } = 64;
+    [Flag("--lr <RATE>", "Training learning rate (cosine-annealed to 0).")] public double LearningRate { get; init; } = 0.025;
+
+    /// <summary>The search: the estimator's defaults at this size; a checkpoint every 50 iterations, so a stopped study loses little.</summary>
+    public SearchOptions Search() => new()
+    {
+        Channels = Channels, Layers = Layers, BatchSize = SearchBatchSize, Iterations = SearchIterations, Samples = Samples,
+        WeightSamples = WeightSamples, Seed = SearchSeed, CheckpointEvery = 50,
+    };
+
+    /// <summary>
+    /// Every genotype's training: no auxiliary head and no drop path, which help only over long schedules, and one
+    /// test at the end.
+    /// </summary>
+    public EvaluationOptions Training() => new()
+    {
+        Channels = Channels, Layers = Layers, BatchSize = BatchSize, Epochs = Epochs, LearningRate = LearningRate,
+        Auxiliary = false, DropPath = 0, TestEvery = Epochs,
+    };
+}
