@@ -18,6 +18,10 @@ public static class Backends
 {
     public static IBackend Create(BackendChoice choice, CudaBackendOptions? cudaOptions = null) => Create(choice, out _, cudaOptions);
 
+    /// <summary>The backend of <paramref name="choice"/> computing in <paramref name="precision"/> where the hardware has it.</summary>
+    public static IBackend Create(BackendChoice choice, Precision precision, out string reason) =>
+        Create(choice, out reason, new CudaBackendOptions { AllowTf32 = precision == Precision.Tf32 });
+
     /// <param name="reason">Why this backend: for Auto on a machine without CUDA, exactly what was missing.</param>
     public static IBackend Create(BackendChoice choice, out string reason, CudaBackendOptions? cudaOptions = null)
     {

@@ -26,6 +26,8 @@ public enum BackendKind
 public interface IBackend : IDisposable
 {
     string Name { get; }
+    /// <summary>The arithmetic in force for Float32 convolutions and matrix products (TF32 only on a GPU that has it, when allowed).</summary>
+    Precision Precision { get; }
     BackendKind Kind { get; }
 
     /// <summary>Bytes currently held per category, the peak of the sum, and allocation counts.</summary>

@@ -26,6 +26,7 @@ public sealed partial class CpuBackend : IBackend
     }
 
     public string Name => "cpu";
+    public Precision Precision => Precision.Fp32;
     public BackendKind Kind => BackendKind.Cpu;
     public MemoryStats Memory { get; } = new();
 

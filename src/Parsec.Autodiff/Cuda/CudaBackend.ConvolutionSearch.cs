@@ -8,7 +8,7 @@ namespace Parsec.Autodiff.Cuda;
 // workspace from the arena, so the search allocates nothing outside it. Heuristic asks Get..._v7.
 public sealed partial class CudaBackend
 {
-    private bool AllowTensorOps => _options.AllowTf32;
+    private bool AllowTensorOps => Tf32InForce;
 
     // The three directions' perf-result structs have one layout (checked by BindingLayoutTests), so one buffer of
     // the forward struct serves all three and each direction only supplies its entry points.

@@ -49,7 +49,7 @@ public sealed partial class CudaBackend
     {
         if (!_convolutionPlans.TryGetValue(g, out var plan))
         {
-            plan = new ConvolutionPlan(g, _options.AllowTf32 ? cudnnMathType_t.CUDNN_TENSOR_OP_MATH : cudnnMathType_t.CUDNN_FMA_MATH);
+            plan = new ConvolutionPlan(g, Tf32InForce ? cudnnMathType_t.CUDNN_TENSOR_OP_MATH : cudnnMathType_t.CUDNN_FMA_MATH);
             _convolutionPlans[g] = plan;
         }
         return plan;

@@ -16,6 +16,6 @@ public sealed partial class CudaBackend
         foreach (var spec in NativeLibrarySpec.All) paths[spec.Description] = NativeLibraries.LoadedPath(spec) ?? "(not loaded)";
         return new CudaBackendInfo(_device.Name, _device.ComputeCapabilityMajor, _device.ComputeCapabilityMinor, _device.MultiprocessorCount,
             total, free, _arena.CapacityBytes, _device.DriverVersion, _cublas.Version(), CudnnHandle.VersionText(), $"{major}.{minor}",
-            _kernels.Architecture, _options.AllowTf32, paths);
+            _kernels.Architecture, Tf32InForce, paths);
     }
 }

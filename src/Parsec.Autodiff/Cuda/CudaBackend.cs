@@ -43,7 +43,7 @@ public sealed partial class CudaBackend : IBackend
             _cudnn = new CudnnHandle(_stream);
             disposables.Push(_cudnn);
             _cublasWorkspace = _arena.Allocate(_options.CublasWorkspaceBytes, CublasWorkspaceCategory, persistent: true);
-            _cublas = new CublasHandle(_stream, _cublasWorkspace.Pointer, _options.CublasWorkspaceBytes, _options.AllowTf32);
+            _cublas = new CublasHandle(_stream, _cublasWorkspace.Pointer, _options.CublasWorkspaceBytes, Tf32InForce);
             disposables.Push(_cublas);
             string? cacheDir = _options.PtxCacheDirectory ?? PtxCache.DefaultDirectory();
             var compiler = new NvrtcCompiler(cacheDir.Length == 0 ? null : new PtxCache(cacheDir));
@@ -82,6 +82,10 @@ public sealed partial class CudaBackend : IBackend
     }
 
     public string Name => $"cuda:{_device.Ordinal}";
+    public Precision Precision => Tf32InForce ? Precision.Tf32 : Precision.Fp32;
+
+    /// <summary>TF32 allowed and the device has TF32 tensor cores (Ampere, compute capability 8.0, and later).</summary>
+    private bool Tf32InForce => _options.AllowTf32 && _device.ComputeCapabilityMajor >= 8;
     public BackendKind Kind => BackendKind.Cuda;
     public MemoryStats Memory { get; } = new();
     public CudaDevice Device => _device;

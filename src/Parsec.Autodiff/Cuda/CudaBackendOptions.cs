@@ -18,8 +18,9 @@ public sealed record CudaBackendOptions
     /// <summary>Arena size and split; category names are filled in by the backend.</summary>
     public ArenaOptions Arena { get; init; } = new();
     /// <summary>
-    /// Let cuDNN and cuBLAS use TF32 tensor cores for fp32 (about 1e-3 relative error instead of 1e-6). Off by
-    /// default so results match the CPU reference.
+    /// Let cuDNN and cuBLAS use TF32 tensor cores for fp32 (about 1e-3 relative error instead of 1e-6) where the
+    /// device has them. Off by default here so that the parity tests match the CPU reference; the command line
+    /// turns it on unless --precision fp32 (<see cref="Precision"/>).
     /// </summary>
     public bool AllowTf32 { get; init; }
     public ConvolutionAlgorithmSearch AlgorithmSearch { get; init; } = ConvolutionAlgorithmSearch.Measure;

@@ -14,6 +14,7 @@ public sealed partial class MetaBackend : IBackend
     private long _nextId;
 
     public string Name => "meta";
+    public Precision Precision => Precision.Fp32;
     public BackendKind Kind => BackendKind.Meta;
     public MemoryStats Memory { get; } = new();
 

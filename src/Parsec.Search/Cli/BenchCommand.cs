@@ -2,6 +2,7 @@ using System.ComponentModel;
 using Parsec.Autodiff;
 using Parsec.Search.Bench;
 using Parsec.Search.Cli.Console;
+using Parsec.Search.Flags;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -22,13 +23,11 @@ public enum BenchmarkChoice
 /// printed; otherwise the stored PyTorch figures are shown with where and when they were taken, as not
 /// measured here. CPU case: batch 32, C=8, 5 cells, 32x32x3; GPU case: batch 64, C=16, 8 cells.
 /// </summary>
-public sealed class BenchCommand : Command<BenchCommand.Settings>
+public sealed partial class BenchCommand : Command<BenchCommand.Settings>
 {
-    public sealed class Settings : CommandSettings
+    [FlagsOf(typeof(BackendFlags))]
+    public sealed partial class Settings : CommandSettings
     {
-        [CommandOption("--backend <auto|cpu|cuda>")]
-        [DefaultValue(BackendChoice.Auto)]
-        public BackendChoice Backend { get; init; } = BackendChoice.Auto;
 
         [CommandOption("--case <auto|cpu|gpu>")]
         [Description("Reference case: cpu (C=8, 5 cells, batch 32) or gpu (C=16, 8 cells, batch 64); auto picks by backend.")]
@@ -55,7 +54,7 @@ public sealed class BenchCommand : Command<BenchCommand.Settings>
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        using var backend = BackendSelection.Create(settings.Backend);
+        using var backend = BackendSelection.Create(settings.ApplyFlags(new BackendFlags()));
         var chosen = settings.Case switch
         {
             BenchmarkChoice.Cpu => BenchmarkCase.Cpu,

@@ -4,6 +4,7 @@ using Parsec.Search.Cli.Console;
 using Parsec.Search.Data.Generated;
 using Parsec.Search.Loop;
 using Parsec.Search.Runs;
+using Parsec.Search.Flags;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -25,9 +26,10 @@ public enum DemoLength
 /// it prints the run folder, how far pi moved from uniform, which choices it decided and the validation
 /// accuracy against chance.
 /// </summary>
-public sealed class DemoCommand : Command<DemoCommand.Settings>
+public sealed partial class DemoCommand : Command<DemoCommand.Settings>
 {
-    public sealed class Settings : CommandSettings
+    [FlagsOf(typeof(BackendFlags))]
+    public sealed partial class Settings : CommandSettings
     {
         [CommandOption("--quick")]
         [Description("A run of seconds instead of minutes, to check that everything works.")]
@@ -37,10 +39,6 @@ public sealed class DemoCommand : Command<DemoCommand.Settings>
         [Description("Where the run folder is made.")]
         [DefaultValue(RunFolder.DefaultRoot)]
         public string Runs { get; init; } = RunFolder.DefaultRoot;
-
-        [CommandOption("--backend <auto|cpu|cuda>")]
-        [DefaultValue(BackendChoice.Auto)]
-        public BackendChoice Backend { get; init; } = BackendChoice.Auto;
     }
 
     /// <summary>The demo's search settings; everything not set here keeps the paper's value.</summary>
@@ -64,7 +62,7 @@ public sealed class DemoCommand : Command<DemoCommand.Settings>
     {
         var length = settings.Quick ? DemoLength.Quick : DemoLength.Full;
         AnsiConsole.MarkupLineInterpolated($"[bold]PARSEC demo[/] ({length.ToString().ToLowerInvariant()})");
-        using var backend = BackendSelection.Create(settings.Backend);
+        using var backend = BackendSelection.Create(settings.ApplyFlags(new BackendFlags()));
         using var cancellation = new ConsoleCancellation(cancellationToken);
         var run = RunFolder.CreateNew(settings.Runs, length == DemoLength.Full ? "demo" : "demo-quick", DateTime.Now);
         var result = SearchCommand.Start(Options(length), backend, run, new RunLimits(Cancellation: cancellation.Token));

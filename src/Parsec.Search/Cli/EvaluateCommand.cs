@@ -2,15 +2,17 @@ using System.ComponentModel;
 using Parsec.Autodiff;
 using Parsec.Search.Data.Files;
 using Parsec.Search.Training;
+using Parsec.Search.Flags;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
 namespace Parsec.Search.Cli;
 
 /// <summary>`parsec evaluate`: top-1, top-5 (with more than 5 classes) and per-class accuracy of trained weights on a test set.</summary>
-public sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
+public sealed partial class EvaluateCommand : Command<EvaluateCommand.Settings>
 {
-    public sealed class Settings : DataCommand.DatasetSettings
+    [FlagsOf(typeof(BackendFlags))]
+    public sealed partial class Settings : DataCommand.DatasetSettings
     {
         [CommandArgument(0, "<WEIGHTS>")]
         [Description("weights.safetensors or checkpoint.safetensors written by `parsec train`, or its run folder.")]
@@ -20,18 +22,13 @@ public sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
         [Description("Evaluation batch size (default: the training batch size).")]
         public int? BatchSize { get; init; }
 
-        [CommandOption("--backend <auto|cpu|cuda>")]
-        [Description("auto: CUDA when a usable GPU is present, else the CPU.")]
-        [DefaultValue(BackendChoice.Auto)]
-        public BackendChoice Backend { get; init; } = BackendChoice.Auto;
-
         public override ValidationResult Validate() =>
             BatchSize is < 1 ? ValidationResult.Error($"--batch-size must be >= 1, got {BatchSize}") : base.Validate();
     }
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        using var backend = Backends.Create(settings.Backend, out string why);
+        using var backend = Backends.Create(settings.Backend, settings.Precision, out string why);
         AnsiConsole.MarkupLineInterpolated($"backend: {backend.Name} ({why})");
         // Without dataset options the test set is the one the weights were trained on, as recorded in the file.
         bool chosen = settings.Dataset is not null || settings.DataDir is not null;

@@ -16,11 +16,12 @@ namespace Parsec.Search.Cli;
 /// </summary>
 public sealed partial class SearchCommand : Command<SearchCommand.Settings>
 {
+    [FlagsOf(typeof(BackendFlags))]
     [FlagsOf(typeof(SearchOptions))]
     public sealed partial class Settings : DataCommand.DatasetSettings
     {
         [CommandOption("--resume <RUN>")]
-        [Description("Continue the run folder RUN from its checkpoint, with the options and backend it was started with; --lr, --prior-lr and --grad-clip may change the step sizes, --backend the backend (other options are ignored).")]
+        [Description("Continue the run folder RUN from its checkpoint, with the options and backend it was started with; --lr, --prior-lr and --grad-clip may change the step sizes, --backend and --precision the backend (other options are ignored).")]
         public string? Resume { get; init; }
 
         [CommandOption("--runs <FOLDER>")]
@@ -32,10 +33,6 @@ public sealed partial class SearchCommand : Command<SearchCommand.Settings>
         [Description("Run folder name after the time stamp.")]
         [DefaultValue("search")]
         public string Name { get; init; } = "search";
-
-        [CommandOption("--backend <auto|cpu|cuda>")]
-        [DefaultValue(BackendChoice.Auto)]
-        public BackendChoice Backend { get; init; } = BackendChoice.Auto;
 
         // Every option of the search itself (--channels, --samples, --lr, ...) is declared on SearchOptions and
         // generated into this class from there ([FlagsOf]); only the run's own flags are declared here.
@@ -68,13 +65,13 @@ public sealed partial class SearchCommand : Command<SearchCommand.Settings>
         using var cancellation = new ConsoleCancellation(cancellationToken);
         var limits = new RunLimits(settings.StopAfter, cancellation.Token);
         if (settings.Resume is not null) return SearchSummary.Print(Resume(context, settings, limits));
-        using var backend = BackendSelection.Create(settings.Backend);
+        using var backend = BackendSelection.Create(settings.ApplyFlags(new BackendFlags()));
         var options = settings.ToOptions();
         return SearchSummary.Print(Start(options, backend, RunFolder.CreateNew(settings.Runs, settings.Name, DateTime.Now), limits));
     }
 
     /// <summary>Flags that mean something with --resume; any other is reported as ignored.</summary>
-    private static readonly string[] ResumeFlags = ["--resume", "--backend", "--lr", "--prior-lr", "--grad-clip", "--stop-after"];
+    private static readonly string[] ResumeFlags = ["--resume", "--backend", "--precision", "--lr", "--prior-lr", "--grad-clip", "--stop-after"];
 
     private static SearchResult Resume(CommandContext context, Settings settings, RunLimits limits)
     {
@@ -83,7 +80,7 @@ public sealed partial class SearchCommand : Command<SearchCommand.Settings>
             GivenFlags.Contains(context, "--lr") ? settings.WeightLearningRate : null,
             GivenFlags.Contains(context, "--prior-lr") ? settings.PriorLearningRate : null,
             GivenFlags.Contains(context, "--grad-clip") ? settings.GradientClip : null);
-        using var backend = ResumeBackend.Create(OptionsFile.ReadBackend(run.Options), settings.Backend, GivenFlags.Contains(context, "--backend"));
+        using var backend = ResumeBackend.Create(OptionsFile.ReadBackend(run.Options), OptionsFile.ReadPrecision(run.Options), settings.ApplyFlags(new BackendFlags()), GivenFlags.Names(context));
         AnsiConsole.MarkupLineInterpolated($"resuming {run.Path} (options as saved in its options.json)");
         GivenFlags.ReportIgnored(context, ResumeFlags);
         if (!overrides.IsEmpty) AnsiConsole.MarkupLineInterpolated($"changed from here on: {overrides.ToJson().ToJsonString()} (recorded in {OptionsHistory.FileName})");

@@ -19,13 +19,13 @@ public sealed partial class StudyCommand : Command<StudyCommand.Settings>
     public const int DefaultTrainCount = 4000;
 
     [FlagsOf(typeof(StudyBudget))]
+    [FlagsOf(typeof(BackendFlags))]
     [FlagsOf(typeof(StudyOptions))]
     public sealed partial class Settings : DataCommand.DatasetSettings
     {
         [CommandOption("--out <FOLDER>")] [Description("Study folder (default runs/<time>-study).")] public string? Out { get; init; }
         [CommandOption("--resume <FOLDER>")] [Description("Continue the study in FOLDER with the options it was started with.")] public string? Resume { get; init; }
         [CommandOption("--reuse <FOLDER>")] [Description("An earlier study with the same data and training budget: its finished trainings of the same genotypes are copied, not repeated. Repeatable.")] public string[] Reuse { get; init; } = [];
-        [CommandOption("--backend <auto|cpu|cuda>")] [DefaultValue(Autodiff.BackendChoice.Auto)] public Autodiff.BackendChoice Backend { get; init; } = Autodiff.BackendChoice.Auto;
 
         [CommandOption("--search <RUN|PI_JSON>")] [Description("Take pi from this search run folder or pi.json instead of searching.")] public string? Search { get; init; }
         // The sizes, the search's length and the training budget (--channels, --search-iterations, --epochs, ...)
@@ -61,7 +61,7 @@ public sealed partial class StudyCommand : Command<StudyCommand.Settings>
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        using var backend = BackendSelection.Create(settings.Backend);
+        using var backend = BackendSelection.Create(settings.ApplyFlags(new BackendFlags()));
         using var cancellation = new ConsoleCancellation(cancellationToken);
         var limits = new StudyLimits(Cancellation: cancellation.Token);
         var progress = new PlainProgress();

@@ -16,6 +16,7 @@ namespace Parsec.Search.Cli;
 /// </summary>
 public sealed partial class TrainCommand : Command<TrainCommand.Settings>
 {
+    [FlagsOf(typeof(BackendFlags))]
     [FlagsOf(typeof(EvaluationOptions))]
     public sealed partial class Settings : DataCommand.DatasetSettings
     {
@@ -29,13 +30,8 @@ public sealed partial class TrainCommand : Command<TrainCommand.Settings>
         public string? Out { get; init; }
 
         [CommandOption("--resume <FOLDER>")]
-        [Description("Continue the run in FOLDER from its last checkpoint, with the options and backend it was started with (--backend chooses another; other options are ignored).")]
+        [Description("Continue the run in FOLDER from its last checkpoint, with the options and backend it was started with (--backend and --precision choose others; other options are ignored).")]
         public string? Resume { get; init; }
-
-        [CommandOption("--backend <auto|cpu|cuda>")]
-        [Description("auto: CUDA when a usable GPU is present, else the CPU.")]
-        [DefaultValue(BackendChoice.Auto)]
-        public BackendChoice Backend { get; init; } = BackendChoice.Auto;
 
         // The training options (--epochs, --channels, --lr, ...) are declared on EvaluationOptions and generated
         // into this class from there ([FlagsOf]); the two switches below turn into its Auxiliary and HorizontalFlip.
@@ -57,14 +53,15 @@ public sealed partial class TrainCommand : Command<TrainCommand.Settings>
     }
 
     /// <summary>Flags that mean something with --resume; any other is reported as ignored.</summary>
-    private static readonly string[] ResumeFlags = ["--resume", "--backend"];
+    private static readonly string[] ResumeFlags = ["--resume", "--backend", "--precision"];
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         using var cancellation = new ConsoleCancellation(cancellationToken);
+        var saved = settings.Resume is not null ? EvaluationRun.SavedBackend(settings.Resume) : default;
         using var backend = settings.Resume is not null
-            ? ResumeBackend.Create(EvaluationRun.SavedBackend(settings.Resume), settings.Backend, GivenFlags.Contains(context, "--backend"))
-            : BackendSelection.Create(settings.Backend);
+            ? ResumeBackend.Create(saved.Name, saved.Precision, settings.ApplyFlags(new BackendFlags()), GivenFlags.Names(context))
+            : BackendSelection.Create(settings.ApplyFlags(new BackendFlags()));
         if (settings.Resume is not null) GivenFlags.ReportIgnored(context, ResumeFlags);
         using var run = settings.Resume is not null ? Resume(backend, settings.Resume) : Start(backend, settings);
         var o = run.Options;

@@ -66,7 +66,7 @@ public static class SearchRunner
         // The session checks the options, the data and a transferred prior before anything is written.
         using var session = new SearchSession(options, backend, LoadDataset(options));
         using var runLock = RunLock.Acquire(run.Path);
-        OptionsFile.Write(run.Options, session.Options, backend.Name);
+        OptionsFile.Write(run.Options, session.Options, backend.Name, backend.Precision);
         WriteMemoryReport(session, run);
         using (var history = new JsonLinesLog(run.PiHistory)) history.Append(PiLine(session));
         return Run(session, run, progress, limits ?? RunLimits.None, null);
@@ -82,7 +82,7 @@ public static class SearchRunner
         session.Restore(run.Checkpoint);
         if (overrides is { IsEmpty: false })
         {
-            OptionsFile.Write(run.Options, options, OptionsFile.ReadBackend(run.Options) ?? backend.Name);
+            OptionsFile.Write(run.Options, options, OptionsFile.ReadBackend(run.Options) ?? backend.Name, OptionsFile.ReadPrecision(run.Options) ?? backend.Precision);
             OptionsHistory.Append(run, session.Iteration, saved, overrides);
         }
         // Lines after the checkpoint were written by iterations that are about to run again.

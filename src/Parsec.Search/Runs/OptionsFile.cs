@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using Parsec.Autodiff;
 using Parsec.Search.Loop;
 using Parsec.Search.RunFiles;
 
@@ -8,11 +9,12 @@ namespace Parsec.Search.Runs;
 
 /// <summary>
 /// options.json: the resolved <see cref="SearchOptions"/> in snake_case (enums as text) plus the backend the
-/// run used. A resumed run reads the options back from it, so it continues the same computation.
+/// run used and the precision it computed in. A resumed run reads the options back from it, so it continues the same computation.
 /// </summary>
 public static class OptionsFile
 {
     private const string BackendKey = "backend";
+    private const string PrecisionKey = "precision";
 
     private static readonly JsonSerializerOptions Json = new()
     {
@@ -21,17 +23,28 @@ public static class OptionsFile
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
     };
 
-    public static void Write(string path, SearchOptions options, string backendName)
+    public static void Write(string path, SearchOptions options, string backendName, Precision precision)
     {
         var node = JsonSerializer.SerializeToNode(options, Json)!.AsObject();
         node[BackendKey] = backendName;
+        node[PrecisionKey] = precision.ToString().ToLowerInvariant();
         AtomicFile.WriteAllText(path, node.ToJsonString(Json));
     }
 
     /// <summary>The backend the run was started on ("cpu", "cuda:0"), or null when options.json does not say.</summary>
-    public static string? ReadBackend(string path)
+    public static string? ReadBackend(string path) => ReadString(path, BackendKey);
+
+    /// <summary>The precision the run computed in, or null when options.json does not say (written before it was recorded).</summary>
+    public static Precision? ReadPrecision(string path) => ReadString(path, PrecisionKey) is { } text ? ParsePrecision(text, path) : null;
+
+    internal static Precision ParsePrecision(string text, string path) =>
+        Enum.TryParse<Precision>(text, ignoreCase: true, out var precision) && Enum.IsDefined(precision)
+            ? precision
+            : throw new FormatException($"{path}: precision '{text}' is not one of fp32, tf32");
+
+    private static string? ReadString(string path, string key)
     {
-        try { return JsonNode.Parse(File.ReadAllText(path))?[BackendKey]?.GetValue<string>(); }
+        try { return JsonNode.Parse(File.ReadAllText(path))?[key]?.GetValue<string>(); }
         catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
             throw new FormatException($"{path}: not a valid options.json ({e.Message})", e);
@@ -44,6 +57,7 @@ public static class OptionsFile
         {
             var node = JsonNode.Parse(File.ReadAllText(path))?.AsObject() ?? throw new FormatException($"{path}: empty options file");
             node.Remove(BackendKey);
+            node.Remove(PrecisionKey);
             var options = node.Deserialize<SearchOptions>(Json) ?? throw new FormatException($"{path}: empty options file");
             options.Validate();
             return options;

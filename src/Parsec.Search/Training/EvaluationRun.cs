@@ -100,6 +100,7 @@ public sealed class EvaluationRun : IDisposable
             ImageShape = data.Train.ImageShape,
             ClassNames = data.Train.ClassNames.ToArray(),
             Backend = backend.Name,
+            Precision = backend.Precision.ToString().ToLowerInvariant(),
         };
         var seed = new Rng(options.Seed);
         var run = new EvaluationRun(backend, folder, record, data, seed.Fork(), seed.Fork(), seed.Fork()) { _runLock = runLock };
@@ -109,11 +110,13 @@ public sealed class EvaluationRun : IDisposable
         return run;
     }
 
-    /// <summary>The backend a run in <paramref name="folder"/> was started on, or null when its checkpoint does not say (or there is none yet).</summary>
-    public static string? SavedBackend(string folder)
+    /// <summary>The backend a run in <paramref name="folder"/> was started on and its precision, each null when its checkpoint does not say (or there is none yet).</summary>
+    public static (string? Name, Precision? Precision) SavedBackend(string folder)
     {
         string path = Path.Combine(folder, EvaluationCheckpoint.CheckpointFileName);
-        return File.Exists(path) ? EvaluationCheckpoint.Load(path).Record.Backend : null;
+        if (!File.Exists(path)) return (null, null);
+        var record = EvaluationCheckpoint.Load(path).Record;
+        return (record.Backend, record.Precision is { } text ? Runs.OptionsFile.ParsePrecision(text, path) : null);
     }
 
     /// <summary>Continues the run in <paramref name="folder"/> from its last checkpoint. <paramref name="data"/> defaults to the dataset the run recorded.</summary>

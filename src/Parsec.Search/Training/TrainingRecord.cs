@@ -27,6 +27,8 @@ public sealed record TrainingRecord
     public int OptimizerStep { get; init; }
     /// <summary>The backend the run was started on ("cpu", "cuda:0"); a resume uses it unless told otherwise.</summary>
     public string? Backend { get; init; }
+    /// <summary>The precision the run computed in ("fp32", "tf32"); null in runs from before it was recorded.</summary>
+    public string? Precision { get; init; }
 
     public Genotype Genotype(string source) => Space.Genotype.FromJson(GenotypeJson, source);
     public ChannelNormalization Normalization => new(NormalizationMean, NormalizationStd);

@@ -26,6 +26,9 @@ public abstract class DeviceTestBase
     protected CudaBackend Gpu { get; private set; } = null!;
     protected CpuBackend Cpu { get; private set; } = null!;
 
+    /// <summary>The relative error a parity comparison allows: fp32 rounding by default, more where TF32 is on.</summary>
+    protected virtual double ParityTolerance => Tolerance;
+
     protected virtual CudaBackendOptions Options => new() { Arena = new ArenaOptions { TotalBytes = 2L << 30 } };
 
     [OneTimeSetUp]
@@ -64,7 +67,7 @@ public abstract class DeviceTestBase
             op(Cpu, cpu);
             op(Gpu, gpu);
             Gpu.Synchronize();
-            foreach (int i in compare) AssertClose(ReadFloats(Cpu, cpu[i]), ReadFloats(Gpu, gpu[i]), $"{what}: argument {i}");
+            foreach (int i in compare) AssertClose(ReadFloats(Cpu, cpu[i]), ReadFloats(Gpu, gpu[i]), $"{what}: argument {i}", ParityTolerance);
         }
         finally
         {

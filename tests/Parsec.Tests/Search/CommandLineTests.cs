@@ -29,6 +29,8 @@ public class CommandLineTests
         // 256 images split in halves give 8 batches of 16 per epoch; options.json records the resolved options.
         Assert.That(options, Is.EqualTo(DemoCommand.Options(DemoLength.Quick).Resolved(iterationsPerEpoch: 8, imageSide: 8)));
         Assert.That(MetricsFile.Read(run.Metrics).Rows, Has.Count.EqualTo(options.Iterations));
+        // The CPU computes in fp32 whatever --precision asks (tf32 by default): options.json records what was in force.
+        Assert.That(OptionsFile.ReadPrecision(run.Options), Is.EqualTo(Parsec.Autodiff.Precision.Fp32));
         Assert.That(PiHistoryFile.Read(run.PiHistory).Snapshots, Has.Count.EqualTo(options.Iterations + 1));
         var prior = PriorJson.Load(run.Pi);
         Assert.That(prior.Entropy(), Is.LessThan(prior.UniformEntropy()), "pi moved away from uniform");
@@ -43,6 +45,7 @@ public class CommandLineTests
     [TestCase("search", "--bogus")]
     [TestCase("search", "--batch-size", "1")]
     [TestCase("search", "--term-inputs", "sometimes")]
+    [TestCase("search", "--precision", "fp16")]
     [TestCase("search", "--prior-from", "/no/such/pi.json")]
     [TestCase("search", "--resume", "/no/such/run")]
     [TestCase("derive", "/no/such/pi.json")]

@@ -79,7 +79,7 @@ public class SearchRunTests
         using (var backend = new CpuBackend())
             SearchRunner.Start(Tiny(8) with { CheckpointEvery = 1, WarmupFraction = 0 }, backend, run, limits: new RunLimits(StopAfterIteration: 2));
         var options = OptionsFile.Read(run.Options);
-        OptionsFile.Write(run.Options, options with { WeightLearningRate = 1e30, WeightLearningRateMin = 1e30, GradientClip = 1e30 }, "cpu");
+        OptionsFile.Write(run.Options, options with { WeightLearningRate = 1e30, WeightLearningRateMin = 1e30, GradientClip = 1e30 }, "cpu", Parsec.Autodiff.Precision.Fp32);
 
         SearchResult result;
         using (var backend = new CpuBackend()) result = SearchRunner.Resume(run, backend);
