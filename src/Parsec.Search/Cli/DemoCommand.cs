@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using Parsec.Autodiff;
+using Parsec.Search.Data.Files;
 using Parsec.Search.Cli.Console;
 using Parsec.Search.Data.Generated;
 using Parsec.Search.Loop;
@@ -47,13 +48,13 @@ public sealed partial class DemoCommand : Command<DemoCommand.Settings>
         {
             // The setting of the textures study in docs/search-quality.md: there the genotype this search
             // derives ranks first of 8 (99.6 % against a random median of 74.1 %).
-            Dataset = OrientedTextures.Name, DataCount = 1000, ImageSize = 8,
+            Dataset = new DatasetSpec(OrientedTextures.Name, ImageSize: 8, TrainCount: 1000),
             Channels = 8, Layers = 5, BatchSize = 32, Samples = 16, WeightSamples = 4, Iterations = 300,
             CheckpointEvery = 50,
         }
         : new SearchOptions
         {
-            Dataset = OrientedTextures.Name, DataCount = 256, ImageSize = 8,
+            Dataset = new DatasetSpec(OrientedTextures.Name, ImageSize: 8, TrainCount: 256),
             Channels = 4, Layers = 3, BatchSize = 16, Samples = 4, WeightSamples = 2, Iterations = 12,
             CheckpointEvery = 6,
         };

@@ -39,15 +39,11 @@ public sealed partial class SearchCommand : Command<SearchCommand.Settings>
         [CommandOption("--prior-from <PI_JSON>")] [Description("Start from a learnt pi (transfer) instead of the uniform prior.")] public string? PriorFrom { get; init; }
         [CommandOption("--stop-after <N>")] [Description("Checkpoint and stop once N iterations are done (resume later with --resume).")] public int? StopAfter { get; init; }
 
-        public SearchOptions ToOptions()
+        public SearchOptions ToOptions() => ApplyFlags(new SearchOptions
         {
-            var data = ToSpec();
-            return ApplyFlags(new SearchOptions
-            {
-                Dataset = data.Name, DataFolder = data.Folder, ImageSize = data.ImageSize, DataCount = data.TrainCount, DataSeed = data.Seed,
-                Cifar100Coarse = data.Cifar100Coarse, PriorFrom = PriorFrom is null ? null : Path.GetFullPath(PriorFrom),
-            });
-        }
+            Dataset = ToSpec() with { TestCount = null }, // the search never reads the test set
+            PriorFrom = PriorFrom is null ? null : Path.GetFullPath(PriorFrom),
+        });
 
         public override ValidationResult Validate()
         {
@@ -91,7 +87,7 @@ public sealed partial class SearchCommand : Command<SearchCommand.Settings>
     internal static SearchResult Start(SearchOptions options, IBackend backend, RunFolder run, RunLimits limits)
     {
         AnsiConsole.MarkupLineInterpolated(
-            $"search: {options.Dataset}, C={options.Channels}, {options.Layers} cells, batch {options.BatchSize}, K={options.Samples}, run folder {run.Path}");
+            $"search: {options.Dataset.Name}, C={options.Channels}, {options.Layers} cells, batch {options.BatchSize}, K={options.Samples}, run folder {run.Path}");
         try
         {
             return SearchProgressDisplay.Run("search", progress => SearchRunner.Start(options, backend, run, progress, limits));

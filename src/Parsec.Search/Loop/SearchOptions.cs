@@ -1,3 +1,4 @@
+using Parsec.Search.Data.Files;
 using Parsec.Search.Estimator;
 using Parsec.Search.Flags;
 using Parsec.Search.Prior;
@@ -14,17 +15,11 @@ namespace Parsec.Search.Loop;
 public sealed record SearchOptions
 {
     // ---- data -------------------------------------------------------------------------------------
-    /// <summary>A generated dataset of <see cref="Data.DatasetCatalog"/> or a file format read from <see cref="DataFolder"/> (see <see cref="Data.Files.DatasetSplitsLoader"/>); the search uses its training set.</summary>
-    public string Dataset { get; init; } = Data.Generated.OrientedTextures.Name;
-    /// <summary>Training images to generate, or to use at most from files; null for the dataset's default.</summary>
-    public int? DataCount { get; init; }
-    /// <summary>Side of generated images (and of image-folder images after resizing).</summary>
-    public int ImageSize { get; init; } = 32;
-    public ulong DataSeed { get; init; } = 1;
-    /// <summary>Folder of file-backed datasets.</summary>
-    public string? DataFolder { get; init; }
-    /// <summary>CIFAR-100: learn its 20 superclasses instead of the 100 classes.</summary>
-    public bool Cifar100Coarse { get; init; }
+    /// <summary>
+    /// The dataset (<see cref="DatasetSplitsLoader"/>): the search uses its training set, split for the weights and
+    /// for pi, and never reads its test set.
+    /// </summary>
+    public DatasetSpec Dataset { get; init; } = new(DatasetSplitsLoader.DefaultDataset);
     /// <summary>DARTS' split.</summary>
     [Flag("--train-fraction <F>", "Share of the training set that fits the weights; the rest fits pi.")] public double TrainFraction { get; init; } = 0.5;
 
@@ -123,7 +118,7 @@ public sealed record SearchOptions
         {
             Iterations = iterations,
             Epochs = (iterations + iterationsPerEpoch - 1) / iterationsPerEpoch,
-            ImageSize = imageSide,
+            Dataset = Dataset with { ImageSize = imageSide },
             LikelihoodScale = LikelihoodScale ?? 1.0 / BatchSize,
             PriorLearningRate = PriorLearningRate ?? Math.Min(AutoPriorLearningRateCap, AutoPriorTravel / priorIterations),
         };
@@ -141,8 +136,8 @@ public sealed record SearchOptions
                  })
             Require(double.IsFinite(value), $"{flag} must be a finite number, got {value}");
         Require(TrainFraction is > 0 and < 1, $"--train-fraction must be in (0, 1), got {TrainFraction}");
-        Require(ImageSize >= 1, $"--image-size must be >= 1, got {ImageSize}");
-        Require(DataCount is null or >= 2, $"--train-count must be >= 2, got {DataCount}");
+        Require(Dataset.ImageSize >= 1, $"--image-size must be >= 1, got {Dataset.ImageSize}");
+        Require(Dataset.TrainCount is null or >= 2, $"--train-count must be >= 2, got {Dataset.TrainCount}");
         Require(Channels >= 2 && Channels % 2 == 0, $"--channels must be even and >= 2, got {Channels}");
         Require(Layers >= 1, $"--layers must be >= 1, got {Layers}");
         Require(BatchSize >= 2, $"--batch-size must be >= 2 (batch norm needs two examples), got {BatchSize}");

@@ -96,8 +96,7 @@ public static class SearchRunner
     public static InMemoryDataset LoadDataset(SearchOptions options)
     {
         options.Validate();
-        return DatasetSplitsLoader.Load(new DatasetSpec(options.Dataset, options.DataFolder, options.ImageSize, options.DataCount,
-            Seed: options.DataSeed, Cifar100Coarse: options.Cifar100Coarse)).Train;
+        return DatasetSplitsLoader.Load(options.Dataset).Train;
     }
 
     private static SearchResult Run(SearchSession session, RunFolder run, ISearchProgress? progress, RunLimits limits, StepSizeOverrides? overrides)

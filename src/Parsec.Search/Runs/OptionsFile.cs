@@ -58,6 +58,7 @@ public static class OptionsFile
             var node = JsonNode.Parse(File.ReadAllText(path))?.AsObject() ?? throw new FormatException($"{path}: empty options file");
             node.Remove(BackendKey);
             node.Remove(PrecisionKey);
+            FlatDatasetJson.Upgrade(node);
             var options = node.Deserialize<SearchOptions>(Json) ?? throw new FormatException($"{path}: empty options file");
             options.Validate();
             return options;

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 
 namespace Parsec.Search.Study;
@@ -20,7 +21,9 @@ public static class StudyJson
         if (!File.Exists(path)) throw new FileNotFoundException($"{path} not found: not a study folder", path);
         try
         {
-            var options = JsonSerializer.Deserialize<StudyOptions>(File.ReadAllText(path), Json) ?? throw new FormatException($"{path}: empty study file");
+            var node = JsonNode.Parse(File.ReadAllText(path)) as JsonObject ?? throw new FormatException($"{path}: empty study file");
+            if (node["search"] is JsonObject search) Runs.FlatDatasetJson.Upgrade(search);
+            var options = node.Deserialize<StudyOptions>(Json) ?? throw new FormatException($"{path}: empty study file");
             options.Validate();
             return options;
         }

@@ -85,11 +85,7 @@ public sealed class StudyRunner
     {
         var run = new RunFolder(_folder.Search);
         if (File.Exists(run.Pi)) return run.Pi;
-        var search = _options.Search with
-        {
-            Dataset = _options.Data.Name, DataFolder = _options.Data.Folder, DataCount = _options.Data.TrainCount,
-            ImageSize = _options.Data.ImageSize, DataSeed = _options.Data.Seed, Cifar100Coarse = _options.Data.Cifar100Coarse,
-        };
+        var search = _options.Search with { Dataset = _options.Data with { TestCount = null } };
         var progress = new SearchProgressAdapter(_progress);
         var runLimits = new RunLimits(Cancellation: limits.Cancellation);
         SearchResult outcome;

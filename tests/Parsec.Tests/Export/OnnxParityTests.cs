@@ -4,6 +4,7 @@ using NUnit.Framework;
 using Onnx;
 using Parsec.Autodiff;
 using Parsec.Autodiff.Cpu;
+using Parsec.Search.Data.Files;
 using Parsec.Search;
 using Parsec.Search.Export;
 using Parsec.Search.Predict;
@@ -59,7 +60,7 @@ public class OnnxParityTests
         using var temp = new Parsec.Tests.Data.TempFolder();
         var options = new Parsec.Search.Loop.SearchOptions
         {
-            Dataset = "textures", DataCount = 64, ImageSize = 8, Channels = 4, Layers = 3, BatchSize = 8, Samples = 4, WeightSamples = 2,
+            Dataset = new DatasetSpec("textures", ImageSize: 8, TrainCount: 64), Channels = 4, Layers = 3, BatchSize = 8, Samples = 4, WeightSamples = 2,
             Iterations = 6, Seed = 9,
         };
         var run = Parsec.Search.Runs.RunFolder.CreateNew(temp.Path, "search", DateTime.Now);

@@ -21,7 +21,7 @@ public class SearchOptionsTests
         var small = new SearchOptions { Iterations = 300 }.Resolved(iterationsPerEpoch: 62, imageSide: 28);
         Assert.That(small.PriorLearningRate, Is.EqualTo(0.04).Within(1e-15));
         Assert.That(small.Epochs, Is.EqualTo(5), "300 iterations of 62 span 5 epochs: what the cosine schedule used");
-        Assert.That(small.ImageSize, Is.EqualTo(28), "the size of the images actually read");
+        Assert.That(small.Dataset.ImageSize, Is.EqualTo(28), "the size of the images actually read");
         Assert.That(small.LikelihoodScale, Is.EqualTo(1.0 / 64), "the per-example mean at the default batch of 64");
 
         var tiny = new SearchOptions { Iterations = 12 }.Resolved(iterationsPerEpoch: 8, imageSide: 8);

@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using System.Text.Json.Nodes;
 using NUnit.Framework;
 using Parsec.Autodiff.Cpu;
+using Parsec.Search.Data.Files;
 using Parsec.Search.Data.Generated;
 using Parsec.Search.Loop;
 using Parsec.Search.Prior;
@@ -24,7 +25,7 @@ public class SearchRunTests
     /// <summary>A search of seconds: C = 4, 3 cells, 8x8 textures, batches of 8, K = 3.</summary>
     internal static SearchOptions Tiny(int iterations) => new()
     {
-        Dataset = OrientedTextures.Name, DataCount = 64, ImageSize = 8,
+        Dataset = new DatasetSpec(OrientedTextures.Name, ImageSize: 8, TrainCount: 64),
         Channels = 4, Layers = 3, BatchSize = 8, Samples = 3, Iterations = iterations,
         PriorLearningRate = 0.05, CheckpointEvery = 2, Seed = 5,
     };

@@ -26,7 +26,7 @@ public class SearchToEvaluationTests
         // Search: C = 4, 3 cells, K = 2 samples, 3 iterations on the same generated textures.
         var searchOptions = new SearchOptions
         {
-            Dataset = spec.Name, ImageSize = spec.ImageSize, DataCount = 64, DataSeed = spec.Seed,
+            Dataset = spec with { TrainCount = 64, TestCount = null },
             Channels = 4, Layers = 3, BatchSize = 16, Samples = 2, Iterations = 3, Epochs = 1, Seed = 3,
         };
         SearchResult search;
