@@ -15,8 +15,8 @@ public enum Affinity
 /// </summary>
 public sealed class BatchNormLayer
 {
-    private readonly Tensor? _gamma, _beta;
-    private readonly Tensor _runningMean, _runningVar;
+    private readonly Tensor? _gamma, _beta;             // (C) each; null without affine parameters
+    private readonly Tensor _runningMean, _runningVar;  // (C) each
 
     public BatchNormLayer(ModuleScope scope, int channels, Affinity affinity)
     {

@@ -5,7 +5,7 @@ namespace Parsec.Search.Model.Layers;
 /// <summary>A bias-free square convolution (PyTorch nn.Conv2d(bias=False)); its weight is "{scope}.weight" (OutC, InC / groups, K, K).</summary>
 public sealed class Conv2dLayer
 {
-    private readonly Tensor _weight;
+    private readonly Tensor _weight; // (OutC, InC / groups, K, K)
     private readonly int _stride, _padding, _dilation, _groups;
 
     public Conv2dLayer(ModuleScope scope, int inChannels, int outChannels, int kernel, int stride = 1, int padding = 0, int dilation = 1, int groups = 1)

@@ -5,7 +5,7 @@ namespace Parsec.Search.Model.Layers;
 /// <summary>A fully connected layer (PyTorch nn.Linear): "{scope}.weight" (Out, In) and "{scope}.bias" (Out), both fan-in uniform.</summary>
 public sealed class LinearLayer
 {
-    private readonly Tensor _weight, _bias;
+    private readonly Tensor _weight, _bias; // (Out, In) and (Out)
 
     public LinearLayer(ModuleScope scope, int inFeatures, int outFeatures)
     {
