@@ -92,4 +92,32 @@ public interface IBackend : IDisposable
     bool AllFinite(Storage x);
     void SgdUpdate(SgdUpdateArgs args);
     void AdamUpdate(AdamUpdateArgs args);
+
+    // ---- multi-tensor: a weight bank in a few launches ---------------------------------------
+    // The defaults are the reference semantics, one storage at a time in list order: what the CPU and the
+    // shape-only backends do. The CUDA backend packs many storages into each launch.
+    void FillMany(FillManyArgs args)
+    {
+        foreach (var s in args.Targets.Storages) Fill(s, args.Value);
+    }
+
+    void ScaleMany(ScaleManyArgs args)
+    {
+        foreach (var s in args.Targets.Storages) Elementwise(new ScaleArgs(s, args.Factor, s, accumulate: false));
+    }
+
+    /// <summary>The per-storage sums of squares added in list order, in double.</summary>
+    double SumOfSquaresMany(SumOfSquaresManyArgs args)
+    {
+        double total = 0;
+        foreach (var s in args.Sources.Storages) total += SumOfSquares(s);
+        return total;
+    }
+
+    bool AllFiniteMany(AllFiniteManyArgs args) => args.Sources.Storages.All(AllFinite);
+
+    void SgdUpdateMany(SgdUpdateManyArgs args)
+    {
+        foreach (var p in args.Parameters) SgdUpdate(p);
+    }
 }

@@ -21,6 +21,7 @@ public sealed partial class CudaBackend
         float one = 1, zero = 0;
         var xd = TensorDesc(a.XShape).Handle;
         _device.MakeCurrent();
+        _launches.CountLibraryCall();
         Check.Cudnn(Cudnn.cudnnBatchNormalizationForwardTraining(_cudnn.Handle, Spatial, &one, &zero, xd, px, xd, py, ChannelDesc(c).Handle,
             scale, bias, a.Momentum, pm, pv, a.Epsilon, psm, psi));
     }
@@ -35,6 +36,7 @@ public sealed partial class CudaBackend
         float one = 1, zero = 0;
         var xd = TensorDesc(a.XShape).Handle;
         _device.MakeCurrent();
+        _launches.CountLibraryCall();
         Check.Cudnn(Cudnn.cudnnBatchNormalizationForwardInference(_cudnn.Handle, Spatial, &one, &zero, xd, px, xd, py, ChannelDesc(c).Handle,
             scale, bias, pm, pv, a.Epsilon));
     }
@@ -57,6 +59,7 @@ public sealed partial class CudaBackend
         float one = 1, dataBeta = a.Accumulate ? 1 : 0;
         var xd = TensorDesc(a.XShape).Handle;
         _device.MakeCurrent();
+        _launches.CountLibraryCall();
         Check.Cudnn(Cudnn.cudnnBatchNormalizationBackward(_cudnn.Handle, Spatial, &one, &dataBeta, &one, &one, xd, px, xd, pdy, xd, pdx,
             ChannelDesc(c).Handle, scale, pdg, pdb, 1e-5, psm, psi));
     }

@@ -39,6 +39,7 @@ public sealed partial class CudaBackend
         if (function is null && TKernel.Functions.Count != 1)
             throw new ArgumentException($"{typeof(TKernel).Name} declares {TKernel.Functions.Count} kernels; name the one to launch");
         _kernels.Get(TKernel.File, function ?? TKernel.Functions[0]).Launch(_stream, shape, arguments, callerFile, callerLine);
+        _launches.CountKernel();
     }
 
     private static int Flag(bool accumulate) => accumulate ? 1 : 0;

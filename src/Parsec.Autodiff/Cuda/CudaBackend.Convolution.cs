@@ -43,6 +43,7 @@ public sealed partial class CudaBackend
         using var ws = Workspace(algo.WorkspaceBytes);
         float alpha = 1, beta = 0;
         _device.MakeCurrent();
+        _launches.CountLibraryCall();
         Check.Cudnn(Cudnn.cudnnConvolutionForward(_cudnn.Handle, &alpha, plan.X.Handle, px, plan.W.Handle, pw, plan.Convolution.Handle,
             (cudnnConvolutionFwdAlgo_t)algo.Algorithm, ws.Pointer, (nuint)algo.WorkspaceBytes, &beta, plan.Y.Handle, py));
     }
@@ -55,6 +56,7 @@ public sealed partial class CudaBackend
         using var ws = Workspace(algo.WorkspaceBytes);
         float alpha = 1, beta = accumulate ? 1 : 0;
         _device.MakeCurrent();
+        _launches.CountLibraryCall();
         Check.Cudnn(Cudnn.cudnnConvolutionBackwardData(_cudnn.Handle, &alpha, plan.W.Handle, pw, plan.Y.Handle, pdy, plan.Convolution.Handle,
             (cudnnConvolutionBwdDataAlgo_t)algo.Algorithm, ws.Pointer, (nuint)algo.WorkspaceBytes, &beta, plan.X.Handle, pdx));
     }
@@ -67,6 +69,7 @@ public sealed partial class CudaBackend
         using var ws = Workspace(algo.WorkspaceBytes);
         float alpha = 1, beta = accumulate ? 1 : 0;
         _device.MakeCurrent();
+        _launches.CountLibraryCall();
         Check.Cudnn(Cudnn.cudnnConvolutionBackwardFilter(_cudnn.Handle, &alpha, plan.X.Handle, px, plan.Y.Handle, pdy, plan.Convolution.Handle,
             (cudnnConvolutionBwdFilterAlgo_t)algo.Algorithm, ws.Pointer, (nuint)algo.WorkspaceBytes, &beta, plan.W.Handle, pdw));
     }

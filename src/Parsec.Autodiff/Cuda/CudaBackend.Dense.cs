@@ -28,6 +28,7 @@ public sealed partial class CudaBackend
         var opB = g.TransposeB ? cublasOperation_t.CUBLAS_OP_T : cublasOperation_t.CUBLAS_OP_N;
         int lda = g.TransposeA ? m : k, ldb = g.TransposeB ? k : n;
         _device.MakeCurrent();
+        _launches.CountLibraryCall();
         Check.Cublas(Cublas.cublasSgemm_v2(_cublas.Handle, opB, opA, n, m, k, &al, pb, ldb, pa, lda, &be, pc, n));
     }
 

@@ -16,6 +16,7 @@ public sealed partial class CudaBackend
         ulong px = F32(a.X, nameof(Pool2dForward), "x"), py = F32(a.Y, nameof(Pool2dForward), "y");
         float alpha = 1, beta = 0;
         _device.MakeCurrent();
+        _launches.CountLibraryCall();
         Check.Cudnn(Cudnn.cudnnPoolingForward(_cudnn.Handle, PoolDesc(g).Handle, &alpha, TensorDesc(g.Input).Handle, px, &beta, TensorDesc(g.Output).Handle, py));
     }
 
@@ -28,6 +29,7 @@ public sealed partial class CudaBackend
         var xd = TensorDesc(g.Input).Handle;
         var yd = TensorDesc(g.Output).Handle;
         _device.MakeCurrent();
+        _launches.CountLibraryCall();
         Check.Cudnn(Cudnn.cudnnPoolingBackward(_cudnn.Handle, PoolDesc(g).Handle, &alpha, yd, py, yd, pdy, xd, px, &beta, xd, pdx));
     }
 

@@ -22,6 +22,7 @@ public sealed partial class CudaBackend : IBackend
     private readonly ArenaBlock _cublasWorkspace;
     private readonly KernelLibrary _kernels;
     private readonly DeviceScratch _scratch;
+    private readonly LaunchCounter _launches = new();
     private bool _disposed;
 
     // The arena category of cuBLAS's workspace: after the BufferCategory values, so the report shows it apart.
@@ -83,6 +84,9 @@ public sealed partial class CudaBackend : IBackend
 
     public string Name => $"cuda:{_device.Ordinal}";
     public Precision Precision => Tf32InForce ? Precision.Tf32 : Precision.Fp32;
+
+    /// <summary>Kernels and library calls queued since the backend started (differences give launches per step).</summary>
+    public LaunchCounts Launches => _launches.Snapshot;
 
     /// <summary>TF32 allowed and the device has TF32 tensor cores (Ampere, compute capability 8.0, and later).</summary>
     private bool Tf32InForce => _options.AllowTf32 && _device.ComputeCapabilityMajor >= 8;

@@ -20,8 +20,8 @@ internal sealed class DeviceScratch : IDisposable
     public DeviceScratch(CudaDevice device, DeviceArena arena)
     {
         _arena = arena;
-        // Layout: partial sums (1024 doubles) | result (1 double) | flag (1 int, padded).
-        _block = arena.Allocate(ReductionBlocks * 8 + 8 + 8, Category, persistent: true);
+        // Layout: partial sums (1024 doubles) | result (1 double) | flag (1 int, padded) | launch results (1024 doubles).
+        _block = arena.Allocate(ReductionBlocks * 8 + 8 + 8 + ReductionBlocks * 8, Category, persistent: true);
         Host = new PinnedHostBuffer(device, 64);
     }
 
@@ -31,6 +31,8 @@ internal sealed class DeviceScratch : IDisposable
     public ulong Result => _block.Pointer + ReductionBlocks * 8;
     /// <summary>One int.</summary>
     public ulong Flag => _block.Pointer + ReductionBlocks * 8 + 8;
+    /// <summary>double[ReductionBlocks]: one result per launch of a multi-tensor reduction.</summary>
+    public ulong LaunchResults => _block.Pointer + ReductionBlocks * 8 + 16;
     public PinnedHostBuffer Host { get; }
     /// <summary>How many floats of ones (then as many zeros) <see cref="Ones"/> holds.</summary>
     public long ConstantsLength { get; private set; }

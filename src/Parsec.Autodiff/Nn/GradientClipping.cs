@@ -9,15 +9,13 @@ public static class GradientClipping
     public static double ClipByGlobalNorm(IEnumerable<Tensor> parameters, double maxNorm)
     {
         if (maxNorm <= 0) throw new ArgumentOutOfRangeException(nameof(maxNorm), maxNorm, "the norm limit must be positive");
-        var gradients = new List<Tensor>();
-        foreach (var p in parameters)
-            if (p.Grad is { } g) gradients.Add(g);
-        double sumOfSquares = 0;
-        foreach (var g in gradients) sumOfSquares += g.Backend.SumOfSquares(g.Storage);
-        double total = Math.Sqrt(sumOfSquares);
+        var gradients = Parameters.Gradients(parameters).Select(g => g.Storage).ToList();
+        if (gradients.Count == 0) return 0;
+        // Multi-tensor calls: on a GPU a few launches and one wait for the whole bank, not one per gradient.
+        var backend = gradients[0].Backend;
+        double total = Math.Sqrt(backend.SumOfSquaresMany(new SumOfSquaresManyArgs(gradients)));
         double coefficient = maxNorm / (total + 1e-6);
-        if (coefficient < 1)
-            foreach (var g in gradients) g.Backend.Elementwise(new ScaleArgs(g.Storage, coefficient, g.Storage, accumulate: false));
+        if (coefficient < 1) backend.ScaleMany(new ScaleManyArgs(gradients, coefficient));
         return total;
     }
 }

@@ -36,7 +36,7 @@ public abstract class Optimizer : IDisposable
 
     public void ZeroGrad()
     {
-        foreach (var p in Parameters) Autodiff.Parameters.ZeroGrad(p);
+        Autodiff.Parameters.ZeroGrads(Parameters);
     }
 
     /// <summary>Updates every parameter from its accumulated gradient.</summary>

@@ -23,12 +23,10 @@ public sealed class Sgd : Optimizer
     public override void Step(double learningRate)
     {
         var hyper = new SgdStep(learningRate, Momentum, WeightDecay, Nesterov);
-        for (int i = 0; i < Parameters.Count; i++)
-        {
-            var p = Parameters[i];
-            // Without momentum the buffer is never read by the update, but the backend contract takes one.
-            p.Backend.SgdUpdate(new SgdUpdateArgs(p.Storage, p.Grad!.Storage, State(i, MomentumSlot).Storage, hyper));
-        }
+        // Without momentum the buffer is never read by the update, but the backend contract takes one.
+        var updates = Parameters.Select((p, i) => new SgdUpdateArgs(p.Storage, p.Grad!.Storage, State(i, MomentumSlot).Storage, hyper)).ToList();
+        // The whole bank in one multi-tensor call: a few launches on a GPU instead of one per parameter.
+        if (updates.Count > 0) Parameters[0].Backend.SgdUpdateMany(new SgdUpdateManyArgs(updates));
         StepCount++;
     }
 }

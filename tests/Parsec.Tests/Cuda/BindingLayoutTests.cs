@@ -27,6 +27,14 @@ public class BindingLayoutTests
     }
 
     [Test]
+    public void TensorSlotsMatchTheKernelLayout()
+    {
+        // 32 slots: a pointer array and a length array of 256 bytes each, 33 ints of block starts, the count.
+        Assert.That(Unsafe.SizeOf<TensorSlots>(), Is.EqualTo(256 + 256 + 33 * 4 + 4));
+        Assert.That(KernelSources.Load("multi_tensor.cu").Text, Does.Contain($"#define PARSEC_MT_SLOTS {TensorSlots.Capacity}"));
+    }
+
+    [Test]
     public void OptimizerSlotStructsMatchTheKernelLayout()
     {
         // 16 slots: pointer arrays of 128 bytes each, a 128-byte length array, 17 ints of block starts, the count.
