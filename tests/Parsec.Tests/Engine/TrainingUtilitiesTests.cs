@@ -23,9 +23,9 @@ public sealed class TrainingUtilitiesTests
     {
         using var backend = new CpuBackend();
         using var a = Parameters.Create(backend, "a", [2], DType.Float64);
-        using var b = Parameters.Create(backend, "b", [1], DType.Float32);
+        using var b = Parameters.Create(backend, "b", [1], DType.Float64);
         backend.CopyIn(a.Grad!.Storage, [3.0, 0]);
-        backend.CopyIn(b.Grad!.Storage, [4f]);
+        backend.CopyIn(b.Grad!.Storage, [4.0]);
         // Total norm 5; limit 10 leaves the gradients alone.
         Assert.That(GradientClipping.ClipByGlobalNorm([a, b], 10), Is.EqualTo(5).Within(1e-12));
         Assert.That(a.Grad.ToDoubleArray(), Is.EqualTo(new[] { 3.0, 0 }));
@@ -33,9 +33,13 @@ public sealed class TrainingUtilitiesTests
         Assert.That(GradientClipping.ClipByGlobalNorm([a, b], 1), Is.EqualTo(5).Within(1e-12));
         double coefficient = 1 / (5 + 1e-6);
         Assert.That(a.Grad.ToDoubleArray(), Is.EqualTo(new[] { 3 * coefficient, 0 }).Within(1e-15));
-        Assert.That(b.Grad.ToDoubleArray()[0], Is.EqualTo(4 * coefficient).Within(1e-6));
+        Assert.That(b.Grad.ToDoubleArray()[0], Is.EqualTo(4 * coefficient).Within(1e-15));
+        // One norm over gradients of one element type: a bank that mixes Float32 and Float64 is refused by name.
+        using var c = Parameters.Create(backend, "c", [1], DType.Float32);
+        Assert.That(() => GradientClipping.ClipByGlobalNorm([a, c], 1), Throws.ArgumentException.With.Message.Contains("SumOfSquaresMany"));
         a.Grad.Dispose();
         b.Grad.Dispose();
+        c.Grad!.Dispose();
     }
 
     [Test]
