@@ -26,6 +26,22 @@ __device__ __forceinline__ double parsec_warp_sum_double(double v)
     return v;
 }
 
+// Adds each thread's v over the block (up to 1024 threads), warp sums first, then the warps in order, so the
+// result does not depend on scheduling; thread 0 writes it to *out.
+__device__ __forceinline__ void parsec_block_sum_double(double v, double* out)
+{
+    __shared__ double warp_sums[32];
+    v = parsec_warp_sum_double(v);
+    if ((threadIdx.x & 31) == 0) warp_sums[threadIdx.x >> 5] = v;
+    __syncthreads();
+    if (threadIdx.x == 0)
+    {
+        double total = 0.0;
+        for (int w = 0; w < (int)(blockDim.x >> 5); w++) total += warp_sums[w];
+        *out = total;
+    }
+}
+
 __device__ __forceinline__ float parsec_warp_max(float v)
 {
     for (int offset = 16; offset > 0; offset >>= 1) v = fmaxf(v, __shfl_down_sync(0xffffffffu, v, offset));

@@ -44,22 +44,13 @@ extern "C" __global__ void scale_many(TensorSlots slots, float factor)
 // launches in a fixed order (sum_partials of reduce.cu), so the total does not depend on scheduling.
 extern "C" __global__ void sum_squares_many(TensorSlots slots, double* __restrict__ partial)
 {
-    __shared__ double warp_sums[32];
     double sum = 0.0;
     PARSEC_MT_LOOP(i, slots, s)
     {
         double v = (double)slots.data[s][i];
         sum += v * v;
     }
-    sum = parsec_warp_sum_double(sum);
-    if ((threadIdx.x & 31) == 0) warp_sums[threadIdx.x >> 5] = sum;
-    __syncthreads();
-    if (threadIdx.x == 0)
-    {
-        double total = 0.0;
-        for (int w = 0; w < (int)(blockDim.x >> 5); w++) total += warp_sums[w];
-        partial[blockIdx.x] = total;
-    }
+    parsec_block_sum_double(sum, &partial[blockIdx.x]);
 }
 
 // *flag = 0 when any element of any slot is infinite or NaN (the launcher sets it to 1 first).

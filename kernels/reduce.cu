@@ -7,39 +7,21 @@
 // order, so the result does not depend on scheduling.
 extern "C" __global__ void sum_squares_partial(const float* __restrict__ x, i64 n, double* __restrict__ partial)
 {
-    __shared__ double warp_sums[PARSEC_REDUCE_THREADS / 32];
     double sum = 0.0;
     PARSEC_GRID_STRIDE(i, n)
     {
         double v = (double)x[i];
         sum += v * v;
     }
-    sum = parsec_warp_sum_double(sum);
-    if ((threadIdx.x & 31) == 0) warp_sums[threadIdx.x >> 5] = sum;
-    __syncthreads();
-    if (threadIdx.x == 0)
-    {
-        double total = 0.0;
-        for (int w = 0; w < (int)(blockDim.x >> 5); w++) total += warp_sums[w];
-        partial[blockIdx.x] = total;
-    }
+    parsec_block_sum_double(sum, &partial[blockIdx.x]);
 }
 
 // result[0] = sum of partial[0 .. count): one block.
 extern "C" __global__ void sum_partials(const double* __restrict__ partial, int count, double* __restrict__ result)
 {
-    __shared__ double warp_sums[PARSEC_REDUCE_THREADS / 32];
     double sum = 0.0;
     for (int i = threadIdx.x; i < count; i += blockDim.x) sum += partial[i];
-    sum = parsec_warp_sum_double(sum);
-    if ((threadIdx.x & 31) == 0) warp_sums[threadIdx.x >> 5] = sum;
-    __syncthreads();
-    if (threadIdx.x == 0)
-    {
-        double total = 0.0;
-        for (int w = 0; w < (int)(blockDim.x >> 5); w++) total += warp_sums[w];
-        result[0] = total;
-    }
+    parsec_block_sum_double(sum, result);
 }
 
 // *flag = 0 when any element is infinite or NaN (the launcher sets it to 1 first).
