@@ -83,6 +83,12 @@ public sealed partial class CudaBackend : IBackend
 
     public string Name => $"cuda:{_device.Ordinal}";
     public BackendKind Kind => BackendKind.Cuda;
+    /// <summary>
+    /// False: all work is queued on one stream through one arena and one cuDNN and cuBLAS handle, none of which is
+    /// safe to drive from several threads. Concurrent samples need a stream, handle set and per-step arena region
+    /// per worker; until then the search runs one sample at a time here.
+    /// </summary>
+    public bool SupportsConcurrentTapes => false;
     public MemoryStats Memory { get; } = new();
     public CudaDevice Device => _device;
     /// <summary>The stream all of this backend's work is queued on (for event timing).</summary>
