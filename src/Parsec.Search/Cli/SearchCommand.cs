@@ -20,7 +20,7 @@ public sealed class SearchCommand : Command<SearchCommand.Settings>
     public sealed class Settings : DataCommand.DatasetSettings
     {
         [CommandOption("--resume <RUN>")]
-        [Description("Continue the run folder RUN from its checkpoint, with the options and backend it was started with; --lr, --prior-lr and --grad-clip may change the step sizes, --backend the backend (other options are ignored).")]
+        [Description("Continue the run folder RUN from its checkpoint, with the options and backend it was started with; --lr, --prior-lr and --grad-clip may change the step sizes, --backend the backend, --concurrency the workers (other options are ignored).")]
         public string? Resume { get; init; }
 
         [CommandOption("--runs <FOLDER>")]
@@ -60,6 +60,7 @@ public sealed class SearchCommand : Command<SearchCommand.Settings>
         [CommandOption("--prior-beta2 <B>")] [DefaultValue(0.999)] public double PriorBeta2 { get; init; } = 0.999;
         [CommandOption("--prior-weight-decay <WD>")] [DefaultValue(1e-3)] public double PriorWeightDecay { get; init; } = 1e-3;
         [CommandOption("--prior-from <PI_JSON>")] [Description("Start from a learnt pi (transfer) instead of the uniform prior.")] public string? PriorFrom { get; init; }
+        [CommandOption("--concurrency <N>")] [Description("Samples processed at once, each by a worker of its own (default: automatic, one per core on the CPU, 1 on CUDA). The result is the same for every value; with --resume it may change.")] public int? Concurrency { get; init; }
         [CommandOption("--seed <SEED>")] [DefaultValue(0UL)] public ulong Seed { get; init; }
         [CommandOption("--checkpoint-every <N>")] [Description("Iterations between checkpoints.")] [DefaultValue(100)] public int CheckpointEvery { get; init; } = 100;
         [CommandOption("--log-every <N>")] [Description("Iterations between metrics and pi_history lines.")] [DefaultValue(1)] public int LogEvery { get; init; } = 1;
@@ -78,7 +79,7 @@ public sealed class SearchCommand : Command<SearchCommand.Settings>
                 WeightLearningRate = LearningRate, WeightLearningRateMin = MinLearningRate, WeightMomentum = Momentum, WeightDecay = WeightDecay,
                 GradientClip = GradientClip, PriorLearningRate = PriorLearningRate, PriorBeta1 = PriorBeta1, PriorBeta2 = PriorBeta2,
                 PriorWeightDecay = PriorWeightDecay, PriorFrom = PriorFrom is null ? null : Path.GetFullPath(PriorFrom),
-                Seed = Seed, CheckpointEvery = CheckpointEvery, LogEvery = LogEvery,
+                Seed = Seed, Concurrency = Concurrency, CheckpointEvery = CheckpointEvery, LogEvery = LogEvery,
             };
         }
 
@@ -104,7 +105,7 @@ public sealed class SearchCommand : Command<SearchCommand.Settings>
     }
 
     /// <summary>Flags that mean something with --resume; any other is reported as ignored.</summary>
-    private static readonly string[] ResumeFlags = ["--resume", "--backend", "--lr", "--prior-lr", "--grad-clip", "--stop-after"];
+    private static readonly string[] ResumeFlags = ["--resume", "--backend", "--concurrency", "--lr", "--prior-lr", "--grad-clip", "--stop-after"];
 
     private static SearchResult Resume(CommandContext context, Settings settings, RunLimits limits)
     {
@@ -117,7 +118,7 @@ public sealed class SearchCommand : Command<SearchCommand.Settings>
         AnsiConsole.MarkupLineInterpolated($"resuming {run.Path} (options as saved in its options.json)");
         GivenFlags.ReportIgnored(context, ResumeFlags);
         if (!overrides.IsEmpty) AnsiConsole.MarkupLineInterpolated($"changed from here on: {overrides.ToJson().ToJsonString()} (recorded in {OptionsHistory.FileName})");
-        return SearchProgressDisplay.Run("search", progress => SearchRunner.Resume(run, backend, progress, limits, overrides));
+        return SearchProgressDisplay.Run("search", progress => SearchRunner.Resume(run, backend, progress, limits, overrides, settings.Concurrency));
     }
 
     /// <summary>Starts a run in <paramref name="run"/>; when it fails before writing anything, the empty folder is removed.</summary>

@@ -38,7 +38,7 @@ public sealed record SearchOptions
     public int? Iterations { get; init; }
 
     // ---- estimator --------------------------------------------------------------------------------
-    /// <summary>K: architectures sampled per iteration, processed one after another; the pi gradient uses all of them.</summary>
+    /// <summary>K: architectures sampled per iteration, processed by the <see cref="Concurrency"/> workers; the pi gradient uses all of them.</summary>
     public int Samples { get; init; } = 16;
     /// <summary>
     /// How many of the K samples (the first ones; all are independent draws) also train the weights. Null: all
@@ -85,6 +85,13 @@ public sealed record SearchOptions
 
     // ---- run --------------------------------------------------------------------------------------
     public ulong Seed { get; init; }
+    /// <summary>
+    /// Workers that process the K samples of an iteration at once, each with its own tape (threads on the CPU
+    /// backend). The search's result does not depend on it (bit for bit on the CPU), only its speed and memory do.
+    /// Null: automatic (<see cref="SampleConcurrency.Automatic"/>: one per core on the CPU, 1 on CUDA). The search
+    /// records the number it chose.
+    /// </summary>
+    public int? Concurrency { get; init; }
     /// <summary>Write a checkpoint every this many iterations (and at the end).</summary>
     public int CheckpointEvery { get; init; } = 100;
     /// <summary>Append a metrics line and a pi_history line every this many iterations.</summary>
@@ -113,7 +120,8 @@ public sealed record SearchOptions
     /// These options with every automatic value replaced by what is in force for a search of
     /// <paramref name="iterationsPerEpoch"/> iterations per epoch on images of <paramref name="imageSide"/> pixels:
     /// the iterations and the epochs they span, the likelihood scale, the prior's learning rate and the image size.
-    /// options.json records this, so that it says what ran and a resumed run repeats it.
+    /// options.json records this, so that it says what ran and a resumed run repeats it. (The concurrency depends
+    /// on the backend; the search session resolves it.)
     /// </summary>
     public SearchOptions Resolved(int iterationsPerEpoch, int imageSide)
     {
@@ -160,6 +168,7 @@ public sealed record SearchOptions
         Require(PriorLearningRate is null || (PriorLearningRate >= 0 && double.IsFinite(PriorLearningRate.Value)), $"--prior-lr must be >= 0, got {PriorLearningRate}");
         Require(PriorBeta1 is >= 0 and < 1 && PriorBeta2 is >= 0 and < 1, $"--prior-beta1 and --prior-beta2 must be in [0, 1), got {PriorBeta1} and {PriorBeta2}");
         Require(PriorWeightDecay >= 0, $"--prior-weight-decay must be >= 0, got {PriorWeightDecay}");
+        Require(Concurrency is null or >= 1, $"--concurrency must be >= 1, got {Concurrency}");
         Require(CheckpointEvery >= 1, $"--checkpoint-every must be >= 1, got {CheckpointEvery}");
         Require(LogEvery >= 1, $"--log-every must be >= 1, got {LogEvery}");
 
