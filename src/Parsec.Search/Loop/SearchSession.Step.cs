@@ -42,7 +42,7 @@ public sealed partial class SearchSession
         var trainMode = warmup ? WeightGradient.Equal : Options.WeightGradient;
         var trainBatch = new HostBatch(TrainData, TrainBatches.Next());
         var (train, reduced) = Pass(trainBatch, architectures[..weightSamples], number, "train forward",
-            samples => _reduction.Reduce(samples.Select(s => s.Updates).ToList(), samples.Select(s => scale * s.LogLikelihood).ToList(), trainMode));
+            samples => _reduction.ReduceGradients(samples.Select(s => s.Updates).ToList(), samples.Select(s => scale * s.LogLikelihood).ToList(), trainMode));
         var trainOmega = reduced!;
         foreach (var w in Network.Parameters.Weights)
             if (!Backend.AllFinite(w.Grad!.Storage))
@@ -110,7 +110,7 @@ public sealed partial class SearchSession
         try
         {
             var reduced = reduce?.Invoke(samples);
-            foreach (var sample in samples) sample.Updates.ApplyRunningStatistics();
+            SampleReduction.ApplyRunningStatistics(samples.Select(s => s.Updates));
             double loss = 0, accuracy = 0;
             foreach (var sample in samples)
             {

@@ -23,7 +23,7 @@ public sealed partial class SearchSession : IDisposable
 {
     private readonly Rng _architectureRng;
     private readonly SampleWorkers _workers;
-    private readonly WeightGradientReduction _reduction;
+    private readonly SampleReduction _reduction;
     private readonly CosineSchedule _schedule;
     private readonly ArchitecturePrior _warmupPrior; // uniform: what the warm-up samples from
 
@@ -59,7 +59,7 @@ public sealed partial class SearchSession : IDisposable
         _warmupPrior = new ArchitecturePrior(options.TermInputs);
         PriorOptimizer = new PriorOptimizer(Prior, new PriorOptimizerOptions(options.PriorLearningRate!.Value, options.PriorBeta1, options.PriorBeta2, options.PriorWeightDecay));
         WeightOptimizer = new Sgd(Network.Parameters.Weights, options.WeightMomentum, options.WeightDecay);
-        _reduction = new WeightGradientReduction(Network.Parameters.Weights);
+        _reduction = new SampleReduction(Network.Parameters.Weights);
         _workers = new SampleWorkers(backend, options.Concurrency!.Value);
 
         TotalIterations = options.Iterations!.Value;

@@ -13,7 +13,7 @@ namespace Parsec.Tests.Search;
 /// against the one-pass accumulator, which rescales shared buffers with a running log-sum-exp: real tape gradients of a
 /// tiny network in Float64.
 /// </summary>
-public class WeightGradientReductionTests
+public class SampleReductionTests
 {
     private sealed record Sample(double LogLikelihood, DeferredUpdates Updates) : IDisposable
     {
@@ -41,8 +41,8 @@ public class WeightGradientReductionTests
         using var workers = new SampleWorkers(backend, 2);
         var samples = workers.Run(architectures.Count, (tape, k) => Train(tape, network, images, labels, architectures[k]));
         foreach (var w in network.Parameters.Weights) backend.Fill(w.Grad!.Storage, 7);
-        var omega = new WeightGradientReduction(network.Parameters.Weights)
-            .Reduce(samples.Select(s => s.Updates).ToList(), samples.Select(s => s.LogLikelihood).ToList(), mode);
+        var omega = new SampleReduction(network.Parameters.Weights)
+            .ReduceGradients(samples.Select(s => s.Updates).ToList(), samples.Select(s => s.LogLikelihood).ToList(), mode);
 
         var order = Enumerable.Range(0, architectures.Count).OrderBy(k => samples[k].LogLikelihood).ToList();
         using var tape = new Tape(backend);
@@ -85,15 +85,15 @@ public class WeightGradientReductionTests
         var architectures = Enumerable.Range(0, 3).Select(_ => prior.Sample(rng)).ToList();
         using var workers = new SampleWorkers(backend, 1);
         var samples = workers.Run(architectures.Count, (tape, k) => Train(tape, network, images, labels, architectures[k]));
-        var reduction = new WeightGradientReduction(network.Parameters.Weights);
+        var reduction = new SampleReduction(network.Parameters.Weights);
         var updates = samples.Select(s => s.Updates).ToList();
 
-        reduction.Reduce(updates[..2], samples[..2].Select(s => s.LogLikelihood).ToList(), WeightGradient.Importance);
+        reduction.ReduceGradients(updates[..2], samples[..2].Select(s => s.LogLikelihood).ToList(), WeightGradient.Importance);
         var withoutThird = network.Parameters.Weights.Select(w => w.Grad!.ToDoubleArray()).ToList();
         foreach (var w in updates[2].Parameters) backend.Fill(updates[2].GradientOf(w)!.Storage, double.NaN);
         var logLikelihoods = samples.Select(s => s.LogLikelihood).ToList();
         logLikelihoods[2] = logLikelihoods.Min() - 1e4; // exp(-1e4) is 0 in double
-        var omega = reduction.Reduce(updates, logLikelihoods, WeightGradient.Importance);
+        var omega = reduction.ReduceGradients(updates, logLikelihoods, WeightGradient.Importance);
 
         Assert.That(omega[2], Is.EqualTo(0));
         Assert.That(network.Parameters.Weights.Select(w => w.Grad!.ToDoubleArray()), Is.EqualTo(withoutThird));

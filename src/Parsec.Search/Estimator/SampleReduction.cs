@@ -3,18 +3,20 @@ using Parsec.Autodiff;
 namespace Parsec.Search.Estimator;
 
 /// <summary>
-/// The weight gradient of one iteration from its samples' own gradients: once every sample's log-likelihood is
-/// known, omega (importance weights, or 1/K each) and then, for each weight, grad = sum_k omega_k g_k in sample
-/// order k = 0..K-1 (one <see cref="IBackend.WeightedSum"/> per weight). Each sample's gradients come from its
-/// <see cref="DeferredUpdates"/>, holding only the weights it used; a weight no sample used gets a zero gradient.
-/// The order of the sum is fixed, so the result does not depend on which worker ran which sample.
+/// Combines what the samples of one pass left in their <see cref="DeferredUpdates"/> into the shared state, in
+/// sample order k = 0..K-1, once every sample's log-likelihood is known: the weight gradient
+/// grad = sum_k omega_k g_k (<see cref="ReduceGradients"/>, one <see cref="IBackend.WeightedSum"/> per weight) and the
+/// batch-norm running statistics (<see cref="ApplyRunningStatistics"/>). The order is fixed, so the result does not
+/// depend on which worker ran which sample.
 /// <para>
-/// This class is the one place a multi-GPU search changes (docs/scaling.md): there each rank holds the
-/// updates of its own samples, all-gathers the K log-likelihoods before <see cref="Weights"/> (so every rank
-/// computes the same omega), sums its own samples here, and all-reduces the weights' gradients with NCCL after.
+/// This class is the one place a multi-GPU search changes (docs/scaling.md). There each rank holds the updates
+/// of its own samples and: all-gathers the samples' log-likelihoods before <see cref="Weights"/> (every rank then
+/// computes the same omega; the validation pass's log-likelihoods, which fit pi, travel the same way); sums its
+/// own samples in <see cref="ReduceGradients"/> and all-reduces the weights' gradients after it (NCCL); and
+/// all-gathers the samples' batch statistics before replaying them in <see cref="ApplyRunningStatistics"/>.
 /// </para>
 /// </summary>
-public sealed class WeightGradientReduction(IReadOnlyList<Tensor> weights)
+public sealed class SampleReduction(IReadOnlyList<Tensor> weights)
 {
     /// <summary>omega over the samples: softmax of their (scaled) log-likelihoods, or 1/K each with <see cref="WeightGradient.Equal"/>.</summary>
     public static double[] Weights(IReadOnlyList<double> logLikelihoods, WeightGradient mode)
@@ -29,9 +31,10 @@ public sealed class WeightGradientReduction(IReadOnlyList<Tensor> weights)
 
     /// <summary>
     /// Writes sum_k omega_k g_k into every weight's gradient buffer and returns omega. <paramref name="samples"/>[k]
-    /// holds sample k's gradients; <paramref name="logLikelihoods"/>[k] its scaled log-likelihood.
+    /// holds sample k's gradients g_k (of the weights it used; the others count as zero), <paramref name="logLikelihoods"/>[k]
+    /// its scaled log-likelihood.
     /// </summary>
-    public double[] Reduce(IReadOnlyList<DeferredUpdates> samples, IReadOnlyList<double> logLikelihoods, WeightGradient mode)
+    public double[] ReduceGradients(IReadOnlyList<DeferredUpdates> samples, IReadOnlyList<double> logLikelihoods, WeightGradient mode)
     {
         if (samples.Count != logLikelihoods.Count)
             throw new ArgumentException($"need one log-likelihood per sample, got {samples.Count} samples and {logLikelihoods.Count} values");
@@ -62,5 +65,11 @@ public sealed class WeightGradientReduction(IReadOnlyList<Tensor> weights)
             }
         }
         return omega;
+    }
+
+    /// <summary>Moves the running statistics by every sample's batch statistics, sample after sample, as a sequential pass would.</summary>
+    public static void ApplyRunningStatistics(IEnumerable<DeferredUpdates> samples)
+    {
+        foreach (var sample in samples) sample.ApplyRunningStatistics();
     }
 }
