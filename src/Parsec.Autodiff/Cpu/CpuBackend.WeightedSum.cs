@@ -9,16 +9,16 @@ public sealed partial class CpuBackend
 
     public void WeightedSum(WeightedSumArgs a)
     {
-        if (IsDouble(a.Y)) WeightedSum(a.Sources.Select(Arr<double>).ToArray(), a.Weights, Arr<double>(a.Y), (int)a.Y.Length, a.Accumulate);
-        else WeightedSum(a.Sources.Select(Arr<float>).ToArray(), a.Weights, Arr<float>(a.Y), (int)a.Y.Length, a.Accumulate);
+        if (IsDouble(a.Y)) WeightedSum(a.Sources.Select(Arr<double>).ToArray(), a.Weights, Arr<double>(a.Y), (int)a.Y.Length, a.Beta);
+        else WeightedSum(a.Sources.Select(Arr<float>).ToArray(), a.Weights, Arr<float>(a.Y), (int)a.Y.Length, a.Beta);
     }
 
     /// <summary>
-    /// Per element: acc = y or 0; acc = fma(w_s, x_s, acc) for s in order; y = acc. kernels/weighted_sum.cu does the
+    /// Per element: acc = beta * y (0 when beta is 0); acc = fma(w_s, x_s, acc) for s in order; y = acc. kernels/weighted_sum.cu does the
     /// same per thread, so both backends give the same bits. Blocks of elements are independent, so the parallel
     /// split does not change any element's arithmetic.
     /// </summary>
-    private static void WeightedSum<T>(T[][] sources, IReadOnlyList<double> weights, T[] y, int length, bool accumulate)
+    private static void WeightedSum<T>(T[][] sources, IReadOnlyList<double> weights, T[] y, int length, double beta)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var w = weights.ToArray();
@@ -29,8 +29,8 @@ public sealed partial class CpuBackend
             {
                 int n = Math.Min(WeightedSumBlock, start + count - block);
                 var sums = acc[..n];
-                if (accumulate)
-                    for (int i = 0; i < n; i++) sums[i] = double.CreateTruncating(y[block + i]);
+                if (beta != 0)
+                    for (int i = 0; i < n; i++) sums[i] = beta * double.CreateTruncating(y[block + i]);
                 else sums.Clear();
                 for (int s = 0; s < sources.Length; s++)
                 {

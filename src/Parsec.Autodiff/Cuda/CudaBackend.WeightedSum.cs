@@ -17,6 +17,6 @@ public sealed partial class CudaBackend
         }
         ulong y = F32(a.Y, op, "y");
         if (a.Y.Length == 0) return;
-        Launch(new WeightedSumKernel(slots, y, a.Y.Length, a.Accumulate ? 1 : 0), LaunchShape.Linear(a.Y.Length));
+        Launch(new WeightedSumKernel(slots, y, a.Y.Length, a.Beta), LaunchShape.Linear(a.Y.Length));
     }
 }

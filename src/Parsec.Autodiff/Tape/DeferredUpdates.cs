@@ -4,27 +4,27 @@ namespace Parsec.Autodiff;
 /// What one tape's passes would otherwise write into state that several tapes share: the gradients of the
 /// parameters it used and the batch-norm running statistics it updated. With <see cref="Tape.Deferred"/> set,
 /// a tape writes these here instead, so that several tapes can run the same network at once (each reads the
-/// shared weights, none writes them) and the caller can apply every tape's contribution in an order of its
+/// shared weights, none writes them) and the caller can combine every tape's contribution in an order of its
 /// choosing, which makes the result independent of which tape finished first.
 /// <para>
 /// Gradients get a buffer per parameter actually used (allocated at its first contribution, never a copy of
-/// the whole parameter set). Running statistics are recorded as batch statistics and replayed by
-/// <see cref="ApplyRunningStatistics"/>: r = (1 - momentum) r + momentum * stat, one record after another.
+/// the whole parameter set). Running statistics are recorded as batch statistics (<see cref="Statistics"/>),
+/// for the caller to fold in: r = (1 - momentum) r + momentum * stat, one record after another.
 /// </para>
-/// Not thread-safe: one tape (one thread) fills it; apply and dispose it after that tape is done.
+/// Not thread-safe: one tape (one thread) fills it; read and dispose it after that tape is done.
 /// </summary>
 public sealed class DeferredUpdates(IBackend backend) : IDisposable
 {
     private readonly Dictionary<Tensor, Tensor> _gradients = new(ReferenceEqualityComparer.Instance);
     private readonly List<Tensor> _parametersInOrder = [];
-    private readonly List<RunningStatistics> _statistics = [];
+    private readonly List<BatchStatistics> _statistics = [];
     private bool _disposed;
 
     /// <summary>The parameters this tape contributed gradients to, in the order of their first contribution.</summary>
     public IReadOnlyList<Tensor> Parameters => _parametersInOrder;
 
-    /// <summary>How many running-statistics updates wait for <see cref="ApplyRunningStatistics"/>.</summary>
-    public int PendingStatistics => _statistics.Count;
+    /// <summary>The running-statistics updates this tape's passes made, in the order they ran.</summary>
+    public IReadOnlyList<BatchStatistics> Statistics => _statistics;
 
     /// <summary>This tape's gradient of <paramref name="parameter"/>, or null when it did not use it.</summary>
     public Tensor? GradientOf(Tensor parameter) => _gradients.GetValueOrDefault(parameter);
@@ -59,48 +59,23 @@ public sealed class DeferredUpdates(IBackend backend) : IDisposable
         ObjectDisposedException.ThrowIf(_disposed, this);
         var mean = Tensor.Zeros(backend, runningMean.Shape, runningMean.DType, BufferCategory.Weights, $"{runningMean.Name}.batch");
         var variance = Tensor.Zeros(backend, runningVariance.Shape, runningVariance.DType, BufferCategory.Weights, $"{runningVariance.Name}.batch");
-        _statistics.Add(new RunningStatistics(runningMean, runningVariance, mean, variance, momentum));
+        _statistics.Add(new BatchStatistics(runningMean, mean, momentum));
+        _statistics.Add(new BatchStatistics(runningVariance, variance, momentum));
         return (mean.Storage, variance.Storage);
     }
 
-    /// <summary>
-    /// Moves the shared running statistics as the recorded passes would have, in the order they ran:
-    /// r = (1 - momentum) r + momentum * stat. Each record is applied once; later calls apply nothing.
-    /// </summary>
-    public void ApplyRunningStatistics()
-    {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        foreach (var s in _statistics)
-        {
-            Blend(s.RunningMean, s.BatchMean, s.Momentum);
-            Blend(s.RunningVariance, s.BatchVariance, s.Momentum);
-            s.BatchMean.Dispose();
-            s.BatchVariance.Dispose();
-        }
-        _statistics.Clear();
-    }
-
-    /// <summary>Frees every buffer; statistics not applied are dropped.</summary>
+    /// <summary>Frees every buffer.</summary>
     public void Dispose()
     {
         if (_disposed) return;
         _disposed = true;
         foreach (var g in _gradients.Values) g.Dispose();
-        foreach (var s in _statistics)
-        {
-            s.BatchMean.Dispose();
-            s.BatchVariance.Dispose();
-        }
+        foreach (var s in _statistics) s.Batch.Dispose();
         _gradients.Clear();
         _parametersInOrder.Clear();
         _statistics.Clear();
     }
-
-    private void Blend(Tensor running, Tensor batch, double momentum)
-    {
-        backend.Elementwise(new ScaleArgs(running.Storage, 1 - momentum, running.Storage, accumulate: false));
-        backend.Elementwise(new ScaleArgs(batch.Storage, momentum, running.Storage, accumulate: true));
-    }
-
-    private readonly record struct RunningStatistics(Tensor RunningMean, Tensor RunningVariance, Tensor BatchMean, Tensor BatchVariance, double Momentum);
 }
+
+/// <summary>One running statistic (a batch norm's mean or variance buffer) and the batch value a pass gave it, to be folded in as r = (1 - Momentum) r + Momentum * Batch.</summary>
+public readonly record struct BatchStatistics(Tensor Running, Tensor Batch, double Momentum);

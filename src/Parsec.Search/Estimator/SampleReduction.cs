@@ -58,18 +58,52 @@ public sealed class SampleReduction(IReadOnlyList<Tensor> weights)
                 w.Backend.Fill(grad.Storage, 0);
                 continue;
             }
-            for (int start = 0; start < sources.Count; start += WeightedSumArgs.MaxSources)
-            {
-                int n = Math.Min(WeightedSumArgs.MaxSources, sources.Count - start);
-                w.Backend.WeightedSum(new WeightedSumArgs(sources.GetRange(start, n), coefficients.GetRange(start, n), grad.Storage, accumulate: start > 0));
-            }
+            WeightedSum(grad, sources, coefficients, beta: 0);
         }
         return omega;
     }
 
-    /// <summary>Moves the running statistics by every sample's batch statistics, sample after sample, as a sequential pass would.</summary>
+    /// <summary>
+    /// Folds every sample's batch statistics into the running statistics, sample after sample, as a sequential pass
+    /// would: r_J = (1 - m) ... r_0 + ... written out for each running buffer as one weighted sum,
+    /// r = beta r + sum_j w_j s_j with beta = prod_j (1 - m_j) and w_j = m_j prod_{i > j} (1 - m_i) over its
+    /// updates j in sample order (one backend call per buffer instead of two per update).
+    /// </summary>
     public static void ApplyRunningStatistics(IEnumerable<DeferredUpdates> samples)
     {
-        foreach (var sample in samples) sample.ApplyRunningStatistics();
+        var updates = new Dictionary<Tensor, List<BatchStatistics>>(ReferenceEqualityComparer.Instance);
+        var buffers = new List<Tensor>();
+        foreach (var sample in samples)
+            foreach (var s in sample.Statistics)
+            {
+                if (!updates.TryGetValue(s.Running, out var list))
+                {
+                    updates.Add(s.Running, list = []);
+                    buffers.Add(s.Running);
+                }
+                list.Add(s);
+            }
+        foreach (var running in buffers)
+        {
+            var list = updates[running];
+            var coefficients = new double[list.Count];
+            double keep = 1; // prod over the later updates of (1 - m)
+            for (int j = list.Count - 1; j >= 0; j--)
+            {
+                coefficients[j] = list[j].Momentum * keep;
+                keep *= 1 - list[j].Momentum;
+            }
+            WeightedSum(running, list.Select(s => s.Batch.Storage).ToList(), coefficients, beta: keep);
+        }
+    }
+
+    /// <summary>y = beta y + sum_i w_i x_i over any number of sources, in order, in calls of at most <see cref="WeightedSumArgs.MaxSources"/>.</summary>
+    private static void WeightedSum(Tensor y, List<Storage> sources, IReadOnlyList<double> weights, double beta)
+    {
+        for (int start = 0; start < sources.Count; start += WeightedSumArgs.MaxSources)
+        {
+            int n = Math.Min(WeightedSumArgs.MaxSources, sources.Count - start);
+            y.Backend.WeightedSum(new WeightedSumArgs(sources.GetRange(start, n), weights.Skip(start).Take(n).ToList(), y.Storage, start == 0 ? beta : 1));
+        }
     }
 }

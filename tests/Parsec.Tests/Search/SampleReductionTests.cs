@@ -102,6 +102,47 @@ public class SampleReductionTests
         labels.Dispose();
     }
 
+    /// <summary>
+    /// Folding in the samples' batch statistics, one weighted sum per running buffer, moves the running statistics as
+    /// running the samples one after another on a plain tape does (Float64, to rounding): the stem's and the cells'
+    /// preprocessing norms are updated by every sample, some ops' norms by several.
+    /// </summary>
+    [Test]
+    public void FoldingInTheBatchStatisticsEqualsUpdatingThemSampleAfterSample()
+    {
+        using var backend = TinyNetworks.Cpu();
+        var options = TinyNetworks.Options(DType.Float64);
+        using var sequential = Network.CreateShared(backend, options, new Rng(3));
+        using var network = Network.CreateShared(backend, options, new Rng(3));
+        var (images, labels) = TinyNetworks.Batch(backend, options, batch: 6);
+        var prior = new ArchitecturePrior(TermInputs.Independent); // a node's two terms may run the same op: two updates in one sample
+        var rng = new Rng(21);
+        var architectures = Enumerable.Range(0, 6).Select(_ => prior.Sample(rng)).ToList();
+        using var tape = new Tape(backend);
+        foreach (var a in architectures)
+        {
+            tape.Backward(tape.SoftmaxCrossEntropy(sequential.Forward(tape, images, a, ForwardMode.Training).Logits, labels).Loss);
+            tape.Reset();
+        }
+
+        using var workers = new SampleWorkers(backend, 3);
+        var samples = workers.Run(architectures.Count, (t, k) => Train(t, network, images, labels, architectures[k]));
+        SampleReduction.ApplyRunningStatistics(samples.Select(s => s.Updates));
+
+        var updatesPerBuffer = samples.SelectMany(s => s.Updates.Statistics).GroupBy(s => s.Running).Select(g => g.Count()).ToList();
+        Assert.That(updatesPerBuffer.Max(), Is.EqualTo(architectures.Count), "some buffers are updated by every sample");
+        for (int b = 0; b < network.Parameters.Buffers.Count; b++)
+        {
+            var expected = sequential.Parameters.Buffers[b].ToDoubleArray();
+            var actual = network.Parameters.Buffers[b].ToDoubleArray();
+            for (int i = 0; i < expected.Length; i++)
+                Assert.That(actual[i], Is.EqualTo(expected[i]).Within(1e-14 * Math.Max(1, Math.Abs(expected[i]))), network.Parameters.Buffers[b].Name);
+        }
+        foreach (var s in samples) s.Dispose();
+        images.Dispose();
+        labels.Dispose();
+    }
+
     /// <summary>One sample's own gradient of its mean cross-entropy, as the search's workers compute it.</summary>
     private static Sample Train(Tape tape, Network network, Tensor images, Tensor labels, Architecture architecture)
     {
