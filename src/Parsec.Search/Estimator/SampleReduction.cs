@@ -13,7 +13,7 @@ namespace Parsec.Search.Estimator;
 /// of its own samples and: all-gathers the samples' log-likelihoods before <see cref="Weights"/> (every rank then
 /// computes the same omega; the validation pass's log-likelihoods, which fit pi, travel the same way); sums its
 /// own samples in <see cref="ReduceGradients"/> and all-reduces the weights' gradients after it (NCCL); and
-/// all-gathers the samples' batch statistics before replaying them in <see cref="ApplyRunningStatistics"/>.
+/// all-gathers the samples' batch statistics before folding them in with <see cref="ApplyRunningStatistics"/>.
 /// </para>
 /// </summary>
 public sealed class SampleReduction(IReadOnlyList<Tensor> weights)

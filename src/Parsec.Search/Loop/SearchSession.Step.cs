@@ -101,7 +101,7 @@ public sealed partial class SearchSession
     /// Uploads the batch once and runs every architecture on it on the workers: with <paramref name="reduce"/> each
     /// sample back-propagates its own mean cross-entropy and <paramref name="reduce"/> then turns the samples'
     /// gradients into the weights' (its result is returned); without, the samples only run forward (no gradients).
-    /// The samples' running statistics are then applied in sample order.
+    /// The samples' batch statistics are then folded into the running statistics in sample order.
     /// </summary>
     private (PassResult Result, double[]? Reduced) Pass(HostBatch host, Architecture[] architectures, int iteration, string phase, Func<SampleRun[], double[]>? reduce)
     {
