@@ -95,7 +95,7 @@ public interface IBackend : IDisposable
     double SumOfSquares(Storage x);
     /// <summary>True when every element is finite.</summary>
     bool AllFinite(Storage x);
-    /// <summary>The weighted sum of several buffers in a fixed order (see <see cref="WeightedSumArgs"/>): the search reduces per-sample gradients with it.</summary>
+    /// <summary>The weighted sum of several buffers in a fixed order (see <see cref="WeightedSumArgs"/>): the search combines its samples' gradients and batch statistics with it.</summary>
     void WeightedSum(WeightedSumArgs args);
     void SgdUpdate(SgdUpdateArgs args);
     void AdamUpdate(AdamUpdateArgs args);
