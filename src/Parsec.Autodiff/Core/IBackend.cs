@@ -30,6 +30,13 @@ public interface IBackend : IDisposable
     Precision Precision { get; }
     BackendKind Kind { get; }
 
+    /// <summary>
+    /// Whether several threads may run ops on this backend at once, each with its own <see cref="Tape"/> whose
+    /// <see cref="Tape.Deferred"/> is set (the search's sample workers). Allocation and the op set must then be
+    /// safe to call concurrently.
+    /// </summary>
+    bool SupportsConcurrentTapes { get; }
+
     /// <summary>Bytes currently held per category, the peak of the sum, and allocation counts.</summary>
     MemoryStats Memory { get; }
 
@@ -90,6 +97,8 @@ public interface IBackend : IDisposable
     double SumOfSquares(Storage x);
     /// <summary>True when every element is finite.</summary>
     bool AllFinite(Storage x);
+    /// <summary>The weighted sum of several buffers in a fixed order (see <see cref="WeightedSumArgs"/>): the search combines its samples' gradients and batch statistics with it.</summary>
+    void WeightedSum(WeightedSumArgs args);
     void SgdUpdate(SgdUpdateArgs args);
     void AdamUpdate(AdamUpdateArgs args);
 

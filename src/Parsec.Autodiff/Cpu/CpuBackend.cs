@@ -28,6 +28,12 @@ public sealed partial class CpuBackend : IBackend
     public string Name => "cpu";
     public Precision Precision => Precision.Fp32;
     public BackendKind Kind => BackendKind.Cpu;
+    /// <summary>
+    /// True: allocation and the memory statistics are behind one lock, the pool's arrays are handed to one
+    /// storage at a time, and kernels keep no state between calls (their scratch comes from the thread-safe
+    /// ArrayPool.Shared); parallel loops inside kernels nest under callers' threads.
+    /// </summary>
+    public bool SupportsConcurrentTapes => true;
     public MemoryStats Memory { get; } = new();
 
     public Storage Allocate(long length, DType dtype, BufferCategory category)

@@ -91,6 +91,12 @@ public sealed partial class CudaBackend : IBackend
     /// <summary>TF32 allowed and the device has TF32 tensor cores (Ampere, compute capability 8.0, and later).</summary>
     private bool Tf32InForce => _options.AllowTf32 && _device.ComputeCapabilityMajor >= 8;
     public BackendKind Kind => BackendKind.Cuda;
+    /// <summary>
+    /// False: all work is queued on one stream through one arena and one cuDNN and cuBLAS handle, none of which is
+    /// safe to drive from several threads. Concurrent samples need a stream, handle set and per-step arena region
+    /// per worker; until then the search runs one sample at a time here.
+    /// </summary>
+    public bool SupportsConcurrentTapes => false;
     public MemoryStats Memory { get; } = new();
     public CudaDevice Device => _device;
     /// <summary>The stream all of this backend's work is queued on (for event timing).</summary>

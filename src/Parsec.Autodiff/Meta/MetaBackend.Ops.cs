@@ -32,6 +32,7 @@ public sealed partial class MetaBackend
     public void SoftmaxCrossEntropy(SoftmaxCrossEntropyArgs args) { }
     public void SoftmaxCrossEntropyBackward(SoftmaxCrossEntropyBackwardArgs args) { }
 
+    public void WeightedSum(WeightedSumArgs args) { }
     public void SgdUpdate(SgdUpdateArgs args) { }
     public void AdamUpdate(AdamUpdateArgs args) { }
 

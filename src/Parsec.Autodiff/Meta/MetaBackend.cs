@@ -16,6 +16,8 @@ public sealed partial class MetaBackend : IBackend
     public string Name => "meta";
     public Precision Precision => Precision.Fp32;
     public BackendKind Kind => BackendKind.Meta;
+    /// <summary>False: nothing needs it (footprints are planned one tape at a time), though allocation is locked.</summary>
+    public bool SupportsConcurrentTapes => false;
     public MemoryStats Memory { get; } = new();
 
     public Storage Allocate(long length, DType dtype, BufferCategory category)

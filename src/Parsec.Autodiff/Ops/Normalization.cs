@@ -29,8 +29,15 @@ public sealed partial class Tape
         }
         var saveMean = NewOutput([xs.C], x.DType, "bn_mean");
         var saveInvStd = NewOutput([xs.C], x.DType, "bn_inv_std");
-        Backend.BatchNormTraining(new BatchNormTrainingArgs(xs, x.Storage, gamma?.Storage, beta?.Storage, runMean.Storage, runVar.Storage,
-            momentum, epsilon, y.Storage, saveMean.Storage, saveInvStd.Storage));
+        var (meanTarget, varianceTarget, targetMomentum) = (runMean.Storage, runVar.Storage, momentum);
+        if (Deferred is { } deferred)
+        {
+            // The running statistics are shared by every tape: this pass leaves its batch statistics aside (momentum 1 copies them).
+            (meanTarget, varianceTarget) = deferred.StatisticsBuffers(runMean, runVar, momentum);
+            targetMomentum = 1;
+        }
+        Backend.BatchNormTraining(new BatchNormTrainingArgs(xs, x.Storage, gamma?.Storage, beta?.Storage, meanTarget, varianceTarget,
+            targetMomentum, epsilon, y.Storage, saveMean.Storage, saveInvStd.Storage));
         Tensor[] inputs = gamma is null ? [x] : [x, gamma, beta!];
         Record("batch_norm", inputs, [y, saveMean, saveInvStd], [x, saveMean, saveInvStd], ctx =>
         {

@@ -21,7 +21,8 @@ public sealed class BackwardContext
 
     /// <summary>
     /// The buffer that receives input's gradient, or false when input needs none. The first contribution
-    /// overwrites a fresh buffer (accumulate = false); later ones, and parameter gradients, accumulate.
+    /// overwrites a fresh buffer (accumulate = false); later ones, and parameter gradients, accumulate. With
+    /// <see cref="Tape.Deferred"/> set, a parameter's gradient goes to the tape's own buffer for it instead.
     /// </summary>
     public bool TryGradOf(Tensor input, out Storage gradient, out bool accumulate)
     {
@@ -33,6 +34,12 @@ public sealed class BackwardContext
         }
         if (input.Grad is { } existing)
         {
+            // A parameter's persistent gradient is shared by every tape; with deferred updates this tape writes its own.
+            if (_tape.Deferred is { } deferred && existing.Storage.Category.IsPersistent())
+            {
+                gradient = deferred.GradientBuffer(input, out accumulate);
+                return true;
+            }
             gradient = existing.Storage;
             accumulate = true;
             return true;

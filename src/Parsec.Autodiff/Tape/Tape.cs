@@ -20,6 +20,12 @@ public sealed partial class Tape : IDisposable
     public IBackend Backend { get; }
     public IReadOnlyList<TapeNode> Nodes => _nodes;
 
+    /// <summary>
+    /// Where parameter gradients and batch-norm running statistics go instead of the shared tensors; null (the
+    /// default): into the shared tensors. Set it to let several tapes, one per thread, run the same network at once.
+    /// </summary>
+    public DeferredUpdates? Deferred { get; set; }
+
     /// <summary>False inside <see cref="NoGrad"/>: ops then run without recording nodes (evaluation).</summary>
     public bool IsRecording => _noGradDepth == 0;
 

@@ -21,7 +21,7 @@ public sealed partial class SearchCommand : Command<SearchCommand.Settings>
     public sealed partial class Settings : DataCommand.DatasetSettings
     {
         [CommandOption("--resume <RUN>")]
-        [Description("Continue the run folder RUN from its checkpoint, with the options and backend it was started with; --lr, --prior-lr and --grad-clip may change the step sizes, --backend and --precision the backend (other options are ignored).")]
+        [Description("Continue the run folder RUN from its checkpoint, with the options and backend it was started with; --lr, --prior-lr and --grad-clip may change the step sizes, --backend and --precision the backend, --concurrency the workers (other options are ignored).")]
         public string? Resume { get; init; }
 
         [CommandOption("--runs <FOLDER>")]
@@ -67,7 +67,7 @@ public sealed partial class SearchCommand : Command<SearchCommand.Settings>
     }
 
     /// <summary>Flags that mean something with --resume; any other is reported as ignored.</summary>
-    private static readonly string[] ResumeFlags = ["--resume", "--backend", "--precision", "--lr", "--prior-lr", "--grad-clip", "--stop-after"];
+    private static readonly string[] ResumeFlags = ["--resume", "--backend", "--precision", "--concurrency", "--lr", "--prior-lr", "--grad-clip", "--stop-after"];
 
     private static SearchResult Resume(CommandContext context, Settings settings, RunLimits limits)
     {
@@ -80,7 +80,7 @@ public sealed partial class SearchCommand : Command<SearchCommand.Settings>
         AnsiConsole.MarkupLineInterpolated($"resuming {run.Path} (options as saved in its options.json)");
         GivenFlags.ReportIgnored(context, ResumeFlags);
         if (!overrides.IsEmpty) AnsiConsole.MarkupLineInterpolated($"changed from here on: {overrides.ToJson().ToJsonString()} (recorded in {OptionsHistory.FileName})");
-        return SearchProgressDisplay.Run("search", progress => SearchRunner.Resume(run, backend, progress, limits, overrides));
+        return SearchProgressDisplay.Run("search", progress => SearchRunner.Resume(run, backend, progress, limits, overrides, settings.Concurrency));
     }
 
     /// <summary>Starts a run in <paramref name="run"/>; when it fails before writing anything, the empty folder is removed.</summary>

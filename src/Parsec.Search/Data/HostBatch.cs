@@ -1,11 +1,8 @@
-using Parsec.Autodiff;
-
 namespace Parsec.Search.Data;
 
 /// <summary>
 /// One batch gathered on the host: images (B, C, H, W) and labels (B). The search uploads it once per
-/// sampled architecture, because each sample's step ends with the tape's reset, which ends every
-/// per-step buffer's life (inputs included) on backends that recycle per-step memory wholesale.
+/// iteration (<see cref="DeviceBatch"/>) and every sample of the pass reads that copy.
 /// </summary>
 public sealed class HostBatch
 {
@@ -21,10 +18,6 @@ public sealed class HostBatch
     public float[] Images { get; }
     public int[] Labels { get; }
     public int Count => Labels.Length;
-
-    /// <summary>Device tensors of the batch, owned by the caller (dispose them before the tape's reset).</summary>
-    public (Tensor Images, Tensor Labels) Upload(IBackend backend, DType dtype) =>
-        (Tensor.FromArray(backend, Images, Shape, dtype, BufferCategory.Inputs, "images"), Tensor.FromLabels(backend, Labels));
 
     /// <summary>Fraction of rows of <paramref name="logits"/> (B, classes) whose largest entry is at the label.</summary>
     public double Accuracy(float[] logits)

@@ -35,7 +35,7 @@ public sealed record SearchOptions
     [Flag("--iterations <N>", "Stop after N iterations in all (overrides --epochs).")] public int? Iterations { get; init; }
 
     // ---- estimator --------------------------------------------------------------------------------
-    /// <summary>K; the pi gradient uses all of them.</summary>
+    /// <summary>K, processed by the <see cref="Concurrency"/> workers; the pi gradient uses all of them.</summary>
     [Flag("-k|--samples <K>", "Architectures sampled per iteration.")] public int Samples { get; init; } = 16;
     /// <summary>
     /// The first ones of the K (all are independent draws). Null: all K, as in the paper. A forward pass costs
@@ -81,6 +81,13 @@ public sealed record SearchOptions
 
     // ---- run --------------------------------------------------------------------------------------
     [Flag("--seed <SEED>")] public ulong Seed { get; init; }
+    /// <summary>
+    /// Each worker has its own tape (threads on the CPU backend). The search's result does not depend on it (bit
+    /// for bit on the CPU), only its speed and memory do. Null: automatic (<see cref="SampleConcurrency.Automatic"/>).
+    /// The search records the number it chose.
+    /// </summary>
+    [Flag("--concurrency <N>", "Samples processed at once, each by a worker of its own (default: automatic, one per core on the CPU, 1 on CUDA). The result is the same for every value; with --resume it may change.")]
+    public int? Concurrency { get; init; }
     /// <summary>And at the end.</summary>
     [Flag("--checkpoint-every <N>", "Iterations between checkpoints.")] public int CheckpointEvery { get; init; } = 100;
     [Flag("--log-every <N>", "Iterations between metrics and pi_history lines.")] public int LogEvery { get; init; } = 1;
@@ -108,7 +115,8 @@ public sealed record SearchOptions
     /// These options with every automatic value replaced by what is in force for a search of
     /// <paramref name="iterationsPerEpoch"/> iterations per epoch on images of <paramref name="imageSide"/> pixels:
     /// the iterations and the epochs they span, the likelihood scale, the prior's learning rate and the image size.
-    /// options.json records this, so that it says what ran and a resumed run repeats it.
+    /// options.json records this, so that it says what ran and a resumed run repeats it. (The concurrency depends
+    /// on the backend; the search session resolves it.)
     /// </summary>
     public SearchOptions Resolved(int iterationsPerEpoch, int imageSide)
     {
@@ -155,6 +163,7 @@ public sealed record SearchOptions
         Require(PriorLearningRate is null || (PriorLearningRate >= 0 && double.IsFinite(PriorLearningRate.Value)), $"--prior-lr must be >= 0, got {PriorLearningRate}");
         Require(PriorBeta1 is >= 0 and < 1 && PriorBeta2 is >= 0 and < 1, $"--prior-beta1 and --prior-beta2 must be in [0, 1), got {PriorBeta1} and {PriorBeta2}");
         Require(PriorWeightDecay >= 0, $"--prior-weight-decay must be >= 0, got {PriorWeightDecay}");
+        Require(Concurrency is null or >= 1, $"--concurrency must be >= 1, got {Concurrency}");
         Require(CheckpointEvery >= 1, $"--checkpoint-every must be >= 1, got {CheckpointEvery}");
         Require(LogEvery >= 1, $"--log-every must be >= 1, got {LogEvery}");
 

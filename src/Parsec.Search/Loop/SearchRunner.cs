@@ -73,18 +73,21 @@ public static class SearchRunner
     }
 
     /// <param name="overrides">Step sizes to change from here on (see <see cref="StepSizeOverrides"/>).</param>
-    public static SearchResult Resume(RunFolder run, IBackend backend, ISearchProgress? progress = null, RunLimits? limits = null, StepSizeOverrides? overrides = null)
+    /// <param name="concurrency">
+    /// Sample workers for this invocation (null: automatic). The result does not depend on it, so it is chosen
+    /// afresh rather than read from options.json (the run may resume on another machine or backend).
+    /// </param>
+    public static SearchResult Resume(RunFolder run, IBackend backend, ISearchProgress? progress = null, RunLimits? limits = null,
+        StepSizeOverrides? overrides = null, int? concurrency = null)
     {
         using var runLock = RunLock.Acquire(run.Path);
         var saved = OptionsFile.Read(run.Options);
-        var options = overrides?.ApplyTo(saved) ?? saved;
+        var options = (overrides?.ApplyTo(saved) ?? saved) with { Concurrency = concurrency };
         using var session = new SearchSession(options, backend, LoadDataset(options));
         session.Restore(run.Checkpoint);
-        if (overrides is { IsEmpty: false })
-        {
-            OptionsFile.Write(run.Options, options, OptionsFile.ReadBackend(run.Options) ?? backend.Name, OptionsFile.ReadPrecision(run.Options) ?? backend.Precision);
-            OptionsHistory.Append(run, session.Iteration, saved, overrides);
-        }
+        if (overrides is { IsEmpty: false } || session.Options.Concurrency != saved.Concurrency)
+            OptionsFile.Write(run.Options, session.Options, OptionsFile.ReadBackend(run.Options) ?? backend.Name, OptionsFile.ReadPrecision(run.Options) ?? backend.Precision);
+        if (overrides is { IsEmpty: false }) OptionsHistory.Append(run, session.Iteration, saved, overrides);
         // Lines after the checkpoint were written by iterations that are about to run again.
         JsonLinesLog.TruncateAfter(run.Metrics, Reports.MetricsFile.Iteration, session.Iteration);
         JsonLinesLog.TruncateAfter(run.PiHistory, Reports.MetricsFile.Iteration, session.Iteration);

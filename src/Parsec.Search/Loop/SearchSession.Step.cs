@@ -10,20 +10,19 @@ namespace Parsec.Search.Loop;
 
 public sealed partial class SearchSession
 {
-    /// <summary>Per-sample results of one pass over the K architectures on one batch.</summary>
-    private readonly record struct PassResult(double[] LogLikelihoods, double MeanLoss, double MeanAccuracy);
-
-    /// <summary>
-    /// One PARSEC iteration: sample K architectures from pi; on a batch of the weight half, accumulate the
-    /// weight gradient over the K samples one at a time (importance-weighted or equal, <see cref="SearchOptions.WeightGradient"/>)
-    /// and take an SGD step; on a batch of the pi half, evaluate the K samples without gradients and take an
-    /// Adam step on theta along the importance-weighted score. During the warm-up the K architectures are drawn
-    /// uniformly, weighted equally, and pi neither moves nor is evaluated. Throws <see cref="NonFiniteValueException"/>
-    /// (state then unspecified: the caller keeps the last checkpoint) when a loss or gradient is NaN or infinite.
-    /// </summary>
     /// <summary>The K architectures the last <see cref="Step"/> sampled.</summary>
     public IReadOnlyList<Architecture> LastArchitectures { get; private set; } = [];
 
+    /// <summary>
+    /// One PARSEC iteration: sample K architectures from pi; on a batch of the weight half, train the weights on
+    /// them: every sample computes its own gradient on a worker, then one fixed-order reduction weights them
+    /// (importance-weighted or equal, <see cref="SearchOptions.WeightGradient"/>) and SGD takes a step; on a batch of
+    /// the pi half, evaluate the K samples without gradients on the workers and take an Adam step on theta along
+    /// the importance-weighted score. During the warm-up the K architectures are drawn uniformly, weighted equally,
+    /// and pi neither moves nor is evaluated. Batch-norm running statistics are updated in sample order after each
+    /// pass. Nothing depends on how many workers ran the samples. Throws <see cref="NonFiniteValueException"/>
+    /// (state then unspecified: the caller keeps the last checkpoint) when a loss or gradient is NaN or infinite.
+    /// </summary>
     public IterationMetrics Step()
     {
         if (IsFinished) throw new InvalidOperationException($"the search has finished its {TotalIterations} iterations");
@@ -39,14 +38,18 @@ public sealed partial class SearchSession
         for (int k = 0; k < architectures.Length; k++) architectures[k] = sampler.Sample(_architectureRng);
         LastArchitectures = architectures;
 
-        // Weights: sum_k omega_k grad(mean CE_k) (or the plain mean), one architecture's activations at a time.
+        // Weights: sum_k omega_k g_k (or the plain mean), each g_k computed on a worker, reduced in sample order.
+        var trainMode = warmup ? WeightGradient.Equal : Options.WeightGradient;
         var trainBatch = new HostBatch(TrainData, TrainBatches.Next());
-        _accumulator.Begin(warmup ? WeightGradient.Equal : Options.WeightGradient);
-        var train = Pass(trainBatch, architectures[..weightSamples], number, "train forward", backward: true);
-        var trainOmega = _accumulator.Finish();
-        foreach (var w in Network.Parameters.Weights)
-            if (!Backend.AllFinite(w.Grad!.Storage))
-                throw new NonFiniteValueException(new NonFiniteReport(number, null, "weight gradients", $"gradient of {w.Name}", null));
+        var (train, reduced) = Pass(trainBatch, architectures[..weightSamples], number, "train forward",
+            samples => _reduction.ReduceGradients(samples.Select(s => s.Updates).ToList(), samples.Select(s => scale * s.LogLikelihood).ToList(), trainMode));
+        var trainOmega = reduced!;
+        // One check (one wait on a GPU) for the whole bank; only when it fails are the gradients looked at one by one to name the first.
+        if (!Backend.AllFiniteMany(new AllFiniteManyArgs(Network.Parameters.Weights.Select(w => w.Grad!.Storage).ToList())))
+        {
+            var first = Network.Parameters.Weights.First(w => !Backend.AllFinite(w.Grad!.Storage));
+            throw new NonFiniteValueException(new NonFiniteReport(number, null, "weight gradients", $"gradient of {first.Name}", null));
+        }
         double gradientNorm = GradientClipping.ClipByGlobalNorm(Network.Parameters.Weights, Options.GradientClip);
         WeightOptimizer.Step(learningRate);
 
@@ -55,8 +58,7 @@ public sealed partial class SearchSession
         double[]? validationOmega = null;
         if (!warmup)
         {
-            var validationBatch = new HostBatch(ValidationData, ValidationBatches.Next());
-            using (_tape.NoGrad()) validation = Pass(validationBatch, architectures, number, "validation forward", backward: false);
+            (validation, _) = Pass(new HostBatch(ValidationData, ValidationBatches.Next()), architectures, number, "validation forward", reduce: null);
             validationOmega = ImportanceWeights.Normalize(validation.Value.LogLikelihoods.Select(l => scale * l).ToArray());
             var priorGradient = PriorGradient.FromWeights(Prior.Distribution, architectures.Select(Prior.ToChoices).ToList(), validationOmega, Options.PriorBaseline);
             if (priorGradient.Any(g => !double.IsFinite(g)))
@@ -89,42 +91,65 @@ public sealed partial class SearchSession
         };
     }
 
-    /// <summary>
-    /// Runs every architecture on the batch in turn. With <paramref name="backward"/> each sample
-    /// back-propagates with the seed the running log-sum-exp assigns it; returns the batch log-likelihood
-    /// sums (unscaled), mean loss and accuracy.
-    /// </summary>
-    private PassResult Pass(HostBatch batch, Architecture[] architectures, int iteration, string phase, bool backward)
+    /// <summary>Per-sample results of one pass over the K architectures on one batch (log-likelihoods unscaled).</summary>
+    private readonly record struct PassResult(double[] LogLikelihoods, double MeanLoss, double MeanAccuracy);
+
+    /// <summary>What one sample of a pass produced: its batch log-likelihood sum (unscaled), accuracy, and its gradients and batch statistics.</summary>
+    private sealed record SampleRun(double LogLikelihood, double Accuracy, DeferredUpdates Updates) : IDisposable
     {
-        var logLikelihoods = new double[architectures.Length];
-        double loss = 0, accuracy = 0;
-        for (int k = 0; k < architectures.Length; k++)
+        public void Dispose() => Updates.Dispose();
+    }
+
+    /// <summary>
+    /// Uploads the batch once and runs every architecture on it on the workers: with <paramref name="reduce"/> each
+    /// sample back-propagates its own mean cross-entropy and <paramref name="reduce"/> then turns the samples'
+    /// gradients into the weights' (its result is returned); without, the samples only run forward (no gradients).
+    /// The samples' batch statistics are then folded into the running statistics in sample order.
+    /// </summary>
+    private (PassResult Result, double[]? Reduced) Pass(HostBatch host, Architecture[] architectures, int iteration, string phase, Func<SampleRun[], double[]>? reduce)
+    {
+        using var batch = DeviceBatch.Upload(host, Backend, NetworkOptions.DType);
+        var samples = _workers.Run(architectures.Length, (tape, k) => RunSample(tape, batch, architectures[k], iteration, k, phase, backward: reduce is not null));
+        try
         {
-            var (images, labels) = batch.Upload(Backend, NetworkOptions.DType);
-            try
+            var reduced = reduce?.Invoke(samples);
+            SampleReduction.ApplyRunningStatistics(samples.Select(s => s.Updates));
+            double loss = 0, accuracy = 0;
+            foreach (var sample in samples)
             {
-                var logits = Network.Forward(_tape, images, architectures[k], ForwardMode.Training).Logits;
-                var crossEntropy = _tape.SoftmaxCrossEntropy(logits, labels);
-                double logLikelihood = crossEntropy.LogLikelihoodSum;
-                if (!double.IsFinite(logLikelihood))
-                    throw new NonFiniteValueException(new NonFiniteReport(iteration, k, phase, "log-likelihood of the batch (logits)", architectures[k].ToString()));
-                logLikelihoods[k] = logLikelihood;
-                loss += -logLikelihood / batch.Count;
-                accuracy += batch.Accuracy(logits.ToFloatArray());
-                if (backward)
-                {
-                    double seed = _accumulator.AddSample(Options.LikelihoodScale!.Value * logLikelihood);
-                    // A seed that underflowed to 0 adds nothing to the gradient: skip the backward pass.
-                    if (seed > 0) _tape.Backward(crossEntropy.Loss, seed);
-                }
+                loss += -sample.LogLikelihood / batch.Count;
+                accuracy += sample.Accuracy;
             }
-            finally
-            {
-                images.Dispose();
-                labels.Dispose();
-                _tape.Reset();
-            }
+            var result = new PassResult(samples.Select(s => s.LogLikelihood).ToArray(), loss / samples.Length, accuracy / samples.Length);
+            return (result, reduced);
         }
-        return new PassResult(logLikelihoods, loss / architectures.Length, accuracy / architectures.Length);
+        finally
+        {
+            foreach (var sample in samples) sample.Dispose();
+        }
+    }
+
+    /// <summary>One sample on one worker's tape: forward, loss, and with <paramref name="backward"/> its own gradient g_k (seed 1).</summary>
+    private SampleRun RunSample(Tape tape, DeviceBatch batch, Architecture architecture, int iteration, int k, string phase, bool backward)
+    {
+        var updates = new DeferredUpdates(Backend);
+        tape.Deferred = updates;
+        try
+        {
+            using var evaluation = backward ? null : tape.NoGrad();
+            var logits = Network.Forward(tape, batch.Images, architecture, ForwardMode.Training).Logits;
+            var crossEntropy = tape.SoftmaxCrossEntropy(logits, batch.Labels);
+            double logLikelihood = crossEntropy.LogLikelihoodSum;
+            if (!double.IsFinite(logLikelihood))
+                throw new NonFiniteValueException(new NonFiniteReport(iteration, k, phase, "log-likelihood of the batch (logits)", architecture.ToString()));
+            double accuracy = batch.Host.Accuracy(logits.ToFloatArray());
+            if (backward) tape.Backward(crossEntropy.Loss);
+            return new SampleRun(logLikelihood, accuracy, updates);
+        }
+        catch
+        {
+            updates.Dispose();
+            throw;
+        }
     }
 }

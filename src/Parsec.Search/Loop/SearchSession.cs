@@ -1,6 +1,7 @@
 using Parsec.Autodiff;
 using Parsec.Search.Data;
 using Parsec.Search.Estimator;
+using Parsec.Search.Memory;
 using Parsec.Search.Model;
 using Parsec.Search.Prior;
 using Parsec.Search.Runs;
@@ -12,7 +13,8 @@ namespace Parsec.Search.Loop;
 /// halves of the data with their batch orders, and the generator that samples architectures. It is built
 /// from <see cref="SearchOptions"/> alone (same options, same seed: same state), and
 /// <see cref="Restore"/> / <see cref="Progress"/> move it to and from a checkpoint. <see cref="Options"/> are the
-/// options with their automatic values resolved (<see cref="SearchOptions.Resolved"/>).
+/// options with their automatic values resolved (<see cref="SearchOptions.Resolved"/>, and the concurrency by
+/// <see cref="SampleConcurrency"/>).
 /// One iteration is <see cref="Step"/> (SearchSession.Step.cs). Images are used as the dataset holds them
 /// (pixels in [0, 1]): the stem's batch norm largely absorbs a per-channel shift and scale, and DARTS' search-time
 /// crops and flips are not applied.
@@ -20,8 +22,8 @@ namespace Parsec.Search.Loop;
 public sealed partial class SearchSession : IDisposable
 {
     private readonly Rng _architectureRng;
-    private readonly Tape _tape;
-    private readonly WeightGradientAccumulator _accumulator;
+    private readonly SampleWorkers _workers;
+    private readonly SampleReduction _reduction;
     private readonly CosineSchedule _schedule;
     private readonly ArchitecturePrior _warmupPrior; // uniform: what the warm-up samples from
 
@@ -45,13 +47,20 @@ public sealed partial class SearchSession : IDisposable
             Channels = options.Channels, Layers = options.Layers, Classes = dataset.Classes, InputChannels = dataset.Channels,
             Phase = NetworkPhase.Search,
         };
+        // The backend decides the automatic concurrency, so it is resolved here rather than in Resolved.
+        var footprint = new FootprintConfiguration(NetworkOptions, options.BatchSize, dataset.Height);
+        Options = options = options with
+        {
+            Concurrency = SampleConcurrency.Choose(options.Concurrency, backend, options.Samples,
+                () => MemoryFootprint.Measure(footprint, FootprintCase.SampledArchitecture).StepPeakBytes),
+        };
         Network = Network.CreateShared(backend, NetworkOptions, initRng);
         Prior = options.PriorFrom is { } priorFile ? LoadTransferredPrior(priorFile, options.TermInputs) : new ArchitecturePrior(options.TermInputs);
         _warmupPrior = new ArchitecturePrior(options.TermInputs);
         PriorOptimizer = new PriorOptimizer(Prior, new PriorOptimizerOptions(options.PriorLearningRate!.Value, options.PriorBeta1, options.PriorBeta2, options.PriorWeightDecay));
         WeightOptimizer = new Sgd(Network.Parameters.Weights, options.WeightMomentum, options.WeightDecay);
-        _accumulator = new WeightGradientAccumulator(Network.Parameters.Weights);
-        _tape = new Tape(backend);
+        _reduction = new SampleReduction(Network.Parameters.Weights);
+        _workers = new SampleWorkers(backend, options.Concurrency!.Value);
 
         TotalIterations = options.Iterations!.Value;
         WarmupIterations = options.WarmupIterations(TotalIterations);
@@ -104,7 +113,7 @@ public sealed partial class SearchSession : IDisposable
 
     public void Dispose()
     {
-        _tape.Dispose();
+        _workers.Dispose();
         WeightOptimizer.Dispose();
         Network.Dispose();
     }

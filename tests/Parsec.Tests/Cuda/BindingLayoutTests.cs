@@ -8,7 +8,7 @@ namespace Parsec.Tests.Cuda;
 
 /// <summary>
 /// Struct sizes and enum values of the bindings against the C headers (cuDNN 9, cuBLAS, CUDA driver) and
-/// kernels/optimizer.cu: a wrong size or value here would corrupt memory or select the wrong mode on the GPU.
+/// kernels/optimizer.cu and weighted_sum.cu: a wrong size or value here would corrupt memory or select the wrong mode on the GPU.
 /// </summary>
 [TestFixture]
 public class BindingLayoutTests
@@ -43,6 +43,16 @@ public class BindingLayoutTests
         string source = KernelSources.Load("optimizer.cu").Text;
         Assert.That(source, Does.Contain($"#define PARSEC_OPT_SLOTS {SgdSlots.Capacity}"));
         Assert.That(source, Does.Contain("#define PARSEC_OPT_CHUNK 4096"));
+    }
+
+    [Test]
+    public void WeightedSumSlotsMatchTheKernelLayout()
+    {
+        // 16 source pointers, 16 double weights, the count padded to 8 bytes (the struct holds doubles).
+        Assert.That(Unsafe.SizeOf<WeightedSumSlots>(), Is.EqualTo(128 + 128 + 8));
+        string source = KernelSources.Load("weighted_sum.cu").Text;
+        Assert.That(source, Does.Contain($"#define PARSEC_SUM_SLOTS {WeightedSumSlots.Capacity}"));
+        Assert.That(source, Does.Contain("const float* source[PARSEC_SUM_SLOTS];").And.Contain("double weight[PARSEC_SUM_SLOTS];"));
     }
 
     [Test]

@@ -3,7 +3,7 @@ using Parsec.Autodiff;
 
 namespace Parsec.Tests.Cuda;
 
-/// <summary>CUDA versus CPU for element-wise, layout, dense, loss, reduction and optimizer ops.</summary>
+/// <summary>CUDA versus CPU for element-wise, layout, dense, loss, reduction, weighted-sum and optimizer ops.</summary>
 [TestFixture]
 [Category("Device")]
 public class ElementwiseParityTests : DeviceTestBase
@@ -167,6 +167,27 @@ public class ElementwiseParityTests : DeviceTestBase
         finally
         {
             foreach (var p in many.Concat(one)) { p.W.Dispose(); p.G.Dispose(); p.M.Dispose(); }
+        }
+    }
+
+    /// <summary>Both sides sum each element in double with fused multiply-adds in source order and round once: the same bits.</summary>
+    [TestCase(0.0)]
+    [TestCase(0.185)]
+    public void WeightedSumGivesTheCpusBits(double beta)
+    {
+        double[] weights = [0.3, -1.7, 1e-3, 2.5, 0.0, 1.0 / 3];
+        Buf[] args = [.. weights.Select((_, i) => Rand(400 + i, N)), beta == 0 ? new Buf.Output(N) : Rand(410, N)];
+        var cpu = args.Select(a => Upload(Cpu, a, gpuSide: false)).ToArray();
+        var gpu = args.Select(a => Upload(Gpu, a, gpuSide: true)).ToArray();
+        try
+        {
+            Cpu.WeightedSum(new WeightedSumArgs(cpu[..^1], weights, cpu[^1], beta));
+            Gpu.WeightedSum(new WeightedSumArgs(gpu[..^1], weights, gpu[^1], beta));
+            Assert.That(ReadFloats(Gpu, gpu[^1]), Is.EqualTo(ReadFloats(Cpu, cpu[^1])));
+        }
+        finally
+        {
+            foreach (var s in cpu.Concat(gpu)) s.Dispose();
         }
     }
 

@@ -1,6 +1,8 @@
 using System.Text.Json.Nodes;
 using NUnit.Framework;
+using Parsec.Autodiff.Cpu;
 using Parsec.Search.Cli;
+using Parsec.Search.Loop;
 using Parsec.Search.Prior;
 using Parsec.Search.Reports;
 using Parsec.Search.Runs;
@@ -27,7 +29,9 @@ public class CommandLineTests
         var run = new RunFolder(Directory.GetDirectories(_root).Single());
         var options = OptionsFile.Read(run.Options);
         // 256 images split in halves give 8 batches of 16 per epoch; options.json records the resolved options.
-        Assert.That(options, Is.EqualTo(DemoCommand.Options(DemoLength.Quick).Resolved(iterationsPerEpoch: 8, imageSide: 8)));
+        var expected = DemoCommand.Options(DemoLength.Quick).Resolved(iterationsPerEpoch: 8, imageSide: 8);
+        using (var cpu = new CpuBackend()) expected = expected with { Concurrency = SampleConcurrency.Automatic(cpu, expected.Samples, () => 0) };
+        Assert.That(options, Is.EqualTo(expected));
         Assert.That(MetricsFile.Read(run.Metrics).Rows, Has.Count.EqualTo(options.Iterations));
         // The CPU computes in fp32 whatever --precision asks (tf32 by default): options.json records what was in force.
         Assert.That(OptionsFile.ReadPrecision(run.Options), Is.EqualTo(Parsec.Autodiff.Precision.Fp32));

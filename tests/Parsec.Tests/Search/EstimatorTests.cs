@@ -106,7 +106,7 @@ public class EstimatorTests
     }
 
     /// <summary>One pass of the accumulator over the architectures, in order: the weights it used and each sample's log-likelihood.</summary>
-    private static (double[] Weights, List<double> LogLikelihoods) Accumulate(Network network, Tape tape, Tensor images, Tensor labels,
+    internal static (double[] Weights, List<double> LogLikelihoods) Accumulate(Network network, Tape tape, Tensor images, Tensor labels,
         IReadOnlyList<Architecture> architectures, WeightGradient mode)
     {
         var accumulator = new WeightGradientAccumulator(network.Parameters.Weights);

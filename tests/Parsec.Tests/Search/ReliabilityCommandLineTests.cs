@@ -79,6 +79,26 @@ public class ReliabilityCommandLineTests
         Assert.That(JsonNode.Parse(File.ReadAllText(Path.Combine(run, "options.json")))!["weight_learning_rate"]!.GetValue<double>(), Is.EqualTo(0.025));
     }
 
+    /// <summary>
+    /// The concurrency is not part of the computation: a run started with two workers and resumed with one ends with
+    /// the files of a run that used one worker throughout, bit for bit, and options.json records the number now in use.
+    /// </summary>
+    [Test]
+    public void AResumeMayChangeTheConcurrencyAndEndsWhereAnyOtherRunEnds()
+    {
+        using var temp = new TempFolder();
+        string whole = Search(temp, "whole", 6, "--concurrency", "1");
+        string run = Search(temp, "split", 6, "--concurrency", "2", "--stop-after", "3");
+        Assert.That(JsonNode.Parse(File.ReadAllText(Path.Combine(run, "options.json")))!["concurrency"]!.GetValue<int>(), Is.EqualTo(2));
+
+        var (code, output) = CapturedCli.Run("search", "--resume", run, "--concurrency", "1");
+        Assert.That(code, Is.EqualTo(ExitCodes.Done), output);
+        Assert.That(output, Does.Not.Contain("ignored with --resume"));
+        foreach (string file in new[] { "checkpoint.safetensors", "pi.json" })
+            Assert.That(File.ReadAllBytes(Path.Combine(run, file)), Is.EqualTo(File.ReadAllBytes(Path.Combine(whole, file))), file);
+        Assert.That(JsonNode.Parse(File.ReadAllText(Path.Combine(run, "options.json")))!["concurrency"]!.GetValue<int>(), Is.EqualTo(1));
+    }
+
     [TestCase(1000, 0xA5, TestName = "FlippedBytesInACheckpointAreRefusedNamingTheTensor")]
     [TestCase(8, 0xFF, TestName = "EightFFBytesInACheckpointAreRefusedNamingTheTensor")]
     public void CorruptCheckpointsAreRefused(int count, int pattern)

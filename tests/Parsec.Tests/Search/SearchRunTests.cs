@@ -101,11 +101,16 @@ public class SearchRunTests
     {
         var options = Tiny(4);
         var run = NewRun("outputs");
-        using (var backend = new CpuBackend()) SearchRunner.Start(options, backend, run);
+        int automaticConcurrency;
+        using (var backend = new CpuBackend())
+        {
+            SearchRunner.Start(options, backend, run);
+            automaticConcurrency = SampleConcurrency.Automatic(backend, options.Samples, () => 0);
+        }
 
         // options.json records what was in force: 64 images split in halves give 4 batches of 8 per epoch.
         var recorded = OptionsFile.Read(run.Options);
-        Assert.That(recorded, Is.EqualTo(options.Resolved(iterationsPerEpoch: 4, imageSide: 8)));
+        Assert.That(recorded, Is.EqualTo(options.Resolved(iterationsPerEpoch: 4, imageSide: 8) with { Concurrency = automaticConcurrency }));
         Assert.That(recorded.LikelihoodScale, Is.EqualTo(1.0 / 8), "the per-example mean at batch 8");
         Assert.That(recorded.Epochs, Is.EqualTo(1), "4 iterations span one epoch");
         var metrics = MetricsFile.Read(run.Metrics);

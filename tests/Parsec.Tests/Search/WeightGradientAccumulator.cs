@@ -1,6 +1,7 @@
 using Parsec.Autodiff;
+using Parsec.Search.Estimator;
 
-namespace Parsec.Search.Estimator;
+namespace Parsec.Tests.Search;
 
 /// <summary>
 /// Accumulates grad_w = sum_k omega_k grad_w(mean cross-entropy of sample k) in one pass over the K samples,
@@ -9,8 +10,10 @@ namespace Parsec.Search.Estimator;
 /// each sample back-propagates with seed exp(l_k - m); when a sample raises m, G is first rescaled by
 /// exp(m_old - m_new). <see cref="Finish"/> divides by S = sum_k exp(l_k - m), leaving the weighted mean.
 /// With <see cref="WeightGradient.Equal"/> every sample's seed is 1 and S is K: the plain mean of the K gradients.
+/// The search ran its samples through this one after another until they moved to workers and
+/// <see cref="SampleReduction"/>; it stays here as the independent reference the tests compare that with.
 /// </summary>
-public sealed class WeightGradientAccumulator
+internal sealed class WeightGradientAccumulator
 {
     private readonly IReadOnlyList<Tensor> _weights;
     private readonly List<double> _logLikelihoods = [];
