@@ -14,8 +14,7 @@ namespace Parsec.Tests.Training;
 public class TrainInterruptionTests
 {
     private static readonly TimeSpan Limit = TimeSpan.FromSeconds(120);
-    // Enough epochs that a signal sent after the second one arrives before the last, even on a loaded machine.
-    private const int Epochs = 40;
+    private const int Epochs = 20;
 
     private static string Metrics(string folder) => Path.Combine(folder, MetricsFile.FileName);
     private static string Weights(string folder) => Path.Combine(folder, EvaluationCheckpoint.WeightsFileName);
