@@ -23,16 +23,20 @@ public sealed class MemoryCommand : Command<MemoryCommand.Settings>
         [CommandOption("--classes <N>")] [DefaultValue(10)] public int Classes { get; init; } = 10;
         [CommandOption("--samples <N>")] [Description("Sampled architectures the sampled cases take the largest of.")] [DefaultValue(8)] public int Samples { get; init; } = 8;
         [CommandOption("--seed <SEED>")] [DefaultValue(0UL)] public ulong Seed { get; init; }
+        [CommandOption("-k|--iteration-samples <K>")] [Description("Samples of one search iteration, for the iteration's figure.")] [DefaultValue(16)] public int IterationSamples { get; init; } = 16;
+        [CommandOption("--concurrency <N>")] [Description("Samples in flight at once (the search's --concurrency), for the iteration's figure.")] [DefaultValue(1)] public int Concurrency { get; init; } = 1;
         [CommandOption("--out <FOLDER>")] [Description("Also write memory.json and memory.txt into FOLDER.")] public string? Out { get; init; }
 
         public FootprintConfiguration ToConfiguration() => new(
             new NetworkOptions { Channels = Channels, Layers = Layers, Classes = Classes, InputChannels = InputChannels },
-            BatchSize, ImageSize, Samples, Seed);
+            BatchSize, ImageSize, Samples, Seed, IterationSamples, Concurrency);
 
         public override ValidationResult Validate()
         {
             if (BatchSize < 2) return ValidationResult.Error($"--batch-size must be >= 2, got {BatchSize}");
             if (Samples < 1) return ValidationResult.Error($"--samples must be >= 1, got {Samples}");
+            if (IterationSamples < 1) return ValidationResult.Error($"--iteration-samples must be >= 1, got {IterationSamples}");
+            if (Concurrency < 1) return ValidationResult.Error($"--concurrency must be >= 1, got {Concurrency}");
             if (ImageSize < 1) return ValidationResult.Error($"--image-size must be >= 1, got {ImageSize}");
             try { ToConfiguration().Network.Validate(); }
             catch (ArgumentException e) { return ValidationResult.Error(e.Message); }
@@ -52,6 +56,8 @@ public sealed class MemoryCommand : Command<MemoryCommand.Settings>
         AnsiConsole.Write(table);
         var (total, step) = MemoryReport.SupernetRatio(footprints);
         AnsiConsole.MarkupLineInterpolated($"DARTS supernet / PARSEC sampled: [bold]{total:0.00}x[/] in total, {step:0.00}x per-step peak");
+        AnsiConsole.WriteLine(MemoryReport.IterationLine(configuration, footprints));
+        AnsiConsole.WriteLine(MemoryReport.WorkspaceLine());
         if (settings is { Channels: 16, Layers: 8, BatchSize: 64, ImageSize: 32 })
             AnsiConsole.MarkupLine("reference, not measured here: PyTorch 2.11 on an H100, 2026-11-27 (allocator peak; bench/README.md): sampled 962 MiB, supernet 6067 MiB, 6.3x");
         if (settings.Out is not null)

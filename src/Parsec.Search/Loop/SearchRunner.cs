@@ -205,7 +205,8 @@ public static class SearchRunner
 
     private static void WriteMemoryReport(SearchSession session, RunFolder run)
     {
-        var configuration = new FootprintConfiguration(session.NetworkOptions, session.Options.BatchSize, session.TrainData.Height);
+        var configuration = new FootprintConfiguration(session.NetworkOptions, session.Options.BatchSize, session.TrainData.Height,
+            IterationSamples: session.Options.Samples, InFlight: session.Options.Concurrency!.Value);
         MemoryReport.Write(run.MemoryJson, run.MemoryText, configuration, MemoryFootprint.Compare(configuration));
     }
 

@@ -19,7 +19,10 @@ public enum FootprintCase
 
 /// <summary>The configuration whose footprint is measured.</summary>
 /// <param name="SampledArchitectures">How many architectures (uniformly sampled) the sampled cases take the peak over.</param>
-public sealed record FootprintConfiguration(NetworkOptions Network, int BatchSize, int ImageSize, int SampledArchitectures = 8, ulong Seed = 0);
+/// <param name="IterationSamples">K: the samples of one search iteration, whose own gradients wait for the reduction together.</param>
+/// <param name="InFlight">How many samples run at once (the search's --concurrency), each with a step's per-step buffers.</param>
+public sealed record FootprintConfiguration(NetworkOptions Network, int BatchSize, int ImageSize, int SampledArchitectures = 8, ulong Seed = 0,
+    int IterationSamples = 16, int InFlight = 1);
 
 /// <summary>Bytes of one training step by kind; <see cref="StepPeakBytes"/> is the per-step peak from the tape's lifetime plan.</summary>
 public sealed record Footprint(
@@ -32,10 +35,20 @@ public sealed record Footprint(
     long StepPeakBytes,
     long InputBytesAtPeak,
     long ActivationBytesAtPeak,
-    long ActivationGradientBytesAtPeak)
+    long ActivationGradientBytesAtPeak,
+    long SampleUpdateBytes = 0)
 {
     public long PersistentBytes => WeightBytes + BufferBytes + WeightGradientBytes + OptimizerStateBytes;
+    /// <summary>One training step: the persistent buffers and one step's per-step buffers.</summary>
     public long TotalBytes => PersistentBytes + StepPeakBytes;
+    /// <summary>What one sample adds in a search iteration: its per-step buffers and its own gradients and batch statistics.</summary>
+    public long PerSampleBytes => StepPeakBytes + SampleUpdateBytes;
+
+    /// <summary>
+    /// A whole search iteration (sampled case): the persistent buffers, <paramref name="inFlight"/> samples' per-step
+    /// buffers at once, and the own gradients of all <paramref name="samples"/> samples, which wait for the reduction together.
+    /// </summary>
+    public long IterationBytes(int samples, int inFlight) => PersistentBytes + Math.Min(inFlight, samples) * StepPeakBytes + samples * SampleUpdateBytes;
 }
 
 /// <summary>
@@ -68,14 +81,20 @@ public static class MemoryFootprint
         using var optimizer = new Sgd(network.Parameters.Weights, momentum: 0.9);
         optimizer.Step(0); // creates the momentum buffers
         using var tape = new Tape(meta);
+        long sampleUpdates = 0;
         foreach (var architecture in architectures)
         {
+            // In a search each sample writes the gradients of the weights it used, and its batch statistics, into
+            // buffers of its own (Tape.Deferred) that live until the reduction: count them by running the backward pass.
+            using var deferred = footprintCase == FootprintCase.SampledArchitecture ? new DeferredUpdates(meta) : null;
+            long liveBefore = meta.Memory.Live(BufferCategory.WeightGradients) + meta.Memory.Live(BufferCategory.Weights);
+            tape.Deferred = deferred;
             using var images = Tensor.Empty(meta, [configuration.BatchSize, options.InputChannels, configuration.ImageSize, configuration.ImageSize], DType.Float32, BufferCategory.Inputs, "images");
             using var labels = Tensor.Empty(meta, [configuration.BatchSize], DType.Int32, BufferCategory.Inputs, "labels");
             var logits = footprintCase == FootprintCase.DartsSupernet
                 ? network.ForwardMixed(tape, images, MixedOpWeights.Uniform(), NormMode.Training)
                 : network.Forward(tape, images, architecture, ForwardMode.Training).Logits;
-            tape.SoftmaxCrossEntropy(logits, labels);
+            var loss = tape.SoftmaxCrossEntropy(logits, labels).Loss;
             var plan = tape.PlanLifetimes();
             long peak = plan.PeakBytes();
             if (peak > stepPeak)
@@ -83,7 +102,13 @@ public static class MemoryFootprint
                 stepPeak = peak;
                 atPeak = plan.BytesAtPeakByCategory();
             }
+            if (deferred is not null)
+            {
+                tape.Backward(loss);
+                sampleUpdates = Math.Max(sampleUpdates, meta.Memory.Live(BufferCategory.WeightGradients) + meta.Memory.Live(BufferCategory.Weights) - liveBefore);
+            }
             tape.Reset();
+            tape.Deferred = null;
         }
         return new Footprint(
             footprintCase,
@@ -95,6 +120,7 @@ public static class MemoryFootprint
             stepPeak,
             atPeak.GetValueOrDefault(BufferCategory.Inputs),
             atPeak.GetValueOrDefault(BufferCategory.Activations),
-            atPeak.GetValueOrDefault(BufferCategory.ActivationGradients));
+            atPeak.GetValueOrDefault(BufferCategory.ActivationGradients),
+            sampleUpdates);
     }
 }

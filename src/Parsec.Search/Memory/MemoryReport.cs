@@ -19,7 +19,35 @@ public static class MemoryReport
         ("step peak: activation gradients", f => f.ActivationGradientBytesAtPeak),
         ("step peak (all per-step buffers)", f => f.StepPeakBytes),
         ("total", f => f.TotalBytes),
+        ("a search sample's own gradients and batch statistics", f => f.SampleUpdateBytes),
     ];
+
+    /// <summary>
+    /// What the CUDA backend takes besides the planned buffers, at most (CudaBackendOptions' defaults): cuBLAS's
+    /// workspace, held for the backend's life, and one convolution's cuDNN workspace at a time, from the per-step region.
+    /// </summary>
+    public static (long Cublas, long ConvolutionAtMost) CudaLibraryWorkspaces()
+    {
+        var defaults = new Autodiff.Cuda.CudaBackendOptions();
+        return (defaults.CublasWorkspaceBytes, defaults.ConvolutionWorkspaceLimitBytes);
+    }
+
+    /// <summary>The whole search iteration of the sampled case, in words: the figure and how it is made up.</summary>
+    public static string IterationLine(FootprintConfiguration c, IReadOnlyList<Footprint> footprints)
+    {
+        var s = footprints.Single(f => f.Case == FootprintCase.SampledArchitecture);
+        int inFlight = Math.Min(c.InFlight, c.IterationSamples);
+        return $"a search iteration of K = {c.IterationSamples} samples, {inFlight} at a time: {Mib(s.IterationBytes(c.IterationSamples, c.InFlight)):0.00} MiB " +
+               $"(persistent {Mib(s.PersistentBytes):0.00} + {inFlight} x step peak {Mib(s.StepPeakBytes):0.00} + {c.IterationSamples} x own gradients {Mib(s.SampleUpdateBytes):0.00}); " +
+               $"per sample {Mib(s.PerSampleBytes):0.00} MiB";
+    }
+
+    /// <summary>The library workspaces a GPU run adds, in words.</summary>
+    public static string WorkspaceLine()
+    {
+        var (cublas, convolution) = CudaLibraryWorkspaces();
+        return $"on CUDA, add library workspaces: cuBLAS {Mib(cublas):0} MiB (held), one convolution's cuDNN workspace at a time, at most {Mib(convolution):0} MiB (per step)";
+    }
 
     public static string Title(FootprintCase c) => c switch
     {
@@ -61,12 +89,15 @@ public static class MemoryReport
         }
         var (total, step) = SupernetRatio(footprints);
         text.AppendLine($"DARTS supernet / PARSEC sampled: {total:0.00}x in total, {step:0.00}x per-step peak");
+        text.AppendLine(IterationLine(configuration, footprints));
+        text.AppendLine(WorkspaceLine());
         return text.ToString();
     }
 
     public static JsonObject ToJson(FootprintConfiguration configuration, IReadOnlyList<Footprint> footprints)
     {
         var (total, step) = SupernetRatio(footprints);
+        var sampled = footprints.Single(f => f.Case == FootprintCase.SampledArchitecture);
         var cases = new JsonObject();
         foreach (var f in footprints)
             cases[f.Case.ToString()] = new JsonObject
@@ -81,6 +112,7 @@ public static class MemoryReport
                 ["activation_bytes_at_peak"] = f.ActivationBytesAtPeak,
                 ["activation_gradient_bytes_at_peak"] = f.ActivationGradientBytesAtPeak,
                 ["total_bytes"] = f.TotalBytes,
+                ["sample_update_bytes"] = f.SampleUpdateBytes,
                 ["total_mib"] = Math.Round(Mib(f.TotalBytes), 3),
             };
         return new JsonObject
@@ -94,6 +126,15 @@ public static class MemoryReport
             ["cases"] = cases,
             ["supernet_over_sampled_total"] = Math.Round(total, 4),
             ["supernet_over_sampled_step_peak"] = Math.Round(step, 4),
+            ["iteration"] = new JsonObject
+            {
+                ["samples"] = configuration.IterationSamples,
+                ["in_flight"] = Math.Min(configuration.InFlight, configuration.IterationSamples),
+                ["per_sample_bytes"] = sampled.PerSampleBytes,
+                ["iteration_bytes"] = sampled.IterationBytes(configuration.IterationSamples, configuration.InFlight),
+            },
+            ["cuda_cublas_workspace_bytes"] = CudaLibraryWorkspaces().Cublas,
+            ["cuda_convolution_workspace_bytes_at_most"] = CudaLibraryWorkspaces().ConvolutionAtMost,
         };
     }
 

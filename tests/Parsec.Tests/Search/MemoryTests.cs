@@ -37,6 +37,23 @@ public class MemoryTests
     }
 
     [Test]
+    public void ASearchIterationCountsEverySamplesOwnGradientsAndTheSamplesInFlight()
+    {
+        var footprints = MemoryFootprint.Compare(Small with { IterationSamples = 6, InFlight = 2 });
+        var sampled = footprints.Single(f => f.Case == FootprintCase.SampledArchitecture);
+        var single = footprints.Single(f => f.Case == FootprintCase.SingleArchitecture);
+        // A sample's own gradients cover the weights its ops use (about one architecture's worth, never the bank)
+        // plus its batch statistics (two per batch norm it ran, each a few channels).
+        Assert.That(sampled.SampleUpdateBytes, Is.GreaterThan(single.WeightBytes / 2).And.LessThan(sampled.WeightBytes / 2));
+        Assert.That(footprints.Where(f => f.Case != FootprintCase.SampledArchitecture).Select(f => f.SampleUpdateBytes), Is.All.EqualTo(0));
+        Assert.That(sampled.IterationBytes(6, 2), Is.EqualTo(sampled.PersistentBytes + 2 * sampled.StepPeakBytes + 6 * sampled.SampleUpdateBytes));
+        Assert.That(sampled.IterationBytes(6, 10), Is.EqualTo(sampled.IterationBytes(6, 6)), "no more in flight than there are samples");
+        var json = MemoryReport.ToJson(Small with { IterationSamples = 6, InFlight = 2 }, footprints)["iteration"]!;
+        Assert.That((long)json["iteration_bytes"]!, Is.EqualTo(sampled.IterationBytes(6, 2)));
+        Assert.That((long)json["per_sample_bytes"]!, Is.EqualTo(sampled.StepPeakBytes + sampled.SampleUpdateBytes));
+    }
+
+    [Test]
     public void MetaBackendCountsWhatTheCpuBackendHolds()
     {
         var options = TinyNetworks.Options();
