@@ -7,10 +7,18 @@ draws a new architecture (every intermediate node reads two distinct earlier nod
 runs forward, cross-entropy, backward and an SGD step (lr 0.025, momentum 0.9, weight decay 3e-4) on a
 fixed batch of random 3-channel images with random labels. Prints one JSON line.
 
+With --samples K each timed unit is instead one PARSEC search iteration as a PyTorch implementation would run
+it (what `parsec bench --case iteration` times): K architectures one after another, each a forward and
+backward pass on the weight batch whose gradient joins a running log-sum-exp importance-weighted sum (the
+accumulated gradients are rescaled whenever a sample raises the maximum), one SGD step, then K forwards
+without gradients on a second batch.
+
     python3 bench/pytorch_reference.py --channels 8 --layers 5 --batch 32 --image-size 32 --threads 2
+    python3 bench/pytorch_reference.py --channels 8 --layers 5 --batch 32 --samples 4 --steps 5 --warmup 2 --threads 2
 """
 import argparse
 import json
+import math
 import random
 import time
 
@@ -103,6 +111,40 @@ def sample_architecture(rng):
     return {"normal": cell(), "reduce": cell()}
 
 
+def training_step(net, opt, x, y, rng):
+    opt.zero_grad(set_to_none=True)
+    F.cross_entropy(net(x, sample_architecture(rng)), y).backward()
+    opt.step()
+
+
+def search_iteration(net, opt, x, y, xv, yv, rng, samples):
+    architectures = [sample_architecture(rng) for _ in range(samples)]
+    params = [p for p in net.parameters()]
+    opt.zero_grad(set_to_none=True)
+    best, total = -math.inf, 0.0  # running maximum of the log-likelihoods, sum of exp(l - best)
+    for architecture in architectures:
+        log_likelihood = -F.cross_entropy(net(x, architecture), y, reduction="sum")
+        value = log_likelihood.item()
+        if value > best:
+            if total > 0:
+                rescale = math.exp(best - value)
+                total *= rescale
+                for p in params:
+                    if p.grad is not None:
+                        p.grad.mul_(rescale)
+            best = value
+        seed = math.exp(value - best)
+        total += seed
+        (-log_likelihood / x.shape[0] * seed).backward()
+    for p in params:
+        if p.grad is not None:
+            p.grad.div_(total)
+    opt.step()
+    with torch.no_grad():
+        for architecture in architectures:
+            F.cross_entropy(net(xv, architecture), yv, reduction="sum").item()
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--channels", type=int, default=8)
@@ -113,6 +155,7 @@ def main():
     ap.add_argument("--warmup", type=int, default=8)
     ap.add_argument("--threads", type=int, default=0, help="torch.set_num_threads; 0 keeps PyTorch's default")
     ap.add_argument("--device", default="cpu")
+    ap.add_argument("--samples", type=int, default=0, help="K > 0: time whole search iterations of K samples instead of single steps")
     args = ap.parse_args()
     if args.threads:
         torch.set_num_threads(args.threads)
@@ -123,12 +166,17 @@ def main():
     opt = torch.optim.SGD(net.parameters(), lr=0.025, momentum=0.9, weight_decay=3e-4)
     x = torch.randn(args.batch, 3, args.image_size, args.image_size, device=device)
     y = torch.randint(0, 10, (args.batch,), device=device)
+    xv = torch.randn(args.batch, 3, args.image_size, args.image_size, device=device)
+    yv = torch.randint(0, 10, (args.batch,), device=device)
+    if device.type == "cuda":
+        torch.cuda.reset_peak_memory_stats()
     times = []
     for step in range(args.warmup + args.steps):
         start = time.perf_counter()
-        opt.zero_grad(set_to_none=True)
-        F.cross_entropy(net(x, sample_architecture(rng)), y).backward()
-        opt.step()
+        if args.samples > 0:
+            search_iteration(net, opt, x, y, xv, yv, rng, args.samples)
+        else:
+            training_step(net, opt, x, y, rng)
         if device.type == "cuda":
             torch.cuda.synchronize()
         if step >= args.warmup:
@@ -137,7 +185,8 @@ def main():
     print(json.dumps({
         "median_ms": round(times[len(times) // 2], 2), "min_ms": round(times[0], 2),
         "torch": torch.__version__, "threads": torch.get_num_threads(), "device": str(device),
-        "parameters": sum(p.numel() for p in net.parameters()),
+        "parameters": sum(p.numel() for p in net.parameters()), "samples": args.samples,
+        "peak_mib": round(torch.cuda.max_memory_allocated() / 2**20, 1) if device.type == "cuda" else None,
     }), flush=True)
 
 

@@ -32,7 +32,7 @@ public static class IterationBenchmark
 {
     public static IterationResult Run(IBackend backend, IterationCase c, Action<int, double>? onIteration = null)
     {
-        var data = DatasetSplitsLoader.Load(new DatasetSpec(Data.Generated.OrientedTextures.Name, ImageSize: c.ImageSize, TrainCount: 8 * c.BatchSize, TestCount: 1)).Train;
+        var data = DatasetSplitsLoader.Load(new DatasetSpec(Data.Generated.OrientedTextures.Name, ImageSize: c.ImageSize, TrainCount: 8 * c.BatchSize, TestCount: 2)).Train;
         var options = new SearchOptions
         {
             Channels = c.Channels, Layers = c.Layers, BatchSize = c.BatchSize, Samples = c.Samples, WeightSamples = c.Samples,

@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace Parsec.Search.Bench;
 
 /// <summary>PyTorch's time for a benchmark case, measured by bench/pytorch_reference.py on this machine.</summary>
-public sealed record PyTorchMeasurement(double MedianMs, double MinMs, string Torch, int Threads, string Device, long Parameters, string Python);
+public sealed record PyTorchMeasurement(double MedianMs, double MinMs, string Torch, int Threads, string Device, long Parameters, string Python, double? PeakMib = null);
 
 /// <summary>
 /// Finds a Python that can import torch and runs the project's PyTorch reference script (embedded in the
@@ -37,7 +37,17 @@ public static class PyTorchReference
     }
 
     /// <summary>Runs the reference on <paramref name="device"/> ("cpu" or "cuda") with <paramref name="threads"/> threads; throws when it fails.</summary>
-    public static PyTorchMeasurement Run(string python, BenchmarkCase benchmark, string device, int threads, TimeSpan timeout)
+    public static PyTorchMeasurement Run(string python, BenchmarkCase benchmark, string device, int threads, TimeSpan timeout) =>
+        Run(python, ["--channels", $"{benchmark.Channels}", "--layers", $"{benchmark.Layers}", "--batch", $"{benchmark.BatchSize}",
+            "--image-size", $"{benchmark.ImageSize}", "--steps", $"{benchmark.Steps}", "--warmup", $"{benchmark.Warmup}"], device, threads, timeout);
+
+    /// <summary>PyTorch's time for whole search iterations of the same case (the script's --samples mode).</summary>
+    public static PyTorchMeasurement Run(string python, IterationCase iteration, string device, int threads, TimeSpan timeout) =>
+        Run(python, ["--channels", $"{iteration.Channels}", "--layers", $"{iteration.Layers}", "--batch", $"{iteration.BatchSize}",
+            "--image-size", $"{iteration.ImageSize}", "--steps", $"{iteration.Iterations}", "--warmup", $"{iteration.Warmup}",
+            "--samples", $"{iteration.Samples}"], device, threads, timeout);
+
+    private static PyTorchMeasurement Run(string python, IReadOnlyList<string> caseArguments, string device, int threads, TimeSpan timeout)
     {
         string script = Path.Combine(Path.GetTempPath(), $"parsec-pytorch-reference-{Guid.NewGuid():N}.py");
         try
@@ -46,12 +56,7 @@ public static class PyTorchReference
                        ?? throw new InvalidOperationException($"the program was built without {ScriptResource}"))
             using (var file = File.Create(script))
                 resource.CopyTo(file);
-            var outcome = ExternalProgram.Run(python,
-            [
-                script, "--channels", $"{benchmark.Channels}", "--layers", $"{benchmark.Layers}", "--batch", $"{benchmark.BatchSize}",
-                "--image-size", $"{benchmark.ImageSize}", "--steps", $"{benchmark.Steps}", "--warmup", $"{benchmark.Warmup}",
-                "--threads", $"{threads}", "--device", device,
-            ], timeout);
+            var outcome = ExternalProgram.Run(python, [script, .. caseArguments, "--threads", $"{threads}", "--device", device], timeout);
             if (!outcome.Succeeded)
                 throw new InvalidOperationException($"the PyTorch reference failed with {python}: {outcome.Failure ?? LastLine(outcome.Stderr)}");
             return Parse(outcome.Stdout, python);
@@ -67,7 +72,8 @@ public static class PyTorchReference
             var json = JsonDocument.Parse(line).RootElement;
             return new PyTorchMeasurement(json.GetProperty("median_ms").GetDouble(), json.GetProperty("min_ms").GetDouble(),
                 json.GetProperty("torch").GetString() ?? "", json.GetProperty("threads").GetInt32(), json.GetProperty("device").GetString() ?? "",
-                json.GetProperty("parameters").GetInt64(), python);
+                json.GetProperty("parameters").GetInt64(), python,
+                json.TryGetProperty("peak_mib", out var peak) && peak.ValueKind == JsonValueKind.Number ? peak.GetDouble() : null);
         }
         catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)
         {

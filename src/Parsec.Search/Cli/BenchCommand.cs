@@ -15,6 +15,8 @@ public enum BenchmarkChoice
     Auto,
     Cpu,
     Gpu,
+    /// <summary>A whole PARSEC iteration of K samples (K = 16, C = 16, 8 cells, batch 64 on CUDA; K = 4, C = 8, 5 cells, batch 32 on the CPU).</summary>
+    Iteration,
 }
 
 /// <summary>
@@ -29,8 +31,8 @@ public sealed partial class BenchCommand : Command<BenchCommand.Settings>
     public sealed partial class Settings : CommandSettings
     {
 
-        [CommandOption("--case <auto|cpu|gpu>")]
-        [Description("Reference case: cpu (C=8, 5 cells, batch 32) or gpu (C=16, 8 cells, batch 64); auto picks by backend.")]
+        [CommandOption("--case <auto|cpu|gpu|iteration>")]
+        [Description("Reference case: cpu (C=8, 5 cells, batch 32) or gpu (C=16, 8 cells, batch 64) time one sampled step; iteration times a whole search iteration of K samples (sized by backend); auto picks cpu or gpu by backend.")]
         [DefaultValue(BenchmarkChoice.Auto)]
         public BenchmarkChoice Case { get; init; } = BenchmarkChoice.Auto;
 
@@ -55,13 +57,6 @@ public sealed partial class BenchCommand : Command<BenchCommand.Settings>
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         using var backend = BackendSelection.Create(settings.ApplyFlags(new BackendFlags()));
-        var chosen = settings.Case switch
-        {
-            BenchmarkChoice.Cpu => BenchmarkCase.Cpu,
-            BenchmarkChoice.Gpu => BenchmarkCase.Gpu,
-            _ => backend.Kind == BackendKind.Cuda ? BenchmarkCase.Gpu : BenchmarkCase.Cpu,
-        };
-        chosen = chosen with { Steps = settings.Steps ?? chosen.Steps, Warmup = settings.Warmup ?? chosen.Warmup };
         string? python = null;
         string why = "--no-pytorch";
         if (!settings.NoPyTorch)
@@ -69,6 +64,14 @@ public sealed partial class BenchCommand : Command<BenchCommand.Settings>
             python = PyTorchReference.FindPython(settings.Python, out why);
             if (python is null && settings.Python is not null) throw new ArgumentException($"--python {settings.Python}: {why}");
         }
+        if (settings.Case == BenchmarkChoice.Iteration) return Iteration(settings, backend, python, why);
+        var chosen = settings.Case switch
+        {
+            BenchmarkChoice.Cpu => BenchmarkCase.Cpu,
+            BenchmarkChoice.Gpu => BenchmarkCase.Gpu,
+            _ => backend.Kind == BackendKind.Cuda ? BenchmarkCase.Gpu : BenchmarkCase.Cpu,
+        };
+        chosen = chosen with { Steps = settings.Steps ?? chosen.Steps, Warmup = settings.Warmup ?? chosen.Warmup };
 
         AnsiConsole.MarkupLineInterpolated(
             $"case {chosen.Name}: C={chosen.Channels}, {chosen.Layers} cells, batch {chosen.BatchSize}, 3x{chosen.ImageSize}x{chosen.ImageSize}; {chosen.Warmup} warm-up + {chosen.Steps} timed steps");
@@ -89,6 +92,36 @@ public sealed partial class BenchCommand : Command<BenchCommand.Settings>
         AnsiConsole.MarkupLineInterpolated($"time ratio parsec / PyTorch, measured here in this run: [bold]{result.MedianMs / torch.MedianMs:0.00}x[/] (below 1 is faster)");
         if (torch.Parameters != result.Parameters)
             AnsiConsole.MarkupLineInterpolated($"[yellow]warning:[/] the two networks have different parameter counts ({result.Parameters} and {torch.Parameters}): they are not the same network");
+        return CliApp.Success;
+    }
+
+    /// <summary>One search iteration of K samples, next to PyTorch running the same iteration one sample after another.</summary>
+    private static int Iteration(Settings settings, IBackend backend, string? python, string why)
+    {
+        var c = backend.Kind == BackendKind.Cuda ? IterationCase.Gpu : IterationCase.Cpu;
+        c = c with { Iterations = settings.Steps ?? c.Iterations, Warmup = settings.Warmup ?? c.Warmup };
+        AnsiConsole.MarkupLineInterpolated(
+            $"case {c.Name}: K={c.Samples}, C={c.Channels}, {c.Layers} cells, batch {c.BatchSize}, 3x{c.ImageSize}x{c.ImageSize}; {c.Warmup} warm-up + {c.Iterations} timed iterations");
+        var result = IterationBenchmark.Run(backend, c, (i, ms) =>
+            AnsiConsole.MarkupLineInterpolated($"  iteration {i + 1}{(i < c.Warmup ? " (warm-up)" : "")}: {ms:0.0} ms"));
+        PyTorchMeasurement? torch = null;
+        if (python is not null)
+        {
+            string device = backend.Kind == BackendKind.Cuda ? "cuda" : "cpu";
+            AnsiConsole.MarkupLineInterpolated($"PyTorch reference: {why}; the same iteration on {device}, samples one after another ...");
+            torch = PyTorchReference.Run(python, c, device, Environment.ProcessorCount, TimeSpan.FromMinutes(20));
+        }
+        var table = new Table().AddColumns("", "median ms/iteration", "min ms", "architectures/s", "peak MiB", "launches/iteration");
+        table.AddRow($"parsec ({backend.Name}, {BackendSelection.Name(backend.Precision)})", $"{result.MedianMs:0.0}", $"{result.MinMs:0.0}",
+            $"{result.ArchitecturesPerSecond:0.0}", $"{result.PeakMib:0}", result.LaunchesPerIteration is { } l ? $"{l:0}" : "");
+        if (torch is not null)
+            table.AddRow(Markup.Escape($"PyTorch {torch.Torch} ({torch.Device}, {torch.Threads} threads)"), $"{torch.MedianMs:0.0}", $"{torch.MinMs:0.0}",
+                $"{c.Samples / (torch.MedianMs / 1000):0.0}", torch.PeakMib is { } p ? $"{p:0}" : "", "");
+        AnsiConsole.Write(table);
+        if (torch is not null)
+            AnsiConsole.MarkupLineInterpolated($"PyTorch / parsec time per iteration, measured here in this run: [bold]{torch.MedianMs / result.MedianMs:0.00}x[/] (above 1: parsec is faster)");
+        else
+            AnsiConsole.MarkupLineInterpolated($"PyTorch was not run ({why}), so there is no ratio.");
         return CliApp.Success;
     }
 

@@ -99,4 +99,28 @@ public class BenchCommandTests
         Assert.That(torch.MedianMs, Is.GreaterThan(0));
         Assert.That(torch.Device, Is.EqualTo("cpu"));
     }
+
+    /// <summary>
+    /// A whole iteration on both sides: Parsec's through the search session (K samples, architectures per second from
+    /// the median), PyTorch's through the script's --samples mode on the same network.
+    /// </summary>
+    [Test]
+    public void TheIterationBenchmarkTimesSearchIterationsBesidePyTorchsOnTheSameNetwork()
+    {
+        var tiny = new IterationCase("tiny", Samples: 3, Channels: 4, Layers: 3, BatchSize: 4, ImageSize: 8, Iterations: 3, Warmup: 1);
+        using var backend = new CpuBackend();
+        var parsec = IterationBenchmark.Run(backend, tiny);
+        Assert.That(parsec.IterationsMs, Has.Count.EqualTo(3));
+        Assert.That(parsec.MedianMs, Is.EqualTo(parsec.IterationsMs.Order().ElementAt(1)));
+        Assert.That(parsec.ArchitecturesPerSecond, Is.EqualTo(3 / (parsec.MedianMs / 1000)).Within(1e-9));
+        Assert.That(parsec.PeakMib, Is.GreaterThan(0));
+        Assert.That(parsec.LaunchesPerIteration, Is.Null, "launches are counted on CUDA only");
+
+        string? python = PyTorchReference.FindPython(null, out string why);
+        if (python is null) Assert.Ignore(why);
+        var torch = PyTorchReference.Run(python, tiny, "cpu", threads: 2, TimeSpan.FromMinutes(5));
+        var step = StepBenchmark.Run(backend, new BenchmarkCase("tiny", tiny.Channels, tiny.Layers, tiny.BatchSize, tiny.ImageSize, 1, 0));
+        Assert.That(torch.Parameters, Is.EqualTo(step.Parameters));
+        Assert.That(torch.MedianMs, Is.GreaterThan(0));
+    }
 }
