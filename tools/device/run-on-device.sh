@@ -39,11 +39,27 @@ bench_rc=$?
 [ "$bench_rc" -eq 124 ] && echo "error: the benchmarks ran past ${bench_limit} s" >&2
 
 step_limit=${PARSEC_DEVICE_STEP_SECONDS:-120}
+step_rc=0
+# One sampled step in TF32 (the default, as PyTorch's cuDNN convolutions) and in plain fp32; then a whole search
+# iteration of K = 16 samples. Each next to PyTorch measured in the same run.
+for args in "--case gpu" "--case gpu --precision fp32" "--case iteration"; do
+  echo
+  echo "== parsec bench --backend cuda $args, next to PyTorch (limit ${step_limit} s)"
+  # shellcheck disable=SC2086 # the arguments are words
+  timeout -k 10 "$step_limit" "$runner" parsec bench --backend cuda $args
+  rc=$?
+  [ "$rc" -eq 124 ] && echo "error: parsec bench $args ran past ${step_limit} s" >&2
+  [ "$rc" -ne 0 ] && step_rc=$rc
+done
+
+search_limit=${PARSEC_DEVICE_SEARCH_SECONDS:-120}
 echo
-echo "== whole training step, batch 64, C=16, 8 cells, next to PyTorch (limit ${step_limit} s)"
-timeout -k 10 "$step_limit" "$runner" parsec bench --backend cuda
-step_rc=$?
-[ "$step_rc" -eq 124 ] && echo "error: the step benchmark ran past ${step_limit} s" >&2
+echo "== a short search on CUDA through the sample workers and the fixed-order reduction (limit ${search_limit} s)"
+search_runs=$(mktemp -d)
+timeout -k 10 "$search_limit" "$runner" parsec search --backend cuda --iterations 60 --samples 8 --weight-samples 4 --runs "$search_runs" --name device
+search_rc=$?
+[ "$search_rc" -eq 124 ] && echo "error: the search ran past ${search_limit} s" >&2
+[ "$search_rc" -ne 0 ] && step_rc=$search_rc
 
 echo
 echo "== memory: one sampled architecture vs the DARTS supernet, planned from the tape"
