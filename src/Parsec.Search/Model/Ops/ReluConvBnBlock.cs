@@ -22,5 +22,5 @@ internal sealed class ReluConvBnBlock
     }
 
     public Tensor Forward(Tape tape, Tensor x, NormMode norm) =>
-        _norm.Forward(tape, _pointwise.Forward(tape, _depthwise.Forward(tape, tape.Relu(x))), norm);
+        _norm.Forward(tape, _pointwise.Forward(tape, _depthwise.ForwardAfterRelu(tape, x)), norm);
 }
