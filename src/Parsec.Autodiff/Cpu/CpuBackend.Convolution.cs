@@ -4,11 +4,11 @@ using System.Numerics;
 namespace Parsec.Autodiff.Cpu;
 
 /// <summary>
-/// Convolutions as GEMMs per sample and group: a 1x1 stride-1 unpadded convolution multiplies the weights
-/// with the input plane directly; any other reads its input through <see cref="Im2Col"/>. Convolutions with
-/// one input channel per group (depthwise) take the direct path in <see cref="DepthwiseConvolution"/>.
-/// A fused input ReLU is applied where the input is copied anyway (unfolding, padding) or, for the 1x1
-/// convolution, to a per-sample copy; its gradient masks the data gradient per sample while it is in cache.
+/// Convolutions as GEMMs per sample and group on the input unfolded by <see cref="Im2Col"/>. A 1x1 stride-1
+/// unpadded convolution multiplies with the input plane itself (CpuBackend.PointwiseConvolution.cs); convolutions
+/// with one input channel per group (depthwise) take the direct path in <see cref="DepthwiseConvolution"/>.
+/// A fused input ReLU is applied where the input is copied anyway (unfolding, padding, packing); its gradient
+/// masks the data gradient per sample while it is in cache.
 /// </summary>
 public sealed partial class CpuBackend
 {
@@ -30,26 +30,14 @@ public sealed partial class CpuBackend
         else ConvBackwardFilter(a.Geometry, Arr<float>(a.X), Arr<float>(a.Dy), Arr<float>(a.Dw), a.Accumulate, a.ReluInput);
     }
 
-    /// <summary>1x1, stride 1, no padding: the input plane already is the GEMM operand.</summary>
-    private static bool IsPointwise(Conv2dGeometry g) => g.Kernel == 1 && g.Stride == 1 && g.Padding == 0;
-
     private static int ColumnRows(Conv2dGeometry g) => g.InChannelsPerGroup * g.Kernel * g.Kernel;
 
-    /// <summary>The input of a convolution needs a column buffer unless it is read in place (1x1 without a fused ReLU).</summary>
-    private static bool NeedsColumns(Conv2dGeometry g, bool relu) => !IsPointwise(g) || relu;
-
-    /// <summary>
-    /// One sample's group of input channels as the (kdim, outPlane) GEMM operand: x itself for a plain 1x1
-    /// convolution, else unfolded (or, for a 1x1 convolution with a ReLU, copied through it) into col.
-    /// </summary>
-    private static MatrixView<T> InputColumns<T>(Conv2dGeometry g, T[] x, int xOffset, T[]? col, bool relu, bool transposed)
+    /// <summary>One sample's group of input channels unfolded (through the ReLU, with relu) into col: the (kdim, outPlane) GEMM operand.</summary>
+    private static MatrixView<T> InputColumns<T>(Conv2dGeometry g, T[] x, int xOffset, T[] col, bool relu, bool transposed)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int inPlane = g.Input.H * g.Input.W, outPlane = g.OutH * g.OutW;
-        if (col is null) return new MatrixView<T>(x, xOffset, inPlane, transposed);
-        if (IsPointwise(g)) ConvolutionWindow.CopyRow<T>(x.AsSpan(xOffset, g.InChannelsPerGroup * inPlane), col, relu);
-        else Im2Col.Unfold(g, x, xOffset, g.InChannelsPerGroup, col, relu);
-        return new MatrixView<T>(col, 0, outPlane, transposed);
+        Im2Col.Unfold(g, x, xOffset, g.InChannelsPerGroup, col, relu);
+        return new MatrixView<T>(col, 0, g.OutH * g.OutW, transposed);
     }
 
     private static void ConvForward<T>(Conv2dGeometry g, T[] x, T[] w, T[] y, bool relu) where T : unmanaged, IFloatingPointIeee754<T>
@@ -59,12 +47,16 @@ public sealed partial class CpuBackend
             DepthwiseConvolution.Forward(g, x, w, y, relu);
             return;
         }
+        if (IsPointwise(g))
+        {
+            PointwiseForward(g, x, w, y, relu);
+            return;
+        }
         int kdim = ColumnRows(g), outPlane = g.OutH * g.OutW, inPlane = g.Input.H * g.Input.W;
         int icg = g.InChannelsPerGroup, ocg = g.OutChannelsPerGroup;
-        bool columns = NeedsColumns(g, relu);
         CpuParallel.For(g.Input.N, (long)g.OutChannels * kdim * outPlane, n =>
         {
-            T[]? col = columns ? ArrayPool<T>.Shared.Rent(kdim * outPlane) : null;
+            var col = ArrayPool<T>.Shared.Rent(kdim * outPlane);
             try
             {
                 for (int grp = 0; grp < g.Groups; grp++)
@@ -76,7 +68,7 @@ public sealed partial class CpuBackend
             }
             finally
             {
-                if (col is not null) ArrayPool<T>.Shared.Return(col);
+                ArrayPool<T>.Shared.Return(col);
             }
         });
     }
@@ -89,31 +81,29 @@ public sealed partial class CpuBackend
             DepthwiseConvolution.BackwardData(g, dy, w, dx, accumulate, reluMask);
             return;
         }
+        if (IsPointwise(g))
+        {
+            PointwiseBackwardData(g, dy, w, dx, accumulate, reluMask);
+            return;
+        }
         int kdim = ColumnRows(g), outPlane = g.OutH * g.OutW, inPlane = g.Input.H * g.Input.W, sampleLength = g.Input.C * inPlane;
         int icg = g.InChannelsPerGroup, ocg = g.OutChannelsPerGroup;
-        bool pointwise = IsPointwise(g);
         CpuParallel.For(g.Input.N, (long)g.OutChannels * kdim * outPlane, n =>
         {
-            T[]? col = pointwise ? null : ArrayPool<T>.Shared.Rent(kdim * outPlane);
+            var col = ArrayPool<T>.Shared.Rent(kdim * outPlane);
             // With a ReLU mask the sample's unmasked gradient is built in scratch first, then masked into dx.
             T[]? unmasked = reluMask is null ? null : ArrayPool<T>.Shared.Rent(sampleLength);
             var (target, targetOffset, add) = unmasked is null ? (dx, n * sampleLength, accumulate) : (unmasked, 0, false);
             try
             {
-                if (col is not null && !add) target.AsSpan(targetOffset, sampleLength).Clear();
+                if (!add) target.AsSpan(targetOffset, sampleLength).Clear();
                 for (int grp = 0; grp < g.Groups; grp++)
                 {
-                    // W_g^T (kdim, ocg) * dy_g (ocg, outPlane)
+                    // W_g^T (kdim, ocg) * dy_g (ocg, outPlane), folded back onto the input plane
                     var a = new MatrixView<T>(w, grp * ocg * kdim, kdim, true);
                     var b = new MatrixView<T>(dy, (n * g.OutChannels + grp * ocg) * outPlane, outPlane, false);
-                    int groupOffset = targetOffset + grp * icg * inPlane;
-                    if (col is null)
-                    {
-                        GemmKernel<T>.Multiply(kdim, outPlane, ocg, T.One, a, b, add ? T.One : T.Zero, target, groupOffset, inPlane);
-                        continue;
-                    }
                     GemmKernel<T>.Multiply(kdim, outPlane, ocg, T.One, a, b, T.Zero, col, 0, outPlane);
-                    Im2Col.FoldAdd(g, col, target, groupOffset, icg);
+                    Im2Col.FoldAdd(g, col, target, targetOffset + grp * icg * inPlane, icg);
                 }
                 if (unmasked is not null)
                     VectorMath.MaskedCopyOrAdd<T>(unmasked.AsSpan(0, sampleLength), reluMask.AsSpan(n * sampleLength, sampleLength),
@@ -121,7 +111,7 @@ public sealed partial class CpuBackend
             }
             finally
             {
-                if (col is not null) ArrayPool<T>.Shared.Return(col);
+                ArrayPool<T>.Shared.Return(col);
                 if (unmasked is not null) ArrayPool<T>.Shared.Return(unmasked);
             }
         });
@@ -134,10 +124,14 @@ public sealed partial class CpuBackend
             DepthwiseConvolution.BackwardFilter(g, x, dy, dw, accumulate, relu);
             return;
         }
+        if (IsPointwise(g))
+        {
+            PointwiseBackwardFilter(g, x, dy, dw, accumulate, relu);
+            return;
+        }
         int kdim = ColumnRows(g), outPlane = g.OutH * g.OutW, inPlane = g.Input.H * g.Input.W;
         int icg = g.InChannelsPerGroup, ocg = g.OutChannelsPerGroup;
         int weightLength = (int)g.WeightLength;
-        bool columns = NeedsColumns(g, relu);
         // Each range of samples sums into its own partial filter gradient; the partials are then added in
         // range order, so the result does not depend on which thread finished first.
         int ranges = CpuParallel.RangeCount(g.Input.N, (long)g.OutChannels * kdim * outPlane);
@@ -147,7 +141,7 @@ public sealed partial class CpuBackend
             CpuParallel.ForRanges(g.Input.N, (long)g.OutChannels * kdim * outPlane, (r, start, end) =>
             {
                 var partial = partials[r] = ArrayPool<T>.Shared.Rent(weightLength);
-                T[]? col = columns ? ArrayPool<T>.Shared.Rent(kdim * outPlane) : null;
+                var col = ArrayPool<T>.Shared.Rent(kdim * outPlane);
                 try
                 {
                     for (int n = start; n < end; n++)
@@ -161,7 +155,7 @@ public sealed partial class CpuBackend
                 }
                 finally
                 {
-                    if (col is not null) ArrayPool<T>.Shared.Return(col);
+                    ArrayPool<T>.Shared.Return(col);
                 }
             });
             var result = dw.AsSpan(0, weightLength);
