@@ -2,8 +2,9 @@ using System.Text.Json;
 
 namespace Parsec.Search.Bench;
 
-/// <summary>PyTorch's time for a benchmark case, measured by bench/pytorch_reference.py on this machine.</summary>
-public sealed record PyTorchMeasurement(double MedianMs, double MinMs, string Torch, int Threads, string Device, long Parameters, string Python);
+/// <summary>PyTorch's time for a benchmark case, measured by bench/pytorch_reference.py on this machine (FirstStepMs NaN when not reported).</summary>
+public sealed record PyTorchMeasurement(double MedianMs, double MinMs, string Torch, int Threads, string Device, long Parameters, string Python,
+    double FirstStepMs = double.NaN);
 
 /// <summary>
 /// Finds a Python that can import torch and runs the project's PyTorch reference script (embedded in the
@@ -50,13 +51,23 @@ public static class PyTorchReference
             [
                 script, "--channels", $"{benchmark.Channels}", "--layers", $"{benchmark.Layers}", "--batch", $"{benchmark.BatchSize}",
                 "--image-size", $"{benchmark.ImageSize}", "--steps", $"{benchmark.Steps}", "--warmup", $"{benchmark.Warmup}",
-                "--threads", $"{threads}", "--device", device,
+                "--threads", $"{threads}", "--device", device, .. NetworkArguments(benchmark),
             ], timeout);
             if (!outcome.Succeeded)
                 throw new InvalidOperationException($"the PyTorch reference failed with {python}: {outcome.Failure ?? LastLine(outcome.Stderr)}");
             return Parse(outcome.Stdout, python);
         }
         finally { File.Delete(script); }
+    }
+
+    private static IEnumerable<string> NetworkArguments(BenchmarkCase benchmark)
+    {
+        if (!benchmark.Evaluation) yield break;
+        yield return "--network";
+        yield return "eval";
+        if (benchmark.Auxiliary) yield return "--auxiliary";
+        yield return "--drop-path";
+        yield return benchmark.DropPath.ToString(System.Globalization.CultureInfo.InvariantCulture);
     }
 
     private static PyTorchMeasurement Parse(string stdout, string python)
@@ -67,7 +78,8 @@ public static class PyTorchReference
             var json = JsonDocument.Parse(line).RootElement;
             return new PyTorchMeasurement(json.GetProperty("median_ms").GetDouble(), json.GetProperty("min_ms").GetDouble(),
                 json.GetProperty("torch").GetString() ?? "", json.GetProperty("threads").GetInt32(), json.GetProperty("device").GetString() ?? "",
-                json.GetProperty("parameters").GetInt64(), python);
+                json.GetProperty("parameters").GetInt64(), python,
+                json.TryGetProperty("first_step_ms", out var first) ? first.GetDouble() : double.NaN);
         }
         catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)
         {
