@@ -165,17 +165,23 @@ internal static class StridedMaxPooling
         ref T src = ref MemoryMarshal.GetReference(x);
         ref T dst = ref MemoryMarshal.GetReference(phases);
         for (int p = 0; p < s; p++)
+        {
+            // Places t of this phase whose column t * s + p - pad lies in [0, w): [first, end).
+            int first = (pad - p + s - 1) / s, end = Math.Min(layout.PhaseLength, (w + pad - p + s - 1) / s);
             for (int r = 0; r < layout.Rows; r++)
             {
                 ref T row = ref Unsafe.Add(ref dst, layout.Row(p, r));
-                bool inside = r >= pad && r < pad + h;
-                ref T xRow = ref Unsafe.Add(ref src, inside ? (r - pad) * w : 0);
-                for (int t = 0; t < layout.PhaseLength; t++)
+                if (r < pad || r >= pad + h)
                 {
-                    int column = t * s + p - pad;
-                    Unsafe.Add(ref row, t) = inside && column >= 0 && column < w ? Unsafe.Add(ref xRow, column) : T.NegativeInfinity;
+                    for (int t = 0; t < layout.PhaseLength; t++) Unsafe.Add(ref row, t) = T.NegativeInfinity;
+                    continue;
                 }
+                ref T xRow = ref Unsafe.Add(ref src, (r - pad) * w + p - pad);
+                for (int t = 0; t < first; t++) Unsafe.Add(ref row, t) = T.NegativeInfinity;
+                for (int t = first; t < end; t++) Unsafe.Add(ref row, t) = Unsafe.Add(ref xRow, t * s);
+                for (int t = end; t < layout.PhaseLength; t++) Unsafe.Add(ref row, t) = T.NegativeInfinity;
             }
+        }
     }
 
     /// <summary>dx (+)= the inside of the bordered gradient held in phases, the adjoint of <see cref="Split"/>.</summary>
@@ -186,14 +192,19 @@ internal static class StridedMaxPooling
         ref T src = ref MemoryMarshal.GetReference(phases);
         ref T dst = ref MemoryMarshal.GetReference(dx);
         for (int p = 0; p < s; p++)
+        {
+            // Places t of this phase whose column c = t * s + p - pad lies in [0, w): [first, end).
+            int first = (pad - p + s - 1) / s, end = (w + pad - p + s - 1) / s;
             for (int r = 0; r < h; r++)
             {
                 ref T row = ref Unsafe.Add(ref src, layout.Row(p, r + pad));
-                ref T dxRow = ref Unsafe.Add(ref dst, r * w);
-                // Columns c = t * s + p - pad of this phase that lie in [0, w).
-                for (int t = (pad - p + s - 1) / s, c = t * s + p - pad; c < w; t++, c += s)
-                    Unsafe.Add(ref dxRow, c) = accumulate ? Unsafe.Add(ref dxRow, c) + Unsafe.Add(ref row, t) : Unsafe.Add(ref row, t);
+                ref T dxRow = ref Unsafe.Add(ref dst, r * w + p - pad);
+                if (accumulate)
+                    for (int t = first; t < end; t++) Unsafe.Add(ref dxRow, t * s) += Unsafe.Add(ref row, t);
+                else
+                    for (int t = first; t < end; t++) Unsafe.Add(ref dxRow, t * s) = Unsafe.Add(ref row, t);
             }
+        }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
