@@ -1,7 +1,10 @@
 // Depthwise convolution (groups = in channels = out channels; weight (C, 1, K, K)) with stride, padding and
 // dilation: the separable and dilated convolutions of the DARTS space. cuDNN's grouped convolution is slow
 // for some of these shapes (its depthwise backward-filter especially), so the backend times these kernels
-// against cuDNN once per shape and direction and keeps the faster.
+// against cuDNN once per shape and direction and keeps the faster. Each direction can read its input through a
+// ReLU (the pre-activation ReLU of ReLU-Conv-BN fused into the convolution): forward and filter gradient apply
+// fmaxf(x, 0) as they load x (relu_input), the data gradient keeps dx only where the forward input was above
+// zero (relu_mask, the forward input; null without the ReLU).
 #include "common.cuh"
 
 #define PARSEC_DW_THREADS 256
@@ -14,8 +17,15 @@ struct DepthwiseGeometry
     int k, stride, pad, dilation;
 };
 
+// An input value as the convolution reads it.
+__device__ __forceinline__ float parsec_dw_input(float v, int relu_input)
+{
+    return relu_input ? fmaxf(v, 0.0f) : v;
+}
+
 // y[n, c, oy, ox] = sum over taps (i, j) of x[n, c, oy*s - p + i*d, ox*s - p + j*d] * w[c, i, j].
-extern "C" __global__ void depthwise_forward(const float* __restrict__ x, const float* __restrict__ w, float* __restrict__ y, DepthwiseGeometry g)
+extern "C" __global__ void depthwise_forward(const float* __restrict__ x, const float* __restrict__ w, float* __restrict__ y, DepthwiseGeometry g,
+                                             int relu_input)
 {
     i64 total = (i64)g.n * g.c * g.oh * g.ow;
     PARSEC_GRID_STRIDE(idx, total)
@@ -35,7 +45,7 @@ extern "C" __global__ void depthwise_forward(const float* __restrict__ x, const 
             for (int j = 0; j < g.k; j++)
             {
                 int ix = ox * g.stride - g.pad + j * g.dilation;
-                if (ix >= 0 && ix < g.w) acc += xp[iy * g.w + ix] * wp[i * g.k + j];
+                if (ix >= 0 && ix < g.w) acc += parsec_dw_input(xp[iy * g.w + ix], relu_input) * wp[i * g.k + j];
             }
         }
         y[idx] = acc;
@@ -43,8 +53,9 @@ extern "C" __global__ void depthwise_forward(const float* __restrict__ x, const 
 }
 
 // dx[n, c, iy, ix] (+)= sum over taps (i, j) with iy = oy*s - p + i*d (and likewise for x) of dy[n, c, oy, ox] * w[c, i, j]:
-// a gather, so every dx element is written once.
-extern "C" __global__ void depthwise_backward_data(const float* __restrict__ dy, const float* __restrict__ w, float* dx, DepthwiseGeometry g, int accumulate)
+// a gather, so every dx element is written once. With relu_mask, dx gets the sum only where relu_mask > 0.
+extern "C" __global__ void depthwise_backward_data(const float* __restrict__ dy, const float* __restrict__ w, float* dx, DepthwiseGeometry g, int accumulate,
+                                                   const float* __restrict__ relu_mask)
 {
     i64 total = (i64)g.n * g.c * g.h * g.w;
     PARSEC_GRID_STRIDE(idx, total)
@@ -71,6 +82,7 @@ extern "C" __global__ void depthwise_backward_data(const float* __restrict__ dy,
                 if (ox < g.ow) acc += dyp[oy * g.ow + ox] * wp[i * g.k + j];
             }
         }
+        if (relu_mask != 0 && !(relu_mask[idx] > 0.0f)) acc = 0.0f;
         parsec_store(&dx[idx], acc, accumulate);
     }
 }
@@ -80,7 +92,7 @@ extern "C" __global__ void depthwise_backward_data(const float* __restrict__ dy,
 // the K*K tap sums in registers, the block reduces them, and partial[(c * splits + split) * K*K + tap] gets the result.
 template <int K>
 __device__ __forceinline__ void depthwise_backward_filter_partial(const float* __restrict__ x, const float* __restrict__ dy,
-                                                                  float* __restrict__ partial, DepthwiseGeometry g, int splits)
+                                                                  float* __restrict__ partial, DepthwiseGeometry g, int splits, int relu_input)
 {
     __shared__ float warp_sums[PARSEC_DW_THREADS / 32][K * K];
     const int c = blockIdx.x, split = blockIdx.y;
@@ -107,7 +119,7 @@ __device__ __forceinline__ void depthwise_backward_filter_partial(const float* _
             for (int j = 0; j < K; j++)
             {
                 int ix = ox * g.stride - g.pad + j * g.dilation;
-                float v = (row && ix >= 0 && ix < g.w) ? xp[iy * g.w + ix] : 0.0f;
+                float v = (row && ix >= 0 && ix < g.w) ? parsec_dw_input(xp[iy * g.w + ix], relu_input) : 0.0f;
                 acc[i * K + j] += d * v;
             }
         }
@@ -129,21 +141,21 @@ __device__ __forceinline__ void depthwise_backward_filter_partial(const float* _
 }
 
 extern "C" __global__ void depthwise_backward_filter_partial_k3(const float* __restrict__ x, const float* __restrict__ dy,
-                                                                float* __restrict__ partial, DepthwiseGeometry g, int splits)
+                                                                float* __restrict__ partial, DepthwiseGeometry g, int splits, int relu_input)
 {
-    depthwise_backward_filter_partial<3>(x, dy, partial, g, splits);
+    depthwise_backward_filter_partial<3>(x, dy, partial, g, splits, relu_input);
 }
 
 extern "C" __global__ void depthwise_backward_filter_partial_k5(const float* __restrict__ x, const float* __restrict__ dy,
-                                                                float* __restrict__ partial, DepthwiseGeometry g, int splits)
+                                                                float* __restrict__ partial, DepthwiseGeometry g, int splits, int relu_input)
 {
-    depthwise_backward_filter_partial<5>(x, dy, partial, g, splits);
+    depthwise_backward_filter_partial<5>(x, dy, partial, g, splits, relu_input);
 }
 
 extern "C" __global__ void depthwise_backward_filter_partial_k7(const float* __restrict__ x, const float* __restrict__ dy,
-                                                                float* __restrict__ partial, DepthwiseGeometry g, int splits)
+                                                                float* __restrict__ partial, DepthwiseGeometry g, int splits, int relu_input)
 {
-    depthwise_backward_filter_partial<7>(x, dy, partial, g, splits);
+    depthwise_backward_filter_partial<7>(x, dy, partial, g, splits, relu_input);
 }
 
 // Second pass: dw[c, tap] (+)= sum over splits of partial[c, split, tap], in a fixed order (deterministic).

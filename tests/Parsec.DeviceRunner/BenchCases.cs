@@ -83,6 +83,9 @@ internal sealed class BenchCases(CudaBackend gpu, Shape4 x) : IDisposable
         yield return ("batch_norm bwd", "cuDNN", 5 * n * f, 0, () => gpu.BatchNormBackward(new BatchNormBackwardArgs(x, a, dy, gamma, saveMean, saveInv, dx, dgamma, dbeta, false)));
         yield return ("batch_norm inference", "cuDNN", 2 * n * f, 0, () => gpu.BatchNormInference(new BatchNormInferenceArgs(x, a, gamma, beta, runMean, runVar, 1e-5, y)));
 
+        // ---- fused ReLU ops next to the pairs they replace ---------------------------------------
+        foreach (var fused in FusedBenchCases.All(gpu, x, Rand)) yield return fused;
+
         // ---- cuBLAS: the classifier of a DARTS network (N x C) * (C x 10)^T --------------------
         var feats = Rand((long)batch * c);
         var fc = Rand(10L * c);

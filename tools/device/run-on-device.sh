@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs ON the GPU machine, from the repository root, with artifacts/device carried over (see publish.sh):
-# prints what CUDA sees, runs the Device-category tests, the kernel benchmarks, a whole-step benchmark and the
-# memory report, each under a time limit.
+# prints what CUDA sees, runs the Device-category tests, the kernel benchmarks, the whole-step benchmarks (a sampled
+# search step and parsec train's DARTS_V2 step) and the memory report, each under a time limit.
 # Exit status: 0 all passed; 1 a test failed or a step timed out; 2 the runner is missing; 3 no usable CUDA device.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
@@ -62,11 +62,17 @@ search_rc=$?
 [ "$search_rc" -ne 0 ] && step_rc=$search_rc
 
 echo
+echo "== parsec train's step on DARTS_V2 (C=36, 20 cells, batch 96, auxiliary head, drop path 0.2), next to PyTorch (limit ${step_limit} s)"
+timeout -k 10 "$step_limit" "$runner" parsec bench --backend cuda --case eval
+eval_rc=$?
+[ "$eval_rc" -eq 124 ] && echo "error: the evaluation step benchmark ran past ${step_limit} s" >&2
+
+echo
 echo "== memory: one sampled architecture vs the DARTS supernet, planned from the tape"
 timeout -k 10 60 "$runner" parsec memory
 memory_rc=$?
 
 echo
-echo "test exit ${test_rc}, bench exit ${bench_rc}, step exit ${step_rc}, memory exit ${memory_rc}"
-if [ "$test_rc" -ne 0 ] || [ "$bench_rc" -ne 0 ] || [ "$step_rc" -ne 0 ] || [ "$memory_rc" -ne 0 ]; then exit 1; fi
+echo "test exit ${test_rc}, bench exit ${bench_rc}, step exit ${step_rc}, eval step exit ${eval_rc}, memory exit ${memory_rc}"
+if [ "$test_rc" -ne 0 ] || [ "$bench_rc" -ne 0 ] || [ "$step_rc" -ne 0 ] || [ "$eval_rc" -ne 0 ] || [ "$memory_rc" -ne 0 ]; then exit 1; fi
 exit 0

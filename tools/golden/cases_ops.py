@@ -11,19 +11,22 @@ def randn(*shape):
     return torch.randn(*shape, dtype=torch.float64)
 
 
-def conv2d(name, x_shape, out_channels, kernel, stride=1, padding=0, dilation=1, groups=1):
-    case = Case(name, "conv2d", stride=stride, padding=padding, dilation=dilation, groups=groups)
+def conv2d(name, x_shape, out_channels, kernel, stride=1, padding=0, dilation=1, groups=1, relu_input=False):
+    """relu_input: the fused ReLU-Conv (Tape.ReluConv2d), conv2d(relu(x), w)."""
+    case = Case(name, "relu_conv2d" if relu_input else "conv2d", stride=stride, padding=padding, dilation=dilation, groups=groups)
     t = leaves(x=randn(*x_shape))
     p = leaves(w=randn(out_channels, x_shape[1] // groups, kernel, kernel))
     case.add("inputs", "x", t["x"])
     case.add("params", "w", p["w"])
-    y = F.conv2d(t["x"], p["w"], stride=stride, padding=padding, dilation=dilation, groups=groups)
+    x = F.relu(t["x"]) if relu_input else t["x"]
+    y = F.conv2d(x, p["w"], stride=stride, padding=padding, dilation=dilation, groups=groups)
     case.backward("y", y, {**t, **p})
     return case
 
 
-def batch_norm(name, affine, training, momentum=0.1, eps=1e-5):
-    case = Case(name, "batch_norm", training=training, momentum=momentum, epsilon=eps)
+def batch_norm(name, affine, training, momentum=0.1, eps=1e-5, relu=False):
+    """relu: the fused BatchNorm-ReLU (Tape.BatchNormRelu2d), relu(batch_norm(x))."""
+    case = Case(name, "batch_norm_relu" if relu else "batch_norm", training=training, momentum=momentum, epsilon=eps)
     t = leaves(x=randn(N, C, H, W) * 1.5 + 0.3)
     p = leaves(gamma=1 + 0.5 * randn(C), beta=0.5 * randn(C)) if affine else {}
     running_mean = 0.2 * randn(C)
@@ -35,6 +38,8 @@ def batch_norm(name, affine, training, momentum=0.1, eps=1e-5):
     case.add("buffers", "running_var", running_var)
     rm, rv = running_mean.clone(), running_var.clone()
     y = F.batch_norm(t["x"], rm, rv, p.get("gamma"), p.get("beta"), training=training, momentum=momentum, eps=eps)
+    if relu:
+        y = F.relu(y)
     case.add("outputs", "running_mean", rm)
     case.add("outputs", "running_var", rv)
     if training:
@@ -133,6 +138,14 @@ def all_cases():
     yield batch_norm("batch_norm_train_plain", affine=False, training=True)
     yield batch_norm("batch_norm_eval_affine", affine=True, training=False)
     yield batch_norm("batch_norm_eval_plain", affine=False, training=False)
+    yield conv2d("relu_conv2d_1x1", (N, C, H, W), 7, 1, relu_input=True)
+    yield conv2d("relu_conv2d_1x1_stride2", (N, C, H, W), 4, 1, stride=2, relu_input=True)
+    yield conv2d("relu_conv2d_3x3_depthwise", (N, C, H, W), C, 3, padding=1, groups=C, relu_input=True)
+    yield conv2d("relu_conv2d_3x3_depthwise_dilation2", (N, C, H, W), C, 3, padding=2, dilation=2, groups=C, relu_input=True)
+    yield conv2d("relu_conv2d_3x3_depthwise_stride2", (N, C, H, W), C, 3, stride=2, padding=1, groups=C, relu_input=True)
+    yield batch_norm("batch_norm_relu_train_affine", affine=True, training=True, relu=True)
+    yield batch_norm("batch_norm_relu_train_plain", affine=False, training=True, relu=True)
+    yield batch_norm("batch_norm_relu_eval_affine", affine=True, training=False, relu=True)
     yield unary("relu", "relu", F.relu)
     yield pool("max_pool_3x3_stride1", "max", 1)
     yield pool("max_pool_3x3_stride2", "max", 2)

@@ -1,7 +1,5 @@
 using System.Numerics;
 using System.Numerics.Tensors;
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 
 namespace Parsec.Autodiff.Cpu;
 
@@ -36,32 +34,7 @@ public sealed partial class CpuBackend
     }
 
     private static void ReluBackward<T>(T[] y, T[] dy, T[] dx, long length, bool accumulate) where T : unmanaged, IFloatingPointIeee754<T> =>
-        CpuParallel.ForChunks(length, (start, count) => ReluBackwardChunk(y.AsSpan(start, count), dy.AsSpan(start, count), dx.AsSpan(start, count), accumulate));
-
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void ReluBackwardChunk<T>(ReadOnlySpan<T> y, ReadOnlySpan<T> dy, Span<T> dx, bool accumulate) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        ref T yr = ref MemoryMarshal.GetReference(y);
-        ref T dyr = ref MemoryMarshal.GetReference(dy);
-        ref T dxr = ref MemoryMarshal.GetReference(dx);
-        int i = 0, count = dx.Length;
-        if (Vector.IsHardwareAccelerated)
-        {
-            for (; i <= count - Vector<T>.Count; i += Vector<T>.Count)
-            {
-                nuint at = (nuint)i;
-                var pass = Vector.GreaterThan(Vector.LoadUnsafe(ref yr, at), Vector<T>.Zero);
-                var g = Vector.ConditionalSelect(pass, Vector.LoadUnsafe(ref dyr, at), Vector<T>.Zero);
-                if (accumulate) g += Vector.LoadUnsafe(ref dxr, at);
-                Vector.StoreUnsafe(g, ref dxr, at);
-            }
-        }
-        for (; i < count; i++)
-        {
-            T g = y[i] > T.Zero ? dy[i] : T.Zero;
-            dx[i] = accumulate ? dx[i] + g : g;
-        }
-    }
+        CpuParallel.ForChunks(length, (start, count) => VectorMath.MaskedCopyOrAdd<T>(dy.AsSpan(start, count), y.AsSpan(start, count), dx.AsSpan(start, count), accumulate));
 
     private static void Add(AddArgs a)
     {

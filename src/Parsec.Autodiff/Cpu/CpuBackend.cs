@@ -18,12 +18,20 @@ public sealed partial class CpuBackend : IBackend
     /// supposed to overwrite (or an op that forgets to initialise a buffer) shows up as NaN instead of
     /// passing by luck on freshly zeroed arrays.
     /// </param>
-    /// <param name="poolCapacityBytes">Most bytes of released arrays kept for reuse.</param>
-    public CpuBackend(bool poisonNewBuffers = false, long poolCapacityBytes = 512L << 20)
+    /// <param name="poolCapacityBytes">Most bytes of released arrays kept for reuse; default <see cref="DefaultPoolCapacityBytes"/>.</param>
+    public CpuBackend(bool poisonNewBuffers = false, long? poolCapacityBytes = null)
     {
         _poisonNewBuffers = poisonNewBuffers;
-        _pool = new BufferPool(poolCapacityBytes);
+        _pool = new BufferPool(poolCapacityBytes ?? DefaultPoolCapacityBytes);
     }
+
+    /// <summary>
+    /// A quarter of the memory the runtime may use, at least 512 MiB. A step's released buffers must all fit:
+    /// every array the pool turns away is allocated afresh next step, and a fresh large array costs the
+    /// garbage collector a full collection and zeroing plus page faults on first touch (DARTS_V2 at C = 16,
+    /// batch 64 peaks at about 1.1 GB; with a 512 MiB pool a fifth of its step time went to that).
+    /// </summary>
+    public static long DefaultPoolCapacityBytes => Math.Max(512L << 20, GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 4);
 
     public string Name => "cpu";
     public Precision Precision => Precision.Fp32;

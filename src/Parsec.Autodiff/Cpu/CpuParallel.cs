@@ -50,6 +50,25 @@ internal static class CpuParallel
         });
     }
 
+    /// <summary>
+    /// Runs body(start, end) over contiguous blocks of [0, count), several per worker so that a worker slowed by
+    /// other processes leaves its share to the others; for loops whose blocks set up something worth reusing.
+    /// </summary>
+    public static void ForBlocks(int count, long workPerItem, Action<int, int> body)
+    {
+        int blocks = (int)Math.Min(Math.Min(4L * Workers, count), Math.Max(1, count * workPerItem / MinWorkPerThread));
+        if (blocks <= 1 || Workers == 1)
+        {
+            body(0, count);
+            return;
+        }
+        Parallel.For(0, blocks, r =>
+        {
+            var (start, end) = Range(count, blocks, r);
+            body(start, end);
+        });
+    }
+
     /// <summary>Runs body(start, end) over chunks of a flat array of the given length (element-wise kernels).</summary>
     public static void ForChunks(long length, Action<int, int> body)
     {

@@ -6,12 +6,12 @@ namespace Parsec.Autodiff.Cpu;
 /// <summary>
 /// Unfolds one sample's group of input channels into a (channels * K * K, OutH * OutW) matrix so that a
 /// convolution becomes one GEMM, and folds such a matrix back (summing overlaps) for the data gradient.
-/// Padding reads as zero.
+/// Padding reads as zero; with relu the unfolded values are max(x, 0) (a convolution reading its input through a ReLU).
 /// </summary>
 internal static class Im2Col
 {
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Unfold<T>(Conv2dGeometry g, T[] x, int xOffset, int channels, T[] col) where T : unmanaged, IFloatingPointIeee754<T>
+    public static void Unfold<T>(Conv2dGeometry g, T[] x, int xOffset, int channels, T[] col, bool relu = false) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int h = g.Input.H, w = g.Input.W, k = g.Kernel, oh = g.OutH, ow = g.OutW, s = g.Stride;
         for (int c = 0; c < channels; c++)
@@ -33,7 +33,8 @@ internal static class Im2Col
                         dst[..wLo].Clear();
                         dst[(wHi + 1)..].Clear();
                         int src = xOffset + (c * h + i * s + rowOffset) * w + colOffset;
-                        if (s == 1) x.AsSpan(src + wLo, wHi - wLo + 1).CopyTo(dst[wLo..]);
+                        if (s == 1) ConvolutionWindow.CopyRow<T>(x.AsSpan(src + wLo, wHi - wLo + 1), dst[wLo..], relu);
+                        else if (relu) for (int j = wLo; j <= wHi; j++) dst[j] = T.Max(x[src + j * s], T.Zero);
                         else for (int j = wLo; j <= wHi; j++) dst[j] = x[src + j * s];
                     }
                 }

@@ -11,6 +11,7 @@ namespace Parsec.Autodiff.Cpu;
 /// Every step is a SIMD operation across a row of outputs: forward reduces the window's rows into one row,
 /// then its columns. For strides above 1 a row is first split into stride phases (phase p holds columns
 /// p, p + s, p + 2s, ...), so that the tap kj of consecutive outputs is contiguous: phase kj % s from kj / s.
+/// Max pooling with a stride above 1 has its own kernels in <see cref="StridedMaxPooling"/>.
 /// </summary>
 internal static class Pooling
 {
@@ -53,8 +54,11 @@ internal static class Pooling
         }
     }
 
-    public static void Forward<T>(Pool2dGeometry g, T[] x, T[] y) where T : unmanaged, IFloatingPointIeee754<T> =>
-        CpuParallel.For(g.Input.N * g.Input.C, (long)g.OutH * g.OutW * g.Kernel * 2, plane => ForwardPlane(g, x, y, plane));
+    public static void Forward<T>(Pool2dGeometry g, T[] x, T[] y) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (g.Kind == PoolKind.Max && g.Stride > 1) StridedMaxPooling.Forward(g, x, y);
+        else CpuParallel.For(g.Input.N * g.Input.C, (long)g.OutH * g.OutW * g.Kernel * 2, plane => ForwardPlane(g, x, y, plane));
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ForwardPlane<T>(Pool2dGeometry g, T[] x, T[] y, int plane) where T : unmanaged, IFloatingPointIeee754<T>
@@ -102,8 +106,11 @@ internal static class Pooling
         }
     }
 
-    public static void Backward<T>(Pool2dGeometry g, T[] x, T[] y, T[] dy, T[] dx, bool accumulate) where T : unmanaged, IFloatingPointIeee754<T> =>
-        CpuParallel.For(g.Input.N * g.Input.C, (long)g.OutH * g.OutW * g.Kernel * g.Kernel, plane => BackwardPlane(g, x, y, dy, dx, accumulate, plane));
+    public static void Backward<T>(Pool2dGeometry g, T[] x, T[] y, T[] dy, T[] dx, bool accumulate) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (g.Kind == PoolKind.Max && g.Stride > 1) StridedMaxPooling.Backward(g, x, y, dy, dx, accumulate);
+        else CpuParallel.For(g.Input.N * g.Input.C, (long)g.OutH * g.OutW * g.Kernel * g.Kernel, plane => BackwardPlane(g, x, y, dy, dx, accumulate, plane));
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void BackwardPlane<T>(Pool2dGeometry g, T[] x, T[] y, T[] dy, T[] dx, bool accumulate, int plane) where T : unmanaged, IFloatingPointIeee754<T>
@@ -111,29 +118,22 @@ internal static class Pooling
         int h = g.Input.H, w = g.Input.W, k = g.Kernel, s = g.Stride, oh = g.OutH, ow = g.OutW, wp = PaddedWidth(g);
         int paddedLength = PaddedLength(g), phaseLength = PhaseLength(g), rowBlock = s * phaseLength;
         bool max = g.Kind == PoolKind.Max;
-        // The -inf bordered input (max only), the padded gradient, phase-split copies of the window's
-        // k input rows and their gradient rows (strides above 1), and one row of scaled upstream gradient.
-        var scratch = ArrayPool<T>.Shared.Rent(2 * paddedLength + 2 * k * rowBlock + ow);
+        // The -inf bordered input (max, stride 1 only), the padded gradient, phase-split copies of the window's
+        // k gradient rows (average, strides above 1), and one row of scaled upstream gradient.
+        var scratch = ArrayPool<T>.Shared.Rent(2 * paddedLength + k * rowBlock + ow);
         try
         {
             var xp = scratch.AsSpan(0, paddedLength);
             var dxp = scratch.AsSpan(paddedLength, paddedLength);
-            var xPhases = scratch.AsSpan(2 * paddedLength, k * rowBlock);
-            var dPhases = scratch.AsSpan(2 * paddedLength + k * rowBlock, k * rowBlock);
-            var scaled = scratch.AsSpan(2 * paddedLength + 2 * k * rowBlock, ow);
+            var dPhases = scratch.AsSpan(2 * paddedLength, k * rowBlock);
+            var scaled = scratch.AsSpan(2 * paddedLength + k * rowBlock, ow);
             dxp.Clear();
             if (max) ConvolutionWindow.Pad(x, plane * h * w, h, w, g.Padding, T.NegativeInfinity, xp);
             for (int i = 0; i < oh; i++)
             {
                 var dyRow = dy.AsSpan((plane * oh + i) * ow, ow);
                 if (s > 1) dPhases.Clear();
-                if (max)
-                {
-                    if (s > 1)
-                        for (int ki = 0; ki < k; ki++)
-                            SplitPhases<T>(xp.Slice((i * s + ki) * wp, wp), s, phaseLength, T.NegativeInfinity, xPhases.Slice(ki * rowBlock, rowBlock));
-                    MaxRowBackward(g, i, y.AsSpan((plane * oh + i) * ow, ow), dyRow, xp, dxp, xPhases, dPhases, phaseLength);
-                }
+                if (max) MaxRowBackward(g, i, y.AsSpan((plane * oh + i) * ow, ow), dyRow, xp, dxp);
                 else
                 {
                     int rows = InBounds(i, s, g.Padding, k, h);
@@ -159,16 +159,16 @@ internal static class Pooling
     }
 
     /// <summary>
-    /// One row of outputs: each upstream gradient goes to the first window element, in row-major order,
+    /// One row of outputs, stride 1: each upstream gradient goes to the first window element, in row-major order,
     /// equal to the forward maximum y, which is where PyTorch's strict "larger than" scan ends. Whole
     /// vectors of outputs are matched at once; outputs whose maximum is NaN or -inf (where equality does not
     /// identify PyTorch's choice) and the row's ragged end use the scan itself.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void MaxRowBackward<T>(Pool2dGeometry g, int i, ReadOnlySpan<T> yRow, ReadOnlySpan<T> dyRow, ReadOnlySpan<T> xp, Span<T> dxp,
-        ReadOnlySpan<T> xPhases, Span<T> dPhases, int phaseLength) where T : unmanaged, IFloatingPointIeee754<T>
+    private static void MaxRowBackward<T>(Pool2dGeometry g, int i, ReadOnlySpan<T> yRow, ReadOnlySpan<T> dyRow, ReadOnlySpan<T> xp, Span<T> dxp)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int k = g.Kernel, s = g.Stride, ow = g.OutW, wp = PaddedWidth(g), rowBlock = s * phaseLength, vl = Vector<T>.Count;
+        int k = g.Kernel, ow = g.OutW, wp = PaddedWidth(g), vl = Vector<T>.Count;
         int j0 = 0;
         if (Vector.IsHardwareAccelerated)
         {
@@ -181,11 +181,11 @@ internal static class Pooling
                 var done = special;
                 for (int ki = 0; ki < k; ki++)
                 {
-                    var xRow = s == 1 ? xp.Slice((i + ki) * wp, wp) : xPhases.Slice(ki * rowBlock, rowBlock);
-                    var dRow = s == 1 ? dxp.Slice((i + ki) * wp, wp) : dPhases.Slice(ki * rowBlock, rowBlock);
+                    var xRow = xp.Slice((i + ki) * wp, wp);
+                    var dRow = dxp.Slice((i + ki) * wp, wp);
                     for (int kj = 0; kj < k; kj++)
                     {
-                        int at = TapOffset(kj, s, phaseLength) + j0;
+                        int at = kj + j0;
                         var hit = Vector.AndNot(Vector.Equals(new Vector<T>(xRow[at..]), yv), done);
                         done |= hit;
                         (new Vector<T>(dRow[at..]) + Vector.ConditionalSelect(hit, gv, Vector<T>.Zero)).CopyTo(dRow[at..]);

@@ -37,22 +37,6 @@ internal static class VectorMath
         for (; i < n; i++) Unsafe.Add(ref yr, i) += alpha * Unsafe.Add(ref xr, i);
     }
 
-    /// <summary>y[i] = a * x[i] + b.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Affine<T>(ReadOnlySpan<T> x, T a, T b, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        int n = y.Length, i = 0;
-        ref T xr = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
-        ref T yr = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(y);
-        if (Vector.IsHardwareAccelerated && n >= Vector<T>.Count)
-        {
-            Vector<T> va = new(a), vb = new(b);
-            for (; i <= n - Vector<T>.Count; i += Vector<T>.Count)
-                Vector.StoreUnsafe(Fma(va, Vector.LoadUnsafe(ref xr, (nuint)i), vb), ref yr, (nuint)i);
-        }
-        for (; i < n; i++) Unsafe.Add(ref yr, i) = a * Unsafe.Add(ref xr, i) + b;
-    }
-
     /// <summary>Sum of x[i] * y[i].</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T Dot<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y) where T : unmanaged, IFloatingPointIeee754<T>
@@ -70,6 +54,35 @@ internal static class VectorMath
         }
         for (; i < n; i++) sum += Unsafe.Add(ref xr, i) * Unsafe.Add(ref yr, i);
         return sum;
+    }
+
+    /// <summary>
+    /// dst (+)= src where mask > 0, and (+)= 0 elsewhere: the gradient through a ReLU whose input (or output) is
+    /// the mask, as ReluBackward computes it.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void MaskedCopyOrAdd<T>(ReadOnlySpan<T> src, ReadOnlySpan<T> mask, Span<T> dst, bool accumulate) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ref T sr = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(src);
+        ref T mr = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(mask);
+        ref T dr = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(dst);
+        int i = 0, count = dst.Length;
+        if (Vector.IsHardwareAccelerated)
+        {
+            for (; i <= count - Vector<T>.Count; i += Vector<T>.Count)
+            {
+                nuint at = (nuint)i;
+                var pass = Vector.GreaterThan(Vector.LoadUnsafe(ref mr, at), Vector<T>.Zero);
+                var g = Vector.ConditionalSelect(pass, Vector.LoadUnsafe(ref sr, at), Vector<T>.Zero);
+                if (accumulate) g += Vector.LoadUnsafe(ref dr, at);
+                Vector.StoreUnsafe(g, ref dr, at);
+            }
+        }
+        for (; i < count; i++)
+        {
+            T g = mask[i] > T.Zero ? src[i] : T.Zero;
+            dst[i] = accumulate ? dst[i] + g : g;
+        }
     }
 
     /// <summary>dst = src, or dst += src when accumulating.</summary>

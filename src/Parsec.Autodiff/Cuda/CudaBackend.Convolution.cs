@@ -1,11 +1,13 @@
 using Parsec.Cuda;
+using Parsec.Cuda.Compilation;
 using Parsec.Cuda.Native;
 
 namespace Parsec.Autodiff.Cuda;
 
 // Convolutions: cuDNN's legacy API (forward, backward data, backward filter; grouped convolutions are the same
 // calls with a group count), or for depthwise shapes the kernels of kernels/depthwise.cu where they are faster
-// (see CudaBackend.Depthwise.cs). cuDNN algorithms are chosen once per shape and direction; workspaces come
+// (see CudaBackend.Depthwise.cs). A convolution that reads its input through a ReLU runs fused in the depthwise
+// kernels; on the cuDNN path the ReLU (and its gradient) is a separate kernel over per-step scratch. cuDNN algorithms are chosen once per shape and direction; workspaces come
 // from the arena's per-step region and are returned right after the call.
 public sealed partial class CudaBackend
 {
@@ -15,24 +17,59 @@ public sealed partial class CudaBackend
     {
         var g = a.Geometry;
         ulong px = F32(a.X, nameof(Conv2dForward), "x"), pw = F32(a.W, nameof(Conv2dForward), "w"), py = F32(a.Y, nameof(Conv2dForward), "y");
-        if (UseDepthwise(g, ConvDirection.Forward, px, pw, py)) DepthwiseForward(g, px, pw, py);
-        else CudnnForward(g, px, pw, py);
+        if (UseDepthwise(g, ConvDirection.Forward, px, pw, py))
+        {
+            DepthwiseForward(g, px, pw, py, a.ReluInput);
+            return;
+        }
+        using var relu = ReluCopy(a.X, a.ReluInput);
+        CudnnForward(g, a.ReluInput ? relu.Pointer : px, pw, py);
     }
 
     public void Conv2dBackwardData(Conv2dBackwardDataArgs a)
     {
         var g = a.Geometry;
         ulong pdy = F32(a.Dy, nameof(Conv2dBackwardData), "dy"), pw = F32(a.W, nameof(Conv2dBackwardData), "w"), pdx = F32(a.Dx, nameof(Conv2dBackwardData), "dx");
-        if (UseDepthwise(g, ConvDirection.BackwardData, pdy, pw, pdx)) DepthwiseBackwardData(g, pdy, pw, pdx, a.Accumulate);
-        else CudnnBackwardData(g, pdy, pw, pdx, a.Accumulate);
+        ulong mask = a.ReluMask is null ? 0 : F32(a.ReluMask, nameof(Conv2dBackwardData), "reluMask");
+        if (UseDepthwise(g, ConvDirection.BackwardData, pdy, pw, pdx))
+        {
+            DepthwiseBackwardData(g, pdy, pw, pdx, a.Accumulate, mask);
+            return;
+        }
+        if (mask == 0)
+        {
+            CudnnBackwardData(g, pdy, pw, pdx, a.Accumulate);
+            return;
+        }
+        // cuDNN cannot mask: the unmasked gradient goes to scratch, then through the ReLU's backward (x > 0 is relu(x) > 0).
+        using var unmasked = Workspace(g.Input.Length * sizeof(float));
+        CudnnBackwardData(g, pdy, pw, unmasked.Pointer, accumulate: false);
+        Launch(new ReluBackwardKernel(mask, unmasked.Pointer, pdx, g.Input.Length, Flag(a.Accumulate)), LaunchShape.Linear(g.Input.Length));
     }
 
     public void Conv2dBackwardFilter(Conv2dBackwardFilterArgs a)
     {
         var g = a.Geometry;
         ulong px = F32(a.X, nameof(Conv2dBackwardFilter), "x"), pdy = F32(a.Dy, nameof(Conv2dBackwardFilter), "dy"), pdw = F32(a.Dw, nameof(Conv2dBackwardFilter), "dw");
-        if (UseDepthwise(g, ConvDirection.BackwardFilter, px, pdy, pdw)) DepthwiseBackwardFilter(g, px, pdy, pdw, a.Accumulate);
-        else CudnnBackwardFilter(g, px, pdy, pdw, a.Accumulate);
+        if (UseDepthwise(g, ConvDirection.BackwardFilter, px, pdy, pdw))
+        {
+            DepthwiseBackwardFilter(g, px, pdy, pdw, a.Accumulate, a.ReluInput);
+            return;
+        }
+        using var relu = ReluCopy(a.X, a.ReluInput);
+        CudnnBackwardFilter(g, a.ReluInput ? relu.Pointer : px, pdy, pdw, a.Accumulate);
+    }
+
+    /// <summary>
+    /// max(x, 0) in per-step scratch for a cuDNN convolution that reads its input through a ReLU (cuDNN has no input
+    /// activation); an empty lease without the ReLU. The depthwise kernels apply the ReLU as they load instead.
+    /// </summary>
+    private WorkspaceLease ReluCopy(Storage x, bool relu)
+    {
+        if (!relu) return default;
+        var lease = Workspace(x.Length * sizeof(float));
+        Launch(new ReluForwardKernel(F32(x, "ReluConv2d", "x"), lease.Pointer, x.Length), LaunchShape.Linear(x.Length));
+        return lease;
     }
 
     private unsafe void CudnnForward(Conv2dGeometry g, ulong px, ulong pw, ulong py)

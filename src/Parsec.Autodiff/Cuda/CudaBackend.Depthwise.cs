@@ -38,9 +38,9 @@ public sealed partial class CudaBackend
         ulong s = scratch.Pointer;
         Action runCustom = direction switch
         {
-            ConvDirection.Forward => () => DepthwiseForward(g, a, b, s),
-            ConvDirection.BackwardData => () => DepthwiseBackwardData(g, a, b, s, false),
-            _ => () => DepthwiseBackwardFilter(g, a, b, s, false),
+            ConvDirection.Forward => () => DepthwiseForward(g, a, b, s, reluInput: false),
+            ConvDirection.BackwardData => () => DepthwiseBackwardData(g, a, b, s, false, reluMask: 0),
+            _ => () => DepthwiseBackwardFilter(g, a, b, s, false, reluInput: false),
         };
         Action runCudnn = direction switch
         {
@@ -81,24 +81,25 @@ public sealed partial class CudaBackend
         return best;
     }
 
-    private void DepthwiseForward(Conv2dGeometry g, ulong px, ulong pw, ulong py)
+    private void DepthwiseForward(Conv2dGeometry g, ulong px, ulong pw, ulong py, bool reluInput)
     {
         var dg = DepthwiseGeometry.From(g);
-        Launch(new DepthwiseForwardKernel(px, pw, py, dg), LaunchShape.Linear(g.Output.Length));
+        Launch(new DepthwiseForwardKernel(px, pw, py, dg, Flag(reluInput)), LaunchShape.Linear(g.Output.Length));
     }
 
-    private void DepthwiseBackwardData(Conv2dGeometry g, ulong pdy, ulong pw, ulong pdx, bool accumulate)
+    /// <param name="reluMask">The forward input when the convolution read max(x, 0), else 0 (no mask).</param>
+    private void DepthwiseBackwardData(Conv2dGeometry g, ulong pdy, ulong pw, ulong pdx, bool accumulate, ulong reluMask)
     {
         var dg = DepthwiseGeometry.From(g);
         int acc = Flag(accumulate);
-        Launch(new DepthwiseBackwardDataKernel(pdy, pw, pdx, dg, acc), LaunchShape.Linear(g.Input.Length));
+        Launch(new DepthwiseBackwardDataKernel(pdy, pw, pdx, dg, acc, reluMask), LaunchShape.Linear(g.Input.Length));
     }
 
     /// <summary>
     /// Two passes: blocks (channel, image split) write per-split tap sums to per-step scratch, then one thread per
     /// weight adds them in order. Splits are chosen so there are about four blocks per SM.
     /// </summary>
-    private void DepthwiseBackwardFilter(Conv2dGeometry g, ulong px, ulong pdy, ulong pdw, bool accumulate)
+    private void DepthwiseBackwardFilter(Conv2dGeometry g, ulong px, ulong pdy, ulong pdw, bool accumulate, bool reluInput)
     {
         var dg = DepthwiseGeometry.From(g);
         int channels = g.Input.C, taps = g.Kernel * g.Kernel;
@@ -106,7 +107,7 @@ public sealed partial class CudaBackend
         using var partial = Workspace((long)channels * splits * taps * sizeof(float));
         ulong pp = partial.Pointer;
         int acc = Flag(accumulate);
-        Launch(new DepthwiseBackwardFilterPartialKernel(px, pdy, pp, dg, splits), new LaunchShape((uint)channels, (uint)splits, 1, DepthwiseThreads, 1, 1),
+        Launch(new DepthwiseBackwardFilterPartialKernel(px, pdy, pp, dg, splits, Flag(reluInput)), new LaunchShape((uint)channels, (uint)splits, 1, DepthwiseThreads, 1, 1),
             $"depthwise_backward_filter_partial_k{g.Kernel}");
         Launch(new DepthwiseBackwardFilterFinishKernel(pp, splits, taps, channels, pdw, acc), LaunchShape.Linear((long)channels * taps));
     }

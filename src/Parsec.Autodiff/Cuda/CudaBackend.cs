@@ -31,6 +31,7 @@ public sealed partial class CudaBackend : IBackend
     public CudaBackend(CudaBackendOptions? options = null)
     {
         _options = options ?? new CudaBackendOptions();
+        BatchNormRelu = _options.BatchNormRelu;
         var disposables = new Stack<IDisposable>();
         try
         {

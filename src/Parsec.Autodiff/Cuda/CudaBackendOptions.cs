@@ -30,6 +30,8 @@ public sealed record CudaBackendOptions
     /// Hopper; both paths pass the CPU-parity device tests).
     /// </summary>
     public DepthwiseKernels Depthwise { get; init; } = DepthwiseKernels.Fastest;
+    /// <summary>Batch norm fused with the ReLU after it: cuDNN plus a ReLU kernel, or the fused kernels (see <see cref="BatchNormReluKernels"/>).</summary>
+    public BatchNormReluKernels BatchNormRelu { get; init; } = BatchNormReluKernels.Library;
     /// <summary>The most workspace one convolution may use (taken from the arena's per-step region).</summary>
     public long ConvolutionWorkspaceLimitBytes { get; init; } = 256L << 20;
     /// <summary>cuBLAS workspace, taken once from the persistent region (32 MiB is what cuBLAS asks for on Hopper).</summary>

@@ -2,8 +2,9 @@ using System.Text.Json;
 
 namespace Parsec.Search.Bench;
 
-/// <summary>PyTorch's time for a benchmark case, measured by bench/pytorch_reference.py on this machine.</summary>
-public sealed record PyTorchMeasurement(double MedianMs, double MinMs, string Torch, int Threads, string Device, long Parameters, string Python, double? PeakMib = null);
+/// <summary>PyTorch's time for a benchmark case, measured by bench/pytorch_reference.py on this machine (FirstStepMs NaN, PeakMib null when not reported).</summary>
+public sealed record PyTorchMeasurement(double MedianMs, double MinMs, string Torch, int Threads, string Device, long Parameters, string Python,
+    double FirstStepMs = double.NaN, double? PeakMib = null);
 
 /// <summary>
 /// Finds a Python that can import torch and runs the project's PyTorch reference script (embedded in the
@@ -39,7 +40,7 @@ public static class PyTorchReference
     /// <summary>Runs the reference on <paramref name="device"/> ("cpu" or "cuda") with <paramref name="threads"/> threads; throws when it fails.</summary>
     public static PyTorchMeasurement Run(string python, BenchmarkCase benchmark, string device, int threads, TimeSpan timeout) =>
         Run(python, ["--channels", $"{benchmark.Channels}", "--layers", $"{benchmark.Layers}", "--batch", $"{benchmark.BatchSize}",
-            "--image-size", $"{benchmark.ImageSize}", "--steps", $"{benchmark.Steps}", "--warmup", $"{benchmark.Warmup}"], device, threads, timeout);
+            "--image-size", $"{benchmark.ImageSize}", "--steps", $"{benchmark.Steps}", "--warmup", $"{benchmark.Warmup}", .. NetworkArguments(benchmark)], device, threads, timeout);
 
     /// <summary>PyTorch's time for whole search iterations of the same case (the script's --samples mode).</summary>
     public static PyTorchMeasurement Run(string python, IterationCase iteration, string device, int threads, TimeSpan timeout) =>
@@ -64,6 +65,16 @@ public static class PyTorchReference
         finally { File.Delete(script); }
     }
 
+    private static IEnumerable<string> NetworkArguments(BenchmarkCase benchmark)
+    {
+        if (!benchmark.Evaluation) yield break;
+        yield return "--network";
+        yield return "eval";
+        if (benchmark.Auxiliary) yield return "--auxiliary";
+        yield return "--drop-path";
+        yield return benchmark.DropPath.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     private static PyTorchMeasurement Parse(string stdout, string python)
     {
         string line = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault() ?? "";
@@ -73,6 +84,7 @@ public static class PyTorchReference
             return new PyTorchMeasurement(json.GetProperty("median_ms").GetDouble(), json.GetProperty("min_ms").GetDouble(),
                 json.GetProperty("torch").GetString() ?? "", json.GetProperty("threads").GetInt32(), json.GetProperty("device").GetString() ?? "",
                 json.GetProperty("parameters").GetInt64(), python,
+                json.TryGetProperty("first_step_ms", out var first) ? first.GetDouble() : double.NaN,
                 json.TryGetProperty("peak_mib", out var peak) && peak.ValueKind == JsonValueKind.Number ? peak.GetDouble() : null);
         }
         catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)

@@ -17,13 +17,18 @@ public enum BenchmarkChoice
     Gpu,
     /// <summary>A whole PARSEC iteration of K samples (K = 16, C = 16, 8 cells, batch 64 on CUDA; K = 4, C = 8, 5 cells, batch 32 on the CPU).</summary>
     Iteration,
+    /// <summary>`parsec train`'s step on DARTS_V2 at its default (GPU) size.</summary>
+    Eval,
+    /// <summary>`parsec train`'s step on DARTS_V2 at a CPU size.</summary>
+    EvalCpu,
 }
 
 /// <summary>
-/// `parsec bench`: the median time of a training step of a sampled DARTS network after warm-up. When a Python
-/// with PyTorch is found, PyTorch's time for the same case is measured in the same invocation and the ratio
-/// printed; otherwise the stored PyTorch figures are shown with where and when they were taken, as not
-/// measured here. CPU case: batch 32, C=8, 5 cells, 32x32x3; GPU case: batch 64, C=16, 8 cells.
+/// `parsec bench`: the median time of a training step after warm-up, of a sampled DARTS search network or (the
+/// eval cases) of `parsec train`'s DARTS_V2 network. When a Python with PyTorch is found, PyTorch's time for the same
+/// case is measured in the same invocation and the ratio printed; otherwise the stored PyTorch figures are shown with
+/// where and when they were taken, as not measured here. CPU case: batch 32, C=8, 5 cells, 32x32x3; GPU case: batch
+/// 64, C=16, 8 cells; eval: C=36, 20 cells, batch 96, auxiliary head, drop path 0.2; evalcpu: C=16, 8 cells, batch 64.
 /// </summary>
 public sealed partial class BenchCommand : Command<BenchCommand.Settings>
 {
@@ -31,8 +36,8 @@ public sealed partial class BenchCommand : Command<BenchCommand.Settings>
     public sealed partial class Settings : CommandSettings
     {
 
-        [CommandOption("--case <auto|cpu|gpu|iteration>")]
-        [Description("Reference case: cpu (C=8, 5 cells, batch 32) or gpu (C=16, 8 cells, batch 64) time one sampled step; iteration times a whole search iteration of K samples (sized by backend); auto picks cpu or gpu by backend.")]
+        [CommandOption("--case <auto|cpu|gpu|iteration|eval|evalcpu>")]
+        [Description("Reference case: cpu (C=8, 5 cells, batch 32) or gpu (C=16, 8 cells, batch 64), a sampled search step; auto picks by backend. iteration: a whole search iteration of K samples (sized by backend). eval: a `parsec train` step on DARTS_V2 (C=36, 20 cells, batch 96, auxiliary head, drop path 0.2); evalcpu: the same at C=16, 8 cells, batch 64, no auxiliary head or drop path.")]
         [DefaultValue(BenchmarkChoice.Auto)]
         public BenchmarkChoice Case { get; init; } = BenchmarkChoice.Auto;
 
@@ -69,12 +74,14 @@ public sealed partial class BenchCommand : Command<BenchCommand.Settings>
         {
             BenchmarkChoice.Cpu => BenchmarkCase.Cpu,
             BenchmarkChoice.Gpu => BenchmarkCase.Gpu,
+            BenchmarkChoice.Eval => BenchmarkCase.Eval,
+            BenchmarkChoice.EvalCpu => BenchmarkCase.EvalCpu,
             _ => backend.Kind == BackendKind.Cuda ? BenchmarkCase.Gpu : BenchmarkCase.Cpu,
         };
         chosen = chosen with { Steps = settings.Steps ?? chosen.Steps, Warmup = settings.Warmup ?? chosen.Warmup };
 
         AnsiConsole.MarkupLineInterpolated(
-            $"case {chosen.Name}: C={chosen.Channels}, {chosen.Layers} cells, batch {chosen.BatchSize}, 3x{chosen.ImageSize}x{chosen.ImageSize}; {chosen.Warmup} warm-up + {chosen.Steps} timed steps");
+            $"case {chosen.Name}: {(chosen.Evaluation ? $"DARTS_V2 evaluation network{(chosen.Auxiliary ? ", auxiliary head" : "")}, drop path {chosen.DropPath}, " : "")}C={chosen.Channels}, {chosen.Layers} cells, batch {chosen.BatchSize}, 3x{chosen.ImageSize}x{chosen.ImageSize}; {chosen.Warmup} warm-up + {chosen.Steps} timed steps");
         var result = StepBenchmark.Run(backend, chosen, (step, ms) =>
             AnsiConsole.MarkupLineInterpolated($"  step {step + 1}{(step < chosen.Warmup ? " (warm-up)" : "")}: {ms:0.0} ms"));
 
@@ -127,11 +134,12 @@ public sealed partial class BenchCommand : Command<BenchCommand.Settings>
 
     private static void Print(BenchmarkResult result, IBackend backend, PyTorchMeasurement? torch)
     {
-        var table = new Table().AddColumns("", "median ms/step", "min ms/step", "peak MiB", "parameters");
-        table.AddRow($"parsec ({backend.Name})", $"{result.MedianMs:0.0}", $"{result.MinMs:0.0}", $"{result.PeakMib:0}", $"{result.Parameters / 1e6:0.000} M");
+        var table = new Table().AddColumns("", "median ms/step", "min ms/step", "first step ms", "peak MiB", "parameters");
+        table.AddRow($"parsec ({backend.Name})", $"{result.MedianMs:0.0}", $"{result.MinMs:0.0}", $"{result.FirstStepMs:0}", $"{result.PeakMib:0}",
+            $"{result.Parameters / 1e6:0.000} M");
         if (torch is not null)
-            table.AddRow(Markup.Escape($"PyTorch {torch.Torch} ({torch.Device}, {torch.Threads} threads)"), $"{torch.MedianMs:0.0}", $"{torch.MinMs:0.0}", "",
-                $"{torch.Parameters / 1e6:0.000} M");
+            table.AddRow(Markup.Escape($"PyTorch {torch.Torch} ({torch.Device}, {torch.Threads} threads)"), $"{torch.MedianMs:0.0}", $"{torch.MinMs:0.0}",
+                double.IsNaN(torch.FirstStepMs) ? "" : $"{torch.FirstStepMs:0}", "", $"{torch.Parameters / 1e6:0.000} M");
         AnsiConsole.Write(table);
     }
 

@@ -46,8 +46,8 @@ public sealed class AuxiliaryHead
             throw new ArgumentException(
                 $"the auxiliary head needs square features of {MinSide} to {MaxSide} pixels at cell 2L/3 (inputs of about 24 to 40 pixels), got {s.H}x{s.W}; turn it off with --no-auxiliary");
         var h = tape.Pool2d(tape.Relu(x), PoolKind.AverageExcludePadding, PoolKernel, stride, 0);
-        h = tape.Relu(_reduceNorm.Forward(tape, _reduce.Forward(tape, h), norm));
-        h = tape.Relu(_expandNorm.Forward(tape, _expand.Forward(tape, h), norm));
+        h = _reduceNorm.ForwardWithRelu(tape, _reduce.Forward(tape, h), norm);
+        h = _expandNorm.ForwardWithRelu(tape, _expand.Forward(tape, h), norm);
         return _classifier.Forward(tape, tape.Reshape(h, s.N, Features));
     }
 

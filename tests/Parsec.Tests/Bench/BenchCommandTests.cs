@@ -75,6 +75,7 @@ public class BenchCommandTests
         }
         Assert.That(StoredReference.For(BenchmarkCase.Cpu.Name), Is.Not.Null);
         Assert.That(StoredReference.For(BenchmarkCase.Gpu.Name), Is.Not.Null);
+        Assert.That(StoredReference.For(BenchmarkCase.Eval.Name), Is.Not.Null);
     }
 
     [Test]
@@ -85,19 +86,39 @@ public class BenchCommandTests
         Assert.That(console.Text, Does.Contain("not measured here").And.Not.Contain("shared/").And.Not.Contain("anchors"));
     }
 
+    public static IEnumerable<TestCaseData> TinyCases()
+    {
+        yield return new TestCaseData(new BenchmarkCase("tiny", Channels: 4, Layers: 3, BatchSize: 4, ImageSize: 8, Steps: 2, Warmup: 1)).SetName("Sampled");
+        // The auxiliary head needs the 8x8 features of 32x32 images.
+        yield return new TestCaseData(new BenchmarkCase("tiny_eval", Channels: 4, Layers: 3, BatchSize: 4, ImageSize: 32, Steps: 2, Warmup: 1)
+            { Evaluation = true, Auxiliary = true, DropPath = 0.2 }).SetName("Evaluation");
+    }
+
     /// <summary>The reference script builds the very network Parsec's benchmark times: the parameter counts agree.</summary>
-    [Test]
-    public void ThePyTorchReferenceTimesTheSameNetwork()
+    [TestCaseSource(nameof(TinyCases))]
+    public void ThePyTorchReferenceTimesTheSameNetwork(BenchmarkCase tiny)
     {
         string? python = PyTorchReference.FindPython(null, out string why);
         if (python is null) Assert.Ignore(why);
-        var tiny = new BenchmarkCase("tiny", Channels: 4, Layers: 3, BatchSize: 4, ImageSize: 8, Steps: 2, Warmup: 1);
         var torch = PyTorchReference.Run(python, tiny, "cpu", threads: 2, TimeSpan.FromMinutes(5));
         using var backend = new CpuBackend();
         var parsec = StepBenchmark.Run(backend, tiny);
         Assert.That(torch.Parameters, Is.EqualTo(parsec.Parameters));
         Assert.That(torch.MedianMs, Is.GreaterThan(0));
+        Assert.That(torch.FirstStepMs, Is.GreaterThan(0));
         Assert.That(torch.Device, Is.EqualTo("cpu"));
+        Assert.That(parsec.FirstStepMs, Is.GreaterThan(0));
+    }
+
+    [Test]
+    public void TheEvaluationCasesAreParsecTrainsNetworkAtTheirSizes()
+    {
+        Assert.That(BenchmarkCase.Eval, Is.EqualTo(new BenchmarkCase("eval_dartsv2_C36_L20", 36, 20, 96, 32, 30, 8) { Evaluation = true, Auxiliary = true, DropPath = 0.2 }));
+        Assert.That(BenchmarkCase.EvalCpu, Is.EqualTo(new BenchmarkCase("cpu_eval_dartsv2_C16_L8_B64", 16, 8, 64, 32, 8, 3) { Evaluation = true }));
+        using var console = new ConsoleCapture();
+        // One step of a tiny stand-in would not show the choice; the case line names what --case evalcpu runs.
+        Assert.That(CliApp.Run(["bench", "--backend", "cpu", "--case", "evalcpu", "--steps", "1", "--warmup", "0", "--no-pytorch"]), Is.EqualTo(CliApp.Success));
+        Assert.That(console.Text, Does.Contain("case cpu_eval_dartsv2_C16_L8_B64: DARTS_V2 evaluation network").And.Contain("first step"));
     }
 
     /// <summary>

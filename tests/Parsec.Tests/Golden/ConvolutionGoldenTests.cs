@@ -3,7 +3,10 @@ using Parsec.Autodiff;
 
 namespace Parsec.Tests.Golden;
 
-/// <summary>Tape.Conv2d against PyTorch's F.conv2d: every geometry the DARTS space uses, plus a non-depthwise grouped one.</summary>
+/// <summary>
+/// Tape.Conv2d against PyTorch's F.conv2d: every geometry the DARTS space uses, plus a non-depthwise grouped one; and
+/// Tape.ReluConv2d against F.conv2d(F.relu(x)) for the geometries that follow a ReLU in ReLU-Conv-BN.
+/// </summary>
 [TestFixture]
 public sealed class ConvolutionGoldenTests
 {
@@ -16,6 +19,18 @@ public sealed class ConvolutionGoldenTests
         using var run = new GoldenRun(caseName, dtype);
         var c = run.Case;
         var y = run.Tape.Conv2d(run.Input("x"), run.Param("w"), c.Int("stride"), c.Int("padding"), c.Int("dilation"), c.Int("groups"));
+        run.ExpectOutputAndGradients(y);
+    }
+
+    [Test]
+    public void ReluConv2dMatchesPyTorch(
+        [Values("relu_conv2d_1x1", "relu_conv2d_1x1_stride2", "relu_conv2d_3x3_depthwise", "relu_conv2d_3x3_depthwise_dilation2",
+            "relu_conv2d_3x3_depthwise_stride2")] string caseName,
+        [ValueSource(typeof(GoldenRun), nameof(GoldenRun.Precisions))] DType dtype)
+    {
+        using var run = new GoldenRun(caseName, dtype);
+        var c = run.Case;
+        var y = run.Tape.ReluConv2d(run.Input("x"), run.Param("w"), c.Int("stride"), c.Int("padding"), c.Int("dilation"), c.Int("groups"));
         run.ExpectOutputAndGradients(y);
     }
 }

@@ -42,10 +42,11 @@ public class SearchToEvaluationTests
         string trainFolder = temp["runs/train"];
         var result = EvaluationRunTests.Train(trainFolder, EvaluationRunTests.Tiny(2), spec, genotype);
         Assert.That(result.Epochs, Is.EqualTo(2));
-        // Above chance, and no more: three search iterations with K = 2 make the genotype nearly a coin flip (which of
-        // two samples' validation likelihoods is larger), and two epochs of some such cells reach only 0.17 here.
-        // That training learns is checked elsewhere (EngineLearnsTests, SearchConcentratesTests).
-        Assert.That(result.TestAccuracy, Is.GreaterThan(0.12), "10 classes: chance is 0.1");
+        // Learned, whatever toy genotype three search iterations derive (its accuracy after two epochs ranges from 0.17 to
+        // 0.57 between genotypes that differ in one input, and which one is derived moves with the kernels' rounding):
+        // the test loss is below that of a uniform guess and the accuracy above chance.
+        Assert.That(result.TestLoss, Is.LessThan(Math.Log(10)), "a uniform guess over 10 classes has loss ln 10");
+        Assert.That(result.TestAccuracy, Is.GreaterThan(0.1), "10 classes: chance is 0.1");
 
         // Evaluate the saved weights: the same accuracy as the run's final test pass.
         using (var backend = new CpuBackend())

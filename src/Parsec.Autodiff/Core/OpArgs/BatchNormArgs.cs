@@ -1,24 +1,26 @@
 namespace Parsec.Autodiff;
 
 // Batch norm per channel over (N, H, W). Per-channel buffers hold C values; gamma and beta are both given or
-// both null (the search phase's non-affine norm).
+// both null (the search phase's non-affine norm). A norm may be fused with the ReLU that follows it: the forward
+// records say so with Relu (y = max(bn(x), 0)), the backward record carries that y (ReluOutput), whose sign
+// gates the upstream gradient as the ReLU's backward would.
 
 /// <summary>
 /// Training mode: normalises with batch statistics, writes SaveMean and SaveInvStd (1/sqrt(var + eps), biased var)
 /// for backward, and updates running statistics: r = (1 - momentum) r + momentum * stat, with the unbiased
-/// variance for RunVar (PyTorch semantics).
+/// variance for RunVar (PyTorch semantics). With <see cref="Relu"/>, y = max(bn(x), 0).
 /// </summary>
 public sealed record BatchNormTrainingArgs
 {
     public BatchNormTrainingArgs(Shape4 xShape, Storage x, Storage? gamma, Storage? beta, Storage runMean, Storage runVar,
-        double momentum, double epsilon, Storage y, Storage saveMean, Storage saveInvStd)
+        double momentum, double epsilon, Storage y, Storage saveMean, Storage saveInvStd, bool relu = false)
     {
         var check = BatchNormCheck.Run("BatchNormTraining", xShape, x, y, gamma, beta, runMean, runVar, saveMean, saveInvStd);
         BatchNormCheck.Affine(check, gamma, beta);
         if ((long)xShape.N * xShape.H * xShape.W < 2)
             throw check.Error($"training-mode batch norm needs more than one value per channel, input is {xShape}");
-        (XShape, X, Gamma, Beta, RunMean, RunVar, Momentum, Epsilon, Y, SaveMean, SaveInvStd) =
-            (xShape, x, gamma, beta, runMean, runVar, momentum, epsilon, y, saveMean, saveInvStd);
+        (XShape, X, Gamma, Beta, RunMean, RunVar, Momentum, Epsilon, Y, SaveMean, SaveInvStd, Relu) =
+            (xShape, x, gamma, beta, runMean, runVar, momentum, epsilon, y, saveMean, saveInvStd, relu);
     }
 
     public Shape4 XShape { get; }
@@ -32,16 +34,17 @@ public sealed record BatchNormTrainingArgs
     public Storage Y { get; }           // XShape (N, C, H, W)
     public Storage SaveMean { get; }    // (C)
     public Storage SaveInvStd { get; }  // (C)
+    public bool Relu { get; }
 }
 
-/// <summary>Evaluation mode: normalises with the running statistics; nothing is updated.</summary>
+/// <summary>Evaluation mode: normalises with the running statistics; nothing is updated. With <see cref="Relu"/>, y = max(bn(x), 0).</summary>
 public sealed record BatchNormInferenceArgs
 {
     public BatchNormInferenceArgs(Shape4 xShape, Storage x, Storage? gamma, Storage? beta, Storage runMean, Storage runVar,
-        double epsilon, Storage y)
+        double epsilon, Storage y, bool relu = false)
     {
         BatchNormCheck.Affine(BatchNormCheck.Run("BatchNormInference", xShape, x, y, gamma, beta, runMean, runVar), gamma, beta);
-        (XShape, X, Gamma, Beta, RunMean, RunVar, Epsilon, Y) = (xShape, x, gamma, beta, runMean, runVar, epsilon, y);
+        (XShape, X, Gamma, Beta, RunMean, RunVar, Epsilon, Y, Relu) = (xShape, x, gamma, beta, runMean, runVar, epsilon, y, relu);
     }
 
     public Shape4 XShape { get; }
@@ -52,19 +55,24 @@ public sealed record BatchNormInferenceArgs
     public Storage RunVar { get; }   // (C)
     public double Epsilon { get; }
     public Storage Y { get; }        // XShape (N, C, H, W)
+    public bool Relu { get; }
 }
 
-/// <summary>Backward of training mode. Dgamma and Dbeta always accumulate (they are weight gradients).</summary>
+/// <summary>
+/// Backward of training mode. Dgamma and Dbeta always accumulate (they are weight gradients). With
+/// <see cref="ReluOutput"/> (the y of a forward with Relu) dy counts only where that y is above zero.
+/// </summary>
 public sealed record BatchNormBackwardArgs
 {
     public BatchNormBackwardArgs(Shape4 xShape, Storage x, Storage dy, Storage? gamma, Storage saveMean, Storage saveInvStd,
-        Storage dx, Storage? dgamma, Storage? dbeta, bool accumulate)
+        Storage dx, Storage? dgamma, Storage? dbeta, bool accumulate, Storage? reluOutput = null)
     {
         var check = BatchNormCheck.Run("BatchNormBackward", xShape, x, dy, gamma, null, saveMean, saveInvStd, dgamma, dbeta);
-        check.Floats(x, dx);
+        check.Floats(x, dx, reluOutput);
         check.Length(dx, xShape.Length, "dx", xShape);
-        (XShape, X, Dy, Gamma, SaveMean, SaveInvStd, Dx, Dgamma, Dbeta, Accumulate) =
-            (xShape, x, dy, gamma, saveMean, saveInvStd, dx, dgamma, dbeta, accumulate);
+        check.Length(reluOutput, xShape.Length, "the ReLU output", xShape);
+        (XShape, X, Dy, Gamma, SaveMean, SaveInvStd, Dx, Dgamma, Dbeta, Accumulate, ReluOutput) =
+            (xShape, x, dy, gamma, saveMean, saveInvStd, dx, dgamma, dbeta, accumulate, reluOutput);
     }
 
     public Shape4 XShape { get; }
@@ -77,6 +85,7 @@ public sealed record BatchNormBackwardArgs
     public Storage? Dgamma { get; }     // (C)
     public Storage? Dbeta { get; }      // (C)
     public bool Accumulate { get; }
+    public Storage? ReluOutput { get; } // XShape (N, C, H, W), or null
 }
 
 internal static class BatchNormCheck

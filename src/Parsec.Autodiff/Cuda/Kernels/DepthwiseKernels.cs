@@ -5,19 +5,19 @@ namespace Parsec.Autodiff.Cuda;
 // Launch declarations of kernels/depthwise.cu: one record per extern "C" kernel, parameters in the order of its C signature
 // (checked by KernelSignatureTests).
 
-public readonly record struct DepthwiseForwardKernel(DevicePointer X, DevicePointer W, DevicePointer Y, DepthwiseGeometry G) : IKernelArguments
+public readonly record struct DepthwiseForwardKernel(DevicePointer X, DevicePointer W, DevicePointer Y, DepthwiseGeometry G, int ReluInput) : IKernelArguments
 {
     public static string File => "depthwise.cu";
     public static IReadOnlyList<string> Functions { get; } = ["depthwise_forward"];
 }
 
-public readonly record struct DepthwiseBackwardDataKernel(DevicePointer Dy, DevicePointer W, DevicePointer Dx, DepthwiseGeometry G, int Accumulate) : IKernelArguments
+public readonly record struct DepthwiseBackwardDataKernel(DevicePointer Dy, DevicePointer W, DevicePointer Dx, DepthwiseGeometry G, int Accumulate, DevicePointer ReluMask) : IKernelArguments
 {
     public static string File => "depthwise.cu";
     public static IReadOnlyList<string> Functions { get; } = ["depthwise_backward_data"];
 }
 
-public readonly record struct DepthwiseBackwardFilterPartialKernel(DevicePointer X, DevicePointer Dy, DevicePointer Partial, DepthwiseGeometry G, int Splits) : IKernelArguments
+public readonly record struct DepthwiseBackwardFilterPartialKernel(DevicePointer X, DevicePointer Dy, DevicePointer Partial, DepthwiseGeometry G, int Splits, int ReluInput) : IKernelArguments
 {
     public static string File => "depthwise.cu";
     public static IReadOnlyList<string> Functions { get; } = ["depthwise_backward_filter_partial_k3", "depthwise_backward_filter_partial_k5", "depthwise_backward_filter_partial_k7"];

@@ -30,4 +30,7 @@ public sealed class BatchNormLayer
     }
 
     public Tensor Forward(Tape tape, Tensor x, NormMode mode) => tape.BatchNorm2d(x, _gamma, _beta, _runningMean, _runningVar, mode);
+
+    /// <summary>relu(bn(x)) as one fused op: the norm's output before the ReLU is never stored.</summary>
+    public Tensor ForwardWithRelu(Tape tape, Tensor x, NormMode mode) => tape.BatchNormRelu2d(x, _gamma, _beta, _runningMean, _runningVar, mode);
 }

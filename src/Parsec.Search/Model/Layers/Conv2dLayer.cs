@@ -17,4 +17,7 @@ public sealed class Conv2dLayer
     }
 
     public Tensor Forward(Tape tape, Tensor x) => tape.Conv2d(x, _weight, _stride, _padding, _dilation, _groups);
+
+    /// <summary>conv(relu(x)) as one fused op (the ReLU of ReLU-Conv-BN): relu(x) is never stored.</summary>
+    public Tensor ForwardAfterRelu(Tape tape, Tensor x) => tape.ReluConv2d(x, _weight, _stride, _padding, _dilation, _groups);
 }

@@ -27,9 +27,9 @@ public sealed class FactorizedReduce : ICellOp
         var s = x.Shape4;
         if (s.H % 2 != 0 || s.W % 2 != 0)
             throw new ArgumentException($"a factorized reduction needs even height and width, got {s}: use an image size divisible by 4");
-        var relu = tape.Relu(x);
-        var shifted = tape.SliceSpatial(relu, 1, 1, s.H - 1, s.W - 1);
-        var joined = tape.ConcatChannels(_conv1.Forward(tape, relu), _conv2.Forward(tape, shifted));
+        // relu(x)[:, :, 1:, 1:] is relu(x[:, :, 1:, 1:]): both convolutions take the ReLU fused.
+        var shifted = tape.SliceSpatial(x, 1, 1, s.H - 1, s.W - 1);
+        var joined = tape.ConcatChannels(_conv1.ForwardAfterRelu(tape, x), _conv2.ForwardAfterRelu(tape, shifted));
         return _norm.Forward(tape, joined, norm);
     }
 

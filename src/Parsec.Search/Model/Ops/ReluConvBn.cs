@@ -15,7 +15,7 @@ public sealed class ReluConvBn : ICellOp
         _norm = new BatchNormLayer(scope.Child("op.2"), outChannels, affinity);
     }
 
-    public Tensor Forward(Tape tape, Tensor x, NormMode norm) => _norm.Forward(tape, _conv.Forward(tape, tape.Relu(x)), norm);
+    public Tensor Forward(Tape tape, Tensor x, NormMode norm) => _norm.Forward(tape, _conv.ForwardAfterRelu(tape, x), norm);
 
     public bool IsIdentity => false;
 }

@@ -18,7 +18,7 @@ public sealed class SepConv : ICellOp
         _second = new ReluConvBnBlock(scope, 4, spec.Channels, spec.Channels, kernel, 1, padding, 1, spec.Affinity);
     }
 
-    public Tensor Forward(Tape tape, Tensor x, NormMode norm) => _second.Forward(tape, _first.Forward(tape, x, norm), norm);
+    public Tensor Forward(Tape tape, Tensor x, NormMode norm) => _second.ForwardOnRelu(tape, _first.ForwardThenRelu(tape, x, norm), norm);
 
     public bool IsIdentity => false;
 }
