@@ -158,14 +158,27 @@ public sealed partial class CpuBackend
                     ArrayPool<T>.Shared.Return(col);
                 }
             });
-            var result = dw.AsSpan(0, weightLength);
-            for (int r = 0; r < ranges; r++)
-                VectorMath.CopyOrAdd<T>(partials[r].AsSpan(0, weightLength), result, accumulate || r > 0);
+            AddPartials(partials, dw.AsSpan(0, weightLength), accumulate);
         }
         finally
         {
-            foreach (var p in partials)
-                if (p is not null) ArrayPool<T>.Shared.Return(p);
+            ReturnPartials(partials);
         }
+    }
+
+    /// <summary>
+    /// The filter gradient from the per-range partial sums, added in range order (a fixed order, so the sum does not
+    /// depend on which range finished first), written over or added to <paramref name="result"/>.
+    /// </summary>
+    private static void AddPartials<T>(T[][] partials, Span<T> result, bool accumulate) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (int r = 0; r < partials.Length; r++)
+            VectorMath.CopyOrAdd<T>(partials[r].AsSpan(0, result.Length), result, accumulate || r > 0);
+    }
+
+    private static void ReturnPartials<T>(T[]?[] partials)
+    {
+        foreach (var p in partials)
+            if (p is not null) ArrayPool<T>.Shared.Return(p);
     }
 }

@@ -112,14 +112,11 @@ public sealed partial class CpuBackend
                     if (copy is not null) ArrayPool<T>.Shared.Return(copy);
                 }
             });
-            var result = dw.AsSpan(0, weightLength);
-            for (int r = 0; r < ranges; r++)
-                VectorMath.CopyOrAdd<T>(partials[r].AsSpan(0, weightLength), result, accumulate || r > 0);
+            AddPartials(partials, dw.AsSpan(0, weightLength), accumulate);
         }
         finally
         {
-            foreach (var p in partials)
-                if (p is not null) ArrayPool<T>.Shared.Return(p);
+            ReturnPartials(partials);
         }
     }
 }
