@@ -32,8 +32,13 @@ public sealed record CudaBackendOptions
     public DepthwiseKernels Depthwise { get; init; } = DepthwiseKernels.Fastest;
     /// <summary>Batch norm fused with the ReLU after it: cuDNN plus a ReLU kernel, or the fused kernels (see <see cref="BatchNormReluKernels"/>).</summary>
     public BatchNormReluKernels BatchNormRelu { get; init; } = BatchNormReluKernels.Library;
-    /// <summary>The most workspace one convolution may use (taken from the arena's per-step region).</summary>
-    public long ConvolutionWorkspaceLimitBytes { get; init; } = 256L << 20;
+    /// <summary>
+    /// The most workspace one convolution may use (taken from the arena's per-step region, during the algorithm
+    /// search and during the call). 64 MiB keeps a sampled search step at C = 16, 8 cells, batch 64 within PyTorch's
+    /// 962 MiB (planned 779 MiB of buffers + 32 MiB cuBLAS + this); cuDNN's algorithms for these small
+    /// convolutions rarely ask more, and the device benchmark says whether a larger limit would be faster.
+    /// </summary>
+    public long ConvolutionWorkspaceLimitBytes { get; init; } = 64L << 20;
     /// <summary>cuBLAS workspace, taken once from the persistent region (32 MiB is what cuBLAS asks for on Hopper).</summary>
     public long CublasWorkspaceBytes { get; init; } = 32L << 20;
     /// <summary>Where compiled PTX is cached; null: <see cref="Parsec.Cuda.Compilation.PtxCache.DefaultDirectory"/>; empty: no cache.</summary>
