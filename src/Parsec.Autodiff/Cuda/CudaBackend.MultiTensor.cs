@@ -54,8 +54,6 @@ public sealed partial class CudaBackend
         return ReadInt(flag) != 0;
     }
 
-    public void SgdUpdateMany(SgdUpdateManyArgs a) => SgdUpdateMany([.. a.Parameters]);
-
     private List<(TensorSlots Slots, int Blocks)> Pack(TensorList list, string op) =>
         TensorSlots.Pack(list.Storages.Select(s => (F32(s, op, "storage"), s.Length)).ToList());
 

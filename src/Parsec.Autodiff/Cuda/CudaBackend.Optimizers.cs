@@ -10,12 +10,15 @@ public sealed partial class CudaBackend
     private const int OptimizerChunk = 4096; // PARSEC_OPT_CHUNK
     private const int OptimizerThreads = 256;
 
-    public void SgdUpdate(SgdUpdateArgs a) => SgdUpdateMany([a]);
+    public void SgdUpdate(SgdUpdateArgs a) => SgdUpdateSlots([a]);
 
-    public void AdamUpdate(AdamUpdateArgs a) => AdamUpdateMany([a]);
+    /// <summary>The interface's multi-tensor SGD step (the record has checked that every parameter shares one step).</summary>
+    public void SgdUpdateMany(SgdUpdateManyArgs a) => SgdUpdateSlots([.. a.Parameters]);
+
+    public void AdamUpdate(AdamUpdateArgs a) => AdamUpdateSlots([a]);
 
     /// <summary>One step of many parameters that share one set of hyper-parameters.</summary>
-    public unsafe void SgdUpdateMany(ReadOnlySpan<SgdUpdateArgs> parameters)
+    private unsafe void SgdUpdateSlots(ReadOnlySpan<SgdUpdateArgs> parameters)
     {
         if (parameters.IsEmpty) return;
         var step = SharedStep(parameters, p => p.Step);
@@ -43,7 +46,7 @@ public sealed partial class CudaBackend
     }
 
     /// <summary>One step of many parameters that share one set of hyper-parameters.</summary>
-    public unsafe void AdamUpdateMany(ReadOnlySpan<AdamUpdateArgs> parameters)
+    private unsafe void AdamUpdateSlots(ReadOnlySpan<AdamUpdateArgs> parameters)
     {
         if (parameters.IsEmpty) return;
         var step = SharedStep(parameters, p => p.Step);

@@ -159,7 +159,7 @@ public class ElementwiseParityTests : DeviceTestBase
         var one = sizes.Select((n, i) => (W: Upload(Gpu, Rand(100 + i, n), true), G: Upload(Gpu, Rand(200 + i, n), true), M: Upload(Gpu, Rand(300 + i, n), true))).ToArray();
         try
         {
-            Gpu.SgdUpdateMany([.. many.Select(p => new SgdUpdateArgs(p.W, p.G, p.M, step))]);
+            Gpu.SgdUpdateMany(new SgdUpdateManyArgs([.. many.Select(p => new SgdUpdateArgs(p.W, p.G, p.M, step))]));
             foreach (var p in one) Gpu.SgdUpdate(new SgdUpdateArgs(p.W, p.G, p.M, step));
             for (int i = 0; i < sizes.Length; i++)
                 Assert.That(ReadFloats(Gpu, many[i].W), Is.EqualTo(ReadFloats(Gpu, one[i].W)), $"parameter {i}");
