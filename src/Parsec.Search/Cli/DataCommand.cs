@@ -29,15 +29,15 @@ public sealed class DataCommand : Command<DataCommand.Settings>
         public int ImageSize { get; init; } = 32;
 
         [CommandOption("--train-count <N>")]
-        [Description("Generated: training images to make. Files: use only the first N training images.")]
+        [Description("Generated: training images to make. Files: use N training images, a seeded draw (--data-seed) that keeps every class's share.")]
         public int? TrainCount { get; init; }
 
         [CommandOption("--test-count <N>")]
-        [Description("Generated: test images to make (default 500). Files: use only the first N test images.")]
+        [Description("Generated: test images to make (default 500). Files: use N test images, drawn like --train-count.")]
         public int? TestCount { get; init; }
 
         [CommandOption("--data-seed <SEED>")]
-        [Description("Seed of generated images.")]
+        [Description("Seed of generated images, and of the subsets --train-count and --test-count draw from files.")]
         [DefaultValue(1UL)]
         public ulong DataSeed { get; init; } = 1;
 

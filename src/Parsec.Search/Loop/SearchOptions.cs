@@ -22,6 +22,15 @@ public sealed record SearchOptions
     public DatasetSpec Dataset { get; init; } = new(DatasetSplitsLoader.DefaultDataset);
     /// <summary>DARTS' split.</summary>
     [Flag("--train-fraction <F>", "Share of the training set that fits the weights; the rest fits pi.")] public double TrainFraction { get; init; } = 0.5;
+    /// <summary>
+    /// How the training set is cut into the weights' part and pi's part: stratified by class from a seeded draw, so
+    /// both parts hold every class whatever the stored order (an image folder is stored class by class).
+    /// options.json written before this rule read as <see cref="SubsetRule.First"/> (stored order), which they ran with.
+    /// </summary>
+    public SubsetRule Split { get; init; } = SubsetRule.Stratified;
+    /// <summary>Kept apart from <see cref="Seed"/> so that searches with different seeds can share one split.</summary>
+    [Flag("--split-seed <SEED>", "Seed of the stratified split of the training set into the weights' part and pi's part.")]
+    public ulong SplitSeed { get; init; }
 
     // ---- network ----------------------------------------------------------------------------------
     [Flag("--channels <C>", "Initial channels C.")] public int Channels { get; init; } = 16;

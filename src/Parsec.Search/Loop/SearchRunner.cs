@@ -16,6 +16,8 @@ public interface ISearchProgress
 {
     void Started(int completedIterations, int totalIterations);
     void IterationCompleted(IterationMetrics metrics, int totalIterations);
+    /// <summary>Something the user should know while the search runs (it is also in warnings.txt and the result).</summary>
+    void Warn(string message);
 }
 
 public enum SearchOutcome
@@ -49,7 +51,8 @@ public sealed record SearchResult(
     NonFiniteReport? NonFinite,
     string? Report,
     TimeSpan Elapsed,
-    int StartIteration = 0);
+    int StartIteration = 0,
+    IReadOnlyList<string>? Warnings = null);
 
 /// <summary>
 /// Runs a search in a run folder: writes options.json and the memory report, iterates
@@ -66,7 +69,7 @@ public static class SearchRunner
         // The session checks the options, the data and a transferred prior before anything is written.
         using var session = new SearchSession(options, backend, LoadDataset(options));
         using var runLock = RunLock.Acquire(run.Path);
-        OptionsFile.Write(run.Options, session.Options, backend.Name, backend.Precision);
+        OptionsFile.Write(run.Options, session.Options, backend.Name, backend.Precision, session.SplitClasses);
         WriteMemoryReport(session, run);
         using (var history = new JsonLinesLog(run.PiHistory)) history.Append(PiLine(session));
         return Run(session, run, progress, limits ?? RunLimits.None, null);
@@ -86,7 +89,8 @@ public static class SearchRunner
         using var session = new SearchSession(options, backend, LoadDataset(options));
         session.Restore(run.Checkpoint);
         if (overrides is { IsEmpty: false } || session.Options.Concurrency != saved.Concurrency)
-            OptionsFile.Write(run.Options, session.Options, OptionsFile.ReadBackend(run.Options) ?? backend.Name, OptionsFile.ReadPrecision(run.Options) ?? backend.Precision);
+            OptionsFile.Write(run.Options, session.Options, OptionsFile.ReadBackend(run.Options) ?? backend.Name, OptionsFile.ReadPrecision(run.Options) ?? backend.Precision,
+                session.SplitClasses);
         if (overrides is { IsEmpty: false }) OptionsHistory.Append(run, session.Iteration, saved, overrides);
         // Lines after the checkpoint were written by iterations that are about to run again.
         JsonLinesLog.TruncateAfter(run.Metrics, Reports.MetricsFile.Iteration, session.Iteration);
@@ -112,6 +116,9 @@ public static class SearchRunner
         var outcome = SearchOutcome.Completed;
         NonFiniteReport? nonFinite = null;
         progress?.Started(session.Iteration, session.TotalIterations);
+        var warnings = new RunWarnings(run, progress);
+        warnings.Add(session.SplitClasses.MissingClassesWarning());
+        var health = new SearchHealth(session.NetworkOptions.Classes);
         using (var metrics = new JsonLinesLog(run.Metrics))
         using (var history = new JsonLinesLog(run.PiHistory))
         {
@@ -128,6 +135,7 @@ public static class SearchRunner
                     nonFinite = e.Report;
                     break;
                 }
+                warnings.Add(health.Observe(last));
                 if (last.ValAccuracy is double accuracy)
                 {
                     recentAccuracy.Enqueue(accuracy);
@@ -162,7 +170,7 @@ public static class SearchRunner
         if (outcome != SearchOutcome.StoppedOnNonFiniteValue) (derived, report) = WriteResult(session, run);
         return new SearchResult(run, outcome, session.Iteration, last, recentAccuracy.Count > 0 ? recentAccuracy.Average() : null,
             session.Prior, session.Prior.Entropy(), session.Prior.UniformEntropy(), derived, session.NetworkOptions.Classes,
-            nonFinite, report, clock.Elapsed, startIteration);
+            nonFinite, report, clock.Elapsed, startIteration, warnings.All);
     }
 
     /// <summary>Writes a checkpoint, or returns why it was not written: a state that holds a NaN or infinity is never saved.</summary>
@@ -208,6 +216,23 @@ public static class SearchRunner
         var configuration = new FootprintConfiguration(session.NetworkOptions, session.Options.BatchSize, session.TrainData.Height,
             IterationSamples: session.Options.Samples, InFlight: session.Options.Concurrency!.Value);
         MemoryReport.Write(run.MemoryJson, run.MemoryText, configuration, MemoryFootprint.Compare(configuration));
+    }
+
+    /// <summary>This invocation's warnings: shown as they come, and kept in warnings.txt (with those of earlier invocations) and the result.</summary>
+    private sealed class RunWarnings(RunFolder run, ISearchProgress? progress)
+    {
+        private readonly List<string> _all = [];
+
+        public IReadOnlyList<string> All => _all;
+
+        public void Add(string? message)
+        {
+            if (message is null || _all.Contains(message)) return;
+            _all.Add(message);
+            progress?.Warn(message);
+            string earlier = File.Exists(run.Warnings) ? File.ReadAllText(run.Warnings) : "";
+            if (!earlier.Contains(message)) AtomicFile.WriteAllText(run.Warnings, earlier + message + Environment.NewLine);
+        }
     }
 
     private static JsonObject PiLine(SearchSession session) => new()

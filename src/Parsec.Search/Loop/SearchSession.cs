@@ -1,5 +1,6 @@
 using Parsec.Autodiff;
 using Parsec.Search.Data;
+using Parsec.Search.Data.Files;
 using Parsec.Search.Estimator;
 using Parsec.Search.Memory;
 using Parsec.Search.Model;
@@ -31,7 +32,8 @@ public sealed partial class SearchSession : IDisposable
     {
         options.Validate();
         Backend = backend;
-        (TrainData, ValidationData) = dataset.Split(options.TrainFraction);
+        (TrainData, ValidationData) = SplitForSearch(dataset, options);
+        SplitClasses = SplitClasses.Of(TrainData, ValidationData);
 
         // One master seed; each consumer gets its own stream so that changing one (say K) does not shift the others.
         var master = new Rng(options.Seed);
@@ -71,6 +73,7 @@ public sealed partial class SearchSession : IDisposable
     public IBackend Backend { get; }
     public InMemoryDataset TrainData { get; }
     public InMemoryDataset ValidationData { get; }
+    public SplitClasses SplitClasses { get; }
     public BatchSampler TrainBatches { get; }
     public BatchSampler ValidationBatches { get; }
     public NetworkOptions NetworkOptions { get; }
@@ -116,6 +119,18 @@ public sealed partial class SearchSession : IDisposable
         _workers.Dispose();
         WeightOptimizer.Dispose();
         Network.Dispose();
+    }
+
+    /// <summary>The weights' part and pi's part of the training set, by the options' rule (<see cref="SearchOptions.Split"/>).</summary>
+    public static (InMemoryDataset Weights, InMemoryDataset Pi) SplitForSearch(InMemoryDataset dataset, SearchOptions options)
+    {
+        if (options.Split == SubsetRule.First) return dataset.Split(options.TrainFraction);
+        if (dataset.Count < 2)
+            throw new ArgumentException($"dataset '{dataset.Name}' with {dataset.Count} images cannot be split: both parts need images");
+        var (first, second) = StratifiedSampling.Split(dataset.AllLabels, dataset.Classes, options.TrainFraction, new Rng(options.SplitSeed));
+        if (first.Length == 0 || second.Length == 0)
+            throw new ArgumentException($"--train-fraction {options.TrainFraction} leaves one part of the {dataset.Count} training images empty");
+        return (dataset.Subset(first, $"{dataset.Name}[weights]"), dataset.Subset(second, $"{dataset.Name}[pi]"));
     }
 
     private static ArchitecturePrior LoadTransferredPrior(string path, TermInputs expected)

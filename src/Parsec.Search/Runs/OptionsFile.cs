@@ -15,6 +15,8 @@ public static class OptionsFile
 {
     private const string BackendKey = "backend";
     private const string PrecisionKey = "precision";
+    /// <summary>The images per class of the weights' part and pi's part (<see cref="SplitClasses"/>): a record of what ran, not an option.</summary>
+    private const string SplitClassesKey = "split_classes";
 
     private static readonly JsonSerializerOptions Json = new()
     {
@@ -23,11 +25,12 @@ public static class OptionsFile
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
     };
 
-    public static void Write(string path, SearchOptions options, string backendName, Precision precision)
+    public static void Write(string path, SearchOptions options, string backendName, Precision precision, SplitClasses? splitClasses = null)
     {
         var node = JsonSerializer.SerializeToNode(options, Json)!.AsObject();
         node[BackendKey] = backendName;
         node[PrecisionKey] = precision.ToString().ToLowerInvariant();
+        if (splitClasses is not null) node[SplitClassesKey] = splitClasses.ToJson();
         AtomicFile.WriteAllText(path, node.ToJsonString(Json));
     }
 
@@ -51,6 +54,18 @@ public static class OptionsFile
         }
     }
 
+    /// <summary>
+    /// Options written before the split was stratified split in stored order and took file subsets in stored order:
+    /// they are read as such, so that those runs resume on the same data.
+    /// </summary>
+    internal static void UpgradeSplit(JsonObject search)
+    {
+        if (!search.ContainsKey(SplitKey)) search[SplitKey] = "first";
+        Data.Files.DatasetSpec.UpgradeJson(search["dataset"]);
+    }
+
+    private const string SplitKey = "split";
+
     public static SearchOptions Read(string path)
     {
         try
@@ -58,7 +73,9 @@ public static class OptionsFile
             var node = JsonNode.Parse(File.ReadAllText(path))?.AsObject() ?? throw new FormatException($"{path}: empty options file");
             node.Remove(BackendKey);
             node.Remove(PrecisionKey);
+            node.Remove(SplitClassesKey);
             FlatDatasetJson.Upgrade(node);
+            UpgradeSplit(node);
             var options = node.Deserialize<SearchOptions>(Json) ?? throw new FormatException($"{path}: empty options file");
             options.Validate();
             return options;

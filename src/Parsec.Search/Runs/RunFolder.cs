@@ -5,7 +5,7 @@ namespace Parsec.Search.Runs;
 /// options.json (the resolved options), metrics.jsonl (one object per logged iteration), pi_history.jsonl
 /// (pi per logged iteration), checkpoint.safetensors (everything needed to resume), pi.json and
 /// genotype.json (the result), memory.json / memory.txt (the footprint report), nan_report.txt (only when
-/// the run stopped on a non-finite value).
+/// the run stopped on a non-finite value), warnings.txt (only when the search saw something wrong with its data).
 /// </summary>
 public sealed class RunFolder
 {
@@ -23,6 +23,7 @@ public sealed class RunFolder
     public string MemoryJson => File("memory.json");
     public string MemoryText => File("memory.txt");
     public string NanReport => File("nan_report.txt");
+    public string Warnings => File("warnings.txt");
 
     public string File(string name) => System.IO.Path.Combine(Path, name);
 

@@ -22,7 +22,12 @@ public static class StudyJson
         try
         {
             var node = JsonNode.Parse(File.ReadAllText(path)) as JsonObject ?? throw new FormatException($"{path}: empty study file");
-            if (node["search"] is JsonObject search) Runs.FlatDatasetJson.Upgrade(search);
+            if (node["search"] is JsonObject search)
+            {
+                Runs.FlatDatasetJson.Upgrade(search);
+                Runs.OptionsFile.UpgradeSplit(search);
+            }
+            Data.Files.DatasetSpec.UpgradeJson(node["data"]);
             var options = node.Deserialize<StudyOptions>(Json) ?? throw new FormatException($"{path}: empty study file");
             options.Validate();
             return options;

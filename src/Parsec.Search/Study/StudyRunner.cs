@@ -188,6 +188,8 @@ public sealed class StudyRunner
             progress?.Report($"search: iteration {metrics.Iteration}/{totalIterations}, train acc {100 * metrics.TrainAccuracy:0.0} %" +
                 (metrics.ValAccuracy is double val ? $", val acc {100 * val:0.0} %, pi entropy {metrics.PiEntropy:0.00}" : " (warm-up)"), 0);
         }
+
+        public void Warn(string message) => progress?.Report($"search: warning: {message}", 0);
     }
 }
 

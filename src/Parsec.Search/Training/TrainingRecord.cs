@@ -62,8 +62,13 @@ public sealed record TrainingRecord
         if (!metadata.TryGetValue(MetadataKey, out var json))
             throw new InvalidDataException($"{source}: metadata has no '{MetadataKey}' entry");
         TrainingRecord? record;
-        try { record = JsonSerializer.Deserialize<TrainingRecord>(json, Json); }
-        catch (JsonException e) { throw new InvalidDataException($"{source}: metadata '{MetadataKey}' is not a valid training record ({e.Message})", e); }
+        try
+        {
+            var node = System.Text.Json.Nodes.JsonNode.Parse(json);
+            DatasetSpec.UpgradeJson(node?["dataset"]);
+            record = node.Deserialize<TrainingRecord>(Json);
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException) { throw new InvalidDataException($"{source}: metadata '{MetadataKey}' is not a valid training record ({e.Message})", e); }
         if (record is null || record.ImageShape is not { Length: 3 } || record.NormalizationMean.Length != record.ImageShape[0])
             throw new InvalidDataException($"{source}: metadata '{MetadataKey}' is incomplete (image shape or normalisation missing)");
         record.Options.Validate();

@@ -45,6 +45,8 @@ internal static class SearchProgressDisplay
             task.Value = metrics.Iteration;
             task.Description = Markup.Escape($"{title} · {Summary(metrics)}");
         }
+
+        public void Warn(string message) => AnsiConsole.MarkupLineInterpolated($"[yellow]warning:[/] {message}");
     }
 
     private sealed class PlainLines(string title, TimeSpan interval) : ISearchProgress
@@ -70,5 +72,7 @@ internal static class SearchProgressDisplay
             System.Console.WriteLine(
                 $"{title}: iteration {metrics.Iteration}/{totalIterations} ({100.0 * metrics.Iteration / totalIterations:0}%) · {rate:0.00} it/s · {left:hh\\:mm\\:ss} left · {Summary(metrics)}");
         }
+
+        public void Warn(string message) => System.Console.WriteLine($"{title}: warning: {message}");
     }
 }

@@ -27,6 +27,7 @@ internal static class SearchSummary
         AnsiConsole.MarkupLineInterpolated($"most likely genotype: {derived.Genotype}");
         AnsiConsole.MarkupLineInterpolated($"{derived.DecidedCount} of {derived.Choices.Count} choices decided (margin over the runner-up above the noise of the estimate; `parsec derive` shows each)");
         if (derived.Warning() is { } warning) AnsiConsole.MarkupLineInterpolated($"[yellow]warning:[/] {warning}");
+        foreach (string runWarning in result.Warnings ?? []) AnsiConsole.MarkupLineInterpolated($"[yellow]warning:[/] {runWarning} (also in {Path.GetFileName(run.Warnings)})");
         switch (result.Outcome)
         {
             case SearchOutcome.Completed:

@@ -1,17 +1,46 @@
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+using Parsec.Autodiff;
 using Parsec.Search.Data.Generated;
 
 namespace Parsec.Search.Data.Files;
+
+/// <summary>How a subset of a stored image set is chosen.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<SubsetRule>))]
+public enum SubsetRule
+{
+    /// <summary>A seeded draw that keeps every class's share (<see cref="StratifiedSampling"/>).</summary>
+    [JsonStringEnumMemberName("stratified")] Stratified,
+    /// <summary>The first images in stored order: what files written before the stratified rule used, kept so that they resume unchanged.</summary>
+    [JsonStringEnumMemberName("first")] First,
+}
 
 /// <summary>Which dataset a command reads.</summary>
 /// <param name="Name">A file format (cifar10, cifar100, mnist, fashion-mnist, image-folder) or a generated dataset of <see cref="DatasetCatalog"/>.</param>
 /// <param name="Folder">Where a file-backed dataset lives.</param>
 /// <param name="ImageSize">Side of generated images, and of image-folder images after resizing.</param>
-/// <param name="TrainCount">Generated: images to make. Files: keep at most the first this many (quick runs).</param>
+/// <param name="TrainCount">Generated: images to make. Files: keep this many, chosen by <paramref name="Subset"/> (quick runs).</param>
 /// <param name="TestCount">As <paramref name="TrainCount"/>, for the test set.</param>
-/// <param name="Seed">Seed of generated images (the test set uses a seed derived from it, so the sets differ).</param>
+/// <param name="Seed">
+/// Seed of generated images, and of the stratified subsets <paramref name="TrainCount"/> and <paramref name="TestCount"/>
+/// draw from files (the test set uses a seed derived from it, so the sets differ).
+/// </param>
 /// <param name="Cifar100Coarse">CIFAR-100 with its 20 superclasses instead of the 100 classes.</param>
+/// <param name="Subset">How the counts choose images from files; files that do not say are from before the stratified rule and read as <see cref="SubsetRule.First"/>.</param>
 public sealed record DatasetSpec(string Name, string? Folder = null, int ImageSize = 32, int? TrainCount = null, int? TestCount = null,
-    ulong Seed = 1, bool Cifar100Coarse = false);
+    ulong Seed = 1, bool Cifar100Coarse = false, SubsetRule Subset = SubsetRule.Stratified)
+{
+    public const string SubsetKey = "subset";
+
+    /// <summary>
+    /// Marks a dataset object written before the subset rule was recorded as <see cref="SubsetRule.First"/>, which is
+    /// what it ran with; every reader of saved options calls it before deserialising.
+    /// </summary>
+    public static void UpgradeJson(JsonNode? dataset)
+    {
+        if (dataset is JsonObject spec && !spec.ContainsKey(SubsetKey)) spec[SubsetKey] = "first";
+    }
+}
 
 /// <summary>
 /// Turns a <see cref="DatasetSpec"/> into training and test sets: file formats through their loaders (the
@@ -74,10 +103,16 @@ public static class DatasetSplitsLoader
 
     private static DatasetSplits Limit(DatasetSplits splits, DatasetSpec spec) => splits with
     {
-        Train = First(splits.Train, spec.TrainCount),
-        Test = First(splits.Test, spec.TestCount),
+        Train = Limit(splits.Train, spec.TrainCount, spec.Subset, spec.Seed),
+        // The complement of the seed: the test subset is not drawn with the training subset's stream.
+        Test = Limit(splits.Test, spec.TestCount, spec.Subset, ~spec.Seed),
     };
 
-    private static InMemoryDataset First(InMemoryDataset data, int? count) =>
-        count is int n && n < data.Count ? data.Subset(Enumerable.Range(0, Math.Max(n, 1)).ToArray(), data.Name) : data;
+    private static InMemoryDataset Limit(InMemoryDataset data, int? count, SubsetRule rule, ulong seed)
+    {
+        if (count is not int n || n >= data.Count) return data;
+        n = Math.Max(n, 1);
+        var indices = rule == SubsetRule.First ? Enumerable.Range(0, n).ToArray() : StratifiedSampling.Subset(data.AllLabels, data.Classes, n, new Rng(seed));
+        return data.Subset(indices, data.Name);
+    }
 }
