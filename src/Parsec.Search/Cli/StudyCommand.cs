@@ -33,6 +33,24 @@ public sealed partial class StudyCommand : Command<StudyCommand.Settings>
         // into this class from there ([FlagsOf]).
         [CommandOption("--also <NAME>")] [Description("A published genotype to train too (DARTS_V1, DARTS_V2); repeatable. Default: DARTS_V2.")] public string[]? Also { get; init; }
         [CommandOption("--no-published")] [Description("Train no published genotype.")] public bool NoPublished { get; init; }
+        [CommandOption("--search-seeds <SEEDS>")]
+        [Description("Run one independent search per seed (comma-separated, e.g. 0,1,2) and judge each against the same random genotypes: one search is an anecdote. Default: one search with --search-seed.")]
+        public string? SearchSeeds { get; init; }
+
+        /// <summary>The seeds --search-seeds lists, or null when it was not given.</summary>
+        public IReadOnlyList<ulong>? ParseSearchSeeds()
+        {
+            if (SearchSeeds is null) return null;
+            var parts = SearchSeeds.Split(',', StringSplitOptions.TrimEntries);
+            var seeds = new List<ulong>();
+            foreach (string part in parts)
+            {
+                if (!ulong.TryParse(part, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out ulong seed))
+                    throw new ArgumentException($"--search-seeds: '{part}' is not a seed; expected whole numbers separated by commas, such as 0,1,2");
+                seeds.Add(seed);
+            }
+            return seeds;
+        }
 
         public StudyOptions ToOptions()
         {
@@ -44,6 +62,7 @@ public sealed partial class StudyCommand : Command<StudyCommand.Settings>
                 Search = budget.Search(),
                 Training = budget.Training(),
                 Also = NoPublished ? [] : Also ?? StudyOptions.DefaultAlso,
+                SearchSeeds = ParseSearchSeeds(),
             });
         }
 
@@ -75,7 +94,10 @@ public sealed partial class StudyCommand : Command<StudyCommand.Settings>
         {
             var options = settings.ToOptions();
             string folder = settings.Out ?? RunFolder.CreateNew(null, "study", DateTime.Now).Path;
-            string search = options.SearchFrom is null ? $"a search of {options.Search.Iterations} iterations" : $"pi from {options.SearchFrom}";
+            int searches = options.EffectiveSearchSeeds.Count;
+            string search = options.SearchFrom is not null ? $"pi from {options.SearchFrom}"
+                : searches == 1 ? $"a search of {options.Search.Iterations} iterations"
+                : $"{searches} searches of {options.Search.Iterations} iterations (seeds {string.Join(", ", options.EffectiveSearchSeeds)})";
             string also = options.Also.Count > 0 ? $" and {string.Join(", ", options.Also)}" : "";
             AnsiConsole.MarkupLineInterpolated(
                 $"study of {options.Data.Name} in {folder}: {search}, {options.RandomGenotypes} random genotypes{also}, {options.Seeds} seeds of {options.Training.Epochs} epochs each");
@@ -87,7 +109,7 @@ public sealed partial class StudyCommand : Command<StudyCommand.Settings>
             return CliApp.Stopped;
         }
         AnsiConsole.WriteLine(StudyReport.Table(result));
-        AnsiConsole.MarkupLineInterpolated($"wrote results.md, results.json and results.png in {result.Folder}");
+        AnsiConsole.MarkupLineInterpolated($"wrote results.md, results.json and the plots (results.png{(File.Exists(new StudyFolder(result.Folder).RankingPlot) ? ", ranking.png" : "")}) in {result.Folder}");
         return CliApp.Success;
     }
 

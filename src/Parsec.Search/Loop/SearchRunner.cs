@@ -99,6 +99,18 @@ public static class SearchRunner
         return Run(session, run, progress, limits ?? RunLimits.None, overrides);
     }
 
+    /// <summary>
+    /// Whether the run in <paramref name="run"/> has done all its iterations. pi.json alone does not say so: a search
+    /// stopped on request writes its result too, for a look at where it stands.
+    /// </summary>
+    public static bool IsFinished(RunFolder run)
+    {
+        if (!File.Exists(run.Pi) || !File.Exists(run.Options) || !File.Exists(run.Metrics)) return false;
+        int total = OptionsFile.Read(run.Options).Iterations ?? int.MaxValue;
+        var rows = Reports.MetricsFile.Read(run.Metrics).Rows;
+        return rows.Count > 0 && rows[^1].Values[Reports.MetricsFile.Iteration] >= total;
+    }
+
     /// <summary>The training set of the options' dataset (its two halves fit the weights and pi).</summary>
     public static InMemoryDataset LoadDataset(SearchOptions options)
     {

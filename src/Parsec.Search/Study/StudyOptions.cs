@@ -19,6 +19,14 @@ public sealed record StudyOptions
     public required SearchOptions Search { get; init; }
     /// <summary>A search run folder or pi.json to take pi from instead of searching.</summary>
     public string? SearchFrom { get; init; }
+    /// <summary>
+    /// Seeds of independent searches, each judged against the same random genotypes: one search is an anecdote.
+    /// Null (studies written before there could be several): one search with <see cref="SearchOptions.Seed"/>.
+    /// </summary>
+    public IReadOnlyList<ulong>? SearchSeeds { get; init; }
+
+    /// <summary>The searches this study runs (none when pi is taken from <see cref="SearchFrom"/>).</summary>
+    public IReadOnlyList<ulong> EffectiveSearchSeeds => SearchFrom is not null ? [] : SearchSeeds ?? [Search.Seed];
     [Flag("--random <N>", "Uniformly random genotypes to compare with.")] public int RandomGenotypes { get; init; } = 6;
     [Flag("--random-seed <SEED>")] public ulong RandomSeed { get; init; } = 1;
     /// <summary>Published genotypes (<see cref="PublishedGenotypes"/>) trained beside the others.</summary>
@@ -37,6 +45,10 @@ public sealed record StudyOptions
             if (!PublishedGenotypes.ByName.ContainsKey(name))
                 throw new ArgumentException($"--also: unknown genotype '{name}'; expected one of: {string.Join(", ", PublishedGenotypes.ByName.Keys)}");
         if (SearchFrom is null) Search.Validate();
+        if (SearchSeeds is not null && SearchFrom is not null)
+            throw new ArgumentException("--search-seeds and --search exclude each other: the study either runs its searches or takes pi from one");
+        if (SearchSeeds is { } seeds && (seeds.Count == 0 || seeds.Distinct().Count() != seeds.Count))
+            throw new ArgumentException($"--search-seeds must list one or more different seeds, got '{string.Join(",", seeds)}'");
         Training.Validate();
     }
 }

@@ -15,7 +15,11 @@ public static class StudyReport
     {
         AtomicFile.WriteAllText(folder.ResultsTable, Table(result));
         AtomicFile.WriteAllText(folder.ResultsJson, Json(result).ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
-        try { AtomicFile.WriteAllBytes(folder.ResultsPlot, Plot(result)); }
+        try
+        {
+            AtomicFile.WriteAllBytes(folder.ResultsPlot, Plot(result));
+            if (RankingPlot(result) is { } ranking) AtomicFile.WriteAllBytes(folder.RankingPlot, ranking);
+        }
         // The plot is a view of the table: a drawing failure must not fail a finished study.
         catch (Exception e) when (e is TypeInitializationException or DllNotFoundException or InvalidOperationException)
         {
@@ -27,31 +31,68 @@ public static class StudyReport
     {
         var ci = CultureInfo.InvariantCulture;
         int seeds = r.Rows.Count > 0 ? r.Rows[0].Accuracies.Length : 0;
+        bool estimated = r.Rows.Any(row => r.EstimatedAccuracy(row.Name) is not null);
         var text = new StringBuilder();
-        text.AppendLine("| genotype | kind | " + string.Join(" | ", Enumerable.Range(0, seeds).Select(s => $"seed {s}")) + " | mean | s.e. | parameters | training time |");
-        text.AppendLine("| --- | --- | " + string.Concat(Enumerable.Repeat("--- | ", seeds)) + "--- | --- | --- | --- |");
+        text.AppendLine("| genotype | kind | " + string.Join(" | ", Enumerable.Range(0, seeds).Select(s => $"seed {s}")) + " | mean | s.e. | parameters | training time |" +
+                        (estimated ? " search's estimate |" : ""));
+        text.AppendLine("| --- | --- | " + string.Concat(Enumerable.Repeat("--- | ", seeds)) + "--- | --- | --- | --- |" + (estimated ? " --- |" : ""));
         foreach (var row in r.Rows.OrderByDescending(x => x.Mean))
             text.AppendLine(string.Create(ci, $"| {row.Name} | {StudyGenotype.KindName(row.Kind)} | {string.Join(" | ", row.Accuracies.Select(a => $"{100 * a:0.00} %"))} | " +
-                $"{100 * row.Mean:0.00} % | {(double.IsNaN(row.StandardError) ? "n/a" : $"{100 * row.StandardError:0.00}")} | {row.Parameters:N0} | {row.TrainingSeconds:0} s |"));
+                $"{100 * row.Mean:0.00} % | {(double.IsNaN(row.StandardError) ? "n/a" : $"{100 * row.StandardError:0.00}")} | {row.Parameters:N0} | {row.TrainingSeconds:0} s |") +
+                (estimated ? string.Create(ci, $" {(r.EstimatedAccuracy(row.Name) is double e ? $"{100 * e:0.00} %" : "n/a")} |") : ""));
         text.AppendLine();
         text.AppendLine(Verdict(r));
+        if (r.Rankings.Count > 0)
+        {
+            text.AppendLine();
+            text.AppendLine(RankingTable(r));
+        }
         return text.ToString();
     }
 
-    /// <summary>The searched genotype against the random median, its rank, and what the search cost.</summary>
+    /// <summary>The searched genotypes against the random median, each search seed's rank, and what the search cost.</summary>
     public static string Verdict(StudyResult r)
     {
         var ci = CultureInfo.InvariantCulture;
         var lines = new List<string>();
-        if (r.Searched is { } s && r.RandomMedian is double median)
+        if (r.Searched.Count > 1)
+            foreach (var s in r.Searched)
+                lines.Add(string.Create(ci, $"{s.Name}: {100 * s.Mean:0.00} %, rank {r.RankOf(s)} of {r.RankedCount}."));
+        if (r.SearchedMean is double mean && r.RandomMedian is double median)
         {
-            string se = r.MarginInStandardErrors is double z ? string.Create(ci, $"{z:0.0} standard errors of its mean") : "standard error unknown (one seed)";
-            lines.Add(string.Create(ci, $"searched: {100 * s.Mean:0.00} % against a random median of {100 * median:0.00} %: {100 * r.Margin:+0.00;-0.00} points, {se}; rank {r.SearchedRank} of {r.Rows.Count}.") +
+            string over = r.StandardErrorOverSearchSeeds ? $"standard errors over the {r.Searched.Count} search seeds" : "standard errors of its mean over training seeds";
+            string se = r.MarginInStandardErrors is double z ? string.Create(ci, $"{z:0.0} {over}") : "standard error unknown (one seed)";
+            string who = r.Searched.Count > 1 ? $"searched (mean of {r.Searched.Count} search seeds)" : "searched";
+            string rank = r.Searched.Count > 1 ? $"worst rank {r.WorstRank} of {r.RankedCount}" : $"rank {r.WorstRank} of {r.RankedCount}";
+            lines.Add(string.Create(ci, $"{who}: {100 * mean:0.00} % against a random median of {100 * median:0.00} %: {100 * r.Margin:+0.00;-0.00} points, {se}; {rank}.") +
                       (r.BeatsRandom ? " The search beats random genotypes." : " The search does not beat random genotypes by more than 2 standard errors."));
         }
         lines.Add(string.Create(ci, $"compute: search {r.SearchSeconds:0} s; training the {r.Random.Count} random genotypes {r.RandomTrainingSeconds:0} s; all trainings {r.TrainingSeconds:0} s."));
         return string.Join(Environment.NewLine, lines);
     }
+
+    /// <summary>
+    /// Per search, Kendall's tau between its estimates and the trained mean accuracies: whether the shared weights (and
+    /// pi) order cells as training does at this budget.
+    /// </summary>
+    public static string RankingTable(StudyResult r)
+    {
+        var ci = CultureInfo.InvariantCulture;
+        string Cell(RankCorrelation? c) => c is null || double.IsNaN(c.Tau) ? "n/a | n/a" : string.Create(ci, $"{c.Tau:+0.00;-0.00} | {c.PValue:0.000}");
+        var text = new StringBuilder();
+        text.AppendLine("Does the search's own estimate order the genotypes as training does? Kendall's tau against the trained mean accuracy (p: chance of a |tau| this large from unrelated orders):");
+        text.AppendLine();
+        text.AppendLine("| search | genotypes | tau, shared-weight val accuracy | p | tau, shared-weight val log-likelihood | p | tau, log p(genotype \\| pi) | p |");
+        text.AppendLine("| --- | --- | --- | --- | --- | --- | --- | --- |");
+        foreach (var ranking in r.Rankings)
+            text.AppendLine($"| {ranking.Search} | {ranking.Genotypes} | {Cell(ranking.ByAccuracy)} | {Cell(ranking.ByLogLikelihood)} | {Cell(ranking.ByPi)} |");
+        return text.ToString().TrimEnd();
+    }
+
+    private static JsonNode? Json(RankCorrelation? c) => c is null || double.IsNaN(c.Tau) ? null : new JsonObject
+    {
+        ["tau"] = c.Tau, ["p_value"] = c.PValue, ["count"] = c.Count, ["exact_p_value"] = c.Exact,
+    };
 
     private static JsonObject Json(StudyResult r) => new()
     {
@@ -65,12 +106,27 @@ public static class StudyReport
             ["standard_error"] = double.IsNaN(row.StandardError) ? null : row.StandardError,
             ["parameters"] = row.Parameters,
             ["training_seconds"] = row.TrainingSeconds,
+            ["rank"] = row.Kind == GenotypeKind.Searched ? r.RankOf(row) : null,
+            ["estimated_val_accuracy"] = r.EstimatedAccuracy(row.Name),
         }).ToArray()),
         ["random_median"] = r.RandomMedian,
-        ["searched_rank"] = r.SearchedRank,
+        ["searched_mean"] = r.SearchedMean,
+        ["searched_standard_error"] = r.SearchedStandardError,
+        ["standard_error_over"] = r.StandardErrorOverSearchSeeds ? "search seeds" : "training seeds",
+        ["search_seeds"] = r.Searched.Count,
+        ["worst_rank"] = r.WorstRank,
+        ["ranked_count"] = r.RankedCount,
         ["margin"] = r.Margin,
         ["margin_in_standard_errors"] = r.MarginInStandardErrors,
         ["beats_random"] = r.BeatsRandom,
+        ["rank_correlations"] = new JsonArray(r.Rankings.Select(k => (JsonNode)new JsonObject
+        {
+            ["search"] = k.Search,
+            ["genotypes"] = k.Genotypes,
+            ["shared_weight_val_accuracy"] = Json(k.ByAccuracy),
+            ["shared_weight_val_log_likelihood"] = Json(k.ByLogLikelihood),
+            ["log_probability_under_pi"] = Json(k.ByPi),
+        }).ToArray()),
         ["search_seconds"] = r.SearchSeconds,
         ["random_training_seconds"] = r.RandomTrainingSeconds,
         ["training_seconds"] = r.TrainingSeconds,
@@ -111,7 +167,46 @@ public static class StudyReport
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(ticks.ToArray());
         plot.Axes.Bottom.TickLabelStyle.FontSize = 12;
         plot.Axes.Left.Label.Text = "test accuracy (%)";
-        plot.Title("test accuracy per genotype and seed (bar: mean)");
+        string tau = TauSummary(r);
+        plot.Title("test accuracy per genotype and seed (bar: mean)" + (tau.Length > 0 ? $"\nKendall's tau, search's estimate vs trained: {tau}" : ""));
         return plot.GetImageBytes(Math.Max(1000, 110 * rows.Count), 600, ImageFormat.Png);
+    }
+
+    /// <summary>"+0.43 (p 0.08)" per search, by the shared-weight accuracy (pi's probability when the weights were not at hand).</summary>
+    private static string TauSummary(StudyResult r) => string.Join("; ", r.Rankings
+        .Select(k => (k.Search, Tau: k.ByAccuracy ?? k.ByPi))
+        .Where(k => k.Tau is { } t && !double.IsNaN(t.Tau))
+        .Select(k => string.Create(CultureInfo.InvariantCulture, $"{(r.Rankings.Count > 1 ? k.Search + " " : "")}{k.Tau!.Tau:+0.00;-0.00} (p {k.Tau.PValue:0.00})")));
+
+    /// <summary>Each search's shared-weight validation accuracy of every genotype against its trained mean accuracy, one colour per search.</summary>
+    private static byte[]? RankingPlot(StudyResult r)
+    {
+        var scored = (r.Estimates ?? []).Where(e => e.Genotypes.Any(g => g.ValidationAccuracy is not null)).ToList();
+        if (scored.Count == 0) return null;
+        var trained = r.Rows.ToDictionary(row => row.Name, row => row.Mean);
+        var plot = new ScottPlot.Plot();
+        ReportStyle.Apply(plot);
+        var palette = new ScottPlot.Palettes.Category10();
+        for (int i = 0; i < scored.Count; i++)
+        {
+            var points = scored[i].Genotypes.Where(g => g.ValidationAccuracy is not null && trained.ContainsKey(g.Name)).ToList();
+            var dots = plot.Add.Scatter(points.Select(g => 100 * g.ValidationAccuracy!.Value).ToArray(), points.Select(g => 100 * trained[g.Name]).ToArray());
+            dots.LineWidth = 0;
+            dots.MarkerSize = 10;
+            dots.Color = palette.GetColor(i);
+            var ranking = r.Rankings.First(k => k.Search == scored[i].Search);
+            dots.LegendText = string.Create(CultureInfo.InvariantCulture, $"{scored[i].Search}: tau {ranking.ByAccuracy?.Tau:+0.00;-0.00} (p {ranking.ByAccuracy?.PValue:0.00})");
+            foreach (var g in points.Where(g => g.Name.StartsWith("searched", StringComparison.Ordinal)))
+            {
+                var label = plot.Add.Text(g.Name, 100 * g.ValidationAccuracy!.Value, 100 * trained[g.Name]);
+                label.LabelFontSize = 11;
+                label.LabelFontColor = palette.GetColor(i);
+            }
+        }
+        plot.ShowLegend(Alignment.LowerRight);
+        plot.Axes.Bottom.Label.Text = "search's estimate: shared-weight validation accuracy at the end of the search (%)";
+        plot.Axes.Left.Label.Text = "trained test accuracy, mean over seeds (%)";
+        plot.Title("does the search's estimate order the genotypes as training does?");
+        return plot.GetImageBytes(900, 650, ImageFormat.Png);
     }
 }

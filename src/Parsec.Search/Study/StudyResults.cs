@@ -15,21 +15,52 @@ public sealed record GenotypeResult(string Name, GenotypeKind Kind, string Genot
 }
 
 /// <summary>
-/// What a study found. <see cref="Margin"/> is the searched genotype's mean test accuracy minus the median of
-/// the random genotypes' means, and <see cref="MarginInStandardErrors"/> divides it by the searched mean's
-/// standard error over seeds: the search beats random when that exceeds 2.
+/// What a study found. Each searched genotype (one per search seed) is ranked against the genotypes that were not
+/// searched (random and published), so "rank 1 of 8" means the same with one search seed or several. The verdict
+/// compares the searched genotypes' mean test accuracy with the median of the random genotypes' means, in standard
+/// errors of that mean: over search seeds when there are several (a search is judged by what another seed would give),
+/// over training seeds when there is one. The search beats random when the margin exceeds 2.
 /// </summary>
-public sealed record StudyResult(string Folder, string? UnfinishedAt, IReadOnlyList<GenotypeResult> Rows, double SearchSeconds)
+/// <param name="Estimates">Per search: what it believed of every genotype when it ended.</param>
+public sealed record StudyResult(string Folder, string? UnfinishedAt, IReadOnlyList<GenotypeResult> Rows, double SearchSeconds,
+    IReadOnlyList<SearchEstimates>? Estimates = null)
 {
-    public bool Finished => UnfinishedAt is null;
-    public GenotypeResult? Searched => Rows.FirstOrDefault(r => r.Kind == GenotypeKind.Searched);
-    public IReadOnlyList<GenotypeResult> Random => Rows.Where(r => r.Kind == GenotypeKind.Random).ToList();
+    /// <summary>Per search: how well its estimates ordered the genotypes by their trained mean accuracy.</summary>
+    public IReadOnlyList<SearchRanking> Rankings => Estimates?.Select(e => e.RankAgainst(Rows.ToDictionary(r => r.Name, r => r.Mean))).ToList() ?? [];
 
-    /// <summary>1 for the best mean among all genotypes.</summary>
-    public int? SearchedRank => Searched is { } s ? 1 + Rows.Count(r => r.Mean > s.Mean) : null;
+    /// <summary>A genotype's shared-weight validation accuracy averaged over the searches that scored it; null when none did.</summary>
+    public double? EstimatedAccuracy(string genotype)
+    {
+        var values = (Estimates ?? []).SelectMany(e => e.Genotypes).Where(g => g.Name == genotype && g.ValidationAccuracy is not null)
+            .Select(g => g.ValidationAccuracy!.Value).ToList();
+        return values.Count == 0 ? null : values.Average();
+    }
+
+    public bool Finished => UnfinishedAt is null;
+    public IReadOnlyList<GenotypeResult> Searched => Rows.Where(r => r.Kind == GenotypeKind.Searched).ToList();
+    public IReadOnlyList<GenotypeResult> Random => Rows.Where(r => r.Kind == GenotypeKind.Random).ToList();
+    private IReadOnlyList<GenotypeResult> NotSearched => Rows.Where(r => r.Kind != GenotypeKind.Searched).ToList();
+
+    /// <summary>1 when <paramref name="searched"/> has the best mean among itself and the genotypes that were not searched.</summary>
+    public int RankOf(GenotypeResult searched) => 1 + NotSearched.Count(r => r.Mean > searched.Mean);
+    /// <summary>The "of N" of a rank: the genotypes that were not searched, and one searched genotype.</summary>
+    public int RankedCount => NotSearched.Count + 1;
+    /// <summary>The worst rank over the search seeds; null without a search.</summary>
+    public int? WorstRank => Searched.Count == 0 ? null : Searched.Max(RankOf);
+
+    public double? SearchedMean => Searched.Count == 0 ? null : Searched.Average(r => r.Mean);
+    /// <summary>Over search seeds (sample standard deviation of their means / sqrt(seeds)) when there are several, else over training seeds.</summary>
+    public double? SearchedStandardError => Searched.Count switch
+    {
+        0 => null,
+        1 => double.IsNaN(Searched[0].StandardError) ? null : Searched[0].StandardError,
+        var n => Math.Sqrt(Searched.Sum(r => (r.Mean - SearchedMean!.Value) * (r.Mean - SearchedMean.Value)) / (n - 1) / n),
+    };
+    public bool StandardErrorOverSearchSeeds => Searched.Count > 1;
+
     public double? RandomMedian => Random.Count == 0 ? null : Median(Random.Select(r => r.Mean));
-    public double? Margin => Searched is { } s && RandomMedian is double m ? s.Mean - m : null;
-    public double? MarginInStandardErrors => Margin is double d && Searched is { } s && s.StandardError > 0 ? d / s.StandardError : null;
+    public double? Margin => SearchedMean is double s && RandomMedian is double m ? s - m : null;
+    public double? MarginInStandardErrors => Margin is double d && SearchedStandardError is double se && se > 0 ? d / se : null;
     public bool BeatsRandom => MarginInStandardErrors > 2;
     public double TrainingSeconds => Rows.Sum(r => r.TrainingSeconds);
     public double RandomTrainingSeconds => Random.Sum(r => r.TrainingSeconds);
@@ -47,7 +78,10 @@ public sealed record StudyResult(string Folder, string? UnfinishedAt, IReadOnlyL
 /// <summary>Reads a finished study's training folders into a <see cref="StudyResult"/>.</summary>
 public static class StudyResults
 {
-    public static StudyResult Collect(StudyFolder folder, IReadOnlyList<StudyGenotype> genotypes, int seeds, string searchMetrics)
+    /// <param name="searchMetrics">The metrics.jsonl of each search the study ran or took (their step times add up to the search time).</param>
+    /// <param name="estimates">The searches' own estimates of the genotypes (<see cref="SearchEstimates"/>), to rank against the trained accuracies.</param>
+    public static StudyResult Collect(StudyFolder folder, IReadOnlyList<StudyGenotype> genotypes, int seeds, IReadOnlyList<string> searchMetrics,
+        IReadOnlyList<SearchEstimates>? estimates = null)
     {
         var rows = genotypes.Select(g =>
         {
@@ -64,8 +98,8 @@ public static class StudyResults
             }
             return new GenotypeResult(g.Name, g.Kind, g.Genotype.ToString(), accuracies, parameters, seconds);
         }).ToList();
-        double searchMs = SumOf(searchMetrics, MetricsFile.StepMs) ?? 0;
-        return new StudyResult(folder.Path, null, rows, searchMs / 1000);
+        double searchMs = searchMetrics.Sum(m => SumOf(m, MetricsFile.StepMs) ?? 0);
+        return new StudyResult(folder.Path, null, rows, searchMs / 1000, estimates);
     }
 
     private static double? SumOf(string metricsPath, string key)

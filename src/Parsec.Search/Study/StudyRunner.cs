@@ -28,6 +28,8 @@ public sealed class StudyRunner
     private readonly IBackend _backend;
     private readonly IStudyProgress? _progress;
     private readonly IReadOnlyList<StudyFolder> _reuse;
+    /// <summary>Every --reuse study: searches are reused from any with the same search options, trainings only from those with the same data and budget.</summary>
+    private readonly IReadOnlyList<StudyFolder> _allReuse;
 
     private StudyRunner(StudyOptions options, StudyFolder folder, IBackend backend, IStudyProgress? progress, IReadOnlyList<StudyFolder> reuse)
     {
@@ -35,6 +37,7 @@ public sealed class StudyRunner
         _folder = folder;
         _backend = backend;
         _progress = progress;
+        _allReuse = reuse;
         _reuse = reuse.Where(r => SameBudget(r, options)).ToList();
     }
 
@@ -60,13 +63,33 @@ public sealed class StudyRunner
         return new StudyRunner(options, study, backend, progress, others).Run(limits ?? StudyLimits.None);
     }
 
+    /// <summary>One search of the study: its run folder (or the pi.json it was given), what it is called, and its seed when the study runs it.</summary>
+    private sealed record StudySearch(string Label, string Source, string GenotypeName, ulong? Seed)
+    {
+        public string? Metrics => Directory.Exists(Source) ? new RunFolder(Source).Metrics : null;
+    }
+
+    /// <summary>
+    /// The study's searches: the one it was given (--search), its one search in search/ (named "searched"), or one per
+    /// search seed in search-seed-S/ (named "searched-seed-S").
+    /// </summary>
+    private IReadOnlyList<StudySearch> Searches()
+    {
+        if (_options.SearchFrom is { } from) return [new StudySearch("search", from, "searched", null)];
+        var seeds = _options.EffectiveSearchSeeds;
+        if (seeds.Count == 1) return [new StudySearch("search", _folder.Search, "searched", seeds[0])];
+        return seeds.Select(seed => new StudySearch($"search-seed-{seed}", _folder.File($"search-seed-{seed}"), $"searched-seed-{seed}", (ulong?)seed)).ToList();
+    }
+
     private StudyResult Run(StudyLimits limits)
     {
         var data = DatasetSplitsLoader.Load(_options.Data);
-        string piPath = _options.SearchFrom is { } from ? PiFile(from) : SearchHere(limits);
-        if (!File.Exists(piPath)) return StudyResult.Unfinished(_folder, "search");
+        var searches = Searches();
+        foreach (var search in searches.Where(s => s.Seed is not null))
+            if (!SearchHere(search, limits)) return StudyResult.Unfinished(_folder, search.Label);
 
-        var genotypes = Genotypes(piPath);
+        var genotypes = Genotypes(searches);
+        var estimates = Estimates(searches, genotypes);
         int total = genotypes.Count * _options.Seeds, done = 0;
         foreach (var genotype in genotypes)
             for (int seed = 0; seed < _options.Seeds; seed++)
@@ -75,45 +98,98 @@ public sealed class StudyRunner
                     return StudyResult.Unfinished(_folder, $"training {done + 1} of {total}");
                 Train(genotype, seed, data, ++done, total, limits.Cancellation);
             }
-        string searchMetrics = Path.Combine(_options.SearchFrom is { } f && Directory.Exists(f) ? f : _folder.Search, MetricsFile.FileName);
-        var result = StudyResults.Collect(_folder, genotypes, _options.Seeds, searchMetrics);
+        var metrics = searches.Select(s => s.Metrics).OfType<string>().ToList();
+        var result = StudyResults.Collect(_folder, genotypes, _options.Seeds, metrics, estimates);
         StudyReport.Write(_folder, result);
         return result;
     }
 
-    private string SearchHere(StudyLimits limits)
+    /// <summary>Runs (or resumes, or copies from a --reuse study) one search; false when it stopped before its end.</summary>
+    private bool SearchHere(StudySearch search, StudyLimits limits)
     {
-        var run = new RunFolder(_folder.Search);
-        if (File.Exists(run.Pi)) return run.Pi;
-        var search = _options.Search with { Dataset = _options.Data with { TestCount = null } };
-        var progress = new SearchProgressAdapter(_progress);
+        var run = new RunFolder(search.Source);
+        if (SearchRunner.IsFinished(run)) return true;
+        var options = _options.Search with { Dataset = _options.Data with { TestCount = null }, Seed = search.Seed!.Value };
+        if (CopySearchFromReuse(options, run))
+        {
+            _progress?.Report($"{search.Label}: copied from an earlier study with the same data and search options", 0);
+            return true;
+        }
+        var progress = new SearchProgressAdapter(_progress, search.Label);
         var runLimits = new RunLimits(Cancellation: limits.Cancellation);
         SearchResult outcome;
         if (File.Exists(run.Checkpoint)) outcome = SearchRunner.Resume(run, _backend, progress, runLimits);
         else
         {
             Directory.CreateDirectory(run.Path);
-            outcome = SearchRunner.Start(search, _backend, run, progress, runLimits);
+            outcome = SearchRunner.Start(options, _backend, run, progress, runLimits);
         }
         if (outcome.Outcome == SearchOutcome.StoppedOnNonFiniteValue)
-            throw new InvalidOperationException($"the study's search stopped on a non-finite value; see {run.NanReport}");
-        return run.Pi;
+            throw new InvalidOperationException($"the study's {search.Label} stopped on a non-finite value; see {run.NanReport}");
+        return outcome.Outcome == SearchOutcome.Completed;
     }
+
+    /// <summary>A finished search of a --reuse study with these options (the worker count aside, which does not change the result), copied whole.</summary>
+    private bool CopySearchFromReuse(SearchOptions options, RunFolder target)
+    {
+        foreach (var other in _allReuse)
+            foreach (string folder in Directory.EnumerateDirectories(other.Path, "search*"))
+            {
+                var candidate = new RunFolder(folder);
+                if (!SearchRunner.IsFinished(candidate)) continue;
+                if (!SameSearch(OptionsFile.Read(candidate.Options) with { Concurrency = null }, options)) continue;
+                CopyFolder(candidate.Path, target.Path);
+                return true;
+            }
+        return false;
+    }
+
+    /// <summary>
+    /// Equal searches. The saved options are resolved (<see cref="SearchOptions.Resolved"/>); resolving the wanted ones
+    /// for the same image size gives the same automatic values (they depend on the iterations, which a study sets), and
+    /// only the epochs, which depend on the data's size, are taken from the saved side.
+    /// </summary>
+    private static bool SameSearch(SearchOptions saved, SearchOptions wanted) =>
+        wanted.Iterations is not null && saved == wanted.Resolved(iterationsPerEpoch: 1, saved.Dataset.ImageSize) with { Epochs = saved.Epochs, Concurrency = null };
 
     private static string PiFile(string from) => Directory.Exists(from) ? new RunFolder(from).Pi : from;
 
-    /// <summary>The searched genotype first, then the random ones, then the named ones; written once, read back on resume.</summary>
-    private IReadOnlyList<StudyGenotype> Genotypes(string piPath)
+    /// <summary>The searched genotypes first (one per search), then the random ones, then the named ones; written once, read back on resume.</summary>
+    private IReadOnlyList<StudyGenotype> Genotypes(IReadOnlyList<StudySearch> searches)
     {
         if (File.Exists(_folder.Genotypes)) return StudyGenotype.Load(_folder.Genotypes);
-        var prior = PriorJson.Load(piPath);
-        var derived = Derivation.Derive(prior, DecisionNoiseFile.LoadBeside(piPath));
-        var list = new List<StudyGenotype> { new("searched", GenotypeKind.Searched, derived.Genotype) };
-        var random = RandomGenotypes.Sample(_options.RandomGenotypes, _options.RandomSeed, prior.TermInputs);
+        var list = new List<StudyGenotype>();
+        TermInputs? termInputs = null;
+        foreach (var search in searches)
+        {
+            string piPath = PiFile(search.Source);
+            var prior = PriorJson.Load(piPath);
+            termInputs ??= prior.TermInputs;
+            var derived = Derivation.Derive(prior, DecisionNoiseFile.LoadBeside(piPath));
+            list.Add(new StudyGenotype(search.GenotypeName, GenotypeKind.Searched, derived.Genotype));
+        }
+        var random = RandomGenotypes.Sample(_options.RandomGenotypes, _options.RandomSeed, termInputs ?? _options.Search.TermInputs);
         list.AddRange(random.Select((g, i) => new StudyGenotype($"random-{i + 1}", GenotypeKind.Random, g)));
         list.AddRange(_options.Also.Select(name => new StudyGenotype(name.ToUpperInvariant(), GenotypeKind.Published, PublishedGenotypes.ByName[name])));
         AtomicFile.WriteAllText(_folder.Genotypes, StudyGenotype.ToJson(list));
         return list;
+    }
+
+    /// <summary>Every search's estimate of every genotype, measured once before the trainings (what the searches believed, not fitted to the results).</summary>
+    private IReadOnlyList<SearchEstimates> Estimates(IReadOnlyList<StudySearch> searches, IReadOnlyList<StudyGenotype> genotypes)
+    {
+        if (File.Exists(_folder.Estimates))
+        {
+            var saved = SearchEstimates.Load(_folder.Estimates);
+            if (saved.Select(e => e.Search).SequenceEqual(searches.Select(s => s.Label))) return saved;
+        }
+        var all = searches.Select(search =>
+        {
+            _progress?.Report($"{search.Label}: scoring the {genotypes.Count} genotypes with its shared weights and pi", 0);
+            return SearchEstimates.Measure(search.Label, search.Source, genotypes, _backend);
+        }).ToList();
+        SearchEstimates.Save(_folder.Estimates, all);
+        return all;
     }
 
     private void Train(StudyGenotype genotype, int seed, DatasetSplits data, int number, int total, CancellationToken cancel)
@@ -173,23 +249,23 @@ public sealed class StudyRunner
     }
 
     /// <summary>Shows the study's search as part of the study's progress.</summary>
-    private sealed class SearchProgressAdapter(IStudyProgress? progress) : ISearchProgress
+    private sealed class SearchProgressAdapter(IStudyProgress? progress, string label) : ISearchProgress
     {
         private int _lastPercent = -1;
 
         public void Started(int completedIterations, int totalIterations) =>
-            progress?.Report($"search: {totalIterations} iterations{(completedIterations > 0 ? $", resuming after {completedIterations}" : "")}", 0);
+            progress?.Report($"{label}: {totalIterations} iterations{(completedIterations > 0 ? $", resuming after {completedIterations}" : "")}", 0);
 
         public void IterationCompleted(IterationMetrics metrics, int totalIterations)
         {
             int percent = 100 * metrics.Iteration / totalIterations;
             if (percent / 10 == _lastPercent / 10 && metrics.Iteration < totalIterations) return;
             _lastPercent = percent;
-            progress?.Report($"search: iteration {metrics.Iteration}/{totalIterations}, train acc {100 * metrics.TrainAccuracy:0.0} %" +
+            progress?.Report($"{label}: iteration {metrics.Iteration}/{totalIterations}, train acc {100 * metrics.TrainAccuracy:0.0} %" +
                 (metrics.ValAccuracy is double val ? $", val acc {100 * val:0.0} %, pi entropy {metrics.PiEntropy:0.00}" : " (warm-up)"), 0);
         }
 
-        public void Warn(string message) => progress?.Report($"search: warning: {message}", 0);
+        public void Warn(string message) => progress?.Report($"{label}: warning: {message}", 0);
     }
 }
 

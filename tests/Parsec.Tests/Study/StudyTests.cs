@@ -39,7 +39,8 @@ public class StudyTests
         Assert.That(result.Finished, Is.True);
         Assert.That(result.Rows.Select(r => r.Name), Is.EqualTo(new[] { "searched", "random-1", "random-2", "DARTS_V2" }));
         Assert.That(result.Rows, Has.All.Matches<GenotypeResult>(r => r.Accuracies.Length == 2 && r.Accuracies.All(a => a is >= 0 and <= 1)));
-        Assert.That(result.SearchedRank, Is.InRange(1, 4));
+        Assert.That(result.WorstRank, Is.InRange(1, 4));
+        Assert.That(result.RankedCount, Is.EqualTo(4));
         Assert.That(result.SearchSeconds, Is.GreaterThan(0));
 
         // results.json parses back to the same numbers; results.md has a header, a rule and one row per genotype.
@@ -47,13 +48,27 @@ public class StudyTests
         var rows = json.RootElement.GetProperty("genotypes").EnumerateArray().ToList();
         Assert.That(rows, Has.Count.EqualTo(4));
         var searched = rows.Single(r => r.GetProperty("kind").GetString() == "searched");
-        Assert.That(searched.GetProperty("test_accuracies").EnumerateArray().Select(a => a.GetDouble()), Is.EqualTo(result.Searched!.Accuracies));
+        Assert.That(searched.GetProperty("test_accuracies").EnumerateArray().Select(a => a.GetDouble()), Is.EqualTo(result.Searched.Single().Accuracies));
         Assert.That(json.RootElement.GetProperty("random_median").GetDouble(), Is.EqualTo(result.RandomMedian));
         var table = File.ReadAllLines(folder.ResultsTable).TakeWhile(l => l.StartsWith('|')).ToList();
         Assert.That(table, Has.Count.EqualTo(2 + 4));
         Assert.That(table[0], Does.Contain("seed 0").And.Contain("seed 1").And.Contain("mean").And.Contain("s.e."));
         Assert.That(File.ReadAllText(folder.ResultsTable), Does.Contain("rank"));
         Assert.That(File.ReadAllBytes(folder.ResultsPlot).Take(4), Is.EqualTo(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }));
+
+        // The search's own estimate of every genotype, and how well it ranked them: in results.md, results.json and ranking.png.
+        var estimates = SearchEstimates.Load(folder.Estimates).Single();
+        Assert.That(estimates.Genotypes.Select(g => g.Name), Is.EqualTo(result.Rows.Select(r => r.Name)));
+        Assert.That(estimates.Genotypes, Has.All.Matches<GenotypeEstimate>(g => g.ValidationAccuracy is >= 0 and <= 1 && g.ValidationLogLikelihood < 0));
+        Assert.That(estimates.Genotypes.Single(g => g.Name == "searched").LogProbability,
+            Is.EqualTo(estimates.Genotypes.Where(g => g.LogProbability is not null).Max(g => g.LogProbability)), "pi's most likely genotype is the searched one");
+        var ranking = result.Rankings.Single();
+        Assert.That(ranking.Genotypes, Is.EqualTo(4));
+        Assert.That(ranking.ByAccuracy!.Exact, Is.True);
+        var correlation = json.RootElement.GetProperty("rank_correlations")[0].GetProperty("shared_weight_val_accuracy");
+        Assert.That(correlation.GetProperty("tau").GetDouble(), Is.EqualTo(ranking.ByAccuracy.Tau));
+        Assert.That(File.ReadAllText(folder.ResultsTable), Does.Contain("Kendall's tau").And.Contain("shared-weight val accuracy").And.Contain("search's estimate"));
+        Assert.That(File.ReadAllBytes(folder.RankingPlot).Take(4), Is.EqualTo(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }));
 
         // Every training is an ordinary train run folder with the genotype the study lists.
         var genotypes = StudyGenotype.Load(folder.Genotypes);
@@ -102,6 +117,70 @@ public class StudyTests
         Assert.That(resumed.Rows.Select(r => r.Genotype), Is.EqualTo(whole.Rows.Select(r => r.Genotype)));
     }
 
+    /// <summary>
+    /// Several search seeds: one search folder and one searched genotype per seed, each ranked against the same random
+    /// and published genotypes, and a verdict over the seeds. Stopped in the middle of its second search (as Ctrl+C
+    /// does) and then after some trainings, it resumes to the results of an uninterrupted study.
+    /// </summary>
+    [Test]
+    public void AStudyOfSeveralSearchSeedsRanksEachAndResumesFromAnInterruptedSearchToTheSameResults()
+    {
+        using var temp = new TempFolder();
+        var options = Tiny() with { SearchSeeds = [1, 2], RandomGenotypes = 1, Seeds = 1 };
+        StudyResult whole;
+        using (var backend = new CpuBackend()) whole = StudyRunner.Start(options, temp["whole"], backend);
+
+        Assert.That(whole.Rows.Select(r => r.Name), Is.EqualTo(new[] { "searched-seed-1", "searched-seed-2", "random-1", "DARTS_V2" }));
+        Assert.That(whole.RankedCount, Is.EqualTo(3));
+        Assert.That(whole.SearchedMean, Is.EqualTo((whole.Rows[0].Mean + whole.Rows[1].Mean) / 2).Within(1e-15));
+        Assert.That(whole.StandardErrorOverSearchSeeds, Is.True);
+        Assert.That(whole.SearchedStandardError, Is.EqualTo(Math.Abs(whole.Rows[0].Mean - whole.Rows[1].Mean) / 2).Within(1e-12), "two seeds: s.e. is half their difference");
+        Assert.That(whole.WorstRank, Is.EqualTo(Math.Max(whole.RankOf(whole.Rows[0]), whole.RankOf(whole.Rows[1]))));
+        var folder = new StudyFolder(temp["whole"]);
+        foreach (ulong seed in new ulong[] { 1, 2 })
+        {
+            var searchOptions = Parsec.Search.Runs.OptionsFile.Read(Path.Combine(folder.Path, $"search-seed-{seed}", "options.json"));
+            Assert.That(searchOptions.Seed, Is.EqualTo(seed));
+        }
+        Assert.That(SearchEstimates.Load(folder.Estimates).Select(e => e.Search), Is.EqualTo(new[] { "search-seed-1", "search-seed-2" }));
+        string table = File.ReadAllText(folder.ResultsTable);
+        Assert.That(table, Does.Contain("searched-seed-1: ").And.Contain("searched-seed-2: ").And.Contain("over the 2 search seeds").And.Contain("worst rank"));
+
+        // Stopped during the second search, then after one training.
+        using (var cancel = new CancellationTokenSource())
+        using (var backend = new CpuBackend())
+        {
+            var stopInSecondSearch = new CancelOn("search-seed-2: iteration", cancel);
+            var stopped = StudyRunner.Start(options, temp["split"], backend, stopInSecondSearch, limits: new StudyLimits(Cancellation: cancel.Token));
+            Assert.That(stopped.UnfinishedAt, Is.EqualTo("search-seed-2"));
+            Assert.That(File.Exists(new StudyFolder(temp["split"]).Genotypes), Is.False, "no genotype is derived from an unfinished search");
+        }
+        using (var backend = new CpuBackend())
+            Assert.That(StudyRunner.Resume(temp["split"], backend, limits: new StudyLimits(StopAfterTrainings: 1)).UnfinishedAt, Is.EqualTo("training 2 of 4"));
+        StudyResult resumed;
+        using (var backend = new CpuBackend()) resumed = StudyRunner.Resume(temp["split"], backend);
+        Assert.That(resumed.Rows.Select(r => r.Genotype), Is.EqualTo(whole.Rows.Select(r => r.Genotype)));
+        Assert.That(resumed.Rows.Select(r => r.Accuracies), Is.EqualTo(whole.Rows.Select(r => r.Accuracies)));
+        Assert.That(File.ReadAllText(new StudyFolder(temp["split"]).Estimates), Is.EqualTo(File.ReadAllText(folder.Estimates)));
+    }
+
+    /// <summary>Cancels a study when a progress line contains <paramref name="text"/>.</summary>
+    private sealed class CancelOn(string text, CancellationTokenSource cancel) : IStudyProgress
+    {
+        public void Report(string message, double fractionDone)
+        {
+            if (message.Contains(text)) cancel.Cancel();
+        }
+    }
+
+    [Test]
+    public void SearchSeedsAreCheckedAndExcludeATakenSearch()
+    {
+        Assert.That(() => (Tiny() with { SearchSeeds = [1, 1] }).Validate(), Throws.ArgumentException.With.Message.Contains("--search-seeds"));
+        Assert.That(() => (Tiny() with { SearchSeeds = [] }).Validate(), Throws.ArgumentException.With.Message.Contains("--search-seeds"));
+        Assert.That(() => (Tiny() with { SearchSeeds = [1], SearchFrom = "pi.json" }).Validate(), Throws.ArgumentException.With.Message.Contains("exclude each other"));
+    }
+
     /// <summary>--reuse copies a finished training of the same genotype, data and budget instead of repeating it.</summary>
     [Test]
     public void AStudyReusesTrainingsOfAnEarlierStudyWithTheSameBudget()
@@ -113,5 +192,33 @@ public class StudyTests
             second = StudyRunner.Start(Tiny() with { SearchFrom = Path.Combine(temp["first"], "search") }, temp["second"], backend, reuse: [temp["first"]]);
         Assert.That(second.Rows.Select(r => r.Accuracies), Is.EqualTo(first.Rows.Select(r => r.Accuracies)));
         Assert.That(Directory.Exists(Path.Combine(temp["second"], "search")), Is.False, "pi was taken from the first study's search");
+    }
+
+    /// <summary>--reuse also copies a finished search with the same search options, even into a study with another training budget.</summary>
+    [Test]
+    public void AStudyWithAnotherBudgetReusesTheSearchOfAnEarlierStudy()
+    {
+        using var temp = new TempFolder();
+        var first = Run(temp["first"]);
+        var longer = Tiny() with { Training = Tiny().Training with { Epochs = 2 }, Seeds = 1, RandomGenotypes = 1 };
+        var lines = new List<string>();
+        StudyResult second;
+        using (var backend = new CpuBackend())
+            second = StudyRunner.Start(longer, temp["second"], backend, new Collect(lines), reuse: [temp["first"]]);
+        Assert.That(lines, Has.Some.Contains("search: copied from an earlier study with the same data and search options"));
+        Assert.That(File.ReadAllText(Path.Combine(temp["second"], "search", "metrics.jsonl")), Is.EqualTo(File.ReadAllText(Path.Combine(temp["first"], "search", "metrics.jsonl"))));
+        Assert.That(second.Rows[0].Genotype, Is.EqualTo(first.Rows[0].Genotype));
+        Assert.That(lines, Has.None.Contains("training 1/3: searched, seed 0: copied"), "trainings of another budget are not copied");
+
+        // A study whose search differs (another seed) searches anew.
+        lines.Clear();
+        using (var backend = new CpuBackend())
+            StudyRunner.Start(longer with { Search = longer.Search with { Seed = 9 } }, temp["third"], backend, new Collect(lines), reuse: [temp["first"]], limits: new StudyLimits(StopAfterTrainings: 0));
+        Assert.That(lines, Has.None.Contains("copied from an earlier study"));
+    }
+
+    private sealed class Collect(List<string> lines) : IStudyProgress
+    {
+        public void Report(string message, double fractionDone) => lines.Add(message);
     }
 }
