@@ -121,17 +121,24 @@ public sealed class CategoricalSet
         for (int a = 0; a < _sizes.Length; a++)
         {
             if (_distinctFrom[a] != -1) continue;
-            var pa = Probabilities(a);
-            double best = double.NegativeInfinity;
-            for (int i = 0; i < pa.Length; i++)
-            {
-                double score = Math.Log(pa[i]);
-                foreach (int b in _dependents[a]) score += Math.Log(Softmax(b, i).Max());
-                if (score > best) { best = score; choices[a] = i; }
-            }
+            choices[a] = ArgMax(JointBest(a));
             foreach (int b in _dependents[a]) choices[b] = ArgMax(Softmax(b, choices[a]));
         }
         return choices;
+    }
+
+    /// <summary>
+    /// For each value i of the unconstrained block <paramref name="block"/>: p(i) times the best conditional probability
+    /// of each of its dependents given i, the largest joint probability any choice with that value reaches within the
+    /// block's group. Its argmax is the block's value in the mode; for a block without dependents it is the block's softmax.
+    /// </summary>
+    public double[] JointBest(int block)
+    {
+        if (_distinctFrom[block] != -1) throw new ArgumentException($"block {block} depends on block {_distinctFrom[block]}; its best value is conditional on it");
+        var score = Probabilities(block);
+        for (int i = 0; i < score.Length; i++)
+            foreach (int b in _dependents[block]) score[i] *= Softmax(b, i).Max();
+        return score;
     }
 
     /// <summary>Every joint choice with its probability (for tests and tiny spaces; the count is the product of the block sizes).</summary>

@@ -47,25 +47,20 @@ public static class Derivation
     public static DerivedGenotype Derive(ArchitecturePrior prior, IReadOnlyDictionary<int, double>? noise, ulong tieSeed = 0)
     {
         var distribution = prior.Distribution;
-        var choices = distribution.Mode();
+        var choices = new int[distribution.BlockCount];
         var tie = new bool[choices.Length];
         var rng = new Rng(tieSeed);
-        // Unconstrained blocks first: a distinct-input block's options depend on its partner's choice.
+        // Unconstrained blocks first, each by the joint probability of its value and its dependents' best values
+        // (pi's own argmax: a node's input pair (a, b != a) maximising p(a) p(b | b != a)); then each dependent, given its partner.
         foreach (bool dependents in new[] { false, true })
             for (int b = 0; b < choices.Length; b++)
             {
                 if ((distribution.DistinctFrom(b) != -1) != dependents) continue;
-                var p = distribution.ConditionalProbabilities(b, choices);
-                double best = p.Max();
-                var tied = Enumerable.Range(0, p.Length).Where(i => p[i] > 0 && best - p[i] <= TieTolerance).ToArray();
-                // A redrawn partner may have taken this block's value: it is masked out now, so take the best again.
-                if (tied.Length < 2)
-                {
-                    choices[b] = tied[0];
-                    continue;
-                }
-                tie[b] = true;
-                choices[b] = tied[rng.NextInt(tied.Length)];
+                var score = dependents ? distribution.ConditionalProbabilities(b, choices) : distribution.JointBest(b);
+                double best = score.Max();
+                var tied = Enumerable.Range(0, score.Length).Where(i => score[i] > 0 && best - score[i] <= TieTolerance).ToArray();
+                tie[b] = tied.Length > 1;
+                choices[b] = tied.Length > 1 ? tied[rng.NextInt(tied.Length)] : tied[0];
             }
         var architecture = prior.FromChoices(choices);
         var decisions = new List<ChoiceDecision>();

@@ -26,6 +26,54 @@ public class DerivationTests
     }
 
     /// <summary>
+    /// The derived genotype is pi's own most likely architecture: per node, the input pair (a, b != a) with the
+    /// largest p(a) p(b | b != a), found here by trying every pair, and per term the most likely op. A greedy pick of
+    /// the first input alone misses it when both terms lean to the same input: p(first) = (0.40, 0.35, 0.25) and
+    /// p(second) = (0.90, 0.05, 0.05) make (1, 0) the best pair (0.35 * 0.90 / 0.95 = 0.33), not (0, 1 or 2) (0.20).
+    /// </summary>
+    [Test]
+    public void TheDerivedGenotypeIsPisJointArgmax()
+    {
+        var designed = new ArchitecturePrior(TermInputs.DistinctPerNode);
+        SetBlock(designed, ArchitecturePrior.InputBlock(CellType.Normal, 2), [0.40, 0.35, 0.25]);
+        SetBlock(designed, ArchitecturePrior.InputBlock(CellType.Normal, 3), [0.90, 0.05, 0.05]);
+        var node1 = Derivation.Derive(designed, noise: null).Genotype.Normal;
+        Assert.That((node1[2].Input, node1[3].Input), Is.EqualTo((1, 0)));
+
+        for (ulong seed = 0; seed < 200; seed++)
+        {
+            var prior = new ArchitecturePrior(TermInputs.DistinctPerNode);
+            var rng = new Rng(seed);
+            for (int i = 0; i < prior.Logits.Length; i++) prior.Logits[i] = 2 * rng.NextGaussian();
+            var genotype = Derivation.Derive(prior, noise: null).Genotype;
+            Assert.That(genotype.ToJson(), Is.EqualTo(prior.MostLikelyGenotype().ToJson()), $"seed {seed}: derive against the prior's mode");
+            foreach (var type in CellTypes.All)
+            {
+                var cell = type == CellType.Normal ? genotype.Normal : genotype.Reduce;
+                for (int node = 0; node < Genotype.IntermediateNodes; node++)
+                {
+                    var first = prior.InputProbabilities(type, 2 * node);
+                    var second = prior.InputProbabilities(type, 2 * node + 1);
+                    var best = (from a in Enumerable.Range(0, first.Length) from b in Enumerable.Range(0, first.Length) where a != b
+                                orderby first[a] * second[b] / (1 - second[a]) descending select (a, b)).First();
+                    Assert.That((cell[2 * node].Input, cell[2 * node + 1].Input), Is.EqualTo(best), $"seed {seed}, {type} node {node}");
+                    for (int slot = 0; slot < 2; slot++)
+                    {
+                        var ops = prior.OpProbabilities(type, 2 * node + slot);
+                        Assert.That(Primitives.IndexOf(cell[2 * node + slot].Op), Is.EqualTo(Array.IndexOf(ops, ops.Max())));
+                    }
+                }
+            }
+        }
+    }
+
+    private static void SetBlock(ArchitecturePrior prior, int block, double[] probabilities)
+    {
+        int offset = prior.Distribution.Offset(block);
+        for (int i = 0; i < probabilities.Length; i++) prior.Logits[offset + i] = Math.Log(probabilities[i]);
+    }
+
+    /// <summary>
     /// From the uniform prior every choice is an exact tie: derivation draws them at random (not the first
     /// primitive and the first input every time), flags each as a tie, counts none as decided, and warns.
     /// </summary>
