@@ -5,6 +5,13 @@ using Parsec.Search.Prior;
 
 namespace Parsec.Search.Loop;
 
+/// <summary>How the search feeds pixels to its networks.</summary>
+public enum SearchPixels
+{
+    Normalized,
+    Raw,
+}
+
 /// <summary>
 /// Everything a search run depends on. Defaults are the paper's search setting on CIFAR-10 (C = 16, 8 cells,
 /// batch 64, 50 epochs, K = 16) and DARTS' optimiser settings; the resolved record is saved as options.json
@@ -28,6 +35,13 @@ public sealed record SearchOptions
     /// options.json written before this rule read as <see cref="SubsetRule.First"/> (stored order), which they ran with.
     /// </summary>
     public SubsetRule Split { get; init; } = SubsetRule.Stratified;
+    /// <summary>
+    /// The pixels the search's networks see. Standardised by the training set's per-channel mean and std, as `train`
+    /// standardises them, so that the search judges cells on the inputs they will be trained on. options.json written
+    /// before read as <see cref="SearchPixels.Raw"/>, which they ran with.
+    /// </summary>
+    [Flag("--pixels <MODE>", "normalized (per-channel mean and std of the training set, as `train` does) or raw (values from 0 to 1, as stored).")]
+    public SearchPixels Pixels { get; init; } = SearchPixels.Normalized;
     /// <summary>Kept apart from <see cref="Seed"/> so that searches with different seeds can share one split.</summary>
     [Flag("--split-seed <SEED>", "Seed of the stratified split of the training set into the weights' part and pi's part.")]
     public ulong SplitSeed { get; init; }

@@ -1,6 +1,7 @@
 using Parsec.Autodiff;
 using Parsec.Search.Data;
 using Parsec.Search.Data.Files;
+using Parsec.Search.Data.Pipeline;
 using Parsec.Search.Estimator;
 using Parsec.Search.Memory;
 using Parsec.Search.Model;
@@ -16,9 +17,8 @@ namespace Parsec.Search.Loop;
 /// <see cref="Restore"/> / <see cref="Progress"/> move it to and from a checkpoint. <see cref="Options"/> are the
 /// options with their automatic values resolved (<see cref="SearchOptions.Resolved"/>, and the concurrency by
 /// <see cref="SampleConcurrency"/>).
-/// One iteration is <see cref="Step"/> (SearchSession.Step.cs). Images are used as the dataset holds them
-/// (pixels in [0, 1]): the stem's batch norm largely absorbs a per-channel shift and scale, and DARTS' search-time
-/// crops and flips are not applied.
+/// One iteration is <see cref="Step"/> (SearchSession.Step.cs). Images are standardised per channel as `train`
+/// standardises them (<see cref="SearchOptions.Pixels"/>); DARTS' search-time crops and flips are not applied.
 /// </summary>
 public sealed partial class SearchSession : IDisposable
 {
@@ -32,6 +32,8 @@ public sealed partial class SearchSession : IDisposable
     {
         options.Validate();
         Backend = backend;
+        // Standardised with the whole training set's statistics, as `train` computes them.
+        if (options.Pixels == SearchPixels.Normalized) dataset = DatasetStatistics.Compute(dataset).ToNormalization().ApplyTo(dataset);
         (TrainData, ValidationData) = SplitForSearch(dataset, options);
         SplitClasses = SplitClasses.Of(TrainData, ValidationData);
 

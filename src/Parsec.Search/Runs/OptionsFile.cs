@@ -55,16 +55,18 @@ public static class OptionsFile
     }
 
     /// <summary>
-    /// Options written before the split was stratified split in stored order and took file subsets in stored order:
-    /// they are read as such, so that those runs resume on the same data.
+    /// Options written before the split was stratified split in stored order, took file subsets in stored order and fed
+    /// raw pixels: they are read as such, so that those runs resume on the same data.
     /// </summary>
     internal static void UpgradeSplit(JsonObject search)
     {
         if (!search.ContainsKey(SplitKey)) search[SplitKey] = "first";
+        if (!search.ContainsKey(PixelsKey)) search[PixelsKey] = "raw";
         Data.Files.DatasetSpec.UpgradeJson(search["dataset"]);
     }
 
     private const string SplitKey = "split";
+    private const string PixelsKey = "pixels";
 
     public static SearchOptions Read(string path)
     {

@@ -23,6 +23,7 @@ public class FlatDatasetJsonTests
         var options = OptionsFile.Read(Fixture("options.json"));
         Assert.That(options.Dataset, Is.EqualTo(FashionMnist4000StoredOrder));
         Assert.That(options.Split, Is.EqualTo(SubsetRule.First), "a search from before the stratified split resumes on the split it ran with");
+        Assert.That(options.Pixels, Is.EqualTo(Parsec.Search.Loop.SearchPixels.Raw), "and on the raw pixels it ran with");
         Assert.That((options.Channels, options.Iterations, options.Samples, options.WeightSamples), Is.EqualTo((8, 300, 16, 4)), "the other options are untouched");
     }
 

@@ -50,6 +50,24 @@ public class SearchSplitTests
         Assert.That(File.Exists(run.Warnings), Is.False, "a balanced split warns of nothing");
     }
 
+    /// <summary>The search sees the pixels `train` sees: standardised by the training set's per-channel mean and std.</summary>
+    [Test]
+    public void TheSearchStandardisesPixelsAsTrainDoesUnlessToldRaw()
+    {
+        var options = SearchRunTests.Tiny(1);
+        var dataset = SearchRunner.LoadDataset(options);
+        using var backend = new CpuBackend();
+        using var normalized = new SearchSession(options, backend, dataset);
+        var all = normalized.TrainData.AllImages.ToArray().Concat(normalized.ValidationData.AllImages.ToArray()).Select(v => (double)v).ToList();
+        double mean = all.Average();
+        Assert.That(mean, Is.EqualTo(0).Within(1e-5));
+        Assert.That(Math.Sqrt(all.Average(v => (v - mean) * (v - mean))), Is.EqualTo(1).Within(1e-3));
+
+        using var raw = new SearchSession(options with { Pixels = SearchPixels.Raw }, backend, dataset);
+        Assert.That(raw.TrainData.AllImages.ToArray(), Has.All.InRange(0f, 1f));
+        Assert.That(Labels(raw.TrainData), Is.EqualTo(Labels(normalized.TrainData)), "the same split either way");
+    }
+
     [Test]
     public void AClassMissingFromOnePartIsNamed()
     {

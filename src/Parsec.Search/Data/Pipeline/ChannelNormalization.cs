@@ -28,6 +28,16 @@ public sealed record ChannelNormalization
 
     public float Apply(int channel, float value) => (value - Mean[channel]) / Std[channel];
 
+    /// <summary>A copy of <paramref name="data"/> with every image standardised exactly as the training pipeline standardises a batch.</summary>
+    public InMemoryDataset ApplyTo(InMemoryDataset data)
+    {
+        if (data.Channels != Channels) throw new ArgumentException($"a normalisation of {Channels} channels cannot standardise '{data.Name}' with {data.Channels}");
+        var images = new float[data.AllImages.Length];
+        for (int i = 0; i < data.Count; i++)
+            ImageAugmenter.Normalize(data.Image(i), images.AsSpan(i * data.ImageLength, data.ImageLength), data.Channels, data.Height, data.Width, this);
+        return new InMemoryDataset(data.Name, images, data.AllLabels.ToArray(), data.Channels, data.Height, data.Width, data.Classes, data.ClassNames);
+    }
+
     public string Describe() =>
         $"mean [{string.Join(", ", Mean.Select(m => m.ToString("0.0000")))}], std [{string.Join(", ", Std.Select(s => s.ToString("0.0000")))}]";
 }
