@@ -7,7 +7,9 @@ namespace Parsec.Search.Reports;
 /// How pi of one cell type moved during the search. One row per intermediate node; in each row the operation
 /// distribution of its two terms, then their input distributions. Each panel stacks the probabilities (the bands
 /// always fill 0..1), so the dominant choice is the widest band and a collapse onto one choice is a band swallowing
-/// the panel. Panel titles name the final most likely choice; a band at the top of the figure is the shared legend.
+/// the panel. Panel titles name the run's chosen value (genotype.json: with distinct inputs per node, a term's input
+/// is chosen jointly with its partner's, so it need not be the widest band of its own panel) and its final
+/// probability; a band at the top of the figure is the shared legend.
 /// </summary>
 public static class PiEvolutionPlot
 {
@@ -17,7 +19,8 @@ public static class PiEvolutionPlot
     private const int Columns = 4;
     private const int MaxPlottedPoints = 600;
 
-    public static byte[]? Render(PiHistory history, bool reduction)
+    /// <param name="chosen">The run's genotype, whose choices the panel titles name; null names each panel's own most likely value.</param>
+    public static byte[]? Render(PiHistory history, bool reduction, Genotype? chosen = null)
     {
         if (history.Snapshots.Count == 0) return null;
         var snapshots = history.Snapshots;
@@ -53,10 +56,7 @@ public static class PiEvolutionPlot
                     : Stacked(x, cells.Select(c => c.Inputs[term]).ToArray(),
                         Enumerable.Range(0, term / Genotype.TermsPerNode + 2).Select(CellNames.Input).ToList(), ReportStyle.InputColor);
 
-                var final = ops ? cells[^1].Ops[term] : cells[^1].Inputs[term];
-                int best = CellPi.ArgMax(final);
-                string bestName = ops ? Primitives.All[best] : CellNames.Input(best);
-                plot.Title($"{CellNames.Term(term)} · {(ops ? "operation" : "input")} → {bestName} ({final[best]:0.00})", 13);
+                plot.Title(PanelTitle(cells[^1], term, ops, chosen is null ? null : reduction ? chosen.Reduce : chosen.Normal), 13);
                 if (column == 0) plot.YLabel("probability (stacked)", 12);
                 if (node == rows - 1) plot.XLabel(xLabel, 12);
                 // Automatic ticks over the one-unit band of a lone snapshot would repeat its iteration five times.
@@ -66,6 +66,15 @@ public static class PiEvolutionPlot
         }
         var figure = ReportStyle.Figure(plots, new HeaderGridLayout(HeaderHeight, rows, Columns));
         return ReportStyle.ToPng(figure, Width, HeaderHeight + rows * PanelHeight);
+    }
+
+    /// <summary>"term · operation → sep_conv_3x3 (0.41)": the chosen value of a term (from <paramref name="chosen"/> when given) and its final probability.</summary>
+    public static string PanelTitle(CellPi final, int term, bool ops, IReadOnlyList<GenotypeTerm>? chosen)
+    {
+        var probabilities = ops ? final.Ops[term] : final.Inputs[term];
+        int value = chosen is null ? CellPi.ArgMax(probabilities) : ops ? Primitives.IndexOf(chosen[term].Op) : chosen[term].Input;
+        string name = ops ? Primitives.All[value] : CellNames.Input(value);
+        return $"{CellNames.Term(term)} · {(ops ? "operation" : "input")} → {name} ({probabilities[value]:0.00})";
     }
 
     private static Plot Stacked(double[] x, double[][] probabilities, IReadOnlyList<string> names, Func<int, Color> color)

@@ -65,8 +65,8 @@ public static class RunReport
             notes.Add($"{PiHistoryFile.FileName} is empty: no plots of pi");
         else
         {
-            Write(PiNormalFileName, PiEvolutionPlot.Render(pi, reduction: false)!);
-            Write(PiReduceFileName, PiEvolutionPlot.Render(pi, reduction: true)!);
+            Write(PiNormalFileName, PiEvolutionPlot.Render(pi, reduction: false, genotype)!);
+            Write(PiReduceFileName, PiEvolutionPlot.Render(pi, reduction: true, genotype)!);
             Write(PiFinalFileName, PiFinalPlot.Render(pi, Derived(In("pi.json")))!);
         }
 
