@@ -34,6 +34,22 @@ public static class OptionsFile
         AtomicFile.WriteAllText(path, node.ToJsonString(Json));
     }
 
+    /// <summary>The images per class of the run's two parts, or null when options.json does not record them (written before they were).</summary>
+    public static SplitClasses? ReadSplitClasses(string path)
+    {
+        try
+        {
+            if (JsonNode.Parse(File.ReadAllText(path))?[SplitClassesKey] is not JsonObject split) return null;
+            int[] Counts(string key) => (split[key] as JsonArray ?? throw new FormatException($"{path}: '{SplitClassesKey}.{key}' is not a list")).Select(n => n!.GetValue<int>()).ToArray();
+            var names = (split["classes"] as JsonArray)?.Select(n => n!.GetValue<string>()).ToArray() ?? [];
+            return new SplitClasses(names, Counts("weights"), Counts("pi"));
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
+        {
+            throw new FormatException($"{path}: not a valid options.json ({e.Message})", e);
+        }
+    }
+
     /// <summary>The backend the run was started on ("cpu", "cuda:0"), or null when options.json does not say.</summary>
     public static string? ReadBackend(string path) => ReadString(path, BackendKey);
 

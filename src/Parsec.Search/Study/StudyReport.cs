@@ -67,6 +67,7 @@ public static class StudyReport
             lines.Add(string.Create(ci, $"{who}: {100 * mean:0.00} % against a random median of {100 * median:0.00} %: {100 * r.Margin:+0.00;-0.00} points, {se}; {rank}.") +
                       (r.BeatsRandom ? " The search beats random genotypes." : " The search does not beat random genotypes by more than 2 standard errors."));
         }
+        if (r.Budget is { } budget) lines.Add(budget.Describe());
         lines.Add(string.Create(ci, $"compute: search {r.SearchSeconds:0} s; training the {r.Random.Count} random genotypes {r.RandomTrainingSeconds:0} s; all trainings {r.TrainingSeconds:0} s."));
         return string.Join(Environment.NewLine, lines);
     }
@@ -127,6 +128,11 @@ public static class StudyReport
             ["shared_weight_val_log_likelihood"] = Json(k.ByLogLikelihood),
             ["log_probability_under_pi"] = Json(k.ByPi),
         }).ToArray()),
+        ["budget"] = r.Budget is { } b ? new JsonObject
+        {
+            ["search_iterations"] = b.SearchIterations, ["search_warmup_iterations"] = b.SearchWarmupIterations, ["search_batch_size"] = b.SearchBatchSize,
+            ["search_weight_images"] = b.SearchWeightImages, ["search_epochs"] = b.SearchEpochs, ["training_epochs"] = b.TrainingEpochs, ["training_images"] = b.TrainingImages,
+        } : null,
         ["search_seconds"] = r.SearchSeconds,
         ["random_training_seconds"] = r.RandomTrainingSeconds,
         ["training_seconds"] = r.TrainingSeconds,

@@ -22,8 +22,9 @@ public sealed record GenotypeResult(string Name, GenotypeKind Kind, string Genot
 /// over training seeds when there is one. The search beats random when the margin exceeds 2.
 /// </summary>
 /// <param name="Estimates">Per search: what it believed of every genotype when it ended.</param>
+/// <param name="Budget">How long the searches trained their shared weights and each genotype was trained; null when unknown.</param>
 public sealed record StudyResult(string Folder, string? UnfinishedAt, IReadOnlyList<GenotypeResult> Rows, double SearchSeconds,
-    IReadOnlyList<SearchEstimates>? Estimates = null)
+    IReadOnlyList<SearchEstimates>? Estimates = null, StudyBudgetSummary? Budget = null)
 {
     /// <summary>Per search: how well its estimates ordered the genotypes by their trained mean accuracy.</summary>
     public IReadOnlyList<SearchRanking> Rankings => Estimates?.Select(e => e.RankAgainst(Rows.ToDictionary(r => r.Name, r => r.Mean))).ToList() ?? [];
@@ -75,13 +76,30 @@ public sealed record StudyResult(string Folder, string? UnfinishedAt, IReadOnlyL
     }
 }
 
+/// <summary>
+/// The budgets a study's verdict holds for. A search judges cells by shared weights trained for a short while, which
+/// favours cells that learn fast; the evaluation budget is the one the verdict is about, so both are stated.
+/// </summary>
+/// <param name="SearchWeightImages">Images in the part of the training set that trains a search's shared weights.</param>
+/// <param name="SearchImagesPerIteration">Batch size times the samples that train the weights.</param>
+public sealed record StudyBudgetSummary(int SearchIterations, int SearchWarmupIterations, int SearchBatchSize, int SearchWeightImages,
+    int SearchImagesPerIteration, int TrainingEpochs, int TrainingImages)
+{
+    /// <summary>Epochs of its part the shared weights were trained for, counting one pass of a batch per iteration (each pass trains several sampled architectures).</summary>
+    public double SearchEpochs => (double)SearchIterations * SearchBatchSize / Math.Max(1, SearchWeightImages);
+
+    public string Describe() => string.Create(System.Globalization.CultureInfo.InvariantCulture,
+        $"budget: each search trained its shared weights for {SearchEpochs:0.0} epochs of its {SearchWeightImages:N0}-image part ({SearchIterations} iterations of batch {SearchBatchSize}, " +
+        $"{SearchWarmupIterations} of them warm-up, {SearchImagesPerIteration / SearchBatchSize} sampled architectures trained per batch); each genotype was trained for {TrainingEpochs} epochs of {TrainingImages:N0} images.");
+}
+
 /// <summary>Reads a finished study's training folders into a <see cref="StudyResult"/>.</summary>
 public static class StudyResults
 {
     /// <param name="searchMetrics">The metrics.jsonl of each search the study ran or took (their step times add up to the search time).</param>
     /// <param name="estimates">The searches' own estimates of the genotypes (<see cref="SearchEstimates"/>), to rank against the trained accuracies.</param>
     public static StudyResult Collect(StudyFolder folder, IReadOnlyList<StudyGenotype> genotypes, int seeds, IReadOnlyList<string> searchMetrics,
-        IReadOnlyList<SearchEstimates>? estimates = null)
+        IReadOnlyList<SearchEstimates>? estimates = null, StudyBudgetSummary? budget = null)
     {
         var rows = genotypes.Select(g =>
         {
@@ -99,7 +117,7 @@ public static class StudyResults
             return new GenotypeResult(g.Name, g.Kind, g.Genotype.ToString(), accuracies, parameters, seconds);
         }).ToList();
         double searchMs = searchMetrics.Sum(m => SumOf(m, MetricsFile.StepMs) ?? 0);
-        return new StudyResult(folder.Path, null, rows, searchMs / 1000, estimates);
+        return new StudyResult(folder.Path, null, rows, searchMs / 1000, estimates, budget);
     }
 
     private static double? SumOf(string metricsPath, string key)

@@ -99,9 +99,21 @@ public sealed class StudyRunner
                 Train(genotype, seed, data, ++done, total, limits.Cancellation);
             }
         var metrics = searches.Select(s => s.Metrics).OfType<string>().ToList();
-        var result = StudyResults.Collect(_folder, genotypes, _options.Seeds, metrics, estimates);
+        var result = StudyResults.Collect(_folder, genotypes, _options.Seeds, metrics, estimates, Budget(searches, data));
         StudyReport.Write(_folder, result);
         return result;
+    }
+
+    /// <summary>The first search's budget (from its options.json) beside the trainings'; null when the search's options are not at hand.</summary>
+    private StudyBudgetSummary? Budget(IReadOnlyList<StudySearch> searches, DatasetSplits data)
+    {
+        if (searches.FirstOrDefault(s => Directory.Exists(s.Source)) is not { } search) return null;
+        var run = new RunFolder(search.Source);
+        if (!File.Exists(run.Options) || OptionsFile.ReadSplitClasses(run.Options) is not { } split) return null;
+        var options = OptionsFile.Read(run.Options);
+        int iterations = options.Iterations ?? 0;
+        return new StudyBudgetSummary(iterations, options.WarmupIterations(iterations), options.BatchSize, split.Weights.Sum(),
+            options.BatchSize * (options.WeightSamples ?? options.Samples), _options.Training.Epochs, data.Train.Count);
     }
 
     /// <summary>Runs (or resumes, or copies from a --reuse study) one search; false when it stopped before its end.</summary>

@@ -54,6 +54,8 @@ public class StudyTests
         Assert.That(table, Has.Count.EqualTo(2 + 4));
         Assert.That(table[0], Does.Contain("seed 0").And.Contain("seed 1").And.Contain("mean").And.Contain("s.e."));
         Assert.That(File.ReadAllText(folder.ResultsTable), Does.Contain("rank"));
+        // 12 iterations of batch 16 over the 80 images of the weights' part; each genotype 1 epoch of 160 images.
+        Assert.That(File.ReadAllText(folder.ResultsTable), Does.Contain("shared weights for 2.4 epochs of its 80-image part").And.Contain("1 epochs of 160 images"));
         Assert.That(File.ReadAllBytes(folder.ResultsPlot).Take(4), Is.EqualTo(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }));
 
         // The search's own estimate of every genotype, and how well it ranked them: in results.md, results.json and ranking.png.
