@@ -5,6 +5,33 @@ using Parsec.Search.Prior;
 
 namespace Parsec.Search.Loop;
 
+/// <summary>How a search turns its shared weights into one genotype.</summary>
+[System.ComponentModel.TypeConverter(typeof(SearchStrategyConverter))]
+public enum SearchStrategy
+{
+    /// <summary>PARSEC: learn pi by importance-weighted likelihoods and take its most likely architecture.</summary>
+    Parsec,
+    /// <summary>
+    /// Random search with weight sharing (Li and Talwalkar, 2019): the whole budget trains the shared weights on uniformly
+    /// sampled architectures (PARSEC's warm-up, all the way), then uniformly sampled candidates are scored on pi's part with
+    /// the shared weights and the best is kept.
+    /// </summary>
+    RandomWs,
+}
+
+/// <summary>Reads "random-ws" (and "random_ws", "randomws") on the command line.</summary>
+public sealed class SearchStrategyConverter : System.ComponentModel.EnumConverter
+{
+    public SearchStrategyConverter() : base(typeof(SearchStrategy)) { }
+
+    public override object? ConvertFrom(System.ComponentModel.ITypeDescriptorContext? context, System.Globalization.CultureInfo? culture, object value) =>
+        value is string text && Enum.TryParse<SearchStrategy>(text.Replace("-", "").Replace("_", ""), ignoreCase: true, out var strategy) && Enum.IsDefined(strategy)
+            ? strategy
+            : throw new FormatException($"--strategy: '{value}' is not a strategy; expected parsec or random-ws");
+
+    public static string Name(SearchStrategy strategy) => strategy == SearchStrategy.RandomWs ? "random-ws" : "parsec";
+}
+
 /// <summary>How the search feeds pixels to its networks.</summary>
 public enum SearchPixels
 {
@@ -45,6 +72,18 @@ public sealed record SearchOptions
     /// <summary>Kept apart from <see cref="Seed"/> so that searches with different seeds can share one split.</summary>
     [Flag("--split-seed <SEED>", "Seed of the stratified split of the training set into the weights' part and pi's part.")]
     public ulong SplitSeed { get; init; }
+
+    // ---- strategy ---------------------------------------------------------------------------------
+    [Flag("--strategy <NAME>", "parsec (learn pi and take its most likely architecture) or random-ws (random search with weight sharing: train the shared weights on uniform samples for the whole budget, then keep the best of --candidates uniform samples by shared-weight validation accuracy).")]
+    public SearchStrategy Strategy { get; init; } = SearchStrategy.Parsec;
+    /// <summary>
+    /// With the study's defaults (300 iterations of batch 32, 16 samples scored for pi after a half warm-up) PARSEC runs
+    /// 76,800 images through forward-only passes; 120 candidates of 20 batches of 32 is the same.
+    /// </summary>
+    [Flag("--candidates <M>", "random-ws: uniformly sampled architectures scored with the shared weights at the end.")]
+    public int Candidates { get; init; } = 120;
+    [Flag("--candidate-batches <B>", "random-ws: batches of pi's part each candidate is scored on.")]
+    public int CandidateBatches { get; init; } = 20;
 
     // ---- network ----------------------------------------------------------------------------------
     [Flag("--channels <C>", "Initial channels C.")] public int Channels { get; init; } = 16;
@@ -132,7 +171,8 @@ public sealed record SearchOptions
     public const double AutoPriorLearningRateCap = 0.1;
 
     /// <summary>Iterations before pi starts to move.</summary>
-    public int WarmupIterations(int totalIterations) => (int)Math.Floor(WarmupFraction * totalIterations);
+    public int WarmupIterations(int totalIterations) =>
+        Strategy == SearchStrategy.RandomWs ? totalIterations : (int)Math.Floor(WarmupFraction * totalIterations);
 
     /// <summary>
     /// These options with every automatic value replaced by what is in force for a search of
@@ -186,6 +226,9 @@ public sealed record SearchOptions
         Require(PriorLearningRate is null || (PriorLearningRate >= 0 && double.IsFinite(PriorLearningRate.Value)), $"--prior-lr must be >= 0, got {PriorLearningRate}");
         Require(PriorBeta1 is >= 0 and < 1 && PriorBeta2 is >= 0 and < 1, $"--prior-beta1 and --prior-beta2 must be in [0, 1), got {PriorBeta1} and {PriorBeta2}");
         Require(PriorWeightDecay >= 0, $"--prior-weight-decay must be >= 0, got {PriorWeightDecay}");
+        Require(Enum.IsDefined(Strategy), $"--strategy must be parsec or random-ws, got {Strategy}");
+        Require(Candidates >= 1, $"--candidates must be >= 1, got {Candidates}");
+        Require(CandidateBatches >= 1, $"--candidate-batches must be >= 1, got {CandidateBatches}");
         Require(Concurrency is null or >= 1, $"--concurrency must be >= 1, got {Concurrency}");
         Require(CheckpointEvery >= 1, $"--checkpoint-every must be >= 1, got {CheckpointEvery}");
         Require(LogEvery >= 1, $"--log-every must be >= 1, got {LogEvery}");

@@ -179,7 +179,9 @@ public static class SearchRunner
         // A diverged run writes no result: its state is past the last good checkpoint, which is where a resume starts.
         string? report = null;
         var derived = Derivation.Derive(session.Prior, noise: null);
-        if (outcome != SearchOutcome.StoppedOnNonFiniteValue) (derived, report) = WriteResult(session, run);
+        // Random search scores its candidates only once the weights are fully trained; stopped early, it has no result yet.
+        bool resultDue = session.Options.Strategy == SearchStrategy.Parsec || session.IsFinished;
+        if (outcome != SearchOutcome.StoppedOnNonFiniteValue && resultDue) (derived, report) = WriteResult(session, run);
         return new SearchResult(run, outcome, session.Iteration, last, recentAccuracy.Count > 0 ? recentAccuracy.Average() : null,
             session.Prior, session.Prior.Entropy(), session.Prior.UniformEntropy(), derived, session.NetworkOptions.Classes,
             nonFinite, report, clock.Elapsed, startIteration, warnings.All);
@@ -199,10 +201,22 @@ public static class SearchRunner
         }
     }
 
-    /// <summary>pi.json, its noise estimate, genotype.json and the plots; returns the derivation and what the report drew.</summary>
+    /// <summary>
+    /// pi.json, genotype.json and the plots; PARSEC adds pi's noise estimate and derives the genotype from pi, random
+    /// search scores its candidates (candidates.json) and keeps the best. Returns the genotype and what the report drew.
+    /// </summary>
     private static (DerivedGenotype Derived, string Report) WriteResult(SearchSession session, RunFolder run)
     {
         PriorJson.Save(session.Prior, run.Pi);
+        if (session.Options.Strategy == SearchStrategy.RandomWs)
+        {
+            var candidates = CandidateSelection.Score(session);
+            int best = CandidateSelection.Best(candidates);
+            CandidateSelection.Write(run.File(CandidateSelection.FileName), candidates, best);
+            var genotype = candidates[best].Architecture.ToGenotype();
+            AtomicFile.WriteAllText(run.Genotype, genotype.ToJson());
+            return (new DerivedGenotype(genotype, []), DrawReport(run));
+        }
         var noise = DecisionNoiseFile.Write(run.Path, session.Options, Math.Max(0, session.Iteration - session.WarmupIterations));
         var derived = Derivation.Derive(session.Prior, noise);
         AtomicFile.WriteAllText(run.Genotype, derived.Genotype.ToJson());

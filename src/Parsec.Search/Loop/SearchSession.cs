@@ -27,6 +27,7 @@ public sealed partial class SearchSession : IDisposable
     private readonly SampleReduction _reduction;
     private readonly CosineSchedule _schedule;
     private readonly ArchitecturePrior _warmupPrior; // uniform: what the warm-up samples from
+    private readonly ulong _candidateSeed;
 
     public SearchSession(SearchOptions options, IBackend backend, InMemoryDataset dataset)
     {
@@ -43,6 +44,7 @@ public sealed partial class SearchSession : IDisposable
         _architectureRng = master.Fork();
         TrainBatches = new BatchSampler(TrainData.Count, options.BatchSize, master.Fork());
         ValidationBatches = new BatchSampler(ValidationData.Count, options.BatchSize, master.Fork());
+        _candidateSeed = master.NextUInt64();
         IterationsPerEpoch = TrainBatches.BatchesPerEpoch;
         Options = options = options.Resolved(IterationsPerEpoch, dataset.Height);
 
@@ -96,6 +98,9 @@ public sealed partial class SearchSession : IDisposable
 
     /// <summary>The weight learning rate of an iteration (0-based): cosine-annealed per epoch, as DARTS does.</summary>
     public double LearningRateAt(int iteration) => _schedule.LearningRate(iteration / IterationsPerEpoch);
+
+    /// <summary>A fresh generator for the candidates random search scores at the end: the same for every call, resume and worker count.</summary>
+    public Rng CandidateRng() => new(_candidateSeed);
 
     public SearchProgress Progress() => new(
         Iteration, (double[])Prior.Logits.Clone(), PriorOptimizer.ExportState(), WeightOptimizer.StepCount,

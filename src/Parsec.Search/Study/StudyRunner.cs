@@ -4,6 +4,7 @@ using Parsec.Search.Loop;
 using Parsec.Search.Prior;
 using Parsec.Search.Reports;
 using Parsec.Search.Runs;
+using Parsec.Search.Space;
 using Parsec.Search.Training;
 using Parsec.Search.RunFiles;
 
@@ -177,14 +178,21 @@ public sealed class StudyRunner
             string piPath = PiFile(search.Source);
             var prior = PriorJson.Load(piPath);
             termInputs ??= prior.TermInputs;
-            var derived = Derivation.Derive(prior, DecisionNoiseFile.LoadBeside(piPath));
-            list.Add(new StudyGenotype(search.GenotypeName, GenotypeKind.Searched, derived.Genotype));
+            list.Add(new StudyGenotype(search.GenotypeName, GenotypeKind.Searched, SearchedGenotype(search.Source, prior, piPath)));
         }
         var random = RandomGenotypes.Sample(_options.RandomGenotypes, _options.RandomSeed, termInputs ?? _options.Search.TermInputs);
         list.AddRange(random.Select((g, i) => new StudyGenotype($"random-{i + 1}", GenotypeKind.Random, g)));
         list.AddRange(_options.Also.Select(name => new StudyGenotype(name.ToUpperInvariant(), GenotypeKind.Published, PublishedGenotypes.ByName[name])));
         AtomicFile.WriteAllText(_folder.Genotypes, StudyGenotype.ToJson(list));
         return list;
+    }
+
+    /// <summary>PARSEC's result is derived from pi (with today's derivation, whatever wrote genotype.json); another strategy's is its genotype.json.</summary>
+    private static Genotype SearchedGenotype(string source, ArchitecturePrior prior, string piPath)
+    {
+        var run = Directory.Exists(source) ? new RunFolder(source) : null;
+        if (run is not null && File.Exists(run.Options) && OptionsFile.Read(run.Options).Strategy != SearchStrategy.Parsec) return Genotype.Load(run.Genotype);
+        return Derivation.Derive(prior, DecisionNoiseFile.LoadBeside(piPath)).Genotype;
     }
 
     /// <summary>Every search's estimate of every genotype, measured once before the trainings (what the searches believed, not fitted to the results).</summary>

@@ -24,8 +24,11 @@ internal static class SearchSummary
                 $"validation accuracy of sampled architectures (last {SearchRunner.RecentWindow} iterations): [bold]{100 * accuracy:0.0}%[/] (chance: {100.0 / result.Classes:0.0}%)");
         AnsiConsole.Write(OperationTable(result));
         var derived = result.MostLikely;
-        AnsiConsole.MarkupLineInterpolated($"most likely genotype: {derived.Genotype}");
-        AnsiConsole.MarkupLineInterpolated($"{derived.DecidedCount} of {derived.Choices.Count} choices decided (margin over the runner-up above the noise of the estimate; `parsec derive` shows each)");
+        AnsiConsole.MarkupLineInterpolated($"{(derived.Choices.Count > 0 ? "most likely genotype" : "genotype")}: {derived.Genotype}");
+        if (derived.Choices.Count > 0)
+            AnsiConsole.MarkupLineInterpolated($"{derived.DecidedCount} of {derived.Choices.Count} choices decided (margin over the runner-up above the noise of the estimate; `parsec derive` shows each)");
+        else if (File.Exists(run.File(CandidateSelection.FileName)))
+            AnsiConsole.MarkupLineInterpolated($"chosen by shared-weight validation accuracy among uniformly sampled candidates (scores in {CandidateSelection.FileName})");
         if (derived.Warning() is { } warning) AnsiConsole.MarkupLineInterpolated($"[yellow]warning:[/] {warning}");
         foreach (string runWarning in result.Warnings ?? []) AnsiConsole.MarkupLineInterpolated($"[yellow]warning:[/] {runWarning} (also in {Path.GetFileName(run.Warnings)})");
         switch (result.Outcome)
