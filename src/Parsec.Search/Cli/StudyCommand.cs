@@ -37,6 +37,19 @@ public sealed partial class StudyCommand : Command<StudyCommand.Settings>
         [Description("Run one independent search per seed (comma-separated, e.g. 0,1,2) and judge each against the same random genotypes: one search is an anecdote. Default: one search with --search-seed.")]
         public string? SearchSeeds { get; init; }
 
+        [CommandOption("--strategies <NAMES>")]
+        [Description("Search strategies to compare, each with every search seed and the same budget (comma-separated: parsec, random-ws). Default: parsec.")]
+        public string? Strategies { get; init; }
+
+        /// <summary>The strategies --strategies lists, or null when it was not given.</summary>
+        public IReadOnlyList<Loop.SearchStrategy>? ParseStrategies()
+        {
+            if (Strategies is null) return null;
+            var converter = new Loop.SearchStrategyConverter();
+            try { return Strategies.Split(',', StringSplitOptions.TrimEntries).Select(name => (Loop.SearchStrategy)converter.ConvertFrom(null, null, name)!).ToList(); }
+            catch (FormatException e) { throw new ArgumentException(e.Message.Replace("--strategy:", "--strategies:"), e); }
+        }
+
         /// <summary>The seeds --search-seeds lists, or null when it was not given.</summary>
         public IReadOnlyList<ulong>? ParseSearchSeeds()
         {
@@ -63,6 +76,7 @@ public sealed partial class StudyCommand : Command<StudyCommand.Settings>
                 Training = budget.Training(),
                 Also = NoPublished ? [] : Also ?? StudyOptions.DefaultAlso,
                 SearchSeeds = ParseSearchSeeds(),
+                Strategies = ParseStrategies(),
             });
         }
 
@@ -94,10 +108,10 @@ public sealed partial class StudyCommand : Command<StudyCommand.Settings>
         {
             var options = settings.ToOptions();
             string folder = settings.Out ?? RunFolder.CreateNew(null, "study", DateTime.Now).Path;
-            int searches = options.EffectiveSearchSeeds.Count;
+            int searches = options.EffectiveSearchSeeds.Count * options.EffectiveStrategies.Count;
             string search = options.SearchFrom is not null ? $"pi from {options.SearchFrom}"
                 : searches == 1 ? $"a search of {options.Search.Iterations} iterations"
-                : $"{searches} searches of {options.Search.Iterations} iterations (seeds {string.Join(", ", options.EffectiveSearchSeeds)})";
+                : $"{searches} searches of {options.Search.Iterations} iterations ({string.Join(", ", options.EffectiveStrategies.Select(Loop.SearchStrategyConverter.Name))}; seeds {string.Join(", ", options.EffectiveSearchSeeds)})";
             string also = options.Also.Count > 0 ? $" and {string.Join(", ", options.Also)}" : "";
             AnsiConsole.MarkupLineInterpolated(
                 $"study of {options.Data.Name} in {folder}: {search}, {options.RandomGenotypes} random genotypes{also}, {options.Seeds} seeds of {options.Training.Epochs} epochs each");

@@ -195,6 +195,21 @@ public sealed record SearchOptions
         };
     }
 
+    /// <summary>
+    /// Images these (resolved) options send through forward-and-backward passes (each sample that trains the weights counts
+    /// its batch) and through forward-only passes (PARSEC's K samples scored for pi after the warm-up, or random search's
+    /// candidates): the compute strategies are compared by.
+    /// </summary>
+    public (long Training, long Forward) ImagesThroughPasses()
+    {
+        int iterations = Iterations ?? throw new InvalidOperationException("resolve the options first: the iterations are not known");
+        long training = (long)iterations * (WeightSamples ?? Samples) * BatchSize;
+        long forward = Strategy == SearchStrategy.RandomWs
+            ? (long)Candidates * CandidateBatches * BatchSize
+            : (long)(iterations - WarmupIterations(iterations)) * Samples * BatchSize;
+        return (training, forward);
+    }
+
     /// <summary>Throws an <see cref="ArgumentException"/> naming the option (by its command-line flag) and what it expects.</summary>
     public void Validate()
     {

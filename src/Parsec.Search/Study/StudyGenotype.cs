@@ -13,7 +13,8 @@ public enum GenotypeKind
 }
 
 /// <summary>One genotype of a study, by the name its training folders use.</summary>
-public sealed record StudyGenotype(string Name, GenotypeKind Kind, Genotype Genotype)
+/// <param name="Strategy">For a searched genotype, the strategy that found it ("parsec", "random-ws"); null in studies written before there could be several (PARSEC).</param>
+public sealed record StudyGenotype(string Name, GenotypeKind Kind, Genotype Genotype, string? Strategy = null)
 {
     public static string KindName(GenotypeKind kind) => kind.ToString().ToLowerInvariant();
 
@@ -22,6 +23,7 @@ public sealed record StudyGenotype(string Name, GenotypeKind Kind, Genotype Geno
     {
         ["name"] = g.Name,
         ["kind"] = KindName(g.Kind),
+        ["strategy"] = g.Strategy,
         ["genotype"] = JsonNode.Parse(g.Genotype.ToJson()),
     }).ToArray()).ToJsonString(new JsonSerializerOptions { WriteIndented = true });
 
@@ -38,7 +40,7 @@ public sealed record StudyGenotype(string Name, GenotypeKind Kind, Genotype Geno
             var parsed = Enum.GetValues<GenotypeKind>().FirstOrDefault(k => KindName(k) == kind, (GenotypeKind)(-1));
             if (!Enum.IsDefined(parsed)) throw new FormatException($"{where}: 'kind' is '{kind}', expected searched, random or published");
             var genotype = entry["genotype"] ?? throw new FormatException($"{where} has no 'genotype'");
-            return new StudyGenotype(name, parsed, Genotype.FromJson(genotype.ToJsonString(), $"{where} genotype"));
+            return new StudyGenotype(name, parsed, Genotype.FromJson(genotype.ToJsonString(), $"{where} genotype"), entry["strategy"]?.GetValue<string>());
         }).ToList();
     }
 }

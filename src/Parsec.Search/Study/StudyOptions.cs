@@ -25,6 +25,14 @@ public sealed record StudyOptions
     /// </summary>
     public IReadOnlyList<ulong>? SearchSeeds { get; init; }
 
+    /// <summary>
+    /// The search strategies compared, each run once per search seed with the same budget. Null (studies written
+    /// before there could be several): <see cref="SearchOptions.Strategy"/> of <see cref="Search"/> alone.
+    /// </summary>
+    public IReadOnlyList<SearchStrategy>? Strategies { get; init; }
+
+    public IReadOnlyList<SearchStrategy> EffectiveStrategies => SearchFrom is not null ? [] : Strategies ?? [Search.Strategy];
+
     /// <summary>The searches this study runs (none when pi is taken from <see cref="SearchFrom"/>).</summary>
     public IReadOnlyList<ulong> EffectiveSearchSeeds => SearchFrom is not null ? [] : SearchSeeds ?? [Search.Seed];
     [Flag("--random <N>", "Uniformly random genotypes to compare with.")] public int RandomGenotypes { get; init; } = 6;
@@ -45,6 +53,10 @@ public sealed record StudyOptions
             if (!PublishedGenotypes.ByName.ContainsKey(name))
                 throw new ArgumentException($"--also: unknown genotype '{name}'; expected one of: {string.Join(", ", PublishedGenotypes.ByName.Keys)}");
         if (SearchFrom is null) Search.Validate();
+        if (Strategies is { } strategies && (strategies.Count == 0 || strategies.Distinct().Count() != strategies.Count))
+            throw new ArgumentException($"--strategies must list one or more different strategies, got '{string.Join(",", strategies.Select(SearchStrategyConverter.Name))}'");
+        if (Strategies is not null && SearchFrom is not null)
+            throw new ArgumentException("--strategies and --search exclude each other: the study either runs its searches or takes pi from one");
         if (SearchSeeds is not null && SearchFrom is not null)
             throw new ArgumentException("--search-seeds and --search exclude each other: the study either runs its searches or takes pi from one");
         if (SearchSeeds is { } seeds && (seeds.Count == 0 || seeds.Distinct().Count() != seeds.Count))

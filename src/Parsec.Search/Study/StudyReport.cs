@@ -41,6 +41,11 @@ public static class StudyReport
                 $"{100 * row.Mean:0.00} % | {(double.IsNaN(row.StandardError) ? "n/a" : $"{100 * row.StandardError:0.00}")} | {row.Parameters:N0} | {row.TrainingSeconds:0} s |") +
                 (estimated ? string.Create(ci, $" {(r.EstimatedAccuracy(row.Name) is double e ? $"{100 * e:0.00} %" : "n/a")} |") : ""));
         text.AppendLine();
+        if (r.Strategies.Count > 1)
+        {
+            text.AppendLine(StrategyTable(r));
+            text.AppendLine();
+        }
         text.AppendLine(Verdict(r));
         if (r.Rankings.Count > 0)
         {
@@ -50,26 +55,54 @@ public static class StudyReport
         return text.ToString();
     }
 
-    /// <summary>The searched genotypes against the random median, each search seed's rank, and what the search cost.</summary>
+    /// <summary>Each strategy's searched genotypes against the random median, each search seed's rank, the budgets and what the searches cost.</summary>
     public static string Verdict(StudyResult r)
     {
         var ci = CultureInfo.InvariantCulture;
         var lines = new List<string>();
-        if (r.Searched.Count > 1)
-            foreach (var s in r.Searched)
-                lines.Add(string.Create(ci, $"{s.Name}: {100 * s.Mean:0.00} %, rank {r.RankOf(s)} of {r.RankedCount}."));
-        if (r.SearchedMean is double mean && r.RandomMedian is double median)
+        var strategies = r.Strategies;
+        foreach (var strategy in strategies)
         {
-            string over = r.StandardErrorOverSearchSeeds ? $"standard errors over the {r.Searched.Count} search seeds" : "standard errors of its mean over training seeds";
-            string se = r.MarginInStandardErrors is double z ? string.Create(ci, $"{z:0.0} {over}") : "standard error unknown (one seed)";
-            string who = r.Searched.Count > 1 ? $"searched (mean of {r.Searched.Count} search seeds)" : "searched";
-            string rank = r.Searched.Count > 1 ? $"worst rank {r.WorstRank} of {r.RankedCount}" : $"rank {r.WorstRank} of {r.RankedCount}";
-            lines.Add(string.Create(ci, $"{who}: {100 * mean:0.00} % against a random median of {100 * median:0.00} %: {100 * r.Margin:+0.00;-0.00} points, {se}; {rank}.") +
-                      (r.BeatsRandom ? " The search beats random genotypes." : " The search does not beat random genotypes by more than 2 standard errors."));
+            if (strategy.Searched.Count > 1)
+                foreach (var s in strategy.Searched)
+                    lines.Add(string.Create(ci, $"{s.Name}: {100 * s.Mean:0.00} %, rank {r.RankOf(s)} of {r.RankedCount}."));
+            if (r.RandomMedian is not double median) continue;
+            string over = strategy.StandardErrorOverSearchSeeds ? $"standard errors over the {strategy.Searched.Count} search seeds" : "standard errors of its mean over training seeds";
+            string se = strategy.MarginInStandardErrors is double z ? string.Create(ci, $"{z:0.0} {over}") : "standard error unknown (one seed)";
+            string who = (strategies.Count > 1 ? strategy.Name : "searched") + (strategy.Searched.Count > 1 ? $" (mean of {strategy.Searched.Count} search seeds)" : "");
+            string rank = strategy.Searched.Count > 1 ? $"worst rank {strategy.WorstRank} of {r.RankedCount}" : $"rank {strategy.WorstRank} of {r.RankedCount}";
+            string subject = strategies.Count > 1 ? $"{strategy.Name} beats" : "The search beats";
+            lines.Add(string.Create(ci, $"{who}: {100 * strategy.Mean:0.00} % against a random median of {100 * median:0.00} %: {100 * strategy.Margin:+0.00;-0.00} points, {se}; {rank}.") +
+                      (strategy.BeatsRandom ? $" {subject} random genotypes." : $" {(strategies.Count > 1 ? strategy.Name : "The search")} does not beat random genotypes by more than 2 standard errors."));
         }
         if (r.Budget is { } budget) lines.Add(budget.Describe());
         lines.Add(string.Create(ci, $"compute: search {r.SearchSeconds:0} s; training the {r.Random.Count} random genotypes {r.RandomTrainingSeconds:0} s; all trainings {r.TrainingSeconds:0} s."));
         return string.Join(Environment.NewLine, lines);
+    }
+
+    /// <summary>
+    /// With several strategies: per strategy the mean over search seeds, its margin, the ranks, and one search's compute,
+    /// with the work compared to the first strategy's (the comparison holds at equal compute, within 10 %).
+    /// </summary>
+    public static string StrategyTable(StudyResult r)
+    {
+        var ci = CultureInfo.InvariantCulture;
+        var strategies = r.Strategies;
+        var reference = strategies.Select(s => s.MeanCompute).FirstOrDefault(c => c is not null);
+        var text = new StringBuilder();
+        text.AppendLine("| strategy | search seeds | mean | s.e. | against the random median | ranks | one search: seconds | training images | forward images | work against the first |");
+        text.AppendLine("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+        foreach (var s in strategies)
+        {
+            var c = s.MeanCompute;
+            string work = c is null || reference is null ? "n/a"
+                : string.Create(ci, $"{c.Work / reference.Work:0.00}x{(Math.Abs(c.Work / reference.Work - 1) > 0.1 ? " (not equal compute)" : "")}");
+            text.AppendLine(string.Create(ci, $"| {s.Name} | {s.Searched.Count} | {100 * s.Mean:0.00} % | {(s.StandardError is double se ? $"{100 * se:0.00}" : "n/a")} | ") +
+                            string.Create(ci, $"{(s.Margin is double m ? $"{100 * m:+0.00;-0.00} points" + (s.MarginInStandardErrors is double z ? $", {z:0.0} s.e." : "") : "n/a")} | ") +
+                            $"{string.Join(", ", s.Ranks)} of {r.RankedCount} | " +
+                            (c is null ? "n/a | n/a | n/a" : string.Create(ci, $"{c.Seconds:0} | {c.TrainingImages:N0} | {c.ForwardImages:N0}")) + $" | {work} |");
+        }
+        return text.ToString().TrimEnd();
     }
 
     /// <summary>
@@ -107,19 +140,28 @@ public static class StudyReport
             ["standard_error"] = double.IsNaN(row.StandardError) ? null : row.StandardError,
             ["parameters"] = row.Parameters,
             ["training_seconds"] = row.TrainingSeconds,
+            ["strategy"] = row.Strategy,
             ["rank"] = row.Kind == GenotypeKind.Searched ? r.RankOf(row) : null,
             ["estimated_val_accuracy"] = r.EstimatedAccuracy(row.Name),
         }).ToArray()),
         ["random_median"] = r.RandomMedian,
-        ["searched_mean"] = r.SearchedMean,
-        ["searched_standard_error"] = r.SearchedStandardError,
-        ["standard_error_over"] = r.StandardErrorOverSearchSeeds ? "search seeds" : "training seeds",
-        ["search_seeds"] = r.Searched.Count,
-        ["worst_rank"] = r.WorstRank,
         ["ranked_count"] = r.RankedCount,
-        ["margin"] = r.Margin,
-        ["margin_in_standard_errors"] = r.MarginInStandardErrors,
-        ["beats_random"] = r.BeatsRandom,
+        ["strategies"] = new JsonArray(r.Strategies.Select(s => (JsonNode)new JsonObject
+        {
+            ["strategy"] = s.Name,
+            ["search_seeds"] = s.Searched.Count,
+            ["mean"] = s.Mean,
+            ["standard_error"] = s.StandardError,
+            ["standard_error_over"] = s.StandardErrorOverSearchSeeds ? "search seeds" : "training seeds",
+            ["ranks"] = new JsonArray(s.Ranks.Select(k => (JsonNode)k).ToArray()),
+            ["worst_rank"] = s.WorstRank,
+            ["margin"] = s.Margin,
+            ["margin_in_standard_errors"] = s.MarginInStandardErrors,
+            ["beats_random"] = s.BeatsRandom,
+            ["search_seconds"] = s.MeanCompute?.Seconds,
+            ["search_training_images"] = s.MeanCompute?.TrainingImages,
+            ["search_forward_images"] = s.MeanCompute?.ForwardImages,
+        }).ToArray()),
         ["rank_correlations"] = new JsonArray(r.Rankings.Select(k => (JsonNode)new JsonObject
         {
             ["search"] = k.Search,

@@ -5,7 +5,9 @@ using Parsec.Search.Training;
 namespace Parsec.Search.Study;
 
 /// <summary>One genotype's trainings: test accuracy per seed, their mean and standard error, size and compute time.</summary>
-public sealed record GenotypeResult(string Name, GenotypeKind Kind, string Genotype, double[] Accuracies, long Parameters, double TrainingSeconds)
+/// <param name="Strategy">The search strategy that found a searched genotype (<see cref="Loop.SearchStrategyConverter.Name"/>); null for the others.</param>
+public sealed record GenotypeResult(string Name, GenotypeKind Kind, string Genotype, double[] Accuracies, long Parameters, double TrainingSeconds,
+    string? Strategy = null)
 {
     public double Mean => Accuracies.Average();
 
@@ -14,17 +16,49 @@ public sealed record GenotypeResult(string Name, GenotypeKind Kind, string Genot
         : Math.Sqrt(Accuracies.Sum(a => (a - Mean) * (a - Mean)) / (Accuracies.Length - 1) / Accuracies.Length);
 }
 
+/// <summary>What one search of a study cost: its measured time and the images it ran through training and forward-only passes.</summary>
+public sealed record SearchCompute(string Search, string Strategy, double Seconds, long TrainingImages, long ForwardImages)
+{
+    /// <summary>Training-pass equivalents: a forward-only pass costs about a third of a forward and backward pass.</summary>
+    public double Work => TrainingImages + ForwardImages / 3.0;
+}
+
 /// <summary>
-/// What a study found. Each searched genotype (one per search seed) is ranked against the genotypes that were not
-/// searched (random and published), so "rank 1 of 8" means the same with one search seed or several. The verdict
-/// compares the searched genotypes' mean test accuracy with the median of the random genotypes' means, in standard
-/// errors of that mean: over search seeds when there are several (a search is judged by what another seed would give),
-/// over training seeds when there is one. The search beats random when the margin exceeds 2.
+/// One strategy's searched genotypes (one per search seed) judged against the random genotypes: their mean test
+/// accuracy against the median of the random genotypes' means, in standard errors of that mean: over search seeds when
+/// there are several (a search is judged by what another seed would give), over training seeds when there is one. The
+/// strategy beats random when the margin exceeds 2.
+/// </summary>
+public sealed record StrategyResult(string Name, IReadOnlyList<GenotypeResult> Searched, IReadOnlyList<int> Ranks, double? RandomMedian,
+    IReadOnlyList<SearchCompute> Compute)
+{
+    public double Mean => Searched.Average(r => r.Mean);
+    public bool StandardErrorOverSearchSeeds => Searched.Count > 1;
+    /// <summary>Over search seeds (sample standard deviation of their means / sqrt(seeds)) when there are several, else over training seeds.</summary>
+    public double? StandardError => Searched.Count switch
+    {
+        1 => double.IsNaN(Searched[0].StandardError) ? null : Searched[0].StandardError,
+        var n => Math.Sqrt(Searched.Sum(r => (r.Mean - Mean) * (r.Mean - Mean)) / (n - 1) / n),
+    };
+    public int WorstRank => Ranks.Max();
+    public double? Margin => RandomMedian is double m ? Mean - m : null;
+    public double? MarginInStandardErrors => Margin is double d && StandardError is double se && se > 0 ? d / se : null;
+    public bool BeatsRandom => MarginInStandardErrors > 2;
+    /// <summary>One search's compute, averaged over the strategy's searches; null when no search's cost is known.</summary>
+    public SearchCompute? MeanCompute => Compute.Count == 0 ? null
+        : new SearchCompute(Name, Name, Compute.Average(c => c.Seconds), (long)Compute.Average(c => c.TrainingImages), (long)Compute.Average(c => c.ForwardImages));
+}
+
+/// <summary>
+/// What a study found. Each searched genotype (one per strategy and search seed) is ranked against the genotypes that
+/// were not searched (random and published), so "rank 1 of 8" means the same with one search or several, and each
+/// strategy is judged on its own (<see cref="StrategyResult"/>).
 /// </summary>
 /// <param name="Estimates">Per search: what it believed of every genotype when it ended.</param>
 /// <param name="Budget">How long the searches trained their shared weights and each genotype was trained; null when unknown.</param>
+/// <param name="Searches">What each search cost.</param>
 public sealed record StudyResult(string Folder, string? UnfinishedAt, IReadOnlyList<GenotypeResult> Rows, double SearchSeconds,
-    IReadOnlyList<SearchEstimates>? Estimates = null, StudyBudgetSummary? Budget = null)
+    IReadOnlyList<SearchEstimates>? Estimates = null, StudyBudgetSummary? Budget = null, IReadOnlyList<SearchCompute>? Searches = null)
 {
     /// <summary>Per search: how well its estimates ordered the genotypes by their trained mean accuracy.</summary>
     public IReadOnlyList<SearchRanking> Rankings => Estimates?.Select(e => e.RankAgainst(Rows.ToDictionary(r => r.Name, r => r.Mean))).ToList() ?? [];
@@ -42,27 +76,17 @@ public sealed record StudyResult(string Folder, string? UnfinishedAt, IReadOnlyL
     public IReadOnlyList<GenotypeResult> Random => Rows.Where(r => r.Kind == GenotypeKind.Random).ToList();
     private IReadOnlyList<GenotypeResult> NotSearched => Rows.Where(r => r.Kind != GenotypeKind.Searched).ToList();
 
+    /// <summary>The searched genotypes by strategy, in the order the study lists them.</summary>
+    public IReadOnlyList<StrategyResult> Strategies => Searched.GroupBy(r => r.Strategy ?? Loop.SearchStrategyConverter.Name(Loop.SearchStrategy.Parsec))
+        .Select(g => new StrategyResult(g.Key, g.ToList(), g.Select(RankOf).ToList(), RandomMedian, (Searches ?? []).Where(c => c.Strategy == g.Key).ToList()))
+        .ToList();
+
     /// <summary>1 when <paramref name="searched"/> has the best mean among itself and the genotypes that were not searched.</summary>
     public int RankOf(GenotypeResult searched) => 1 + NotSearched.Count(r => r.Mean > searched.Mean);
     /// <summary>The "of N" of a rank: the genotypes that were not searched, and one searched genotype.</summary>
     public int RankedCount => NotSearched.Count + 1;
-    /// <summary>The worst rank over the search seeds; null without a search.</summary>
-    public int? WorstRank => Searched.Count == 0 ? null : Searched.Max(RankOf);
-
-    public double? SearchedMean => Searched.Count == 0 ? null : Searched.Average(r => r.Mean);
-    /// <summary>Over search seeds (sample standard deviation of their means / sqrt(seeds)) when there are several, else over training seeds.</summary>
-    public double? SearchedStandardError => Searched.Count switch
-    {
-        0 => null,
-        1 => double.IsNaN(Searched[0].StandardError) ? null : Searched[0].StandardError,
-        var n => Math.Sqrt(Searched.Sum(r => (r.Mean - SearchedMean!.Value) * (r.Mean - SearchedMean.Value)) / (n - 1) / n),
-    };
-    public bool StandardErrorOverSearchSeeds => Searched.Count > 1;
 
     public double? RandomMedian => Random.Count == 0 ? null : Median(Random.Select(r => r.Mean));
-    public double? Margin => SearchedMean is double s && RandomMedian is double m ? s - m : null;
-    public double? MarginInStandardErrors => Margin is double d && SearchedStandardError is double se && se > 0 ? d / se : null;
-    public bool BeatsRandom => MarginInStandardErrors > 2;
     public double TrainingSeconds => Rows.Sum(r => r.TrainingSeconds);
     public double RandomTrainingSeconds => Random.Sum(r => r.TrainingSeconds);
 
@@ -96,9 +120,9 @@ public sealed record StudyBudgetSummary(int SearchIterations, int SearchWarmupIt
 /// <summary>Reads a finished study's training folders into a <see cref="StudyResult"/>.</summary>
 public static class StudyResults
 {
-    /// <param name="searchMetrics">The metrics.jsonl of each search the study ran or took (their step times add up to the search time).</param>
+    /// <param name="searches">What each search the study ran or took cost (their times add up to the search time).</param>
     /// <param name="estimates">The searches' own estimates of the genotypes (<see cref="SearchEstimates"/>), to rank against the trained accuracies.</param>
-    public static StudyResult Collect(StudyFolder folder, IReadOnlyList<StudyGenotype> genotypes, int seeds, IReadOnlyList<string> searchMetrics,
+    public static StudyResult Collect(StudyFolder folder, IReadOnlyList<StudyGenotype> genotypes, int seeds, IReadOnlyList<SearchCompute> searches,
         IReadOnlyList<SearchEstimates>? estimates = null, StudyBudgetSummary? budget = null)
     {
         var rows = genotypes.Select(g =>
@@ -114,10 +138,19 @@ public static class StudyResults
                 parameters = result.RootElement.GetProperty("parameters_without_auxiliary").GetInt64();
                 seconds += SumOf(Path.Combine(run, MetricsFile.FileName), MetricsFile.EpochSeconds) ?? 0;
             }
-            return new GenotypeResult(g.Name, g.Kind, g.Genotype.ToString(), accuracies, parameters, seconds);
+            return new GenotypeResult(g.Name, g.Kind, g.Genotype.ToString(), accuracies, parameters, seconds,
+                g.Kind == GenotypeKind.Searched ? g.Strategy ?? Loop.SearchStrategyConverter.Name(Loop.SearchStrategy.Parsec) : null);
         }).ToList();
-        double searchMs = searchMetrics.Sum(m => SumOf(m, MetricsFile.StepMs) ?? 0);
-        return new StudyResult(folder.Path, null, rows, searchMs / 1000, estimates, budget);
+        return new StudyResult(folder.Path, null, rows, searches.Sum(c => c.Seconds), estimates, budget, searches);
+    }
+
+    /// <summary>The cost of the search in <paramref name="runFolder"/>: its step times and the images its options sent through each kind of pass.</summary>
+    public static SearchCompute SearchCost(string label, string runFolder)
+    {
+        var run = new Runs.RunFolder(runFolder);
+        var options = Runs.OptionsFile.Read(run.Options);
+        var (training, forward) = options.ImagesThroughPasses();
+        return new SearchCompute(label, Loop.SearchStrategyConverter.Name(options.Strategy), (SumOf(run.Metrics, MetricsFile.StepMs) ?? 0) / 1000, training, forward);
     }
 
     private static double? SumOf(string metricsPath, string key)

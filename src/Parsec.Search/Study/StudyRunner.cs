@@ -64,22 +64,29 @@ public sealed class StudyRunner
         return new StudyRunner(options, study, backend, progress, others).Run(limits ?? StudyLimits.None);
     }
 
-    /// <summary>One search of the study: its run folder (or the pi.json it was given), what it is called, and its seed when the study runs it.</summary>
-    private sealed record StudySearch(string Label, string Source, string GenotypeName, ulong? Seed)
-    {
-        public string? Metrics => Directory.Exists(Source) ? new RunFolder(Source).Metrics : null;
-    }
+    /// <summary>One search of the study: its run folder (or the pi.json it was given), what it is called, its strategy, and its seed when the study runs it.</summary>
+    private sealed record StudySearch(string Label, string Source, string GenotypeName, SearchStrategy Strategy, ulong? Seed);
 
     /// <summary>
-    /// The study's searches: the one it was given (--search), its one search in search/ (named "searched"), or one per
-    /// search seed in search-seed-S/ (named "searched-seed-S").
+    /// The study's searches: the one it was given (--search); with PARSEC alone, its one search in search/ (named
+    /// "searched") or one per search seed in search-seed-S/ ("searched-seed-S"); otherwise one per strategy and seed in
+    /// STRATEGY-seed-S/, named the same.
     /// </summary>
     private IReadOnlyList<StudySearch> Searches()
     {
-        if (_options.SearchFrom is { } from) return [new StudySearch("search", from, "searched", null)];
+        if (_options.SearchFrom is { } from) return [new StudySearch("search", from, "searched", SearchStrategy.Parsec, null)];
         var seeds = _options.EffectiveSearchSeeds;
-        if (seeds.Count == 1) return [new StudySearch("search", _folder.Search, "searched", seeds[0])];
-        return seeds.Select(seed => new StudySearch($"search-seed-{seed}", _folder.File($"search-seed-{seed}"), $"searched-seed-{seed}", (ulong?)seed)).ToList();
+        var strategies = _options.EffectiveStrategies;
+        if (strategies is [SearchStrategy.Parsec])
+        {
+            if (seeds.Count == 1) return [new StudySearch("search", _folder.Search, "searched", SearchStrategy.Parsec, seeds[0])];
+            return seeds.Select(seed => new StudySearch($"search-seed-{seed}", _folder.File($"search-seed-{seed}"), $"searched-seed-{seed}", SearchStrategy.Parsec, (ulong?)seed)).ToList();
+        }
+        return strategies.SelectMany(strategy => seeds.Select(seed =>
+        {
+            string label = $"{SearchStrategyConverter.Name(strategy)}-seed-{seed}";
+            return new StudySearch(label, _folder.File(label), label, strategy, (ulong?)seed);
+        })).ToList();
     }
 
     private StudyResult Run(StudyLimits limits)
@@ -99,8 +106,8 @@ public sealed class StudyRunner
                     return StudyResult.Unfinished(_folder, $"training {done + 1} of {total}");
                 Train(genotype, seed, data, ++done, total, limits.Cancellation);
             }
-        var metrics = searches.Select(s => s.Metrics).OfType<string>().ToList();
-        var result = StudyResults.Collect(_folder, genotypes, _options.Seeds, metrics, estimates, Budget(searches, data));
+        var costs = searches.Where(s => File.Exists(new RunFolder(s.Source).Options)).Select(s => StudyResults.SearchCost(s.Label, s.Source)).ToList();
+        var result = StudyResults.Collect(_folder, genotypes, _options.Seeds, costs, estimates, Budget(searches, data));
         StudyReport.Write(_folder, result);
         return result;
     }
@@ -122,7 +129,7 @@ public sealed class StudyRunner
     {
         var run = new RunFolder(search.Source);
         if (SearchRunner.IsFinished(run)) return true;
-        var options = _options.Search with { Dataset = _options.Data with { TestCount = null }, Seed = search.Seed!.Value };
+        var options = _options.Search with { Dataset = _options.Data with { TestCount = null }, Seed = search.Seed!.Value, Strategy = search.Strategy };
         if (CopySearchFromReuse(options, run))
         {
             _progress?.Report($"{search.Label}: copied from an earlier study with the same data and search options", 0);
@@ -178,7 +185,7 @@ public sealed class StudyRunner
             string piPath = PiFile(search.Source);
             var prior = PriorJson.Load(piPath);
             termInputs ??= prior.TermInputs;
-            list.Add(new StudyGenotype(search.GenotypeName, GenotypeKind.Searched, SearchedGenotype(search.Source, prior, piPath)));
+            list.Add(new StudyGenotype(search.GenotypeName, GenotypeKind.Searched, SearchedGenotype(search.Source, prior, piPath), SearchStrategyConverter.Name(search.Strategy)));
         }
         var random = RandomGenotypes.Sample(_options.RandomGenotypes, _options.RandomSeed, termInputs ?? _options.Search.TermInputs);
         list.AddRange(random.Select((g, i) => new StudyGenotype($"random-{i + 1}", GenotypeKind.Random, g)));

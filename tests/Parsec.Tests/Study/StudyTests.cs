@@ -39,7 +39,7 @@ public class StudyTests
         Assert.That(result.Finished, Is.True);
         Assert.That(result.Rows.Select(r => r.Name), Is.EqualTo(new[] { "searched", "random-1", "random-2", "DARTS_V2" }));
         Assert.That(result.Rows, Has.All.Matches<GenotypeResult>(r => r.Accuracies.Length == 2 && r.Accuracies.All(a => a is >= 0 and <= 1)));
-        Assert.That(result.WorstRank, Is.InRange(1, 4));
+        Assert.That(result.Strategies.Single().WorstRank, Is.InRange(1, 4));
         Assert.That(result.RankedCount, Is.EqualTo(4));
         Assert.That(result.SearchSeconds, Is.GreaterThan(0));
 
@@ -134,10 +134,12 @@ public class StudyTests
 
         Assert.That(whole.Rows.Select(r => r.Name), Is.EqualTo(new[] { "searched-seed-1", "searched-seed-2", "random-1", "DARTS_V2" }));
         Assert.That(whole.RankedCount, Is.EqualTo(3));
-        Assert.That(whole.SearchedMean, Is.EqualTo((whole.Rows[0].Mean + whole.Rows[1].Mean) / 2).Within(1e-15));
-        Assert.That(whole.StandardErrorOverSearchSeeds, Is.True);
-        Assert.That(whole.SearchedStandardError, Is.EqualTo(Math.Abs(whole.Rows[0].Mean - whole.Rows[1].Mean) / 2).Within(1e-12), "two seeds: s.e. is half their difference");
-        Assert.That(whole.WorstRank, Is.EqualTo(Math.Max(whole.RankOf(whole.Rows[0]), whole.RankOf(whole.Rows[1]))));
+        var parsec = whole.Strategies.Single();
+        Assert.That(parsec.Name, Is.EqualTo("parsec"));
+        Assert.That(parsec.Mean, Is.EqualTo((whole.Rows[0].Mean + whole.Rows[1].Mean) / 2).Within(1e-15));
+        Assert.That(parsec.StandardErrorOverSearchSeeds, Is.True);
+        Assert.That(parsec.StandardError, Is.EqualTo(Math.Abs(whole.Rows[0].Mean - whole.Rows[1].Mean) / 2).Within(1e-12), "two seeds: s.e. is half their difference");
+        Assert.That(parsec.WorstRank, Is.EqualTo(Math.Max(whole.RankOf(whole.Rows[0]), whole.RankOf(whole.Rows[1]))));
         var folder = new StudyFolder(temp["whole"]);
         foreach (ulong seed in new ulong[] { 1, 2 })
         {
@@ -164,6 +166,46 @@ public class StudyTests
         Assert.That(resumed.Rows.Select(r => r.Genotype), Is.EqualTo(whole.Rows.Select(r => r.Genotype)));
         Assert.That(resumed.Rows.Select(r => r.Accuracies), Is.EqualTo(whole.Rows.Select(r => r.Accuracies)));
         Assert.That(File.ReadAllText(new StudyFolder(temp["split"]).Estimates), Is.EqualTo(File.ReadAllText(folder.Estimates)));
+    }
+
+    /// <summary>
+    /// Two strategies at one budget: each search in its own folder, each genotype judged on its own against the same
+    /// random genotypes, the compute of each search counted from its options, and a resume after an interruption that
+    /// ends with the results of an uninterrupted study.
+    /// </summary>
+    [Test]
+    public void AStudyOfTwoStrategiesJudgesEachAndResumesToTheSameResults()
+    {
+        using var temp = new TempFolder();
+        var options = Tiny() with
+        {
+            Strategies = [SearchStrategy.Parsec, SearchStrategy.RandomWs], SearchSeeds = [1], RandomGenotypes = 1, Seeds = 1,
+            Search = Tiny().Search with { Candidates = 4, CandidateBatches = 2 },
+        };
+        StudyResult whole;
+        using (var backend = new CpuBackend()) whole = StudyRunner.Start(options, temp["whole"], backend);
+
+        Assert.That(whole.Rows.Select(r => r.Name), Is.EqualTo(new[] { "parsec-seed-1", "random-ws-seed-1", "random-1", "DARTS_V2" }));
+        Assert.That(whole.Strategies.Select(s => s.Name), Is.EqualTo(new[] { "parsec", "random-ws" }));
+        Assert.That(whole.RankedCount, Is.EqualTo(3));
+        var folder = new StudyFolder(temp["whole"]);
+        var randomWs = Parsec.Search.Runs.OptionsFile.Read(Path.Combine(folder.Path, "random-ws-seed-1", "options.json"));
+        Assert.That(randomWs.Strategy, Is.EqualTo(SearchStrategy.RandomWs));
+        Assert.That(StudyGenotype.Load(folder.Genotypes)[1].Genotype.ToJson(), Is.EqualTo(Genotype.Load(Path.Combine(folder.Path, "random-ws-seed-1", "genotype.json")).ToJson()));
+        // 12 iterations training 2 samples on batches of 16; PARSEC scores 4 samples in each of its 6 pi iterations, random search 4 candidates on 2 batches.
+        var compute = whole.Strategies.Select(s => s.MeanCompute!).ToList();
+        Assert.That(compute.Select(c => (c.TrainingImages, c.ForwardImages)), Is.EqualTo(new[] { (384L, 384L), (384L, 128L) }));
+        string table = File.ReadAllText(folder.ResultsTable);
+        Assert.That(table, Does.Contain("| strategy | search seeds |").And.Contain("| random-ws | 1 |").And.Contain("0.83x (not equal compute)"));
+        using (var json = JsonDocument.Parse(File.ReadAllText(folder.ResultsJson)))
+            Assert.That(json.RootElement.GetProperty("strategies").EnumerateArray().Select(s => s.GetProperty("strategy").GetString()), Is.EqualTo(new[] { "parsec", "random-ws" }));
+
+        using (var backend = new CpuBackend())
+            Assert.That(StudyRunner.Start(options, temp["split"], backend, limits: new StudyLimits(StopAfterTrainings: 2)).Finished, Is.False);
+        StudyResult resumed;
+        using (var backend = new CpuBackend()) resumed = StudyRunner.Resume(temp["split"], backend);
+        Assert.That(resumed.Rows.Select(r => r.Genotype), Is.EqualTo(whole.Rows.Select(r => r.Genotype)));
+        Assert.That(resumed.Rows.Select(r => r.Accuracies), Is.EqualTo(whole.Rows.Select(r => r.Accuracies)));
     }
 
     /// <summary>Cancels a study when a progress line contains <paramref name="text"/>.</summary>
