@@ -1,4 +1,4 @@
-// Reductions used by gradient clipping and divergence checks.
+// Reductions used by gradient clipping, divergence checks and the mixed ops' weight gradients.
 #include "common.cuh"
 
 #define PARSEC_REDUCE_THREADS 256
@@ -12,6 +12,17 @@ extern "C" __global__ void sum_squares_partial(const float* __restrict__ x, i64 
     {
         double v = (double)x[i];
         sum += v * v;
+    }
+    parsec_block_sum_double(sum, &partial[blockIdx.x]);
+}
+
+// Per-block sums of a[i] * b[i] in double, as sum_squares_partial.
+extern "C" __global__ void dot_partial(const float* __restrict__ a, const float* __restrict__ b, i64 n, double* __restrict__ partial)
+{
+    double sum = 0.0;
+    PARSEC_GRID_STRIDE(i, n)
+    {
+        sum += (double)a[i] * (double)b[i];
     }
     parsec_block_sum_double(sum, &partial[blockIdx.x]);
 }

@@ -125,6 +125,16 @@ def drop_path():
     return case
 
 
+def mixed_sum():
+    """DARTS' mixed op: y = sum_c w[c] x[c]; the mixing weights (a softmax) get a gradient too."""
+    case = Case("mixed_sum", "mixed_sum")
+    t = leaves(x0=randn(N, C, H, W), x1=randn(N, C, H, W), x2=randn(N, C, H, W), weights=torch.softmax(randn(3), 0))
+    for k, v in t.items():
+        case.add("inputs", k, v)
+    case.backward("y", t["weights"][0] * t["x0"] + t["weights"][1] * t["x1"] + t["weights"][2] * t["x2"], t)
+    return case
+
+
 def all_cases():
     yield conv2d("conv2d_3x3_pad1", (N, C, H, W), 6, 3, padding=1)
     yield conv2d("conv2d_3x3_stride2", (N, C, H, W), 6, 3, stride=2, padding=1)
@@ -159,3 +169,4 @@ def all_cases():
     yield linear()
     yield cross_entropy()
     yield drop_path()
+    yield mixed_sum()

@@ -95,6 +95,8 @@ public interface IBackend : IDisposable
     // ---- reductions and optimizers ------------------------------------------------------------
     /// <summary>Sum of squares of all elements, computed in double.</summary>
     double SumOfSquares(Storage x);
+    /// <summary>sum_i a[i] * b[i] over two buffers of one length and type, computed in double (the gradient of a mixed op's weight).</summary>
+    double Dot(DotArgs args);
     /// <summary>True when every element is finite.</summary>
     bool AllFinite(Storage x);
     /// <summary>The weighted sum of several buffers in a fixed order (see <see cref="WeightedSumArgs"/>): the search combines its samples' gradients and batch statistics with it.</summary>

@@ -21,6 +21,25 @@ public sealed partial class CpuBackend
         return total;
     }
 
+    public double Dot(DotArgs args)
+    {
+        if (IsDouble(args.A)) return Dot(Arr<double>(args.A), Arr<double>(args.B), (int)args.A.Length);
+        return Dot(Arr<float>(args.A), Arr<float>(args.B), (int)args.A.Length);
+    }
+
+    /// <summary>As <see cref="SumOfSquares{T}"/>: blocks in T, the blocks added in double, in order.</summary>
+    private static double Dot<T>(T[] a, T[] b, int length) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        const int block = 1024;
+        double total = 0;
+        for (int start = 0; start < length; start += block)
+        {
+            int n = Math.Min(block, length - start);
+            total += double.CreateTruncating(TensorPrimitives.Dot<T>(a.AsSpan(start, n), b.AsSpan(start, n)));
+        }
+        return total;
+    }
+
     public bool AllFinite(Storage x)
     {
         if (IsDouble(nameof(AllFinite), x)) return AllFinite(Cpu(x).Span<double>());

@@ -43,6 +43,14 @@ public sealed partial class MetaBackend
         return 0;
     }
 
+    /// <summary>There are no values: 0.</summary>
+    public double Dot(DotArgs args)
+    {
+        Own(args.A);
+        Own(args.B);
+        return 0;
+    }
+
     /// <summary>There are no values: true, so a NaN check never stops a memory report.</summary>
     public bool AllFinite(Storage x)
     {

@@ -40,6 +40,33 @@ public sealed partial class Tape
         return y;
     }
 
+    /// <summary>
+    /// DARTS' mixed op: y = sum_c weights[c] * candidates[c], summed in a fixed order (<see cref="WeightedSumArgs"/>).
+    /// Backward sends weights[c] * dy to each candidate and, when <paramref name="weightGradient"/> is given, adds
+    /// &lt;dy, candidates[c]&gt; to weightGradient[c]: the gradient with respect to the mixing weights, kept on the host
+    /// because DARTS' architecture parameters are a few hundred numbers. The weights themselves are constants here.
+    /// </summary>
+    public Tensor MixedSum(IReadOnlyList<Tensor> candidates, IReadOnlyList<double> weights, double[]? weightGradient = null)
+    {
+        if (candidates.Count == 0) throw new ArgumentException("mixed_sum: needs at least one candidate");
+        if (weights.Count != candidates.Count || (weightGradient is not null && weightGradient.Length != candidates.Count))
+            throw new ArgumentException($"mixed_sum: {candidates.Count} candidates need as many weights and weight-gradient slots, got {weights.Count} and {weightGradient?.Length}");
+        foreach (var c in candidates) RequireSameShape(candidates[0], c, "mixed_sum");
+        var y = NewOutput(candidates[0].Shape, candidates[0].DType, "mixed_sum");
+        Backend.WeightedSum(new WeightedSumArgs(candidates.Select(c => c.Storage).ToList(), weights, y.Storage, beta: 0));
+        var inputs = candidates.ToArray();
+        Record("mixed_sum", inputs, y, weightGradient is null ? [] : inputs, ctx =>
+        {
+            var dy = ctx.OutputGrad().Storage;
+            for (int c = 0; c < inputs.Length; c++)
+            {
+                if (ctx.TryGradOf(inputs[c], out var dx, out bool acc)) ctx.Backend.Elementwise(new ScaleArgs(dy, weights[c], dx, acc));
+                if (weightGradient is not null) weightGradient[c] += ctx.Backend.Dot(new DotArgs(dy, inputs[c].Storage));
+            }
+        });
+        return y;
+    }
+
     /// <summary>The identity op of the search space: returns its input (no copy, no node).</summary>
     public Tensor Identity(Tensor x) => x;
 

@@ -170,6 +170,23 @@ public class ElementwiseParityTests : DeviceTestBase
         }
     }
 
+    /// <summary>The mixed op's weight gradient: products summed in double on both sides, within the order's rounding.</summary>
+    [Test]
+    public void DotMatchesTheCpu()
+    {
+        var cpu = new[] { Upload(Cpu, Rand(420, N), gpuSide: false), Upload(Cpu, Rand(421, N), gpuSide: false) };
+        var gpu = new[] { Upload(Gpu, Rand(420, N), gpuSide: true), Upload(Gpu, Rand(421, N), gpuSide: true) };
+        try
+        {
+            double expected = Cpu.Dot(new DotArgs(cpu[0], cpu[1]));
+            Assert.That(Gpu.Dot(new DotArgs(gpu[0], gpu[1])), Is.EqualTo(expected).Within(1e-9 * Math.Max(1, Math.Abs(expected))));
+        }
+        finally
+        {
+            foreach (var s in cpu.Concat(gpu)) s.Dispose();
+        }
+    }
+
     /// <summary>Both sides sum each element in double with fused multiply-adds in source order and round once: the same bits.</summary>
     [TestCase(0.0)]
     [TestCase(0.185)]

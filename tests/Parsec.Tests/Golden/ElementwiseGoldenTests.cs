@@ -3,7 +3,7 @@ using Parsec.Autodiff;
 
 namespace Parsec.Tests.Golden;
 
-/// <summary>The element-wise tape ops against PyTorch: relu, add, scale and drop path with a given mask.</summary>
+/// <summary>The element-wise tape ops against PyTorch: relu, add, scale, drop path with a given mask, and DARTS' mixed sum.</summary>
 [TestFixture]
 public sealed class ElementwiseGoldenTests
 {
@@ -36,5 +36,20 @@ public sealed class ElementwiseGoldenTests
         double keep = run.Case.Double("keep");
         var factors = Array.ConvertAll(run.Case.Buffer("mask").Data, m => m / keep);
         run.ExpectOutputAndGradients(run.Tape.ScaleRows(run.Input("x"), factors));
+    }
+
+    /// <summary>y = sum_c w[c] x[c]: the output, each candidate's gradient and the mixing weights' gradient (host values here).</summary>
+    [Test]
+    public void MixedSumMatchesPyTorch([ValueSource(typeof(GoldenRun), nameof(GoldenRun.Precisions))] DType dtype)
+    {
+        using var run = new GoldenRun("mixed_sum", dtype);
+        var candidates = new[] { run.Input("x0"), run.Input("x1"), run.Input("x2") };
+        var weights = run.Case.Input("weights");
+        var weightGradient = new double[3];
+        var y = run.Tape.MixedSum(candidates, weights.Data, weightGradient);
+        run.ExpectOutput("y", y);
+        run.Backward("y", y);
+        for (int c = 0; c < 3; c++) GoldenAssert.Close($"mixed_sum {dtype} gradient x{c}", run.Case.Grads[$"x{c}"], candidates[c].Grad!);
+        GoldenAssert.Close($"mixed_sum {dtype} gradient weights", run.Case.Grads["weights"], weights.Shape, weightGradient, GoldenAssert.RelativeTolerance(dtype));
     }
 }

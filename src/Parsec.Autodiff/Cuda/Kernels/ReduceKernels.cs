@@ -11,6 +11,12 @@ public readonly record struct SumSquaresPartialKernel(DevicePointer X, long N, D
     public static IReadOnlyList<string> Functions { get; } = ["sum_squares_partial"];
 }
 
+public readonly record struct DotPartialKernel(DevicePointer A, DevicePointer B, long N, DevicePointer Partial) : IKernelArguments
+{
+    public static string File => "reduce.cu";
+    public static IReadOnlyList<string> Functions { get; } = ["dot_partial"];
+}
+
 public readonly record struct SumPartialsKernel(DevicePointer Partial, int Count, DevicePointer Result) : IKernelArguments
 {
     public static string File => "reduce.cu";
