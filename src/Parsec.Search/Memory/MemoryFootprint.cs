@@ -92,7 +92,7 @@ public static class MemoryFootprint
             using var images = Tensor.Empty(meta, [configuration.BatchSize, options.InputChannels, configuration.ImageSize, configuration.ImageSize], DType.Float32, BufferCategory.Inputs, "images");
             using var labels = Tensor.Empty(meta, [configuration.BatchSize], DType.Int32, BufferCategory.Inputs, "labels");
             var logits = footprintCase == FootprintCase.DartsSupernet
-                ? network.ForwardMixed(tape, images, MixedOpWeights.Uniform(), NormMode.Training)
+                ? network.ForwardMixed(tape, images, MixedOpWeights.Uniform(trackGradients: true), NormMode.Training)
                 : network.Forward(tape, images, architecture, ForwardMode.Training).Logits;
             var loss = tape.SoftmaxCrossEntropy(logits, labels).Loss;
             var plan = tape.PlanLifetimes();

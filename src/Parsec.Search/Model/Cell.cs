@@ -96,8 +96,9 @@ public sealed class Cell
     }
 
     /// <summary>
-    /// DARTS' mixed forward: node j = sum over its edges (i) and candidates (o, `none` included) of
-    /// w[edge, o] * op_o(x_i). Every candidate runs, so every candidate's activations are held at once.
+    /// DARTS' mixed forward: node j = sum over its edges (i) of the edge's mixed op, sum over candidates (o, `none`
+    /// included) of w[edge, o] * op_o(x_i) (<see cref="Tape.MixedSum"/>, which also collects dL/dw when the weights track
+    /// gradients). Every candidate runs, so every candidate's activations are held at once.
     /// </summary>
     public Tensor ForwardMixed(Tape tape, Tensor s0, Tensor s1, MixedOpWeights weights, NormMode norm)
     {
@@ -110,13 +111,12 @@ public sealed class Cell
             for (int input = 0; input < CellLayout.InputsOfNode(node); input++)
             {
                 int edge = CellLayout.EdgeIndex(node, input);
-                for (int c = 0; c < OpFactory.SupernetCandidates.Count; c++)
-                {
-                    // Candidate 0 is `none`; candidate c > 0 is primitive c - 1.
-                    var op = c == 0 ? new ZeroOp(CellLayout.StrideOf(Shape.Type, input)) : _ops[(node, input, c - 1)];
-                    var y = tape.Scale(op.Forward(tape, states[input], norm), weights[Shape.Type, edge, c]);
-                    sum = sum is null ? y : tape.Add(sum, y);
-                }
+                // Candidate 0 is `none`; candidate c > 0 is primitive c - 1.
+                var candidates = Enumerable.Range(0, OpFactory.SupernetCandidates.Count)
+                    .Select(c => c == 0 ? new ZeroOp(CellLayout.StrideOf(Shape.Type, input)).Forward(tape, states[input], norm) : _ops[(node, input, c - 1)].Forward(tape, states[input], norm))
+                    .ToList();
+                var y = tape.MixedSum(candidates, weights.Weights(Shape.Type, edge), weights.GradientSink(Shape.Type, edge));
+                sum = sum is null ? y : tape.Add(sum, y);
             }
             states.Add(sum!);
         }

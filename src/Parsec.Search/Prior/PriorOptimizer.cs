@@ -6,28 +6,35 @@ namespace Parsec.Search.Prior;
 public sealed record PriorOptimizerOptions(double LearningRate = 3e-4, double Beta1 = 0.5, double Beta2 = 0.999, double WeightDecay = 1e-3);
 
 /// <summary>
-/// Steps the prior's logits theta with Adam to ascend the log marginal likelihood. theta is 168 numbers, so
-/// the step is plain double-precision code on the host: torch.optim.Adam's update (L2 weight decay added to
-/// the gradient, bias-corrected moments), the same arithmetic as the engine's Adam, whose state format
-/// (<see cref="OptimizerState"/>, "adam", exp_avg and exp_avg_sq of "prior.logits") checkpoints keep. The
-/// weight decay pulls theta towards zero, i.e. pi towards uniform.
+/// Steps architecture logits with Adam to ascend an objective: the prior's theta (PARSEC's log marginal likelihood)
+/// or DARTS' mixing logits alpha (the negated validation loss). They are a few hundred numbers, so the step is plain
+/// double-precision code on the host: torch.optim.Adam's update (L2 weight decay added to the gradient,
+/// bias-corrected moments), the same arithmetic as the engine's Adam, whose state format
+/// (<see cref="OptimizerState"/>, "adam", exp_avg and exp_avg_sq of the logits' name) checkpoints keep. The weight
+/// decay pulls the logits towards zero, i.e. towards uniform.
 /// </summary>
 public sealed class PriorOptimizer
 {
     private const string Algorithm = "adam";
     private const double Epsilon = 1e-8;
-    private static readonly string FirstMomentKey = OptimizerState.Key("prior.logits", "exp_avg");
-    private static readonly string SecondMomentKey = OptimizerState.Key("prior.logits", "exp_avg_sq");
+    private readonly string _firstMomentKey;
+    private readonly string _secondMomentKey;
 
-    private readonly ArchitecturePrior _prior;
+    private readonly double[] _logits;
     private double[]? _firstMoment;  // (logits), created at the first step
     private double[]? _secondMoment; // (logits)
     private int _step;
 
-    public PriorOptimizer(ArchitecturePrior prior, PriorOptimizerOptions options)
+    public PriorOptimizer(ArchitecturePrior prior, PriorOptimizerOptions options) : this(prior.Logits, options, "prior.logits") { }
+
+    /// <param name="logits">Stepped in place.</param>
+    /// <param name="name">What the state's moments are keyed by ("prior.logits", "darts.alpha").</param>
+    public PriorOptimizer(double[] logits, PriorOptimizerOptions options, string name)
     {
-        _prior = prior;
+        _logits = logits;
         Options = options;
+        _firstMomentKey = OptimizerState.Key(name, "exp_avg");
+        _secondMomentKey = OptimizerState.Key(name, "exp_avg_sq");
     }
 
     public PriorOptimizerOptions Options { get; }
@@ -35,7 +42,7 @@ public sealed class PriorOptimizer
     /// <summary>One Adam step along <paramref name="ascentDirection"/> (the estimated gradient of log p(y | pi), which is maximised).</summary>
     public void Step(double[] ascentDirection)
     {
-        var theta = _prior.Logits;
+        var theta = _logits;
         if (ascentDirection.Length != theta.Length)
             throw new ArgumentException($"the prior has {theta.Length} logits, the gradient {ascentDirection.Length} entries");
         _firstMoment ??= new double[theta.Length];
@@ -58,8 +65,8 @@ public sealed class PriorOptimizer
     public OptimizerState ExportState()
     {
         var buffers = new Dictionary<string, double[]>();
-        if (_firstMoment is not null) buffers[FirstMomentKey] = (double[])_firstMoment.Clone();
-        if (_secondMoment is not null) buffers[SecondMomentKey] = (double[])_secondMoment.Clone();
+        if (_firstMoment is not null) buffers[_firstMomentKey] = (double[])_firstMoment.Clone();
+        if (_secondMoment is not null) buffers[_secondMomentKey] = (double[])_secondMoment.Clone();
         return new OptimizerState { Algorithm = Algorithm, Step = _step, Buffers = buffers };
     }
 
@@ -71,13 +78,13 @@ public sealed class PriorOptimizer
         if (state.Step < 0) throw new ArgumentException($"optimizer state has a negative step count {state.Step}");
         foreach (var (key, values) in state.Buffers)
         {
-            if (key != FirstMomentKey && key != SecondMomentKey)
-                throw new ArgumentException($"optimizer state has '{key}', which is not a moment of the prior's logits");
-            if (values.Length != _prior.Logits.Length)
-                throw new ArgumentException($"optimizer state '{key}' has {values.Length} values, the prior has {_prior.Logits.Length} logits");
+            if (key != _firstMomentKey && key != _secondMomentKey)
+                throw new ArgumentException($"optimizer state has '{key}', which is not a moment of these logits ({_firstMomentKey}, {_secondMomentKey})");
+            if (values.Length != _logits.Length)
+                throw new ArgumentException($"optimizer state '{key}' has {values.Length} values, the logits are {_logits.Length}");
         }
         _step = state.Step;
-        _firstMoment = state.Buffers.TryGetValue(FirstMomentKey, out var m) ? (double[])m.Clone() : null;
-        _secondMoment = state.Buffers.TryGetValue(SecondMomentKey, out var v) ? (double[])v.Clone() : null;
+        _firstMoment = state.Buffers.TryGetValue(_firstMomentKey, out var m) ? (double[])m.Clone() : null;
+        _secondMoment = state.Buffers.TryGetValue(_secondMomentKey, out var v) ? (double[])v.Clone() : null;
     }
 }
