@@ -17,6 +17,12 @@ public enum SearchStrategy
     /// the shared weights and the best is kept.
     /// </summary>
     RandomWs,
+    /// <summary>
+    /// DARTS, first order (Liu et al., 2019): the supernet of every candidate on every edge, mixed by a softmax over
+    /// logits alpha; alpha steps with Adam on pi's part, the weights with SGD on the weights' part, alternately; the
+    /// genotype keeps per node the two strongest edges and their strongest candidates other than `none`.
+    /// </summary>
+    Darts,
 }
 
 /// <summary>Reads "random-ws" (and "random_ws", "randomws") on the command line.</summary>
@@ -27,9 +33,14 @@ public sealed class SearchStrategyConverter : System.ComponentModel.EnumConverte
     public override object? ConvertFrom(System.ComponentModel.ITypeDescriptorContext? context, System.Globalization.CultureInfo? culture, object value) =>
         value is string text && Enum.TryParse<SearchStrategy>(text.Replace("-", "").Replace("_", ""), ignoreCase: true, out var strategy) && Enum.IsDefined(strategy)
             ? strategy
-            : throw new FormatException($"--strategy: '{value}' is not a strategy; expected parsec or random-ws");
+            : throw new FormatException($"--strategy: '{value}' is not a strategy; expected parsec, random-ws or darts");
 
-    public static string Name(SearchStrategy strategy) => strategy == SearchStrategy.RandomWs ? "random-ws" : "parsec";
+    public static string Name(SearchStrategy strategy) => strategy switch
+    {
+        SearchStrategy.RandomWs => "random-ws",
+        SearchStrategy.Darts => "darts",
+        _ => "parsec",
+    };
 }
 
 /// <summary>How the search feeds pixels to its networks.</summary>
@@ -74,7 +85,7 @@ public sealed record SearchOptions
     public ulong SplitSeed { get; init; }
 
     // ---- strategy ---------------------------------------------------------------------------------
-    [Flag("--strategy <NAME>", "parsec (learn pi and take its most likely architecture) or random-ws (random search with weight sharing: train the shared weights on uniform samples for the whole budget, then keep the best of --candidates uniform samples by shared-weight validation accuracy).")]
+    [Flag("--strategy <NAME>", "parsec (learn pi and take its most likely architecture), random-ws (random search with weight sharing: train the shared weights on uniform samples for the whole budget, then keep the best of --candidates uniform samples by shared-weight validation accuracy) or darts (first-order DARTS on the supernet of every candidate, alpha by Adam with --prior-lr, default 3e-4).")]
     public SearchStrategy Strategy { get; init; } = SearchStrategy.Parsec;
     /// <summary>
     /// With the study's defaults (300 iterations of batch 32, 16 samples scored for pi after a half warm-up) PARSEC runs
@@ -171,8 +182,15 @@ public sealed record SearchOptions
     public const double AutoPriorLearningRateCap = 0.1;
 
     /// <summary>Iterations before pi starts to move.</summary>
-    public int WarmupIterations(int totalIterations) =>
-        Strategy == SearchStrategy.RandomWs ? totalIterations : (int)Math.Floor(WarmupFraction * totalIterations);
+    public int WarmupIterations(int totalIterations) => Strategy switch
+    {
+        SearchStrategy.RandomWs => totalIterations,
+        SearchStrategy.Darts => 0, // DARTS trains alpha and the weights together from the start
+        _ => (int)Math.Floor(WarmupFraction * totalIterations),
+    };
+
+    /// <summary>DARTS' architecture learning rate, its default for alpha.</summary>
+    public const double DartsAlphaLearningRate = 3e-4;
 
     /// <summary>
     /// These options with every automatic value replaced by what is in force for a search of
@@ -191,23 +209,25 @@ public sealed record SearchOptions
             Epochs = (iterations + iterationsPerEpoch - 1) / iterationsPerEpoch,
             Dataset = Dataset with { ImageSize = imageSide },
             LikelihoodScale = LikelihoodScale ?? 1.0 / BatchSize,
-            PriorLearningRate = PriorLearningRate ?? Math.Min(AutoPriorLearningRateCap, AutoPriorTravel / priorIterations),
+            PriorLearningRate = PriorLearningRate ?? (Strategy == SearchStrategy.Darts ? DartsAlphaLearningRate : Math.Min(AutoPriorLearningRateCap, AutoPriorTravel / priorIterations)),
         };
     }
 
     /// <summary>
-    /// Images these (resolved) options send through forward-and-backward passes (each sample that trains the weights counts
-    /// its batch) and through forward-only passes (PARSEC's K samples scored for pi after the warm-up, or random search's
-    /// candidates): the compute strategies are compared by.
+    /// Images these (resolved) options send through forward-and-backward passes of one sampled architecture (each sample
+    /// that trains the weights counts its batch), through forward-only passes (PARSEC's K samples scored for pi after the
+    /// warm-up, or random search's candidates), and through forward-and-backward passes of DARTS' supernet.
     /// </summary>
-    public (long Training, long Forward) ImagesThroughPasses()
+    public (long Training, long Forward, long Supernet) ImagesThroughPasses()
     {
         int iterations = Iterations ?? throw new InvalidOperationException("resolve the options first: the iterations are not known");
+        // DARTS: per iteration one forward and backward pass of the supernet on each part.
+        if (Strategy == SearchStrategy.Darts) return (0, 0, 2L * iterations * BatchSize);
         long training = (long)iterations * (WeightSamples ?? Samples) * BatchSize;
         long forward = Strategy == SearchStrategy.RandomWs
             ? (long)Candidates * CandidateBatches * BatchSize
             : (long)(iterations - WarmupIterations(iterations)) * Samples * BatchSize;
-        return (training, forward);
+        return (training, forward, 0);
     }
 
     /// <summary>Throws an <see cref="ArgumentException"/> naming the option (by its command-line flag) and what it expects.</summary>
@@ -241,7 +261,7 @@ public sealed record SearchOptions
         Require(PriorLearningRate is null || (PriorLearningRate >= 0 && double.IsFinite(PriorLearningRate.Value)), $"--prior-lr must be >= 0, got {PriorLearningRate}");
         Require(PriorBeta1 is >= 0 and < 1 && PriorBeta2 is >= 0 and < 1, $"--prior-beta1 and --prior-beta2 must be in [0, 1), got {PriorBeta1} and {PriorBeta2}");
         Require(PriorWeightDecay >= 0, $"--prior-weight-decay must be >= 0, got {PriorWeightDecay}");
-        Require(Enum.IsDefined(Strategy), $"--strategy must be parsec or random-ws, got {Strategy}");
+        Require(Enum.IsDefined(Strategy), $"--strategy must be parsec, random-ws or darts, got {Strategy}");
         Require(Candidates >= 1, $"--candidates must be >= 1, got {Candidates}");
         Require(CandidateBatches >= 1, $"--candidate-batches must be >= 1, got {CandidateBatches}");
         Require(Concurrency is null or >= 1, $"--concurrency must be >= 1, got {Concurrency}");

@@ -71,7 +71,7 @@ public static class SearchRunner
         using var runLock = RunLock.Acquire(run.Path);
         OptionsFile.Write(run.Options, session.Options, backend.Name, backend.Precision, session.SplitClasses);
         WriteMemoryReport(session, run);
-        using (var history = new JsonLinesLog(run.PiHistory)) history.Append(PiLine(session));
+        if (LearnsPi(session)) using (var history = new JsonLinesLog(run.PiHistory)) history.Append(PiLine(session));
         return Run(session, run, progress, limits ?? RunLimits.None, null);
     }
 
@@ -100,12 +100,12 @@ public static class SearchRunner
     }
 
     /// <summary>
-    /// Whether the run in <paramref name="run"/> has done all its iterations. pi.json alone does not say so: a search
-    /// stopped on request writes its result too, for a look at where it stands.
+    /// Whether the run in <paramref name="run"/> has done all its iterations. genotype.json alone does not say so: a
+    /// PARSEC search stopped on request writes its result too, for a look at where it stands.
     /// </summary>
     public static bool IsFinished(RunFolder run)
     {
-        if (!File.Exists(run.Pi) || !File.Exists(run.Options) || !File.Exists(run.Metrics)) return false;
+        if (!File.Exists(run.Genotype) || !File.Exists(run.Options) || !File.Exists(run.Metrics)) return false;
         int total = OptionsFile.Read(run.Options).Iterations ?? int.MaxValue;
         var rows = Reports.MetricsFile.Read(run.Metrics).Rows;
         return rows.Count > 0 && rows[^1].Values[Reports.MetricsFile.Iteration] >= total;
@@ -132,7 +132,7 @@ public static class SearchRunner
         warnings.Add(session.SplitClasses.MissingClassesWarning());
         var health = new SearchHealth(session.NetworkOptions.Classes);
         using (var metrics = new JsonLinesLog(run.Metrics))
-        using (var history = new JsonLinesLog(run.PiHistory))
+        using (var history = LearnsPi(session) ? new JsonLinesLog(run.PiHistory) : null)
         {
             while (!session.IsFinished)
             {
@@ -159,7 +159,7 @@ public static class SearchRunner
                     var line = last.ToJson();
                     overrides?.Tag(line);
                     metrics.Append(line);
-                    history.Append(PiLine(session));
+                    history?.Append(PiLine(session));
                 }
                 if (i % session.Options.CheckpointEvery == 0 || session.IsFinished)
                 {
@@ -207,9 +207,16 @@ public static class SearchRunner
     /// </summary>
     private static (DerivedGenotype Derived, string Report) WriteResult(SearchSession session, RunFolder run)
     {
-        PriorJson.Save(session.Prior, run.Pi);
+        if (session.Alpha is { } alpha)
+        {
+            DartsAlphaFile.Write(run.File(DartsAlphaFile.FileName), alpha);
+            var genotype = alpha.Derive();
+            AtomicFile.WriteAllText(run.Genotype, genotype.ToJson());
+            return (new DerivedGenotype(genotype, []), DrawReport(run));
+        }
         if (session.Options.Strategy == SearchStrategy.RandomWs)
         {
+            PriorJson.Save(session.Prior, run.Pi); // the uniform prior the candidates were drawn from
             var candidates = CandidateSelection.Score(session);
             int best = CandidateSelection.Best(candidates);
             CandidateSelection.Write(run.File(CandidateSelection.FileName), candidates, best);
@@ -217,6 +224,7 @@ public static class SearchRunner
             AtomicFile.WriteAllText(run.Genotype, genotype.ToJson());
             return (new DerivedGenotype(genotype, []), DrawReport(run));
         }
+        PriorJson.Save(session.Prior, run.Pi);
         var noise = DecisionNoiseFile.Write(run.Path, session.Options, Math.Max(0, session.Iteration - session.WarmupIterations));
         var derived = Derivation.Derive(session.Prior, noise);
         AtomicFile.WriteAllText(run.Genotype, derived.Genotype.ToJson());
@@ -260,6 +268,9 @@ public static class SearchRunner
             if (!earlier.Contains(message)) AtomicFile.WriteAllText(run.Warnings, earlier + message + Environment.NewLine);
         }
     }
+
+    /// <summary>Only PARSEC moves pi: the other strategies keep no pi history.</summary>
+    private static bool LearnsPi(SearchSession session) => session.Options.Strategy == SearchStrategy.Parsec;
 
     private static JsonObject PiLine(SearchSession session) => new()
     {

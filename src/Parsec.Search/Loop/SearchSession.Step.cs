@@ -26,6 +26,7 @@ public sealed partial class SearchSession
     public IterationMetrics Step()
     {
         if (IsFinished) throw new InvalidOperationException($"the search has finished its {TotalIterations} iterations");
+        if (Options.Strategy == SearchStrategy.Darts) return DartsStep();
         var clock = Stopwatch.StartNew();
         int number = Iteration + 1;
         bool warmup = InWarmup;

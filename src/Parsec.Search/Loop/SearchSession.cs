@@ -28,6 +28,8 @@ public sealed partial class SearchSession : IDisposable
     private readonly CosineSchedule _schedule;
     private readonly ArchitecturePrior _warmupPrior; // uniform: what the warm-up samples from
     private readonly ulong _candidateSeed;
+    private readonly PriorOptimizer? _alphaOptimizer; // DARTS' Adam on alpha
+    private readonly Tape? _dartsTape;                // DARTS runs one mixed pass at a time
 
     public SearchSession(SearchOptions options, IBackend backend, InMemoryDataset dataset)
     {
@@ -45,6 +47,7 @@ public sealed partial class SearchSession : IDisposable
         TrainBatches = new BatchSampler(TrainData.Count, options.BatchSize, master.Fork());
         ValidationBatches = new BatchSampler(ValidationData.Count, options.BatchSize, master.Fork());
         _candidateSeed = master.NextUInt64();
+        var alphaRng = new Rng(master.NextUInt64());
         IterationsPerEpoch = TrainBatches.BatchesPerEpoch;
         Options = options = options.Resolved(IterationsPerEpoch, dataset.Height);
 
@@ -57,7 +60,8 @@ public sealed partial class SearchSession : IDisposable
         var footprint = new FootprintConfiguration(NetworkOptions, options.BatchSize, dataset.Height);
         Options = options = options with
         {
-            Concurrency = SampleConcurrency.Choose(options.Concurrency, backend, options.Samples,
+            // DARTS runs one supernet pass at a time: it has no samples to spread over workers.
+            Concurrency = options.Strategy == SearchStrategy.Darts ? 1 : SampleConcurrency.Choose(options.Concurrency, backend, options.Samples,
                 () => MemoryFootprint.Measure(footprint, FootprintCase.SampledArchitecture).StepPeakBytes),
         };
         Network = Network.CreateShared(backend, NetworkOptions, initRng);
@@ -66,6 +70,12 @@ public sealed partial class SearchSession : IDisposable
         PriorOptimizer = new PriorOptimizer(Prior, new PriorOptimizerOptions(options.PriorLearningRate!.Value, options.PriorBeta1, options.PriorBeta2, options.PriorWeightDecay));
         WeightOptimizer = new Sgd(Network.Parameters.Weights, options.WeightMomentum, options.WeightDecay);
         _reduction = new SampleReduction(Network.Parameters.Weights);
+        if (options.Strategy == SearchStrategy.Darts)
+        {
+            Alpha = MixedOpWeights.Initial(alphaRng, trackGradients: true);
+            _alphaOptimizer = new PriorOptimizer(Alpha.Logits, PriorOptimizer.Options, "darts.alpha");
+            _dartsTape = new Tape(backend);
+        }
         _workers = new SampleWorkers(backend, options.Concurrency!.Value);
 
         TotalIterations = options.Iterations!.Value;
@@ -82,7 +92,10 @@ public sealed partial class SearchSession : IDisposable
     public BatchSampler ValidationBatches { get; }
     public NetworkOptions NetworkOptions { get; }
     public Network Network { get; }
+    /// <summary>pi (PARSEC); the uniform prior random search draws from; unused by DARTS.</summary>
     public ArchitecturePrior Prior { get; }
+    /// <summary>DARTS' mixing logits alpha (<see cref="SearchStrategy.Darts"/>); null for the other strategies.</summary>
+    public MixedOpWeights? Alpha { get; }
     public PriorOptimizer PriorOptimizer { get; }
     public Sgd WeightOptimizer { get; }
     public int IterationsPerEpoch { get; }
@@ -102,8 +115,9 @@ public sealed partial class SearchSession : IDisposable
     /// <summary>A fresh generator for the candidates random search scores at the end: the same for every call, resume and worker count.</summary>
     public Rng CandidateRng() => new(_candidateSeed);
 
+    /// <summary>The checkpoint's architecture logits are pi's theta, or DARTS' alpha, with the Adam that steps them.</summary>
     public SearchProgress Progress() => new(
-        Iteration, (double[])Prior.Logits.Clone(), PriorOptimizer.ExportState(), WeightOptimizer.StepCount,
+        Iteration, (double[])(Alpha?.Logits ?? Prior.Logits).Clone(), (_alphaOptimizer ?? PriorOptimizer).ExportState(), WeightOptimizer.StepCount,
         _architectureRng.State, TrainBatches.State, ValidationBatches.State);
 
     public void SaveCheckpoint(string path) => SearchCheckpoint.Save(path, Network.Parameters, WeightOptimizer.ExportState(), Progress());
@@ -112,8 +126,18 @@ public sealed partial class SearchSession : IDisposable
     public void Restore(string checkpointPath)
     {
         var (progress, weightOptimizer) = SearchCheckpoint.Load(checkpointPath, Network.Parameters);
-        Prior.SetLogits(progress.PriorLogits);
-        PriorOptimizer.ImportState(progress.PriorOptimizer);
+        if (Alpha is not null)
+        {
+            if (progress.PriorLogits.Length != Alpha.Logits.Length)
+                throw new InvalidDataException($"{checkpointPath}: {progress.PriorLogits.Length} architecture logits, DARTS' alpha has {Alpha.Logits.Length}");
+            progress.PriorLogits.CopyTo(Alpha.Logits, 0);
+            _alphaOptimizer!.ImportState(progress.PriorOptimizer);
+        }
+        else
+        {
+            Prior.SetLogits(progress.PriorLogits);
+            PriorOptimizer.ImportState(progress.PriorOptimizer);
+        }
         WeightOptimizer.ImportState(weightOptimizer);
         _architectureRng.State = progress.ArchitectureRng;
         TrainBatches.State = progress.TrainBatches;
@@ -124,6 +148,7 @@ public sealed partial class SearchSession : IDisposable
     public void Dispose()
     {
         _workers.Dispose();
+        _dartsTape?.Dispose();
         WeightOptimizer.Dispose();
         Network.Dispose();
     }

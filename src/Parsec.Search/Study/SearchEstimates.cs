@@ -35,7 +35,8 @@ public sealed record SearchEstimates(string Search, int Images, IReadOnlyList<Ge
     public static SearchEstimates Measure(string label, string runOrPi, IReadOnlyList<StudyGenotype> genotypes, IBackend backend, int batches = DefaultBatches)
     {
         string piPath = Directory.Exists(runOrPi) ? new RunFolder(runOrPi).Pi : runOrPi;
-        var prior = PriorJson.Load(piPath);
+        // DARTS keeps no pi; random search's is the uniform prior (every genotype equally likely, so it ranks nothing).
+        var prior = File.Exists(piPath) ? PriorJson.Load(piPath) : null;
         var run = Directory.Exists(runOrPi) ? new RunFolder(runOrPi) : null;
         if (run is null || !File.Exists(run.Checkpoint) || !File.Exists(run.Options))
             return new SearchEstimates(label, 0, genotypes.Select(g => new GenotypeEstimate(g.Name, null, null, LogProbability(prior, g))).ToList());
@@ -53,8 +54,9 @@ public sealed record SearchEstimates(string Search, int Images, IReadOnlyList<Ge
         return new SearchEstimates(label, images, estimates);
     }
 
-    private static double? LogProbability(ArchitecturePrior prior, StudyGenotype genotype)
+    private static double? LogProbability(ArchitecturePrior? prior, StudyGenotype genotype)
     {
+        if (prior is null) return null;
         double log = prior.LogProbability(Architecture.FromGenotype(genotype.Genotype));
         return double.IsFinite(log) ? log : null;
     }

@@ -81,26 +81,27 @@ public static class StudyReport
     }
 
     /// <summary>
-    /// With several strategies: per strategy the mean over search seeds, its margin, the ranks, and one search's compute,
-    /// with the work compared to the first strategy's (the comparison holds at equal compute, within 10 %).
+    /// With several strategies: per strategy the mean over search seeds, its margin, the ranks, and one search's compute
+    /// (measured time and images per kind of pass), its time against the first strategy's: the comparison holds at equal
+    /// compute, within 10 %.
     /// </summary>
     public static string StrategyTable(StudyResult r)
     {
         var ci = CultureInfo.InvariantCulture;
         var strategies = r.Strategies;
-        var reference = strategies.Select(s => s.MeanCompute).FirstOrDefault(c => c is not null);
+        var reference = strategies.Select(s => s.MeanCompute).FirstOrDefault(c => c is { Seconds: > 0 });
         var text = new StringBuilder();
-        text.AppendLine("| strategy | search seeds | mean | s.e. | against the random median | ranks | one search: seconds | training images | forward images | work against the first |");
-        text.AppendLine("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+        text.AppendLine("| strategy | search seeds | mean | s.e. | against the random median | ranks | one search: seconds | time against the first | images: single-path training | forward only | supernet training |");
+        text.AppendLine("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
         foreach (var s in strategies)
         {
             var c = s.MeanCompute;
-            string work = c is null || reference is null ? "n/a"
-                : string.Create(ci, $"{c.Work / reference.Work:0.00}x{(Math.Abs(c.Work / reference.Work - 1) > 0.1 ? " (not equal compute)" : "")}");
+            string ratio = c is null || reference is null ? "n/a"
+                : string.Create(ci, $"{c.Seconds / reference.Seconds:0.00}x{(Math.Abs(c.Seconds / reference.Seconds - 1) > 0.1 ? " (not equal compute)" : "")}");
             text.AppendLine(string.Create(ci, $"| {s.Name} | {s.Searched.Count} | {100 * s.Mean:0.00} % | {(s.StandardError is double se ? $"{100 * se:0.00}" : "n/a")} | ") +
                             string.Create(ci, $"{(s.Margin is double m ? $"{100 * m:+0.00;-0.00} points" + (s.MarginInStandardErrors is double z ? $", {z:0.0} s.e." : "") : "n/a")} | ") +
                             $"{string.Join(", ", s.Ranks)} of {r.RankedCount} | " +
-                            (c is null ? "n/a | n/a | n/a" : string.Create(ci, $"{c.Seconds:0} | {c.TrainingImages:N0} | {c.ForwardImages:N0}")) + $" | {work} |");
+                            (c is null ? "n/a | n/a | n/a | n/a | n/a" : string.Create(ci, $"{c.Seconds:0} | {ratio} | {c.TrainingImages:N0} | {c.ForwardImages:N0} | {c.SupernetImages:N0}")) + " |");
         }
         return text.ToString().TrimEnd();
     }
@@ -161,6 +162,7 @@ public static class StudyReport
             ["search_seconds"] = s.MeanCompute?.Seconds,
             ["search_training_images"] = s.MeanCompute?.TrainingImages,
             ["search_forward_images"] = s.MeanCompute?.ForwardImages,
+            ["search_supernet_images"] = s.MeanCompute?.SupernetImages,
         }).ToArray()),
         ["rank_correlations"] = new JsonArray(r.Rankings.Select(k => (JsonNode)new JsonObject
         {

@@ -16,12 +16,12 @@ public sealed record GenotypeResult(string Name, GenotypeKind Kind, string Genot
         : Math.Sqrt(Accuracies.Sum(a => (a - Mean) * (a - Mean)) / (Accuracies.Length - 1) / Accuracies.Length);
 }
 
-/// <summary>What one search of a study cost: its measured time and the images it ran through training and forward-only passes.</summary>
-public sealed record SearchCompute(string Search, string Strategy, double Seconds, long TrainingImages, long ForwardImages)
-{
-    /// <summary>Training-pass equivalents: a forward-only pass costs about a third of a forward and backward pass.</summary>
-    public double Work => TrainingImages + ForwardImages / 3.0;
-}
+/// <summary>
+/// What one search of a study cost: its measured time, and the images it ran through forward-and-backward passes of
+/// one sampled architecture, forward-only passes, and forward-and-backward passes of DARTS' supernet (which runs
+/// every candidate). Strategies are compared by time: the three kinds of pass cost too differently to add up.
+/// </summary>
+public sealed record SearchCompute(string Search, string Strategy, double Seconds, long TrainingImages, long ForwardImages, long SupernetImages = 0);
 
 /// <summary>
 /// One strategy's searched genotypes (one per search seed) judged against the random genotypes: their mean test
@@ -46,7 +46,8 @@ public sealed record StrategyResult(string Name, IReadOnlyList<GenotypeResult> S
     public bool BeatsRandom => MarginInStandardErrors > 2;
     /// <summary>One search's compute, averaged over the strategy's searches; null when no search's cost is known.</summary>
     public SearchCompute? MeanCompute => Compute.Count == 0 ? null
-        : new SearchCompute(Name, Name, Compute.Average(c => c.Seconds), (long)Compute.Average(c => c.TrainingImages), (long)Compute.Average(c => c.ForwardImages));
+        : new SearchCompute(Name, Name, Compute.Average(c => c.Seconds), (long)Compute.Average(c => c.TrainingImages), (long)Compute.Average(c => c.ForwardImages),
+            (long)Compute.Average(c => c.SupernetImages));
 }
 
 /// <summary>
@@ -149,8 +150,8 @@ public static class StudyResults
     {
         var run = new Runs.RunFolder(runFolder);
         var options = Runs.OptionsFile.Read(run.Options);
-        var (training, forward) = options.ImagesThroughPasses();
-        return new SearchCompute(label, Loop.SearchStrategyConverter.Name(options.Strategy), (SumOf(run.Metrics, MetricsFile.StepMs) ?? 0) / 1000, training, forward);
+        var (training, forward, supernet) = options.ImagesThroughPasses();
+        return new SearchCompute(label, Loop.SearchStrategyConverter.Name(options.Strategy), (SumOf(run.Metrics, MetricsFile.StepMs) ?? 0) / 1000, training, forward, supernet);
     }
 
     private static double? SumOf(string metricsPath, string key)

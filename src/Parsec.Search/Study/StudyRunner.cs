@@ -182,10 +182,8 @@ public sealed class StudyRunner
         TermInputs? termInputs = null;
         foreach (var search in searches)
         {
-            string piPath = PiFile(search.Source);
-            var prior = PriorJson.Load(piPath);
-            termInputs ??= prior.TermInputs;
-            list.Add(new StudyGenotype(search.GenotypeName, GenotypeKind.Searched, SearchedGenotype(search.Source, prior, piPath), SearchStrategyConverter.Name(search.Strategy)));
+            list.Add(new StudyGenotype(search.GenotypeName, GenotypeKind.Searched, SearchedGenotype(search.Source, out var inputs), SearchStrategyConverter.Name(search.Strategy)));
+            termInputs ??= inputs;
         }
         var random = RandomGenotypes.Sample(_options.RandomGenotypes, _options.RandomSeed, termInputs ?? _options.Search.TermInputs);
         list.AddRange(random.Select((g, i) => new StudyGenotype($"random-{i + 1}", GenotypeKind.Random, g)));
@@ -194,11 +192,21 @@ public sealed class StudyRunner
         return list;
     }
 
-    /// <summary>PARSEC's result is derived from pi (with today's derivation, whatever wrote genotype.json); another strategy's is its genotype.json.</summary>
-    private static Genotype SearchedGenotype(string source, ArchitecturePrior prior, string piPath)
+    /// <summary>
+    /// PARSEC's result is derived from pi (with today's derivation, whatever wrote genotype.json); another strategy's is
+    /// its genotype.json. <paramref name="termInputs"/>: the rule its space used for a node's inputs.
+    /// </summary>
+    private static Genotype SearchedGenotype(string source, out TermInputs termInputs)
     {
         var run = Directory.Exists(source) ? new RunFolder(source) : null;
-        if (run is not null && File.Exists(run.Options) && OptionsFile.Read(run.Options).Strategy != SearchStrategy.Parsec) return Genotype.Load(run.Genotype);
+        if (run is not null && File.Exists(run.Options) && OptionsFile.Read(run.Options) is { Strategy: not SearchStrategy.Parsec } options)
+        {
+            termInputs = options.TermInputs;
+            return Genotype.Load(run.Genotype);
+        }
+        string piPath = PiFile(source);
+        var prior = PriorJson.Load(piPath);
+        termInputs = prior.TermInputs;
         return Derivation.Derive(prior, DecisionNoiseFile.LoadBeside(piPath)).Genotype;
     }
 

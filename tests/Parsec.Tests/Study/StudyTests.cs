@@ -196,7 +196,8 @@ public class StudyTests
         var compute = whole.Strategies.Select(s => s.MeanCompute!).ToList();
         Assert.That(compute.Select(c => (c.TrainingImages, c.ForwardImages)), Is.EqualTo(new[] { (384L, 384L), (384L, 128L) }));
         string table = File.ReadAllText(folder.ResultsTable);
-        Assert.That(table, Does.Contain("| strategy | search seeds |").And.Contain("| random-ws | 1 |").And.Contain("0.83x (not equal compute)"));
+        Assert.That(table, Does.Contain("| strategy | search seeds |").And.Contain("| random-ws | 1 |").And.Contain("| 384 | 128 | 0 |"));
+        Assert.That(table, Does.Match(@"\| parsec \| 1 \|.*\| 1\.00x \| 384 \| 384 \| 0 \|"), "the first strategy's time is the reference");
         using (var json = JsonDocument.Parse(File.ReadAllText(folder.ResultsJson)))
             Assert.That(json.RootElement.GetProperty("strategies").EnumerateArray().Select(s => s.GetProperty("strategy").GetString()), Is.EqualTo(new[] { "parsec", "random-ws" }));
 

@@ -27,6 +27,8 @@ internal static class SearchSummary
         AnsiConsole.MarkupLineInterpolated($"{(derived.Choices.Count > 0 ? "most likely genotype" : "genotype")}: {derived.Genotype}");
         if (derived.Choices.Count > 0)
             AnsiConsole.MarkupLineInterpolated($"{derived.DecidedCount} of {derived.Choices.Count} choices decided (margin over the runner-up above the noise of the estimate; `parsec derive` shows each)");
+        else if (File.Exists(run.File(DartsAlphaFile.FileName)))
+            AnsiConsole.MarkupLineInterpolated($"chosen by DARTS' rule from the mixing weights (per node the two strongest edges, their strongest candidate other than none; weights in {DartsAlphaFile.FileName})");
         else if (File.Exists(run.File(CandidateSelection.FileName)))
             AnsiConsole.MarkupLineInterpolated($"chosen by shared-weight validation accuracy among uniformly sampled candidates (scores in {CandidateSelection.FileName})");
         if (derived.Warning() is { } warning) AnsiConsole.MarkupLineInterpolated($"[yellow]warning:[/] {warning}");
