@@ -38,7 +38,7 @@ public sealed partial class StudyCommand : Command<StudyCommand.Settings>
         public string? SearchSeeds { get; init; }
 
         [CommandOption("--strategies <NAMES>")]
-        [Description("Search strategies to compare, each with every search seed and the same budget (comma-separated: parsec, random-ws). Default: parsec.")]
+        [Description("Search strategies to compare, each with every search seed and the same budget (comma-separated: parsec, random-ws, darts). Default: parsec.")]
         public string? Strategies { get; init; }
 
         /// <summary>The strategies --strategies lists, or null when it was not given.</summary>
@@ -76,6 +76,7 @@ public sealed partial class StudyCommand : Command<StudyCommand.Settings>
                 Training = budget.Training(),
                 Also = NoPublished ? [] : Also ?? StudyOptions.DefaultAlso,
                 SearchSeeds = ParseSearchSeeds(),
+                DartsIterations = budget.DartsIterations,
                 Strategies = ParseStrategies(),
             });
         }

@@ -31,6 +31,9 @@ public sealed record StudyOptions
     /// </summary>
     public IReadOnlyList<SearchStrategy>? Strategies { get; init; }
 
+    /// <summary>The iterations of a DARTS search (its iterations cost about three of PARSEC's); null in studies written before DARTS could run in one.</summary>
+    public int? DartsIterations { get; init; }
+
     public IReadOnlyList<SearchStrategy> EffectiveStrategies => SearchFrom is not null ? [] : Strategies ?? [Search.Strategy];
 
     /// <summary>The searches this study runs (none when pi is taken from <see cref="SearchFrom"/>).</summary>
@@ -55,6 +58,7 @@ public sealed record StudyOptions
         if (SearchFrom is null) Search.Validate();
         if (Strategies is { } strategies && (strategies.Count == 0 || strategies.Distinct().Count() != strategies.Count))
             throw new ArgumentException($"--strategies must list one or more different strategies, got '{string.Join(",", strategies.Select(SearchStrategyConverter.Name))}'");
+        if (DartsIterations is < 1) throw new ArgumentException($"--darts-iterations must be >= 1, got {DartsIterations}");
         if (Strategies is not null && SearchFrom is not null)
             throw new ArgumentException("--strategies and --search exclude each other: the study either runs its searches or takes pi from one");
         if (SearchSeeds is not null && SearchFrom is not null)

@@ -130,6 +130,7 @@ public sealed class StudyRunner
         var run = new RunFolder(search.Source);
         if (SearchRunner.IsFinished(run)) return true;
         var options = _options.Search with { Dataset = _options.Data with { TestCount = null }, Seed = search.Seed!.Value, Strategy = search.Strategy };
+        if (search.Strategy == SearchStrategy.Darts) options = options with { Iterations = _options.DartsIterations ?? options.Iterations };
         if (CopySearchFromReuse(options, run))
         {
             _progress?.Report($"{search.Label}: copied from an earlier study with the same data and search options", 0);

@@ -169,37 +169,40 @@ public class StudyTests
     }
 
     /// <summary>
-    /// Two strategies at one budget: each search in its own folder, each genotype judged on its own against the same
+    /// Three strategies at one budget: each search in its own folder, each genotype judged on its own against the same
     /// random genotypes, the compute of each search counted from its options, and a resume after an interruption that
     /// ends with the results of an uninterrupted study.
     /// </summary>
     [Test]
-    public void AStudyOfTwoStrategiesJudgesEachAndResumesToTheSameResults()
+    public void AStudyOfThreeStrategiesJudgesEachAndResumesToTheSameResults()
     {
         using var temp = new TempFolder();
         var options = Tiny() with
         {
-            Strategies = [SearchStrategy.Parsec, SearchStrategy.RandomWs], SearchSeeds = [1], RandomGenotypes = 1, Seeds = 1,
-            Search = Tiny().Search with { Candidates = 4, CandidateBatches = 2 },
+            Strategies = [SearchStrategy.Parsec, SearchStrategy.RandomWs, SearchStrategy.Darts], SearchSeeds = [1], RandomGenotypes = 1, Seeds = 1,
+            Search = Tiny().Search with { Candidates = 4, CandidateBatches = 2 }, DartsIterations = 3,
         };
         StudyResult whole;
         using (var backend = new CpuBackend()) whole = StudyRunner.Start(options, temp["whole"], backend);
 
-        Assert.That(whole.Rows.Select(r => r.Name), Is.EqualTo(new[] { "parsec-seed-1", "random-ws-seed-1", "random-1", "DARTS_V2" }));
-        Assert.That(whole.Strategies.Select(s => s.Name), Is.EqualTo(new[] { "parsec", "random-ws" }));
+        Assert.That(whole.Rows.Select(r => r.Name), Is.EqualTo(new[] { "parsec-seed-1", "random-ws-seed-1", "darts-seed-1", "random-1", "DARTS_V2" }));
+        Assert.That(whole.Strategies.Select(s => s.Name), Is.EqualTo(new[] { "parsec", "random-ws", "darts" }));
         Assert.That(whole.RankedCount, Is.EqualTo(3));
+        Assert.That(StudyGenotype.Load(new StudyFolder(temp["whole"]).Genotypes)[2].Genotype.ToJson(),
+            Is.EqualTo(Genotype.Load(Path.Combine(temp["whole"], "darts-seed-1", "genotype.json")).ToJson()));
         var folder = new StudyFolder(temp["whole"]);
         var randomWs = Parsec.Search.Runs.OptionsFile.Read(Path.Combine(folder.Path, "random-ws-seed-1", "options.json"));
         Assert.That(randomWs.Strategy, Is.EqualTo(SearchStrategy.RandomWs));
         Assert.That(StudyGenotype.Load(folder.Genotypes)[1].Genotype.ToJson(), Is.EqualTo(Genotype.Load(Path.Combine(folder.Path, "random-ws-seed-1", "genotype.json")).ToJson()));
         // 12 iterations training 2 samples on batches of 16; PARSEC scores 4 samples in each of its 6 pi iterations, random search 4 candidates on 2 batches.
         var compute = whole.Strategies.Select(s => s.MeanCompute!).ToList();
-        Assert.That(compute.Select(c => (c.TrainingImages, c.ForwardImages)), Is.EqualTo(new[] { (384L, 384L), (384L, 128L) }));
+        // DARTS: 3 iterations of a supernet pass on each part.
+        Assert.That(compute.Select(c => (c.TrainingImages, c.ForwardImages, c.SupernetImages)), Is.EqualTo(new[] { (384L, 384L, 0L), (384L, 128L, 0L), (0L, 0L, 96L) }));
         string table = File.ReadAllText(folder.ResultsTable);
         Assert.That(table, Does.Contain("| strategy | search seeds |").And.Contain("| random-ws | 1 |").And.Contain("| 384 | 128 | 0 |"));
         Assert.That(table, Does.Match(@"\| parsec \| 1 \|.*\| 1\.00x \| 384 \| 384 \| 0 \|"), "the first strategy's time is the reference");
         using (var json = JsonDocument.Parse(File.ReadAllText(folder.ResultsJson)))
-            Assert.That(json.RootElement.GetProperty("strategies").EnumerateArray().Select(s => s.GetProperty("strategy").GetString()), Is.EqualTo(new[] { "parsec", "random-ws" }));
+            Assert.That(json.RootElement.GetProperty("strategies").EnumerateArray().Select(s => s.GetProperty("strategy").GetString()), Is.EqualTo(new[] { "parsec", "random-ws", "darts" }));
 
         using (var backend = new CpuBackend())
             Assert.That(StudyRunner.Start(options, temp["split"], backend, limits: new StudyLimits(StopAfterTrainings: 2)).Finished, Is.False);
