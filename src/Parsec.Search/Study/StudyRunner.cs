@@ -42,26 +42,38 @@ public sealed class StudyRunner
         _reuse = reuse.Where(r => SameBudget(r, options)).ToList();
     }
 
-    /// <summary>A new study in <paramref name="folder"/>, which must not hold one. Trainings found finished in a <paramref name="reuse"/> study with the same data and budget are copied, not repeated.</summary>
+    /// <summary>
+    /// A new study in <paramref name="folder"/>, which must not hold one. Trainings found finished in a <paramref name="reuse"/>
+    /// study with the same data and budget are copied, not repeated. Everything that can be checked (options, data,
+    /// the given search, the reused studies) is checked before study.json is written: a refused study leaves nothing behind.
+    /// </summary>
     public static StudyResult Start(StudyOptions options, string folder, IBackend backend, IStudyProgress? progress = null,
         IReadOnlyList<string>? reuse = null, StudyLimits? limits = null)
     {
         options.Validate();
         var study = new StudyFolder(folder);
-        if (File.Exists(study.Options)) throw new InvalidOperationException($"{folder} already holds a study; continue it with --resume {folder}");
-        Directory.CreateDirectory(study.Path);
-        AtomicFile.WriteAllText(study.Options, StudyJson.ToJson(options));
+        if (File.Exists(study.Options)) throw new ArgumentException($"--out: {folder} already holds a study; continue it with --resume {folder}");
+        if (File.Exists(study.Path)) throw new ArgumentException($"--out: {folder} is a file; name a folder for the study");
+        if (options.SearchFrom is { } from && !File.Exists(PiFile(from)))
+            throw new FileNotFoundException($"--search: {from} holds no {Path.GetFileName(PiFile(from))}: give a search run folder that finished, or a pi.json", PiFile(from));
+        var data = DatasetSplitsLoader.Load(options.Data);
         var others = (reuse ?? []).Select(r => new StudyFolder(r)).ToList();
-        return new StudyRunner(options, study, backend, progress, others).Run(limits ?? StudyLimits.None);
+        var runner = new StudyRunner(options, study, backend, progress, others);
+        Directory.CreateDirectory(study.Path);
+        using var studyLock = RunLock.Acquire(study.Path);
+        AtomicFile.WriteAllText(study.Options, StudyJson.ToJson(options));
+        return runner.Run(limits ?? StudyLimits.None, data);
     }
 
+    /// <summary>Continues the study in <paramref name="folder"/>, holding its lock: finished parts are kept, unfinished ones resume.</summary>
     public static StudyResult Resume(string folder, IBackend backend, IStudyProgress? progress = null, IReadOnlyList<string>? reuse = null,
         StudyLimits? limits = null)
     {
         var study = new StudyFolder(folder);
         var options = StudyJson.Load(study.Options);
         var others = (reuse ?? []).Select(r => new StudyFolder(r)).ToList();
-        return new StudyRunner(options, study, backend, progress, others).Run(limits ?? StudyLimits.None);
+        using var studyLock = RunLock.Acquire(study.Path);
+        return new StudyRunner(options, study, backend, progress, others).Run(limits ?? StudyLimits.None, DatasetSplitsLoader.Load(options.Data));
     }
 
     /// <summary>One search of the study: its run folder (or the pi.json it was given), what it is called, its strategy, and its seed when the study runs it.</summary>
@@ -89,9 +101,8 @@ public sealed class StudyRunner
         })).ToList();
     }
 
-    private StudyResult Run(StudyLimits limits)
+    private StudyResult Run(StudyLimits limits, DatasetSplits data)
     {
-        var data = DatasetSplitsLoader.Load(_options.Data);
         var searches = Searches();
         foreach (var search in searches.Where(s => s.Seed is not null))
             if (!SearchHere(search, limits)) return StudyResult.Unfinished(_folder, search.Label);

@@ -221,6 +221,42 @@ public class StudyTests
         }
     }
 
+    /// <summary>A refused study writes nothing, so the corrected command starts it; a given search without pi.json is bad input.</summary>
+    [Test]
+    public void ARefusedStudyLeavesNothingBehind()
+    {
+        using var temp = new TempFolder();
+        string folder = temp["study"];
+        using (var backend = new CpuBackend())
+        {
+            Assert.That(() => StudyRunner.Start(Tiny() with { Data = Tiny().Data with { Name = "bogus" } }, folder, backend),
+                Throws.ArgumentException.With.Message.Contains("--dataset: unknown dataset 'bogus'"));
+            Assert.That(File.Exists(new StudyFolder(folder).Options), Is.False);
+            Directory.CreateDirectory(temp["empty-search"]);
+            Assert.That(() => StudyRunner.Start(Tiny() with { SearchFrom = temp["empty-search"] }, folder, backend),
+                Throws.TypeOf<FileNotFoundException>().With.Message.Contains("--search:").And.Message.Contains("pi.json"));
+            Assert.That(() => StudyRunner.Start(Tiny(), folder, backend, reuse: [temp["empty-search"]]),
+                Throws.TypeOf<DirectoryNotFoundException>().With.Message.Contains("--reuse"));
+            Assert.That(File.Exists(new StudyFolder(folder).Options), Is.False);
+            Assert.That(StudyRunner.Start(Tiny() with { Seeds = 1, RandomGenotypes = 1 }, folder, backend, limits: new StudyLimits(StopAfterTrainings: 0)).Finished, Is.False,
+                "the corrected command starts the study");
+            Assert.That(() => StudyRunner.Start(Tiny(), folder, backend), Throws.ArgumentException.With.Message.Contains("already holds a study; continue it with --resume"));
+        }
+    }
+
+    /// <summary>A study is a run: a second command on its folder is refused at once, naming the holder.</summary>
+    [Test]
+    public void AStudyFolderInUseIsRefused()
+    {
+        using var temp = new TempFolder();
+        string folder = temp["study"];
+        using (var backend = new CpuBackend())
+            StudyRunner.Start(Tiny() with { Seeds = 1, RandomGenotypes = 1 }, folder, backend, limits: new StudyLimits(StopAfterTrainings: 0));
+        using var holder = Parsec.Search.RunFiles.RunLock.Acquire(folder);
+        using var backend2 = new CpuBackend();
+        Assert.That(() => StudyRunner.Resume(folder, backend2), Throws.TypeOf<Parsec.Search.RunFiles.RunFolderInUseException>().With.Message.Contains(Environment.ProcessId.ToString()));
+    }
+
     [Test]
     public void SearchSeedsAreCheckedAndExcludeATakenSearch()
     {
