@@ -34,7 +34,7 @@ public sealed partial class StudyCommand : Command<StudyCommand.Settings>
         [CommandOption("--also <NAME>")] [Description("A published genotype to train too (DARTS_V1, DARTS_V2); repeatable. Default: DARTS_V2.")] public string[]? Also { get; init; }
         [CommandOption("--no-published")] [Description("Train no published genotype.")] public bool NoPublished { get; init; }
         [CommandOption("--search-seeds <SEEDS>")]
-        [Description("Run one independent search per seed (comma-separated, e.g. 0,1,2) and judge each against the same random genotypes: one search is an anecdote. Default: one search with --search-seed.")]
+        [Description("Run one independent search per seed (comma-separated) and judge each against the same random genotypes: one search is an anecdote. Default: 0,1,2 (--search-seed runs one).")]
         public string? SearchSeeds { get; init; }
 
         [CommandOption("--strategies <NAMES>")]
@@ -48,6 +48,16 @@ public sealed partial class StudyCommand : Command<StudyCommand.Settings>
             var converter = new Loop.SearchStrategyConverter();
             try { return Strategies.Split(',', StringSplitOptions.TrimEntries).Select(name => (Loop.SearchStrategy)converter.ConvertFrom(null, null, name)!).ToList(); }
             catch (FormatException e) { throw new ArgumentException(e.Message.Replace("--strategy:", "--strategies:"), e); }
+        }
+
+        /// <summary>--search-seeds, else --search-seed alone, else the default seeds; null when pi is taken from --search.</summary>
+        private IReadOnlyList<ulong>? SearchSeedList(StudyBudget budget)
+        {
+            if (SearchSeeds is not null && budget.SearchSeed is not null)
+                throw new ArgumentException("give --search-seed (one search) or --search-seeds (several), not both");
+            if (ParseSearchSeeds() is { } seeds) return seeds;
+            if (budget.SearchSeed is { } one) return [one];
+            return Search is null ? StudyOptions.DefaultSearchSeeds : null;
         }
 
         /// <summary>The seeds --search-seeds lists, or null when it was not given.</summary>
@@ -75,7 +85,7 @@ public sealed partial class StudyCommand : Command<StudyCommand.Settings>
                 Search = budget.Search(),
                 Training = budget.Training(),
                 Also = NoPublished ? [] : Also ?? StudyOptions.DefaultAlso,
-                SearchSeeds = ParseSearchSeeds(),
+                SearchSeeds = SearchSeedList(budget),
                 DartsIterations = budget.DartsIterations,
                 Strategies = ParseStrategies(),
             });

@@ -18,7 +18,9 @@ public sealed record StudyBudget
     [Flag("--search-batch-size <N>")] public int SearchBatchSize { get; init; } = 32;
     [Flag("-k|--samples <K>", "Architectures sampled per search iteration for pi.")] public int Samples { get; init; } = 16;
     [Flag("--weight-samples <N>", "How many of them also train the weights.")] public int WeightSamples { get; init; } = 4;
-    [Flag("--search-seed <SEED>")] public ulong SearchSeed { get; init; }
+    /// <summary>Null: the study's default, independent searches with seeds 0, 1 and 2 (<see cref="StudyOptions.DefaultSearchSeeds"/>).</summary>
+    [Flag("--search-seed <SEED>", "Run one search, with this seed, instead of the default three (--search-seeds 0,1,2).")]
+    public ulong? SearchSeed { get; init; }
     /// <summary>
     /// A DARTS iteration runs the supernet (every candidate of every edge) forward and backward twice; on the 2-core CPU at
     /// the study's sizes it took 7.4 s against PARSEC's 2.5 s on average (1.6 s in the warm-up, 3.4 s after), so 100
@@ -34,7 +36,7 @@ public sealed record StudyBudget
     public SearchOptions Search() => new()
     {
         Channels = Channels, Layers = Layers, BatchSize = SearchBatchSize, Iterations = SearchIterations, Samples = Samples,
-        WeightSamples = WeightSamples, Seed = SearchSeed, CheckpointEvery = 50,
+        WeightSamples = WeightSamples, Seed = SearchSeed ?? 0, CheckpointEvery = 50,
     };
 
     /// <summary>

@@ -257,6 +257,18 @@ public class StudyTests
         Assert.That(() => StudyRunner.Resume(folder, backend2), Throws.TypeOf<Parsec.Search.RunFiles.RunFolderInUseException>().With.Message.Contains(Environment.ProcessId.ToString()));
     }
 
+    /// <summary>A new study runs three searches unless told otherwise; one seed runs one; a taken search runs none.</summary>
+    [Test]
+    public void TheCommandLineRunsThreeSearchSeedsByDefault()
+    {
+        Assert.That(new Parsec.Search.Cli.StudyCommand.Settings().ToOptions().EffectiveSearchSeeds, Is.EqualTo(new ulong[] { 0, 1, 2 }));
+        Assert.That(new Parsec.Search.Cli.StudyCommand.Settings { SearchSeed = 5 }.ToOptions().EffectiveSearchSeeds, Is.EqualTo(new ulong[] { 5 }));
+        Assert.That(new Parsec.Search.Cli.StudyCommand.Settings { SearchSeeds = "3, 4" }.ToOptions().EffectiveSearchSeeds, Is.EqualTo(new ulong[] { 3, 4 }));
+        Assert.That(new Parsec.Search.Cli.StudyCommand.Settings { Search = "pi.json" }.ToOptions().SearchSeeds, Is.Null);
+        Assert.That(() => new Parsec.Search.Cli.StudyCommand.Settings { SearchSeed = 1, SearchSeeds = "1,2" }.ToOptions(), Throws.ArgumentException.With.Message.Contains("not both"));
+        Assert.That(() => new Parsec.Search.Cli.StudyCommand.Settings { SearchSeeds = "1,x" }.ToOptions(), Throws.ArgumentException.With.Message.Contains("--search-seeds: 'x'"));
+    }
+
     [Test]
     public void SearchSeedsAreCheckedAndExcludeATakenSearch()
     {
