@@ -69,6 +69,10 @@ public static class SearchRunner
         // The session checks the options, the data and a transferred prior before anything is written.
         using var session = new SearchSession(options, backend, LoadDataset(options));
         using var runLock = RunLock.Acquire(run.Path);
+        if (File.Exists(run.Checkpoint)) throw new ArgumentException($"{run.Path} already holds a search with a checkpoint; continue it with --resume {run.Path}");
+        // A start killed before its first checkpoint leaves logs of iterations that will run again: begin them anew.
+        foreach (string stale in new[] { run.Metrics, run.PiHistory, run.Warnings, run.NanReport })
+            if (File.Exists(stale)) File.Delete(stale);
         OptionsFile.Write(run.Options, session.Options, backend.Name, backend.Precision, session.SplitClasses);
         WriteMemoryReport(session, run);
         if (LearnsPi(session)) using (var history = new JsonLinesLog(run.PiHistory)) history.Append(PiLine(session));
