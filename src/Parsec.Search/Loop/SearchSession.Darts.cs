@@ -32,10 +32,7 @@ public sealed partial class SearchSession
         WeightOptimizer.ZeroGrad();
         var trainBatch = new HostBatch(TrainData, TrainBatches.Next());
         var (trainLoss, trainAccuracy) = MixedPass(tape, trainBatch, new MixedOpWeights(alpha.Logits), number, "train forward");
-        if (!Backend.AllFiniteMany(new AllFiniteManyArgs(Network.Parameters.Weights.Where(w => w.Grad is not null).Select(w => w.Grad!.Storage).ToList())))
-            throw new NonFiniteValueException(new NonFiniteReport(number, null, "weight gradients", "supernet weight gradients", null));
-        double gradientNorm = GradientClipping.ClipByGlobalNorm(Network.Parameters.Weights, Options.GradientClip);
-        WeightOptimizer.Step(learningRate);
+        double gradientNorm = StepWeights(number, learningRate); // every weight is in the supernet: every one has a gradient
 
         Backend.Synchronize();
         double seconds = clock.Elapsed.TotalSeconds;

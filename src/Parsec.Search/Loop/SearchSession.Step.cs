@@ -45,14 +45,7 @@ public sealed partial class SearchSession
         var (train, reduced) = Pass(trainBatch, architectures[..weightSamples], number, "train forward",
             samples => _reduction.ReduceGradients(samples.Select(s => s.Updates).ToList(), samples.Select(s => scale * s.LogLikelihood).ToList(), trainMode));
         var trainOmega = reduced!;
-        // One check (one wait on a GPU) for the whole bank; only when it fails are the gradients looked at one by one to name the first.
-        if (!Backend.AllFiniteMany(new AllFiniteManyArgs(Network.Parameters.Weights.Select(w => w.Grad!.Storage).ToList())))
-        {
-            var first = Network.Parameters.Weights.First(w => !Backend.AllFinite(w.Grad!.Storage));
-            throw new NonFiniteValueException(new NonFiniteReport(number, null, "weight gradients", $"gradient of {first.Name}", null));
-        }
-        double gradientNorm = GradientClipping.ClipByGlobalNorm(Network.Parameters.Weights, Options.GradientClip);
-        WeightOptimizer.Step(learningRate);
+        double gradientNorm = StepWeights(number, learningRate);
 
         // Prior: omega from the validation log-likelihoods, then the weighted score of each sample.
         PassResult? validation = null;
@@ -90,6 +83,23 @@ public sealed partial class SearchSession
             StepMilliseconds = seconds * 1000,
             MemoryMib = Backend.Memory.PeakBytes / (1024.0 * 1024.0),
         };
+    }
+
+    /// <summary>
+    /// Checks the weights' gradients are finite, clips them by their global norm and takes the SGD step; returns the norm
+    /// before clipping. One check (one wait on a GPU) covers the whole bank; only when it fails are the gradients looked
+    /// at one by one to name the first.
+    /// </summary>
+    private double StepWeights(int iteration, double learningRate)
+    {
+        if (!Backend.AllFiniteMany(new AllFiniteManyArgs(Network.Parameters.Weights.Select(w => w.Grad!.Storage).ToList())))
+        {
+            var first = Network.Parameters.Weights.First(w => !Backend.AllFinite(w.Grad!.Storage));
+            throw new NonFiniteValueException(new NonFiniteReport(iteration, null, "weight gradients", $"gradient of {first.Name}", null));
+        }
+        double gradientNorm = GradientClipping.ClipByGlobalNorm(Network.Parameters.Weights, Options.GradientClip);
+        WeightOptimizer.Step(learningRate);
+        return gradientNorm;
     }
 
     /// <summary>Per-sample results of one pass over the K architectures on one batch (log-likelihoods unscaled).</summary>
