@@ -165,10 +165,11 @@ public sealed class StudyRunner
     private bool CopySearchFromReuse(SearchOptions options, RunFolder target)
     {
         foreach (var other in _allReuse)
-            foreach (string folder in Directory.EnumerateDirectories(other.Path, "search*"))
+            // A study's searches are its folders that hold options.json (search*, or STRATEGY-seed-S with several strategies).
+            foreach (string folder in Directory.EnumerateDirectories(other.Path).Order(StringComparer.Ordinal))
             {
                 var candidate = new RunFolder(folder);
-                if (!SearchRunner.IsFinished(candidate)) continue;
+                if (!File.Exists(candidate.Options) || !SearchRunner.IsFinished(candidate)) continue;
                 if (!SameSearch(OptionsFile.Read(candidate.Options) with { Concurrency = null }, options)) continue;
                 CopyFolder(candidate.Path, target.Path);
                 return true;

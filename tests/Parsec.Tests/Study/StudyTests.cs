@@ -204,6 +204,13 @@ public class StudyTests
         using (var json = JsonDocument.Parse(File.ReadAllText(folder.ResultsJson)))
             Assert.That(json.RootElement.GetProperty("strategies").EnumerateArray().Select(s => s.GetProperty("strategy").GetString()), Is.EqualTo(new[] { "parsec", "random-ws", "darts" }));
 
+        // Its PARSEC search serves a PARSEC-only study of another budget (--reuse finds searches by their options, whatever their folder's name).
+        var lines = new List<string>();
+        using (var backend = new CpuBackend())
+            StudyRunner.Start(options with { Strategies = null, Training = options.Training with { Epochs = 2 } }, temp["parsec-only"], backend, new Collect(lines),
+                reuse: [temp["whole"]], limits: new StudyLimits(StopAfterTrainings: 0));
+        Assert.That(lines, Has.Some.Contains("search: copied from an earlier study"));
+
         using (var backend = new CpuBackend())
             Assert.That(StudyRunner.Start(options, temp["split"], backend, limits: new StudyLimits(StopAfterTrainings: 2)).Finished, Is.False);
         StudyResult resumed;
