@@ -91,8 +91,8 @@ public static class StudyReport
         var strategies = r.Strategies;
         var reference = strategies.Select(s => s.MeanCompute).FirstOrDefault(c => c is { Seconds: > 0 });
         var text = new StringBuilder();
-        text.AppendLine("| strategy | search seeds | mean | s.e. | against the random median | ranks | one search: seconds | time against the first | images: single-path training | forward only | supernet training |");
-        text.AppendLine("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+        text.AppendLine("| strategy | search seeds | mean | s.e. | against the random median | ranks | one search: seconds | time against the first | peak memory | images: single-path training | forward only | supernet training |");
+        text.AppendLine("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
         foreach (var s in strategies)
         {
             var c = s.MeanCompute;
@@ -101,7 +101,7 @@ public static class StudyReport
             text.AppendLine(string.Create(ci, $"| {s.Name} | {s.Searched.Count} | {100 * s.Mean:0.00} % | {(s.StandardError is double se ? $"{100 * se:0.00}" : "n/a")} | ") +
                             string.Create(ci, $"{(s.Margin is double m ? $"{100 * m:+0.00;-0.00} points" + (s.MarginInStandardErrors is double z ? $", {z:0.0} s.e." : "") : "n/a")} | ") +
                             $"{string.Join(", ", s.Ranks)} of {r.RankedCount} | " +
-                            (c is null ? "n/a | n/a | n/a | n/a | n/a" : string.Create(ci, $"{c.Seconds:0} | {ratio} | {c.TrainingImages:N0} | {c.ForwardImages:N0} | {c.SupernetImages:N0}")) + " |");
+                            (c is null ? "n/a | n/a | n/a | n/a | n/a | n/a" : string.Create(ci, $"{c.Seconds:0} | {ratio} | {c.PeakMib:0} MiB | {c.TrainingImages:N0} | {c.ForwardImages:N0} | {c.SupernetImages:N0}")) + " |");
         }
         return text.ToString().TrimEnd();
     }
@@ -163,6 +163,7 @@ public static class StudyReport
             ["search_training_images"] = s.MeanCompute?.TrainingImages,
             ["search_forward_images"] = s.MeanCompute?.ForwardImages,
             ["search_supernet_images"] = s.MeanCompute?.SupernetImages,
+            ["search_peak_mib"] = s.MeanCompute?.PeakMib,
         }).ToArray()),
         ["rank_correlations"] = new JsonArray(r.Rankings.Select(k => (JsonNode)new JsonObject
         {

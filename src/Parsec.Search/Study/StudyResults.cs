@@ -20,8 +20,9 @@ public sealed record GenotypeResult(string Name, GenotypeKind Kind, string Genot
 /// What one search of a study cost: its measured time, and the images it ran through forward-and-backward passes of
 /// one sampled architecture, forward-only passes, and forward-and-backward passes of DARTS' supernet (which runs
 /// every candidate). Strategies are compared by time: the three kinds of pass cost too differently to add up.
+/// <paramref name="PeakMib"/> is the backend's peak memory during the search.
 /// </summary>
-public sealed record SearchCompute(string Search, string Strategy, double Seconds, long TrainingImages, long ForwardImages, long SupernetImages = 0);
+public sealed record SearchCompute(string Search, string Strategy, double Seconds, long TrainingImages, long ForwardImages, long SupernetImages = 0, double PeakMib = 0);
 
 /// <summary>
 /// One strategy's searched genotypes (one per search seed) judged against the random genotypes: their mean test
@@ -47,7 +48,7 @@ public sealed record StrategyResult(string Name, IReadOnlyList<GenotypeResult> S
     /// <summary>One search's compute, averaged over the strategy's searches; null when no search's cost is known.</summary>
     public SearchCompute? MeanCompute => Compute.Count == 0 ? null
         : new SearchCompute(Name, Name, Compute.Average(c => c.Seconds), (long)Compute.Average(c => c.TrainingImages), (long)Compute.Average(c => c.ForwardImages),
-            (long)Compute.Average(c => c.SupernetImages));
+            (long)Compute.Average(c => c.SupernetImages), Compute.Max(c => c.PeakMib));
 }
 
 /// <summary>
@@ -151,7 +152,8 @@ public static class StudyResults
         var run = new Runs.RunFolder(runFolder);
         var options = Runs.OptionsFile.Read(run.Options);
         var (training, forward, supernet) = options.ImagesThroughPasses();
-        return new SearchCompute(label, Loop.SearchStrategyConverter.Name(options.Strategy), (SumOf(run.Metrics, MetricsFile.StepMs) ?? 0) / 1000, training, forward, supernet);
+        double peak = File.Exists(run.Metrics) ? MetricsFile.Read(run.Metrics).Rows.Select(r => r.TryGet(MetricsFile.MemoryMib, out double m) ? m : 0).DefaultIfEmpty(0).Max() : 0;
+        return new SearchCompute(label, Loop.SearchStrategyConverter.Name(options.Strategy), (SumOf(run.Metrics, MetricsFile.StepMs) ?? 0) / 1000, training, forward, supernet, peak);
     }
 
     private static double? SumOf(string metricsPath, string key)

@@ -200,7 +200,8 @@ public class StudyTests
         Assert.That(compute.Select(c => (c.TrainingImages, c.ForwardImages, c.SupernetImages)), Is.EqualTo(new[] { (384L, 384L, 0L), (384L, 128L, 0L), (0L, 0L, 96L) }));
         string table = File.ReadAllText(folder.ResultsTable);
         Assert.That(table, Does.Contain("| strategy | search seeds |").And.Contain("| random-ws | 1 |").And.Contain("| 384 | 128 | 0 |"));
-        Assert.That(table, Does.Match(@"\| parsec \| 1 \|.*\| 1\.00x \| 384 \| 384 \| 0 \|"), "the first strategy's time is the reference");
+        Assert.That(table, Does.Match(@"\| parsec \| 1 \|.*\| 1\.00x \| \d+ MiB \| 384 \| 384 \| 0 \|"), "the first strategy's time is the reference");
+        Assert.That(compute[2].PeakMib, Is.GreaterThan(compute[0].PeakMib), "DARTS' supernet holds every candidate");
         using (var json = JsonDocument.Parse(File.ReadAllText(folder.ResultsJson)))
             Assert.That(json.RootElement.GetProperty("strategies").EnumerateArray().Select(s => s.GetProperty("strategy").GetString()), Is.EqualTo(new[] { "parsec", "random-ws", "darts" }));
 
