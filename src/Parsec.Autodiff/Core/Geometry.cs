@@ -29,6 +29,8 @@ public readonly record struct Conv2dGeometry(Shape4 Input, int OutChannels, int 
     public int OutChannelsPerGroup => OutChannels / Groups;
     public int[] WeightShape => [OutChannels, Input.C / Groups, Kernel, Kernel];
     public long WeightLength => (long)OutChannels * (Input.C / Groups) * Kernel * Kernel;
+    /// <summary>Multiply-adds of the forward pass: one per weight per output position per example.</summary>
+    public long MultiplyAdds => (long)Input.N * OutChannels * OutH * OutW * InChannelsPerGroup * Kernel * Kernel;
 
     public void Validate()
     {

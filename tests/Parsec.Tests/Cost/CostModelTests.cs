@@ -1,0 +1,77 @@
+using NUnit.Framework;
+using Parsec.Autodiff;
+using Parsec.Search.Cost;
+using Parsec.Search.Prior;
+using Parsec.Search.Space;
+using Parsec.Search.Study;
+using Parsec.Search.Training;
+
+namespace Parsec.Tests.Cost;
+
+public class CostModelTests
+{
+    private static readonly CostShape Small = new(Channels: 8, Layers: 5, ImageSide: 28, InputChannels: 1);
+
+    /// <summary>DARTS reports 3.3M parameters for DARTS_V2 at C = 36, 20 cells on CIFAR-10, the auxiliary head left out.</summary>
+    [Test]
+    public void DartsV2HasThePublishedParameterCount()
+    {
+        var cost = NetworkCost.Of(PublishedGenotypes.DartsV2, CostShape.DartsCifar10);
+        Assert.That(cost.Parameters, Is.InRange(3_250_000, 3_400_000));
+        Assert.That(cost.MultiplyAdds, Is.GreaterThan(400_000_000).And.LessThan(700_000_000), "about half a billion multiply-adds per 32x32 image");
+    }
+
+    /// <summary>The parameters a training counts (its network built by `train`'s code) are the cost model's.</summary>
+    [Test]
+    public void TheParameterCountIsTheTrainedNetworksAndMultiplyAddsGrowWithTheImage()
+    {
+        var genotype = RandomGenotypes.Sample(1, 3, TermInputs.DistinctPerNode)[0];
+        var small = NetworkCost.Of(genotype, Small);
+        var larger = NetworkCost.Of(genotype, Small with { ImageSide = 56 });
+        Assert.That(larger.Parameters, Is.EqualTo(small.Parameters), "weights do not depend on the image size");
+        Assert.That(larger.MultiplyAdds / (double)small.MultiplyAdds, Is.EqualTo(4).Within(0.05), "twice the side, four times the positions");
+    }
+
+    [TestCase(CostMeasure.Params)]
+    [TestCase(CostMeasure.Flops)]
+    public void TheTableGivesEveryGenotypesCostExactly(CostMeasure measure)
+    {
+        var table = TermCostTable.Build(Small, measure);
+        foreach (var genotype in RandomGenotypes.Sample(10, 11, TermInputs.DistinctPerNode).Append(PublishedGenotypes.DartsV2))
+            Assert.That(table.CostOf(Architecture.FromGenotype(genotype)), Is.EqualTo(NetworkCost.Of(genotype, Small).Of(measure)), genotype.ToString());
+        Assert.That(table.Term(CellType.Normal, 0, 0, Primitives.IndexOf(Primitives.SepConv5x5)), Is.GreaterThan(table.Term(CellType.Normal, 0, 0, Primitives.IndexOf(Primitives.SepConv3x3))));
+    }
+
+    /// <summary>
+    /// E[cost] under a learnt-looking pi against the mean of 20,000 sampled architectures' exact costs (within 4 standard
+    /// errors), and its gradient against central differences, with distinct and independent inputs.
+    /// </summary>
+    [TestCase(TermInputs.DistinctPerNode)]
+    [TestCase(TermInputs.Independent)]
+    public void TheExpectedCostUnderPiAndItsGradientAreExact(TermInputs mode)
+    {
+        var table = TermCostTable.Build(Small, CostMeasure.Params);
+        var prior = new ArchitecturePrior(mode);
+        var rng = new Rng(5);
+        for (int i = 0; i < prior.Logits.Length; i++) prior.Logits[i] = 1.5 * rng.NextGaussian();
+        var (expected, gradient) = table.ExpectedCost(prior);
+
+        var costs = Enumerable.Range(0, 20_000).Select(_ => table.CostOf(prior.Sample(rng))).ToArray();
+        double mean = costs.Average(), sd = Math.Sqrt(costs.Sum(c => (c - mean) * (c - mean)) / (costs.Length - 1));
+        Assert.That(expected, Is.EqualTo(mean).Within(4 * sd / Math.Sqrt(costs.Length)));
+
+        const double h = 1e-5;
+        for (int i = 0; i < prior.Logits.Length; i += 7)
+        {
+            double saved = prior.Logits[i];
+            prior.Logits[i] = saved + h;
+            double up = table.ExpectedCost(prior).Expected;
+            prior.Logits[i] = saved - h;
+            double down = table.ExpectedCost(prior).Expected;
+            prior.Logits[i] = saved;
+            double numeric = (up - down) / (2 * h);
+            Assert.That(gradient[i], Is.EqualTo(numeric).Within(1e-5 * Math.Max(1, Math.Abs(numeric))), $"logit {i}");
+        }
+        Assert.That(gradient.Max(Math.Abs), Is.GreaterThan(1), "a vacuous check");
+    }
+}
