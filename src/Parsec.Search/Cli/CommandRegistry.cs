@@ -12,6 +12,7 @@ public static class CommandRegistry
         CommandEntry.Of<DemoCommand>("demo", "A short real search on a generated dataset (what `parsec` runs without arguments)."),
         CommandEntry.Of<SearchCommand>("search", "Learn a distribution over architectures with PARSEC; writes a run folder."),
         CommandEntry.Of<DeriveCommand>("derive", "The most likely architecture (genotype) of a learnt distribution (pi.json)."),
+        CommandEntry.Of<CostCommand>("cost", "Parameters and multiply-adds (FLOPs) of a genotype's network, counted exactly from its code."),
         CommandEntry.Of<MemoryCommand>("memory", "Memory of a training step: one sampled architecture vs the DARTS supernet."),
         CommandEntry.Of<InfoCommand>("info", "Which backend is available and what it runs on."),
         CommandEntry.Of<BenchCommand>("bench", "Time a training step of a sampled DARTS network, next to PyTorch's reference."),

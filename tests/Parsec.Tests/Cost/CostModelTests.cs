@@ -75,3 +75,51 @@ public class CostModelTests
         Assert.That(gradient.Max(Math.Abs), Is.GreaterThan(1), "a vacuous check");
     }
 }
+
+/// <summary>`parsec cost`: what it prints for a published genotype and a search run, and what it refuses.</summary>
+[NonParallelizable] // swaps the process-wide console
+public class CostCommandTests
+{
+    private static (int Code, string Output) Run(params string[] args)
+    {
+        var writer = new StringWriter();
+        var previous = Spectre.Console.AnsiConsole.Console;
+        Spectre.Console.AnsiConsole.Console = Spectre.Console.AnsiConsole.Create(new Spectre.Console.AnsiConsoleSettings
+        {
+            Out = new Spectre.Console.AnsiConsoleOutput(writer), Ansi = Spectre.Console.AnsiSupport.No, ColorSystem = Spectre.Console.ColorSystemSupport.NoColors,
+        });
+        Spectre.Console.AnsiConsole.Console.Profile.Width = 300;
+        try { return (Parsec.Search.Cli.CliApp.Run(args), writer.ToString()); }
+        finally { Spectre.Console.AnsiConsole.Console = previous; }
+    }
+
+    [Test]
+    public void CostPrintsDartsV2AtDartsSizesAndASearchRunAtItsOwn()
+    {
+        var (code, output) = Run("cost", "DARTS_V2");
+        Assert.That(code, Is.EqualTo(0), output);
+        Assert.That(output, Does.Contain("3,349,342").And.Contain("528,359,040").And.Contain("C = 36, 20 cells, 3x32x32"));
+
+        string runs = Directory.CreateTempSubdirectory("parsec-cost-").FullName;
+        try
+        {
+            Assert.That(Parsec.Search.Cli.CliApp.Run(Tooling.TinyCommands.Search(runs, 2)), Is.EqualTo(0));
+            string run = Tooling.TinyCommands.RunIn(runs)!;
+            (code, output) = Run("cost", run);
+            Assert.That(code, Is.EqualTo(0), output);
+            var genotype = Genotype.Load(Path.Combine(run, "genotype.json"));
+            long expected = NetworkCost.Of(genotype, new CostShape(4, 3, 8, InputChannels: 3, Classes: 10)).Parameters;
+            Assert.That(output, Does.Contain("C = 4, 3 cells, 3x8x8 images, 10 classes").And.Contain(expected.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)));
+        }
+        finally { Directory.Delete(runs, recursive: true); }
+    }
+
+    [TestCase("DARTS_V9", "DARTS_V9")]
+    [TestCase("--channels", "--channels must be between 1 and 100000")]
+    public void CostRefusesWhatItCannotPrice(string what, string expected)
+    {
+        var (code, output) = what == "--channels" ? Run("cost", "DARTS_V2", "--channels", "0") : Run("cost", what);
+        Assert.That(code, Is.EqualTo(2));
+        Assert.That(output, Does.Contain(expected));
+    }
+}
