@@ -35,6 +35,10 @@ public sealed record IterationMetrics
     public required double StepMilliseconds { get; init; }
     /// <summary>Peak bytes the backend has held since the run started, in MiB.</summary>
     public required double MemoryMib { get; init; }
+    /// <summary>E[cost] under pi after this iteration's step, when the search has a cost (<see cref="SearchOptions.Cost"/>).</summary>
+    public double? ExpectedCost { get; init; }
+    /// <summary>The constraint's multiplier after this iteration, when the search has a cost target.</summary>
+    public double? CostMultiplier { get; init; }
 
     public JsonObject ToJson() => new()
     {
@@ -55,5 +59,7 @@ public sealed record IterationMetrics
         [MetricsFile.SamplesPerSecond] = SamplesPerSecond,
         [MetricsFile.StepMs] = StepMilliseconds,
         [MetricsFile.MemoryMib] = MemoryMib,
+        ["expected_cost"] = ExpectedCost,
+        ["cost_multiplier"] = CostMultiplier,
     };
 }

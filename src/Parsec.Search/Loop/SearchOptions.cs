@@ -96,6 +96,18 @@ public sealed record SearchOptions
     [Flag("--candidate-batches <B>", "random-ws: batches of pi's part each candidate is scored on.")]
     public int CandidateBatches { get; init; } = 20;
 
+    // ---- cost (PARSEC) ------------------------------------------------------------------------------
+    /// <summary>
+    /// What <see cref="CostTarget"/> or <see cref="CostWeight"/> applies to, counted exactly for the evaluation network at
+    /// the search's C, cells and image size (<see cref="Cost.TermCostTable"/>). Null: no cost term.
+    /// </summary>
+    [Flag("--cost <MEASURE>", "params or flops (multiply-adds per image): the cost --cost-target or --cost-weight applies to, for the evaluation network at this search's sizes.")]
+    public Cost.CostMeasure? Cost { get; init; }
+    [Flag("--cost-target <T>", "Keep pi's expected cost at most T (a constraint whose multiplier adapts during the search); the derived genotype is brought under T.")]
+    public double? CostTarget { get; init; }
+    [Flag("--cost-weight <LAMBDA>", "A fixed trade-off: pi's objective loses LAMBDA times its expected cost over the uniform prior's.")]
+    public double? CostWeight { get; init; }
+
     // ---- network ----------------------------------------------------------------------------------
     [Flag("--channels <C>", "Initial channels C.")] public int Channels { get; init; } = 16;
     [Flag("--layers <L>", "Cells (reductions at L/3 and 2L/3).")] public int Layers { get; init; } = 8;
@@ -262,6 +274,12 @@ public sealed record SearchOptions
         Require(PriorBeta1 is >= 0 and < 1 && PriorBeta2 is >= 0 and < 1, $"--prior-beta1 and --prior-beta2 must be in [0, 1), got {PriorBeta1} and {PriorBeta2}");
         Require(PriorWeightDecay >= 0, $"--prior-weight-decay must be >= 0, got {PriorWeightDecay}");
         Require(Enum.IsDefined(Strategy), $"--strategy must be parsec, random-ws or darts, got {Strategy}");
+        Require(Cost is null || Enum.IsDefined(Cost.Value), $"--cost must be params or flops, got {Cost}");
+        Require((Cost is null) == (CostTarget is null && CostWeight is null), "--cost needs one of --cost-target or --cost-weight, and they need --cost");
+        Require(CostTarget is null || CostWeight is null, "give --cost-target (a constraint) or --cost-weight (a trade-off), not both");
+        Require(CostTarget is null || (CostTarget > 0 && double.IsFinite(CostTarget.Value)), $"--cost-target must be a positive number, got {CostTarget}");
+        Require(CostWeight is null || (CostWeight >= 0 && double.IsFinite(CostWeight.Value)), $"--cost-weight must be >= 0, got {CostWeight}");
+        Require(Cost is null || Strategy == SearchStrategy.Parsec, "--cost works with the parsec strategy, which learns pi");
         Require(Candidates >= 1, $"--candidates must be >= 1, got {Candidates}");
         Require(CandidateBatches >= 1, $"--candidate-batches must be >= 1, got {CandidateBatches}");
         Require(Concurrency is null or >= 1, $"--concurrency must be >= 1, got {Concurrency}");

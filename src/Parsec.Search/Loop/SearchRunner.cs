@@ -231,6 +231,12 @@ public static class SearchRunner
         PriorJson.Save(session.Prior, run.Pi);
         var noise = DecisionNoiseFile.Write(run.Path, session.Options, Math.Max(0, session.Iteration - session.WarmupIterations));
         var derived = Derivation.Derive(session.Prior, noise);
+        if (session.Cost is { } cost)
+        {
+            var (fitted, genotypeCost) = Cost.CostRepair.Fit(derived.Genotype, session.Prior, cost.Table, cost.Target);
+            derived = derived with { Genotype = fitted };
+            AtomicFile.WriteAllText(run.File(GenotypeCostFile), System.Text.Json.JsonSerializer.Serialize(genotypeCost, CostJson));
+        }
         AtomicFile.WriteAllText(run.Genotype, derived.Genotype.ToJson());
         return (derived, DrawReport(run));
     }
@@ -272,6 +278,19 @@ public static class SearchRunner
             if (!earlier.Contains(message)) AtomicFile.WriteAllText(run.Warnings, earlier + message + Environment.NewLine);
         }
     }
+
+    /// <summary>cost.json: a cost-aware search's genotype cost against its target (<see cref="Cost.GenotypeCost"/>).</summary>
+    public const string GenotypeCostFile = "cost.json";
+
+    private static readonly System.Text.Json.JsonSerializerOptions CostJson = new()
+    {
+        PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower, WriteIndented = true,
+        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.SnakeCaseLower) },
+    };
+
+    /// <summary>The cost.json of a cost-aware search's run folder, or null when it has none.</summary>
+    public static Cost.GenotypeCost? ReadGenotypeCost(RunFolder run) =>
+        File.Exists(run.File(GenotypeCostFile)) ? System.Text.Json.JsonSerializer.Deserialize<Cost.GenotypeCost>(File.ReadAllText(run.File(GenotypeCostFile)), CostJson) : null;
 
     /// <summary>Only PARSEC moves pi: the other strategies keep no pi history.</summary>
     private static bool LearnsPi(SearchSession session) => session.Options.Strategy == SearchStrategy.Parsec;

@@ -57,6 +57,7 @@ public sealed partial class SearchSession
             var priorGradient = PriorGradient.FromWeights(Prior.Distribution, architectures.Select(Prior.ToChoices).ToList(), validationOmega, Options.PriorBaseline);
             if (priorGradient.Any(g => !double.IsFinite(g)))
                 throw new NonFiniteValueException(new NonFiniteReport(number, null, "prior gradient", "gradient of the prior logits", null));
+            Cost?.Apply(Prior, priorGradient);
             PriorOptimizer.Step(priorGradient);
         }
 
@@ -82,6 +83,8 @@ public sealed partial class SearchSession
             SamplesPerSecond = (double)weightSamples * trainBatch.Count / seconds,
             StepMilliseconds = seconds * 1000,
             MemoryMib = Backend.Memory.PeakBytes / (1024.0 * 1024.0),
+            ExpectedCost = Cost?.Table.ExpectedCost(Prior).Expected,
+            CostMultiplier = Cost?.Target is null ? null : Cost.Multiplier,
         };
     }
 

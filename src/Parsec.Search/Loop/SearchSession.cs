@@ -70,6 +70,11 @@ public sealed partial class SearchSession : IDisposable
         PriorOptimizer = new PriorOptimizer(Prior, new PriorOptimizerOptions(options.PriorLearningRate!.Value, options.PriorBeta1, options.PriorBeta2, options.PriorWeightDecay));
         WeightOptimizer = new Sgd(Network.Parameters.Weights, options.WeightMomentum, options.WeightDecay);
         _reduction = new SampleReduction(Network.Parameters.Weights);
+        if (options.Cost is { } measure)
+        {
+            var shape = new Cost.CostShape(options.Channels, options.Layers, dataset.Height, dataset.Channels, dataset.Classes);
+            Cost = new SearchCost(Parsec.Search.Cost.TermCostTable.Build(shape, measure), options.CostTarget, options.CostWeight, _warmupPrior);
+        }
         if (options.Strategy == SearchStrategy.Darts)
         {
             Alpha = MixedOpWeights.Initial(alphaRng, trackGradients: true);
@@ -94,6 +99,8 @@ public sealed partial class SearchSession : IDisposable
     public Network Network { get; }
     /// <summary>pi (PARSEC); the uniform prior random search draws from; unused by DARTS.</summary>
     public ArchitecturePrior Prior { get; }
+    /// <summary>The cost term of a cost-aware search (<see cref="SearchOptions.Cost"/>); null without one.</summary>
+    public SearchCost? Cost { get; }
     /// <summary>DARTS' mixing logits alpha (<see cref="SearchStrategy.Darts"/>); null for the other strategies.</summary>
     public MixedOpWeights? Alpha { get; }
     public PriorOptimizer PriorOptimizer { get; }
@@ -118,7 +125,7 @@ public sealed partial class SearchSession : IDisposable
     /// <summary>The checkpoint's architecture logits are pi's theta, or DARTS' alpha, with the Adam that steps them.</summary>
     public SearchProgress Progress() => new(
         Iteration, (double[])(Alpha?.Logits ?? Prior.Logits).Clone(), (_alphaOptimizer ?? PriorOptimizer).ExportState(), WeightOptimizer.StepCount,
-        _architectureRng.State, TrainBatches.State, ValidationBatches.State);
+        _architectureRng.State, TrainBatches.State, ValidationBatches.State, Cost?.Target is null ? null : Cost.Multiplier);
 
     public void SaveCheckpoint(string path) => SearchCheckpoint.Save(path, Network.Parameters, WeightOptimizer.ExportState(), Progress());
 
@@ -140,6 +147,7 @@ public sealed partial class SearchSession : IDisposable
         }
         WeightOptimizer.ImportState(weightOptimizer);
         _architectureRng.State = progress.ArchitectureRng;
+        if (Cost is not null) Cost.Multiplier = progress.CostMultiplier ?? 0;
         TrainBatches.State = progress.TrainBatches;
         ValidationBatches.State = progress.ValidationBatches;
         Iteration = progress.Iteration;

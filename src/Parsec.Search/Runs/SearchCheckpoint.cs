@@ -14,6 +14,7 @@ namespace Parsec.Search.Runs;
 /// <param name="ArchitectureRng">The generator that samples architectures.</param>
 /// <param name="TrainBatches">Position in the weight half's batch order.</param>
 /// <param name="ValidationBatches">Position in the pi half's batch order.</param>
+/// <param name="CostMultiplier">The cost constraint's multiplier (searches with a cost target; null otherwise and in checkpoints from before).</param>
 public sealed record SearchProgress(
     int Iteration,
     double[] PriorLogits,
@@ -21,7 +22,8 @@ public sealed record SearchProgress(
     int WeightOptimizerSteps,
     ulong[] ArchitectureRng,
     BatchSamplerState TrainBatches,
-    BatchSamplerState ValidationBatches);
+    BatchSamplerState ValidationBatches,
+    double? CostMultiplier = null);
 
 /// <summary>
 /// One file, checkpoint.safetensors, written atomically (temporary file + rename): every weight and batch-norm

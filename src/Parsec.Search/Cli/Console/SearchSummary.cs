@@ -32,6 +32,8 @@ internal static class SearchSummary
         else if (File.Exists(run.File(CandidateSelection.FileName)))
             AnsiConsole.MarkupLineInterpolated($"chosen by shared-weight validation accuracy among uniformly sampled candidates (scores in {CandidateSelection.FileName})");
         if (derived.Warning() is { } warning) AnsiConsole.MarkupLineInterpolated($"[yellow]warning:[/] {warning}");
+        if (result.Outcome == SearchOutcome.Completed && SearchRunner.ReadGenotypeCost(run) is { } cost)
+            AnsiConsole.MarkupLineInterpolated($"{(cost.MeetsTarget ? "" : "[yellow]warning:[/] ")}{cost.Describe()}");
         foreach (string runWarning in result.Warnings ?? []) AnsiConsole.MarkupLineInterpolated($"[yellow]warning:[/] {runWarning} (also in {Path.GetFileName(run.Warnings)})");
         switch (result.Outcome)
         {
