@@ -28,6 +28,12 @@ public sealed record StudyBudget
     /// </summary>
     [Flag("--darts-iterations <N>", "Iterations of a DARTS search in a study with --strategies darts (default: about the time of the PARSEC search).")]
     public int DartsIterations { get; init; } = 100;
+    [Flag("--cost <MEASURE>", "params or flops: with --cost-target or --cost-weight, the PARSEC searches are cost-aware; a target also caps the random genotypes.")]
+    public Cost.CostMeasure? Cost { get; init; }
+    [Flag("--cost-target <T>", "The PARSEC searches keep pi's expected cost under T and bring their genotype under it; the random genotypes are drawn under T (rejection sampling).")]
+    public double? CostTarget { get; init; }
+    [Flag("--cost-weight <LAMBDA>", "A fixed cost trade-off for the PARSEC searches.")]
+    public double? CostWeight { get; init; }
     [Flag("--epochs <N>", "Training epochs per genotype.")] public int Epochs { get; init; } = 4;
     [Flag("--batch-size <N>", "Training batch size.")] public int BatchSize { get; init; } = 64;
     [Flag("--lr <RATE>", "Training learning rate (cosine-annealed to 0).")] public double LearningRate { get; init; } = 0.025;
@@ -36,7 +42,7 @@ public sealed record StudyBudget
     public SearchOptions Search() => new()
     {
         Channels = Channels, Layers = Layers, BatchSize = SearchBatchSize, Iterations = SearchIterations, Samples = Samples,
-        WeightSamples = WeightSamples, Seed = SearchSeed ?? 0, CheckpointEvery = 50,
+        WeightSamples = WeightSamples, Seed = SearchSeed ?? 0, CheckpointEvery = 50, Cost = Cost, CostTarget = CostTarget, CostWeight = CostWeight,
     };
 
     /// <summary>

@@ -6,7 +6,7 @@ namespace Parsec.Search.Study;
 /// search seed, when it ran several), estimates.json (what each search believed of every genotype when it ended),
 /// train/NAME/seed-S/ (one ordinary `parsec train` run folder per genotype and seed), and the results: results.md
 /// (the table, the verdict and the rank correlations), results.json, results.png (one point per seed per genotype)
-/// and ranking.png (each search's estimate against the trained accuracy).
+/// ranking.png (each search's estimate against the trained accuracy) and pareto.png (accuracy against cost).
 /// </summary>
 public sealed class StudyFolder(string path)
 {
@@ -16,6 +16,7 @@ public sealed class StudyFolder(string path)
     public string Search => File("search");
     public string Estimates => File("estimates.json");
     public string RankingPlot => File("ranking.png");
+    public string ParetoPlot => File("pareto.png");
     public string ResultsTable => File("results.md");
     public string ResultsJson => File("results.json");
     public string ResultsPlot => File("results.png");

@@ -19,6 +19,7 @@ public static class StudyReport
         {
             AtomicFile.WriteAllBytes(folder.ResultsPlot, Plot(result));
             if (RankingPlot(result) is { } ranking) AtomicFile.WriteAllBytes(folder.RankingPlot, ranking);
+            AtomicFile.WriteAllBytes(folder.ParetoPlot, ParetoPlot(result));
         }
         // The plot is a view of the table: a drawing failure must not fail a finished study.
         catch (Exception e) when (e is TypeInitializationException or DllNotFoundException or InvalidOperationException)
@@ -33,12 +34,12 @@ public static class StudyReport
         int seeds = r.Rows.Count > 0 ? r.Rows[0].Accuracies.Length : 0;
         bool estimated = r.Rows.Any(row => r.EstimatedAccuracy(row.Name) is not null);
         var text = new StringBuilder();
-        text.AppendLine("| genotype | kind | " + string.Join(" | ", Enumerable.Range(0, seeds).Select(s => $"seed {s}")) + " | mean | s.e. | parameters | training time |" +
+        text.AppendLine("| genotype | kind | " + string.Join(" | ", Enumerable.Range(0, seeds).Select(s => $"seed {s}")) + " | mean | s.e. | parameters | multiply-adds | training time |" +
                         (estimated ? " search's estimate |" : ""));
-        text.AppendLine("| --- | --- | " + string.Concat(Enumerable.Repeat("--- | ", seeds)) + "--- | --- | --- | --- |" + (estimated ? " --- |" : ""));
+        text.AppendLine("| --- | --- | " + string.Concat(Enumerable.Repeat("--- | ", seeds)) + "--- | --- | --- | --- | --- |" + (estimated ? " --- |" : ""));
         foreach (var row in r.Rows.OrderByDescending(x => x.Mean))
             text.AppendLine(string.Create(ci, $"| {row.Name} | {StudyGenotype.KindName(row.Kind)} | {string.Join(" | ", row.Accuracies.Select(a => $"{100 * a:0.00} %"))} | " +
-                $"{100 * row.Mean:0.00} % | {(double.IsNaN(row.StandardError) ? "n/a" : $"{100 * row.StandardError:0.00}")} | {row.Parameters:N0} | {row.TrainingSeconds:0} s |") +
+                $"{100 * row.Mean:0.00} % | {(double.IsNaN(row.StandardError) ? "n/a" : $"{100 * row.StandardError:0.00}")} | {row.Parameters:N0} | {row.MultiplyAdds:N0} | {row.TrainingSeconds:0} s |") +
                 (estimated ? string.Create(ci, $" {(r.EstimatedAccuracy(row.Name) is double e ? $"{100 * e:0.00} %" : "n/a")} |") : ""));
         text.AppendLine();
         if (r.Strategies.Count > 1)
@@ -74,6 +75,13 @@ public static class StudyReport
             string subject = strategies.Count > 1 ? $"{strategy.Name} beats" : "The search beats";
             lines.Add(string.Create(ci, $"{who}: {100 * strategy.Mean:0.00} % against a random median of {100 * median:0.00} %: {100 * strategy.Margin:+0.00;-0.00} points, {se}; {rank}.") +
                       (strategy.BeatsRandom ? $" {subject} random genotypes." : $" {(strategies.Count > 1 ? strategy.Name : "The search")} does not beat random genotypes by more than 2 standard errors."));
+        }
+        if (r.CostTarget is double target && r.CostMeasure is { } measure)
+        {
+            string unit = Cost.GenotypeCost.Name(measure);
+            double Of(GenotypeResult g) => measure == Cost.CostMeasure.Params ? g.Parameters : g.MultiplyAdds;
+            lines.Add(string.Create(ci, $"cost: every genotype's {unit} against the target {target:N0}: ") +
+                      string.Join(", ", r.Rows.Where(g => g.Kind != GenotypeKind.Published).Select(g => string.Create(ci, $"{g.Name} {Of(g):N0}{(Of(g) > target ? " (over)" : "")}"))) + ".");
         }
         if (r.Budget is { } budget) lines.Add(budget.Describe());
         lines.Add(string.Create(ci, $"compute: search {r.SearchSeconds:0} s; training the {r.Random.Count} random genotypes {r.RandomTrainingSeconds:0} s; all trainings {r.TrainingSeconds:0} s."));
@@ -140,6 +148,7 @@ public static class StudyReport
             ["mean"] = row.Mean,
             ["standard_error"] = double.IsNaN(row.StandardError) ? null : row.StandardError,
             ["parameters"] = row.Parameters,
+            ["multiply_adds"] = row.MultiplyAdds,
             ["training_seconds"] = row.TrainingSeconds,
             ["strategy"] = row.Strategy,
             ["rank"] = row.Kind == GenotypeKind.Searched ? r.RankOf(row) : null,
@@ -147,6 +156,8 @@ public static class StudyReport
         }).ToArray()),
         ["random_median"] = r.RandomMedian,
         ["ranked_count"] = r.RankedCount,
+        ["cost_measure"] = r.CostMeasure is { } m ? (m == Cost.CostMeasure.Params ? "params" : "flops") : null,
+        ["cost_target"] = r.CostTarget,
         ["strategies"] = new JsonArray(r.Strategies.Select(s => (JsonNode)new JsonObject
         {
             ["strategy"] = s.Name,
@@ -193,12 +204,7 @@ public static class StudyReport
         for (int i = 0; i < rows.Count; i++)
         {
             var row = rows[i];
-            var color = row.Kind switch
-            {
-                GenotypeKind.Searched => ReportStyle.Secondary,
-                GenotypeKind.Random => ReportStyle.Primary,
-                _ => Color.FromHex("#2ca02c"),
-            };
+            var color = KindColor(row.Kind);
             var dots = plot.Add.Scatter(row.Accuracies.Select(_ => (double)i).ToArray(), row.Accuracies.Select(a => 100 * a).ToArray());
             dots.LineWidth = 0;
             dots.MarkerSize = 9;
@@ -222,6 +228,49 @@ public static class StudyReport
         plot.Title("test accuracy per genotype and seed (bar: mean)" + (tau.Length > 0 ? $"\nKendall's tau, search's estimate vs trained: {tau}" : ""));
         return plot.GetImageBytes(Math.Max(1000, 110 * rows.Count), 600, ImageFormat.Png);
     }
+
+    /// <summary>Mean test accuracy against cost (the study's cost measure, parameters without one), one point per genotype, the target as a line.</summary>
+    private static byte[] ParetoPlot(StudyResult r)
+    {
+        var measure = r.CostMeasure ?? Cost.CostMeasure.Params;
+        double Of(GenotypeResult g) => measure == Cost.CostMeasure.Params ? g.Parameters : g.MultiplyAdds;
+        var plot = new ScottPlot.Plot();
+        ReportStyle.Apply(plot);
+        foreach (var kind in Enum.GetValues<GenotypeKind>())
+        {
+            var rows = r.Rows.Where(g => g.Kind == kind).ToList();
+            if (rows.Count == 0) continue;
+            var dots = plot.Add.Scatter(rows.Select(Of).ToArray(), rows.Select(g => 100 * g.Mean).ToArray());
+            dots.LineWidth = 0;
+            dots.MarkerSize = 10;
+            dots.Color = KindColor(kind);
+            dots.LegendText = StudyGenotype.KindName(kind);
+            foreach (var g in rows.Where(g => g.Kind != GenotypeKind.Random))
+            {
+                var label = plot.Add.Text(g.Name, Of(g), 100 * g.Mean);
+                label.LabelFontSize = 11;
+                label.LabelFontColor = KindColor(kind);
+            }
+        }
+        if (r.CostTarget is double target)
+        {
+            var line = plot.Add.VerticalLine(target);
+            line.LinePattern = LinePattern.Dashed;
+            line.LegendText = "cost target";
+        }
+        plot.ShowLegend(Alignment.LowerRight);
+        plot.Axes.Bottom.Label.Text = measure == Cost.CostMeasure.Params ? "parameters" : "multiply-adds per image";
+        plot.Axes.Left.Label.Text = "test accuracy, mean over seeds (%)";
+        plot.Title("accuracy against cost");
+        return plot.GetImageBytes(900, 600, ImageFormat.Png);
+    }
+
+    private static Color KindColor(GenotypeKind kind) => kind switch
+    {
+        GenotypeKind.Searched => ReportStyle.Secondary,
+        GenotypeKind.Random => ReportStyle.Primary,
+        _ => Color.FromHex("#2ca02c"),
+    };
 
     /// <summary>"+0.43 (p 0.08)" per search, by the shared-weight accuracy (pi's probability when the weights were not at hand).</summary>
     private static string TauSummary(StudyResult r) => string.Join("; ", r.Rankings

@@ -6,8 +6,9 @@ namespace Parsec.Search.Study;
 
 /// <summary>One genotype's trainings: test accuracy per seed, their mean and standard error, size and compute time.</summary>
 /// <param name="Strategy">The search strategy that found a searched genotype (<see cref="Loop.SearchStrategyConverter.Name"/>); null for the others.</param>
+/// <param name="MultiplyAdds">Of one image's forward pass through the trained network (<see cref="Cost.NetworkCost"/>); 0 when not counted.</param>
 public sealed record GenotypeResult(string Name, GenotypeKind Kind, string Genotype, double[] Accuracies, long Parameters, double TrainingSeconds,
-    string? Strategy = null)
+    string? Strategy = null, long MultiplyAdds = 0)
 {
     public double Mean => Accuracies.Average();
 
@@ -62,6 +63,10 @@ public sealed record StrategyResult(string Name, IReadOnlyList<GenotypeResult> S
 public sealed record StudyResult(string Folder, string? UnfinishedAt, IReadOnlyList<GenotypeResult> Rows, double SearchSeconds,
     IReadOnlyList<SearchEstimates>? Estimates = null, StudyBudgetSummary? Budget = null, IReadOnlyList<SearchCompute>? Searches = null)
 {
+    /// <summary>The cost a cost-aware study's searches and random genotypes were held to; null in a study without one.</summary>
+    public Cost.CostMeasure? CostMeasure { get; init; }
+    public double? CostTarget { get; init; }
+
     /// <summary>Per search: how well its estimates ordered the genotypes by their trained mean accuracy.</summary>
     public IReadOnlyList<SearchRanking> Rankings => Estimates?.Select(e => e.RankAgainst(Rows.ToDictionary(r => r.Name, r => r.Mean))).ToList() ?? [];
 
@@ -125,7 +130,7 @@ public static class StudyResults
     /// <param name="searches">What each search the study ran or took cost (their times add up to the search time).</param>
     /// <param name="estimates">The searches' own estimates of the genotypes (<see cref="SearchEstimates"/>), to rank against the trained accuracies.</param>
     public static StudyResult Collect(StudyFolder folder, IReadOnlyList<StudyGenotype> genotypes, int seeds, IReadOnlyList<SearchCompute> searches,
-        IReadOnlyList<SearchEstimates>? estimates = null, StudyBudgetSummary? budget = null)
+        IReadOnlyList<SearchEstimates>? estimates = null, StudyBudgetSummary? budget = null, Cost.CostShape? shape = null)
     {
         var rows = genotypes.Select(g =>
         {
@@ -141,7 +146,8 @@ public static class StudyResults
                 seconds += SumOf(Path.Combine(run, MetricsFile.FileName), MetricsFile.EpochSeconds) ?? 0;
             }
             return new GenotypeResult(g.Name, g.Kind, g.Genotype.ToString(), accuracies, parameters, seconds,
-                g.Kind == GenotypeKind.Searched ? g.Strategy ?? Loop.SearchStrategyConverter.Name(Loop.SearchStrategy.Parsec) : null);
+                g.Kind == GenotypeKind.Searched ? g.Strategy ?? Loop.SearchStrategyConverter.Name(Loop.SearchStrategy.Parsec) : null,
+                shape is null ? 0 : Cost.NetworkCost.Of(g.Genotype, shape).MultiplyAdds);
         }).ToList();
         return new StudyResult(folder.Path, null, rows, searches.Sum(c => c.Seconds), estimates, budget, searches);
     }

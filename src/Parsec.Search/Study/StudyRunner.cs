@@ -118,7 +118,11 @@ public sealed class StudyRunner
                 Train(genotype, seed, data, ++done, total, limits.Cancellation);
             }
         var costs = searches.Where(s => File.Exists(new RunFolder(s.Source).Options)).Select(s => StudyResults.SearchCost(s.Label, s.Source)).ToList();
-        var result = StudyResults.Collect(_folder, genotypes, _options.Seeds, costs, estimates, Budget(searches, data));
+        var shape = new Cost.CostShape(_options.Training.Channels, _options.Training.Layers, data.Height, data.Channels, data.Classes);
+        var result = StudyResults.Collect(_folder, genotypes, _options.Seeds, costs, estimates, Budget(searches, data), shape) with
+        {
+            CostMeasure = _options.Search.Cost, CostTarget = _options.Search.CostTarget,
+        };
         StudyReport.Write(_folder, result);
         return result;
     }
@@ -198,21 +202,37 @@ public sealed class StudyRunner
             list.Add(new StudyGenotype(search.GenotypeName, GenotypeKind.Searched, SearchedGenotype(search.Source, out var inputs), SearchStrategyConverter.Name(search.Strategy)));
             termInputs ??= inputs;
         }
-        var random = RandomGenotypes.Sample(_options.RandomGenotypes, _options.RandomSeed, termInputs ?? _options.Search.TermInputs);
+        var random = RandomGenotypes.Sample(_options.RandomGenotypes, _options.RandomSeed, termInputs ?? _options.Search.TermInputs, UnderTheCostCap());
         list.AddRange(random.Select((g, i) => new StudyGenotype($"random-{i + 1}", GenotypeKind.Random, g)));
         list.AddRange(_options.Also.Select(name => new StudyGenotype(name.ToUpperInvariant(), GenotypeKind.Published, PublishedGenotypes.ByName[name])));
         AtomicFile.WriteAllText(_folder.Genotypes, StudyGenotype.ToJson(list));
         return list;
     }
 
+    /// <summary>With a cost target the random genotypes are drawn under it too (the baseline matched in cost); otherwise every draw is kept.</summary>
+    private Func<Architecture, bool> UnderTheCostCap()
+    {
+        if (_options.Search is not { Cost: { } measure, CostTarget: { } target }) return _ => true;
+        var table = Cost.TermCostTable.Build(CostShapeOf(_options), measure);
+        return architecture => table.CostOf(architecture) <= target;
+    }
+
+    /// <summary>The evaluation network every genotype of the study is trained as.</summary>
+    public static Cost.CostShape CostShapeOf(StudyOptions options)
+    {
+        var data = DatasetSplitsLoader.Load(options.Data);
+        return new Cost.CostShape(options.Training.Channels, options.Training.Layers, data.Height, data.Channels, data.Classes);
+    }
+
     /// <summary>
-    /// PARSEC's result is derived from pi (with today's derivation, whatever wrote genotype.json); another strategy's is
-    /// its genotype.json. <paramref name="termInputs"/>: the rule its space used for a node's inputs.
+    /// PARSEC's result is derived from pi (with today's derivation, whatever wrote genotype.json); another strategy's, or
+    /// a cost-aware search's, is its genotype.json. <paramref name="termInputs"/>: the rule its space used for a node's inputs.
     /// </summary>
     private static Genotype SearchedGenotype(string source, out TermInputs termInputs)
     {
         var run = Directory.Exists(source) ? new RunFolder(source) : null;
-        if (run is not null && File.Exists(run.Options) && OptionsFile.Read(run.Options) is { Strategy: not SearchStrategy.Parsec } options)
+        // A cost-aware search's genotype.json is pi's argmax brought under the target, not pi's argmax itself.
+        if (run is not null && File.Exists(run.Options) && OptionsFile.Read(run.Options) is var options && (options.Strategy != SearchStrategy.Parsec || options.Cost is not null))
         {
             termInputs = options.TermInputs;
             return Genotype.Load(run.Genotype);

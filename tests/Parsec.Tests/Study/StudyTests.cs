@@ -220,6 +220,38 @@ public class StudyTests
         Assert.That(resumed.Rows.Select(r => r.Accuracies), Is.EqualTo(whole.Rows.Select(r => r.Accuracies)));
     }
 
+    /// <summary>
+    /// A cost-aware study: its PARSEC search brings its genotype under the target, its random genotypes are drawn under
+    /// the same cap, and the report gives every genotype's cost beside the target and a plot of accuracy against cost.
+    /// </summary>
+    [Test]
+    public void ACostAwareStudyHoldsTheSearchAndTheRandomGenotypesToOneCap()
+    {
+        using var temp = new TempFolder();
+        var probe = Tiny();
+        var shape = StudyRunner.CostShapeOf(probe);
+        var table = Parsec.Search.Cost.TermCostTable.Build(shape, Parsec.Search.Cost.CostMeasure.Params);
+        double target = table.ExpectedCost(new ArchitecturePrior(TermInputs.DistinctPerNode)).Expected * 0.85;
+        var options = probe with
+        {
+            Search = probe.Search with { Cost = Parsec.Search.Cost.CostMeasure.Params, CostTarget = target },
+            RandomGenotypes = 2, Seeds = 1, Also = [],
+        };
+        StudyResult result;
+        using (var backend = new CpuBackend()) result = StudyRunner.Start(options, temp["study"], backend);
+
+        Assert.That(result.Rows.Select(r => (double)r.Parameters), Has.All.LessThanOrEqualTo(target), "searched and random genotypes under the cap");
+        Assert.That(result.Rows.Select(r => r.MultiplyAdds), Has.All.GreaterThan(0));
+        Assert.That(StudyGenotype.Load(new StudyFolder(temp["study"]).Genotypes)[0].Genotype.ToJson(),
+            Is.EqualTo(Genotype.Load(Path.Combine(temp["study"], "search", "genotype.json")).ToJson()), "the study trains the genotype brought under the target");
+        Assert.That(File.ReadAllText(new StudyFolder(temp["study"]).ResultsTable), Does.Contain("cost: every genotype's parameters against the target"));
+        Assert.That(File.ReadAllBytes(new StudyFolder(temp["study"]).ParetoPlot).Take(4), Is.EqualTo(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }));
+
+        var capped = RandomGenotypes.Sample(5, 3, TermInputs.DistinctPerNode, a => table.CostOf(a) <= target);
+        Assert.That(capped.Select(g => table.CostOf(Architecture.FromGenotype(g))), Has.All.LessThanOrEqualTo(target));
+        Assert.That(() => RandomGenotypes.Sample(1, 3, TermInputs.DistinctPerNode, _ => false), Throws.ArgumentException.With.Message.Contains("raise the cost target"));
+    }
+
     /// <summary>Cancels a study when a progress line contains <paramref name="text"/>.</summary>
     private sealed class CancelOn(string text, CancellationTokenSource cancel) : IStudyProgress
     {
