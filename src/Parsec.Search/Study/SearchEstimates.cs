@@ -61,10 +61,15 @@ public sealed record SearchEstimates(string Search, int Images, IReadOnlyList<Ge
         return double.IsFinite(log) ? log : null;
     }
 
-    /// <summary>Kendall's tau of each estimate against <paramref name="trained"/> (mean test accuracy by genotype name), over the genotypes both know.</summary>
-    public SearchRanking RankAgainst(IReadOnlyDictionary<string, double> trained)
+    /// <summary>
+    /// Kendall's tau of each estimate against <paramref name="trained"/> (mean test accuracy by genotype name), over the
+    /// genotypes both know, or only those <paramref name="include"/> keeps (say, the ones no search produced: searched
+    /// genotypes resemble each other and sit at the top of their own search's estimate, which can make tau look better
+    /// than the shared weights' ranking of unrelated cells is).
+    /// </summary>
+    public SearchRanking RankAgainst(IReadOnlyDictionary<string, double> trained, Func<string, bool>? include = null)
     {
-        var known = Genotypes.Where(g => trained.ContainsKey(g.Name)).ToList();
+        var known = Genotypes.Where(g => trained.ContainsKey(g.Name) && (include?.Invoke(g.Name) ?? true)).ToList();
         RankCorrelation? By(Func<GenotypeEstimate, double?> estimate)
         {
             var pairs = known.Where(g => estimate(g) is not null).Select(g => (Estimate: estimate(g)!.Value, Trained: trained[g.Name])).ToList();

@@ -128,7 +128,9 @@ public static class StudyReport
         text.AppendLine("| search | genotypes | tau, shared-weight val accuracy | p | tau, shared-weight val log-likelihood | p | tau, log p(genotype \\| pi) | p |");
         text.AppendLine("| --- | --- | --- | --- | --- | --- | --- | --- |");
         foreach (var ranking in r.Rankings)
-            text.AppendLine($"| {ranking.Search} | {ranking.Genotypes} | {Cell(ranking.ByAccuracy)} | {Cell(ranking.ByLogLikelihood)} | {Cell(ranking.ByPi)} |");
+            text.AppendLine($"| {ranking.Search} | all {ranking.Genotypes} | {Cell(ranking.ByAccuracy)} | {Cell(ranking.ByLogLikelihood)} | {Cell(ranking.ByPi)} |");
+        foreach (var ranking in r.RankingsOfOthers)
+            text.AppendLine($"| {ranking.Search} | {ranking.Genotypes} not searched | {Cell(ranking.ByAccuracy)} | {Cell(ranking.ByLogLikelihood)} | {Cell(ranking.ByPi)} |");
         return text.ToString().TrimEnd();
     }
 
@@ -179,11 +181,20 @@ public static class StudyReport
         ["rank_correlations"] = new JsonArray(r.Rankings.Select(k => (JsonNode)new JsonObject
         {
             ["search"] = k.Search,
+            ["over"] = "all genotypes",
             ["genotypes"] = k.Genotypes,
             ["shared_weight_val_accuracy"] = Json(k.ByAccuracy),
             ["shared_weight_val_log_likelihood"] = Json(k.ByLogLikelihood),
             ["log_probability_under_pi"] = Json(k.ByPi),
-        }).ToArray()),
+        }).Concat(r.RankingsOfOthers.Select(k => (JsonNode)new JsonObject
+        {
+            ["search"] = k.Search,
+            ["over"] = "genotypes not searched",
+            ["genotypes"] = k.Genotypes,
+            ["shared_weight_val_accuracy"] = Json(k.ByAccuracy),
+            ["shared_weight_val_log_likelihood"] = Json(k.ByLogLikelihood),
+            ["log_probability_under_pi"] = Json(k.ByPi),
+        })).ToArray()),
         ["budget"] = r.Budget is { } b ? new JsonObject
         {
             ["search_iterations"] = b.SearchIterations, ["search_warmup_iterations"] = b.SearchWarmupIterations, ["search_batch_size"] = b.SearchBatchSize,

@@ -70,6 +70,10 @@ public sealed record StudyResult(string Folder, string? UnfinishedAt, IReadOnlyL
     /// <summary>Per search: how well its estimates ordered the genotypes by their trained mean accuracy.</summary>
     public IReadOnlyList<SearchRanking> Rankings => Estimates?.Select(e => e.RankAgainst(Rows.ToDictionary(r => r.Name, r => r.Mean))).ToList() ?? [];
 
+    /// <summary>The same over the genotypes no search produced (random and published): how well the estimates order unrelated cells.</summary>
+    public IReadOnlyList<SearchRanking> RankingsOfOthers => Estimates?.Select(e => e.RankAgainst(Rows.ToDictionary(r => r.Name, r => r.Mean),
+        name => Rows.First(r => r.Name == name).Kind != GenotypeKind.Searched)).ToList() ?? [];
+
     /// <summary>A genotype's shared-weight validation accuracy averaged over the searches that scored it; null when none did.</summary>
     public double? EstimatedAccuracy(string genotype)
     {

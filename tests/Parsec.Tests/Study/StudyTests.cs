@@ -70,6 +70,8 @@ public class StudyTests
         var correlation = json.RootElement.GetProperty("rank_correlations")[0].GetProperty("shared_weight_val_accuracy");
         Assert.That(correlation.GetProperty("tau").GetDouble(), Is.EqualTo(ranking.ByAccuracy.Tau));
         Assert.That(File.ReadAllText(folder.ResultsTable), Does.Contain("Kendall's tau").And.Contain("shared-weight val accuracy").And.Contain("search's estimate"));
+        Assert.That(File.ReadAllText(folder.ResultsTable), Does.Contain("| search | all 4 |").And.Contain("| search | 3 not searched |"));
+        Assert.That(result.RankingsOfOthers.Single().Genotypes, Is.EqualTo(3));
         Assert.That(File.ReadAllBytes(folder.RankingPlot).Take(4), Is.EqualTo(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }));
 
         // Every training is an ordinary train run folder with the genotype the study lists.
