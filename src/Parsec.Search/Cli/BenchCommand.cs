@@ -41,8 +41,8 @@ public sealed partial class BenchCommand : Command<BenchCommand.Settings>
         [DefaultValue(BenchmarkChoice.Auto)]
         public BenchmarkChoice Case { get; init; } = BenchmarkChoice.Auto;
 
-        [CommandOption("--steps <N>")] [Description("Timed steps (default: the case's).")] public int? Steps { get; init; }
-        [CommandOption("--warmup <N>")] [Description("Untimed steps first (default: the case's).")] public int? Warmup { get; init; }
+        [CommandOption("--steps <N>")] [Description("Timed steps (default: the case's).")] [Flags.Within(1, 100000)] public int? Steps { get; init; }
+        [CommandOption("--warmup <N>")] [Description("Untimed steps first (default: the case's).")] [Flags.Within(0, 100000)] public int? Warmup { get; init; }
 
         [CommandOption("--python <PATH>")]
         [Description("The Python with PyTorch that runs the reference (default: python3 on PATH, then /usr/bin/python3, whichever imports torch).")]
@@ -53,9 +53,7 @@ public sealed partial class BenchCommand : Command<BenchCommand.Settings>
         public bool NoPyTorch { get; init; }
 
         public override ValidationResult Validate() =>
-            Steps is < 1 ? ValidationResult.Error($"--steps must be >= 1, got {Steps}")
-            : Warmup is < 0 ? ValidationResult.Error($"--warmup must be >= 0, got {Warmup}")
-            : NoPyTorch && Python is not null ? ValidationResult.Error("--python and --no-pytorch contradict each other")
+            NoPyTorch && Python is not null ? ValidationResult.Error("--python and --no-pytorch contradict each other")
             : ValidationResult.Success();
     }
 

@@ -22,7 +22,16 @@ public static class CliApp
     public const int NonFinite = ExitCodes.NonFinite;
 
     /// <summary>Runs the command line; <paramref name="console"/> replaces the terminal for what Spectre writes (help, errors), as tests do.</summary>
-    public static int Run(string[] args, IAnsiConsole? console = null)
+    public static int Run(string[] args, IAnsiConsole? console = null) => Run(args, console, dryRun: false);
+
+    /// <summary>
+    /// Parses and checks a command line exactly as <see cref="Run(string[], IAnsiConsole?)"/> does (the flags' types and
+    /// ranges, the command's own validation), then stops before the command starts: <see cref="Success"/> when it would
+    /// run, <see cref="UsageError"/> with the message otherwise. For tests that walk every flag of every command.
+    /// </summary>
+    public static int Check(string[] args, IAnsiConsole? console = null) => Run(args, console, dryRun: true);
+
+    private static int Run(string[] args, IAnsiConsole? console, bool dryRun)
     {
         var app = new CommandApp();
         app.SetDefaultCommand<DemoCommand>();
@@ -33,6 +42,7 @@ public static class CliApp
             if (console is not null) config.ConfigureConsole(console);
             // An unknown flag is an error, not an extra argument to ignore.
             config.UseStrictParsing();
+            config.SetInterceptor(new Console.FlagRangeInterceptor(dryRun));
             CommandRegistry.Register(config);
             config.SetExceptionHandler((exception, _) => ErrorReport.Print(exception, args));
         });
@@ -52,6 +62,8 @@ internal static class ErrorReport
                 if (app.Pretty is { } pretty) AnsiConsole.Console.Write(pretty);
                 else Line("error", Console.ConversionMessage.NameTheFlag(app.Message, args));
                 return CliApp.UsageError;
+            case Console.DryRunComplete:
+                return CliApp.Success;
             case OperationCanceledException:
                 Line("stopped", "interrupted");
                 return CliApp.Stopped;

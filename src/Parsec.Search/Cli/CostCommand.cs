@@ -22,18 +22,11 @@ public sealed class CostCommand : Command<CostCommand.Settings>
         [Description("A published genotype (DARTS_V1, DARTS_V2), a genotype JSON file, or a search run folder (its genotype.json and sizes).")]
         public string Genotype { get; init; } = "";
 
-        [CommandOption("--channels <C>")] [Description("Initial channels C (default: the run's, else 36).")] public int? Channels { get; init; }
-        [CommandOption("--layers <L>")] [Description("Cells (default: the run's, else 20).")] public int? Layers { get; init; }
-        [CommandOption("--image-size <PIXELS>")] [Description("Image side (default: the run's, else 32).")] public int? ImageSize { get; init; }
-        [CommandOption("--input-channels <N>")] [Description("Image channels (default: the run's dataset's, else 3).")] public int? InputChannels { get; init; }
-        [CommandOption("--classes <N>")] [Description("Classes (default: the run's dataset's, else 10).")] public int? Classes { get; init; }
-
-        public override ValidationResult Validate()
-        {
-            foreach (var (flag, value) in new[] { ("--channels", Channels), ("--layers", Layers), ("--image-size", ImageSize), ("--input-channels", InputChannels), ("--classes", Classes) })
-                if (value is < 1 or > 100_000) return ValidationResult.Error($"{flag} must be between 1 and 100000, got {value}");
-            return ValidationResult.Success();
-        }
+        [CommandOption("--channels <C>")] [Description("Initial channels C (default: the run's, else 36).")] [Flags.Within(2, 1024)] public int? Channels { get; init; }
+        [CommandOption("--layers <L>")] [Description("Cells (default: the run's, else 20).")] [Flags.Within(1, 100)] public int? Layers { get; init; }
+        [CommandOption("--image-size <PIXELS>")] [Description("Image side (default: the run's, else 32).")] [Flags.Within(1, 4096)] public int? ImageSize { get; init; }
+        [CommandOption("--input-channels <N>")] [Description("Image channels (default: the run's dataset's, else 3).")] [Flags.Within(1, 64)] public int? InputChannels { get; init; }
+        [CommandOption("--classes <N>")] [Description("Classes (default: the run's dataset's, else 10).")] [Flags.Within(2, 100000)] public int? Classes { get; init; }
     }
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)

@@ -26,14 +26,17 @@ public sealed class DataCommand : Command<DataCommand.Settings>
         [CommandOption("--image-size <PIXELS>")]
         [Description("Side of generated images, and of image-folder images after resizing.")]
         [DefaultValue(32)]
+        [Flags.Within(1, 4096)]
         public int ImageSize { get; init; } = 32;
 
         [CommandOption("--train-count <N>")]
         [Description("Generated: training images to make. Files: use N training images, a seeded draw (--data-seed) that keeps every class's share.")]
+        [Flags.Within(1, 100_000_000)]
         public int? TrainCount { get; init; }
 
         [CommandOption("--test-count <N>")]
         [Description("Generated: test images to make (default 500). Files: use N test images, drawn like --train-count.")]
+        [Flags.Within(1, 100_000_000)]
         public int? TestCount { get; init; }
 
         [CommandOption("--data-seed <SEED>")]
@@ -49,18 +52,18 @@ public sealed class DataCommand : Command<DataCommand.Settings>
         public DatasetSpec ToSpec(string? fallback = DatasetSplitsLoader.DefaultDataset)
         {
             string? name = Dataset;
-            if (name is null && DataDir is not null) name = DatasetSplitsLoader.Detect(DataDir).CliName();
+            if (DataDir is not null && !Directory.Exists(DataDir)) throw new DirectoryNotFoundException($"--data-dir: folder not found: {DataDir}");
+            if (name is null && DataDir is not null)
+            {
+                try { name = DatasetSplitsLoader.Detect(DataDir).CliName(); }
+                catch (InvalidDataException e) { throw new InvalidDataException($"--data-dir: {e.Message}", e); }
+            }
             name ??= fallback ?? throw new ArgumentException("name a dataset with --dataset or --data-dir");
             return new DatasetSpec(name, DataDir is null ? null : Path.GetFullPath(DataDir), ImageSize, TrainCount, TestCount, DataSeed, Coarse);
         }
 
-        public override ValidationResult Validate()
-        {
-            if (ImageSize < 1) return ValidationResult.Error($"--image-size must be >= 1, got {ImageSize}");
-            if (TrainCount is < 1) return ValidationResult.Error($"--train-count must be >= 1, got {TrainCount}");
-            if (TestCount is < 1) return ValidationResult.Error($"--test-count must be >= 1, got {TestCount}");
-            return ValidationResult.Success();
-        }
+        /// <summary>The ranges of the dataset flags are declared on them ([Within]) and checked with every command's.</summary>
+        public override ValidationResult Validate() => ValidationResult.Success();
     }
 
     public sealed class Settings : DatasetSettings

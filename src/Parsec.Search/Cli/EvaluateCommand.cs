@@ -20,10 +20,9 @@ public sealed partial class EvaluateCommand : Command<EvaluateCommand.Settings>
 
         [CommandOption("--batch-size <N>")]
         [Description("Evaluation batch size (default: the training batch size).")]
+        [Flags.Within(1, 65536)]
         public int? BatchSize { get; init; }
 
-        public override ValidationResult Validate() =>
-            BatchSize is < 1 ? ValidationResult.Error($"--batch-size must be >= 1, got {BatchSize}") : base.Validate();
     }
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)

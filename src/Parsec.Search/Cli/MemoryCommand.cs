@@ -15,16 +15,16 @@ public sealed class MemoryCommand : Command<MemoryCommand.Settings>
 {
     public sealed class Settings : CommandSettings
     {
-        [CommandOption("--channels <C>")] [DefaultValue(16)] public int Channels { get; init; } = 16;
-        [CommandOption("--layers <L>")] [DefaultValue(8)] public int Layers { get; init; } = 8;
-        [CommandOption("--batch-size <N>")] [DefaultValue(64)] public int BatchSize { get; init; } = 64;
-        [CommandOption("--image-size <PIXELS>")] [DefaultValue(32)] public int ImageSize { get; init; } = 32;
-        [CommandOption("--input-channels <N>")] [DefaultValue(3)] public int InputChannels { get; init; } = 3;
-        [CommandOption("--classes <N>")] [DefaultValue(10)] public int Classes { get; init; } = 10;
-        [CommandOption("--samples <N>")] [Description("Sampled architectures the sampled cases take the largest of.")] [DefaultValue(8)] public int Samples { get; init; } = 8;
+        [CommandOption("--channels <C>")] [DefaultValue(16)] [Flags.Within(2, 1024)] public int Channels { get; init; } = 16;
+        [CommandOption("--layers <L>")] [DefaultValue(8)] [Flags.Within(1, 100)] public int Layers { get; init; } = 8;
+        [CommandOption("--batch-size <N>")] [DefaultValue(64)] [Flags.Within(2, 65536)] public int BatchSize { get; init; } = 64;
+        [CommandOption("--image-size <PIXELS>")] [DefaultValue(32)] [Flags.Within(1, 4096)] public int ImageSize { get; init; } = 32;
+        [CommandOption("--input-channels <N>")] [DefaultValue(3)] [Flags.Within(1, 64)] public int InputChannels { get; init; } = 3;
+        [CommandOption("--classes <N>")] [DefaultValue(10)] [Flags.Within(2, 100000)] public int Classes { get; init; } = 10;
+        [CommandOption("--samples <N>")] [Description("Sampled architectures the sampled cases take the largest of.")] [DefaultValue(8)] [Flags.Within(1, 1000)] public int Samples { get; init; } = 8;
         [CommandOption("--seed <SEED>")] [DefaultValue(0UL)] public ulong Seed { get; init; }
-        [CommandOption("-k|--iteration-samples <K>")] [Description("Samples of one search iteration, for the iteration's figure.")] [DefaultValue(16)] public int IterationSamples { get; init; } = 16;
-        [CommandOption("--concurrency <N>")] [Description("Samples in flight at once (the search's --concurrency), for the iteration's figure.")] [DefaultValue(1)] public int Concurrency { get; init; } = 1;
+        [CommandOption("-k|--iteration-samples <K>")] [Description("Samples of one search iteration, for the iteration's figure.")] [DefaultValue(16)] [Flags.Within(1, 4096)] public int IterationSamples { get; init; } = 16;
+        [CommandOption("--concurrency <N>")] [Description("Samples in flight at once (the search's --concurrency), for the iteration's figure.")] [DefaultValue(1)] [Flags.Within(1, 1024)] public int Concurrency { get; init; } = 1;
         [CommandOption("--out <FOLDER>")] [Description("Also write memory.json and memory.txt into FOLDER.")] public string? Out { get; init; }
 
         public FootprintConfiguration ToConfiguration() => new(
@@ -33,11 +33,9 @@ public sealed class MemoryCommand : Command<MemoryCommand.Settings>
 
         public override ValidationResult Validate()
         {
-            if (BatchSize < 2) return ValidationResult.Error($"--batch-size must be >= 2, got {BatchSize}");
-            if (Samples < 1) return ValidationResult.Error($"--samples must be >= 1, got {Samples}");
-            if (IterationSamples < 1) return ValidationResult.Error($"--iteration-samples must be >= 1, got {IterationSamples}");
-            if (Concurrency < 1) return ValidationResult.Error($"--concurrency must be >= 1, got {Concurrency}");
-            if (ImageSize < 1) return ValidationResult.Error($"--image-size must be >= 1, got {ImageSize}");
+            // The ranges first: the network's own checks below speak of channels and cells, not of the flags.
+            try { Flags.FlagRanges.Check(this); }
+            catch (ArgumentException e) { return ValidationResult.Error(e.Message); }
             try { ToConfiguration().Network.Validate(); }
             catch (ArgumentException e) { return ValidationResult.Error(e.Message); }
             return ValidationResult.Success();

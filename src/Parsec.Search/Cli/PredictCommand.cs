@@ -22,6 +22,7 @@ public sealed class PredictCommand : Command<PredictCommand.Settings>
         [CommandOption("--top <K>")]
         [Description("How many classes to list per image.")]
         [DefaultValue(5)]
+        [Flags.Within(1, 100000)]
         public int Top { get; init; } = 5;
 
         [CommandOption("--out <CSV>")]
@@ -30,6 +31,7 @@ public sealed class PredictCommand : Command<PredictCommand.Settings>
 
         [CommandOption("--batch-size <N>")]
         [DefaultValue(32)]
+        [Flags.Within(1, 65536)]
         public int BatchSize { get; init; } = 32;
 
         [CommandOption("--backend <auto|cpu|cuda>")]
@@ -38,9 +40,7 @@ public sealed class PredictCommand : Command<PredictCommand.Settings>
         public BackendChoice Backend { get; init; } = BackendChoice.Auto;
 
         public override ValidationResult Validate() =>
-            Top < 1 ? ValidationResult.Error($"--top must be >= 1, got {Top}")
-            : BatchSize < 1 ? ValidationResult.Error($"--batch-size must be >= 1, got {BatchSize}")
-            : Images.Length == 0 ? ValidationResult.Error("name at least one image file or folder after the model")
+            Images.Length == 0 ? ValidationResult.Error("name at least one image file or folder after the model")
             : ValidationResult.Success();
     }
 

@@ -37,7 +37,7 @@ public sealed partial class SearchCommand : Command<SearchCommand.Settings>
         // Every option of the search itself (--channels, --samples, --lr, ...) is declared on SearchOptions and
         // generated into this class from there ([FlagsOf]); only the run's own flags are declared here.
         [CommandOption("--prior-from <PI_JSON>")] [Description("Start from a learnt pi (transfer) instead of the uniform prior.")] public string? PriorFrom { get; init; }
-        [CommandOption("--stop-after <N>")] [Description("Checkpoint and stop once N iterations are done (resume later with --resume).")] public int? StopAfter { get; init; }
+        [CommandOption("--stop-after <N>")] [Description("Checkpoint and stop once N iterations are done (resume later with --resume).")] [Flags.Within(1, 100000000)] public int? StopAfter { get; init; }
 
         public SearchOptions ToOptions() => ApplyFlags(new SearchOptions
         {
@@ -47,7 +47,6 @@ public sealed partial class SearchCommand : Command<SearchCommand.Settings>
 
         public override ValidationResult Validate()
         {
-            if (StopAfter is < 1) return ValidationResult.Error($"--stop-after must be >= 1, got {StopAfter}");
             // A flag that would do nothing is refused rather than recorded as if it had been applied.
             if (TestCount is not null) return ValidationResult.Error("--test-count does nothing here: a search never reads the test set (it splits the training set for the weights and pi)");
             if (Resume is not null && !Directory.Exists(Resume)) return ValidationResult.Error($"--resume: run folder not found: {Resume}");

@@ -45,6 +45,7 @@ public sealed partial class StudyCommand : Command<StudyCommand.Settings>
         public IReadOnlyList<Loop.SearchStrategy>? ParseStrategies()
         {
             if (Strategies is null) return null;
+            if (Strategies == Console.ConversionMessage.MissingValue) throw new ArgumentException("--strategies needs a value");
             var converter = new Loop.SearchStrategyConverter();
             try { return Strategies.Split(',', StringSplitOptions.TrimEntries).Select(name => (Loop.SearchStrategy)converter.ConvertFrom(null, null, name)!).ToList(); }
             catch (FormatException e) { throw new ArgumentException(e.Message.Replace("--strategy:", "--strategies:"), e); }
@@ -64,6 +65,7 @@ public sealed partial class StudyCommand : Command<StudyCommand.Settings>
         public IReadOnlyList<ulong>? ParseSearchSeeds()
         {
             if (SearchSeeds is null) return null;
+            if (SearchSeeds == Console.ConversionMessage.MissingValue) throw new ArgumentException("--search-seeds needs a value");
             var parts = SearchSeeds.Split(',', StringSplitOptions.TrimEntries);
             var seeds = new List<ulong>();
             foreach (string part in parts)
@@ -97,7 +99,8 @@ public sealed partial class StudyCommand : Command<StudyCommand.Settings>
             if (Search is not null && !File.Exists(Search) && !Directory.Exists(Search)) return ValidationResult.Error($"--search: no run folder or pi.json at {Search}");
             foreach (string folder in Reuse)
                 if (!Directory.Exists(folder)) return ValidationResult.Error($"--reuse: study folder not found: {folder}");
-            try { ToOptions().Validate(); }
+            // The budget's own flags first: --search-iterations is checked as itself, not as the --iterations it becomes.
+            try { Flags.FlagRanges.Check(ApplyFlags(new StudyBudget())); ToOptions().Validate(); }
             catch (ArgumentException e) { return ValidationResult.Error(e.Message); }
             return base.Validate();
         }

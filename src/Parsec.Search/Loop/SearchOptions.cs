@@ -66,7 +66,7 @@ public sealed record SearchOptions
     /// </summary>
     public DatasetSpec Dataset { get; init; } = new(DatasetSplitsLoader.DefaultDataset);
     /// <summary>DARTS' split.</summary>
-    [Flag("--train-fraction <F>", "Share of the training set that fits the weights; the rest fits pi.")] public double TrainFraction { get; init; } = 0.5;
+    [Flag("--train-fraction <F>", "Share of the training set that fits the weights; the rest fits pi.", Max = 1)] public double TrainFraction { get; init; } = 0.5;
     /// <summary>
     /// How the training set is cut into the weights' part and pi's part: stratified by class from a seeded draw, so
     /// both parts hold every class whatever the stored order (an image folder is stored class by class).
@@ -91,9 +91,9 @@ public sealed record SearchOptions
     /// With the study's defaults (300 iterations of batch 32, 16 samples scored for pi after a half warm-up) PARSEC runs
     /// 76,800 images through forward-only passes; 120 candidates of 20 batches of 32 is the same.
     /// </summary>
-    [Flag("--candidates <M>", "random-ws: uniformly sampled architectures scored with the shared weights at the end.")]
+    [Flag("--candidates <M>", "random-ws: uniformly sampled architectures scored with the shared weights at the end.", Min = 1, Max = 1000000)]
     public int Candidates { get; init; } = 120;
-    [Flag("--candidate-batches <B>", "random-ws: batches of pi's part each candidate is scored on.")]
+    [Flag("--candidate-batches <B>", "random-ws: batches of pi's part each candidate is scored on.", Min = 1, Max = 1000000)]
     public int CandidateBatches { get; init; } = 20;
 
     // ---- cost (PARSEC) ------------------------------------------------------------------------------
@@ -103,34 +103,34 @@ public sealed record SearchOptions
     /// </summary>
     [Flag("--cost <MEASURE>", "params or flops (multiply-adds per image): the cost --cost-target or --cost-weight applies to, for the evaluation network at this search's sizes.")]
     public Cost.CostMeasure? Cost { get; init; }
-    [Flag("--cost-target <T>", "Keep pi's expected cost at most T (a constraint whose multiplier adapts during the search); the derived genotype is brought under T.")]
+    [Flag("--cost-target <T>", "Keep pi's expected cost at most T (a constraint whose multiplier adapts during the search); the derived genotype is brought under T.", Min = 0)]
     public double? CostTarget { get; init; }
-    [Flag("--cost-weight <LAMBDA>", "A fixed trade-off: pi's objective loses LAMBDA times its expected cost over the uniform prior's.")]
+    [Flag("--cost-weight <LAMBDA>", "A fixed trade-off: pi's objective loses LAMBDA times its expected cost over the uniform prior's.", Min = 0, Max = 1e6)]
     public double? CostWeight { get; init; }
 
     // ---- network ----------------------------------------------------------------------------------
-    [Flag("--channels <C>", "Initial channels C.")] public int Channels { get; init; } = 16;
-    [Flag("--layers <L>", "Cells (reductions at L/3 and 2L/3).")] public int Layers { get; init; } = 8;
+    [Flag("--channels <C>", "Initial channels C.", Min = 2, Max = 1024)] public int Channels { get; init; } = 16;
+    [Flag("--layers <L>", "Cells (reductions at L/3 and 2L/3).", Min = 1, Max = 100)] public int Layers { get; init; } = 8;
 
     // ---- schedule ---------------------------------------------------------------------------------
-    [Flag("--batch-size <N>")] public int BatchSize { get; init; } = 64;
+    [Flag("--batch-size <N>", Min = 2, Max = 65536)] public int BatchSize { get; init; } = 64;
     /// <summary>The learning rate is cosine-annealed over these epochs.</summary>
-    [Flag("--epochs <N>", "Epochs over the weight half.")] public int Epochs { get; init; } = 50;
+    [Flag("--epochs <N>", "Epochs over the weight half.", Min = 1, Max = 100000)] public int Epochs { get; init; } = 50;
     /// <summary>Null: Epochs full epochs. Given, the cosine period covers the epochs these iterations span.</summary>
-    [Flag("--iterations <N>", "Stop after N iterations in all (overrides --epochs).")] public int? Iterations { get; init; }
+    [Flag("--iterations <N>", "Stop after N iterations in all (overrides --epochs).", Min = 1, Max = 100000000)] public int? Iterations { get; init; }
 
     // ---- estimator --------------------------------------------------------------------------------
     /// <summary>K, processed by the <see cref="Concurrency"/> workers; the pi gradient uses all of them.</summary>
-    [Flag("-k|--samples <K>", "Architectures sampled per iteration.")] public int Samples { get; init; } = 16;
+    [Flag("-k|--samples <K>", "Architectures sampled per iteration.", Min = 1, Max = 4096)] public int Samples { get; init; } = 16;
     /// <summary>
     /// The first ones of the K (all are independent draws). Null: all K, as in the paper. A forward pass costs
     /// about a third of a forward and backward pass, so a search can afford many more samples for pi, whose
     /// gradient is the noisy one, than for the weights.
     /// </summary>
-    [Flag("--weight-samples <N>", "How many of the K samples also train the weights (default: all K). Forward passes for pi are cheaper than training passes.")]
+    [Flag("--weight-samples <N>", "How many of the K samples also train the weights (default: all K). Forward passes for pi are cheaper than training passes.", Min = 1, Max = 4096)]
     public int? WeightSamples { get; init; }
     /// <summary>A temperature; 1 is the paper's formula. Null: 1 / batch size (docs/search-quality.md).</summary>
-    [Flag("--likelihood-scale <T>", "Multiplies the batch log-likelihood sums before the importance weights; 1 is the paper's batch sum. Default: 1 / batch size (the per-example mean).")]
+    [Flag("--likelihood-scale <T>", "Multiplies the batch log-likelihood sums before the importance weights; 1 is the paper's batch sum. Default: 1 / batch size (the per-example mean).", Min = 0, Max = 1e6)]
     public double? LikelihoodScale { get; init; }
     [Flag("--term-inputs <MODE>", "independent (each term picks its input) or distinctpernode (the two terms of a node read different inputs, as in DARTS).")]
     public TermInputs TermInputs { get; init; } = TermInputs.DistinctPerNode;
@@ -140,15 +140,15 @@ public sealed record SearchOptions
     [Flag("--prior-baseline <MODE>", "mean (subtract 1/K from the importance weights of the pi gradient) or none (the paper's estimator).")]
     public PriorBaseline PriorBaseline { get; init; } = PriorBaseline.Mean;
     /// <summary>Equal weights and pi frozen while the weights warm up, as ProxylessNAS and FBNet do.</summary>
-    [Flag("--warmup <FRACTION>", "Share of the iterations that train the weights alone on uniformly sampled architectures, pi frozen.")]
+    [Flag("--warmup <FRACTION>", "Share of the iterations that train the weights alone on uniformly sampled architectures, pi frozen.", Min = 0, Max = 1)]
     public double WarmupFraction { get; init; } = 0.5;
 
     // ---- weights (SGD, DARTS) ---------------------------------------------------------------------
-    [Flag("--lr <RATE>", "SGD learning rate of the weights, cosine-annealed per epoch.")] public double WeightLearningRate { get; init; } = 0.025;
-    [Flag("--lr-min <RATE>")] public double WeightLearningRateMin { get; init; } = 0.001;
-    [Flag("--momentum <M>")] public double WeightMomentum { get; init; } = 0.9;
-    [Flag("--weight-decay <WD>")] public double WeightDecay { get; init; } = 3e-4;
-    [Flag("--grad-clip <NORM>")] public double GradientClip { get; init; } = 5.0;
+    [Flag("--lr <RATE>", "SGD learning rate of the weights, cosine-annealed per epoch.", Min = 0, Max = 1e30)] public double WeightLearningRate { get; init; } = 0.025;
+    [Flag("--lr-min <RATE>", Min = 0, Max = 1e6)] public double WeightLearningRateMin { get; init; } = 0.001;
+    [Flag("--momentum <M>", Min = 0, Max = 1)] public double WeightMomentum { get; init; } = 0.9;
+    [Flag("--weight-decay <WD>", Min = 0, Max = 1)] public double WeightDecay { get; init; } = 3e-4;
+    [Flag("--grad-clip <NORM>", Min = 0, Max = 1e30)] public double GradientClip { get; init; } = 5.0;
 
     // ---- prior (Adam, DARTS' architecture optimiser) ----------------------------------------------
     /// <summary>
@@ -156,11 +156,11 @@ public sealed record SearchOptions
     /// so that pi can move as far in a short search as in a long one; at the paper's 50 CIFAR-10 epochs (19,500
     /// iterations, no warm-up) that is DARTS' 3e-4.
     /// </summary>
-    [Flag("--prior-lr <RATE>", "Adam learning rate of pi's logits. Default: 6 / (iterations after the warm-up), which is DARTS' 3e-4 at the paper's 50 epochs.")]
+    [Flag("--prior-lr <RATE>", "Adam learning rate of pi's logits. Default: 6 / (iterations after the warm-up), which is DARTS' 3e-4 at the paper's 50 epochs.", Min = 0, Max = 1e6)]
     public double? PriorLearningRate { get; init; }
-    [Flag("--prior-beta1 <B>")] public double PriorBeta1 { get; init; } = 0.5;
-    [Flag("--prior-beta2 <B>")] public double PriorBeta2 { get; init; } = 0.999;
-    [Flag("--prior-weight-decay <WD>")] public double PriorWeightDecay { get; init; } = 1e-3;
+    [Flag("--prior-beta1 <B>", Min = 0, Max = 1)] public double PriorBeta1 { get; init; } = 0.5;
+    [Flag("--prior-beta2 <B>", Min = 0, Max = 1)] public double PriorBeta2 { get; init; } = 0.999;
+    [Flag("--prior-weight-decay <WD>", Min = 0, Max = 1)] public double PriorWeightDecay { get; init; } = 1e-3;
     /// <summary>A pi.json to start from instead of the uniform prior (transfer); set from --prior-from as a full path.</summary>
     public string? PriorFrom { get; init; }
 
@@ -171,11 +171,11 @@ public sealed record SearchOptions
     /// for bit on the CPU), only its speed and memory do. Null: automatic (<see cref="SampleConcurrency.Automatic"/>).
     /// The search records the number it chose.
     /// </summary>
-    [Flag("--concurrency <N>", "Samples processed at once, each by a worker of its own (default: automatic, one per core on the CPU, 1 on CUDA). The result is the same for every value; with --resume it may change.")]
+    [Flag("--concurrency <N>", "Samples processed at once, each by a worker of its own (default: automatic, one per core on the CPU, 1 on CUDA). The result is the same for every value; with --resume it may change.", Min = 1, Max = 1024)]
     public int? Concurrency { get; init; }
     /// <summary>And at the end.</summary>
-    [Flag("--checkpoint-every <N>", "Iterations between checkpoints.")] public int CheckpointEvery { get; init; } = 100;
-    [Flag("--log-every <N>", "Iterations between metrics and pi_history lines.")] public int LogEvery { get; init; } = 1;
+    [Flag("--checkpoint-every <N>", "Iterations between checkpoints.", Min = 1, Max = 100000000)] public int CheckpointEvery { get; init; } = 100;
+    [Flag("--log-every <N>", "Iterations between metrics and pi_history lines.", Min = 1, Max = 100000000)] public int LogEvery { get; init; } = 1;
 
     /// <summary>
     /// The estimator exactly as the paper states it: batch-sum likelihoods, importance-weighted weight gradients,
@@ -245,14 +245,8 @@ public sealed record SearchOptions
     /// <summary>Throws an <see cref="ArgumentException"/> naming the option (by its command-line flag) and what it expects.</summary>
     public void Validate()
     {
-        // Infinity and 1e400 parse as numbers; caught here, they would otherwise surface as a JSON error when options.json is written.
-        foreach (var (flag, value) in new[]
-                 {
-                     ("--train-fraction", TrainFraction), ("--lr", WeightLearningRate), ("--lr-min", WeightLearningRateMin), ("--momentum", WeightMomentum),
-                     ("--weight-decay", WeightDecay), ("--grad-clip", GradientClip), ("--prior-lr", PriorLearningRate ?? 0), ("--prior-beta1", PriorBeta1),
-                     ("--prior-beta2", PriorBeta2), ("--prior-weight-decay", PriorWeightDecay), ("--likelihood-scale", LikelihoodScale ?? 1), ("--warmup", WarmupFraction),
-                 })
-            Require(double.IsFinite(value), $"{flag} must be a finite number, got {value}");
+        // Every flag's declared range, and finiteness (Infinity and 1e400 parse as numbers), before the checks that relate flags.
+        Flags.FlagRanges.Check(this);
         Require(TrainFraction is > 0 and < 1, $"--train-fraction must be in (0, 1), got {TrainFraction}");
         Require(Dataset.ImageSize >= 1, $"--image-size must be >= 1, got {Dataset.ImageSize}");
         Require(Dataset.TrainCount is null or >= 2, $"--train-count must be >= 2, got {Dataset.TrainCount}");
@@ -266,7 +260,7 @@ public sealed record SearchOptions
         Require(LikelihoodScale is null || (LikelihoodScale > 0 && double.IsFinite(LikelihoodScale.Value)), $"--likelihood-scale must be positive, got {LikelihoodScale}");
         Require(WarmupFraction is >= 0 and < 1, $"--warmup must be in [0, 1), got {WarmupFraction}");
         Require(WeightLearningRate > 0, $"--lr must be positive, got {WeightLearningRate}");
-        Require(WeightLearningRateMin >= 0, $"--lr-min must be >= 0, got {WeightLearningRateMin}");
+        Require(WeightLearningRateMin >= 0 && WeightLearningRateMin <= WeightLearningRate, $"--lr-min must be between 0 and --lr ({WeightLearningRate}), got {WeightLearningRateMin}");
         Require(WeightMomentum >= 0, $"--momentum must be >= 0, got {WeightMomentum}");
         Require(WeightDecay >= 0, $"--weight-decay must be >= 0, got {WeightDecay}");
         Require(GradientClip > 0, $"--grad-clip must be positive, got {GradientClip}");

@@ -12,12 +12,12 @@ namespace Parsec.Search.Study;
 /// </summary>
 public sealed record StudyBudget
 {
-    [Flag("--channels <C>", "Initial channels C of the searched and the trained networks.")] public int Channels { get; init; } = 8;
-    [Flag("--layers <L>", "Cells of the searched and the trained networks.")] public int Layers { get; init; } = 5;
-    [Flag("--search-iterations <N>")] public int SearchIterations { get; init; } = 300;
-    [Flag("--search-batch-size <N>")] public int SearchBatchSize { get; init; } = 32;
-    [Flag("-k|--samples <K>", "Architectures sampled per search iteration for pi.")] public int Samples { get; init; } = 16;
-    [Flag("--weight-samples <N>", "How many of them also train the weights.")] public int WeightSamples { get; init; } = 4;
+    [Flag("--channels <C>", "Initial channels C of the searched and the trained networks.", Min = 2, Max = 1024)] public int Channels { get; init; } = 8;
+    [Flag("--layers <L>", "Cells of the searched and the trained networks.", Min = 1, Max = 100)] public int Layers { get; init; } = 5;
+    [Flag("--search-iterations <N>", Min = 1, Max = 100000000)] public int SearchIterations { get; init; } = 300;
+    [Flag("--search-batch-size <N>", Min = 2, Max = 65536)] public int SearchBatchSize { get; init; } = 32;
+    [Flag("-k|--samples <K>", "Architectures sampled per search iteration for pi.", Min = 1, Max = 4096)] public int Samples { get; init; } = 16;
+    [Flag("--weight-samples <N>", "How many of them also train the weights.", Min = 1, Max = 4096)] public int WeightSamples { get; init; } = 4;
     /// <summary>Null: the study's default, independent searches with seeds 0, 1 and 2 (<see cref="StudyOptions.DefaultSearchSeeds"/>).</summary>
     [Flag("--search-seed <SEED>", "Run one search, with this seed, instead of the default three (--search-seeds 0,1,2).")]
     public ulong? SearchSeed { get; init; }
@@ -26,17 +26,17 @@ public sealed record StudyBudget
     /// the study's sizes it took 7.4 s against PARSEC's 2.5 s on average (1.6 s in the warm-up, 3.4 s after), so 100
     /// DARTS iterations cost what 300 PARSEC iterations do. The study reports the measured times side by side.
     /// </summary>
-    [Flag("--darts-iterations <N>", "Iterations of a DARTS search in a study with --strategies darts (default: about the time of the PARSEC search).")]
+    [Flag("--darts-iterations <N>", "Iterations of a DARTS search in a study with --strategies darts (default: about the time of the PARSEC search).", Min = 1, Max = 100000000)]
     public int DartsIterations { get; init; } = 100;
     [Flag("--cost <MEASURE>", "params or flops: with --cost-target or --cost-weight, the PARSEC searches are cost-aware; a target also caps the random genotypes.")]
     public Cost.CostMeasure? Cost { get; init; }
-    [Flag("--cost-target <T>", "The PARSEC searches keep pi's expected cost under T and bring their genotype under it; the random genotypes are drawn under T (rejection sampling).")]
+    [Flag("--cost-target <T>", "The PARSEC searches keep pi's expected cost under T and bring their genotype under it; the random genotypes are drawn under T (rejection sampling).", Min = 0)]
     public double? CostTarget { get; init; }
-    [Flag("--cost-weight <LAMBDA>", "A fixed cost trade-off for the PARSEC searches.")]
+    [Flag("--cost-weight <LAMBDA>", "A fixed cost trade-off for the PARSEC searches.", Min = 0, Max = 1e6)]
     public double? CostWeight { get; init; }
-    [Flag("--epochs <N>", "Training epochs per genotype.")] public int Epochs { get; init; } = 4;
-    [Flag("--batch-size <N>", "Training batch size.")] public int BatchSize { get; init; } = 64;
-    [Flag("--lr <RATE>", "Training learning rate (cosine-annealed to 0).")] public double LearningRate { get; init; } = 0.025;
+    [Flag("--epochs <N>", "Training epochs per genotype.", Min = 1, Max = 100000)] public int Epochs { get; init; } = 4;
+    [Flag("--batch-size <N>", "Training batch size.", Min = 2, Max = 65536)] public int BatchSize { get; init; } = 64;
+    [Flag("--lr <RATE>", "Training learning rate (cosine-annealed to 0).", Min = 0, Max = 1e30)] public double LearningRate { get; init; } = 0.025;
 
     /// <summary>The search: the estimator's defaults at this size; a checkpoint every 50 iterations, so a stopped study loses little.</summary>
     public SearchOptions Search() => new()

@@ -43,18 +43,19 @@ public sealed record StudyOptions
 
     /// <summary>The searches this study runs (none when pi is taken from <see cref="SearchFrom"/>).</summary>
     public IReadOnlyList<ulong> EffectiveSearchSeeds => SearchFrom is not null ? [] : SearchSeeds ?? [Search.Seed];
-    [Flag("--random <N>", "Uniformly random genotypes to compare with.")] public int RandomGenotypes { get; init; } = 6;
+    [Flag("--random <N>", "Uniformly random genotypes to compare with.", Min = 0, Max = 1000)] public int RandomGenotypes { get; init; } = 6;
     [Flag("--random-seed <SEED>")] public ulong RandomSeed { get; init; } = 1;
     /// <summary>Published genotypes (<see cref="PublishedGenotypes"/>) trained beside the others.</summary>
     public IReadOnlyList<string> Also { get; init; } = DefaultAlso;
     /// <summary>DARTS' own result, the genotype a search is usually compared with.</summary>
     public static readonly IReadOnlyList<string> DefaultAlso = ["DARTS_V2"];
     /// <summary>Training seeds per genotype: 0 .. Seeds - 1.</summary>
-    [Flag("--seeds <S>", "Training seeds per genotype.")] public int Seeds { get; init; } = 3;
+    [Flag("--seeds <S>", "Training seeds per genotype.", Min = 1, Max = 100)] public int Seeds { get; init; } = 3;
     public required EvaluationOptions Training { get; init; }
 
     public void Validate()
     {
+        Flags.FlagRanges.Check(this);
         if (RandomGenotypes < 0) throw new ArgumentException($"--random must be >= 0, got {RandomGenotypes}");
         if (Seeds < 1) throw new ArgumentException($"--seeds must be >= 1, got {Seeds}");
         foreach (string name in Also)

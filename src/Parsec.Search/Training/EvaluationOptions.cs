@@ -14,32 +14,32 @@ namespace Parsec.Search.Training;
 /// </summary>
 public sealed record EvaluationOptions
 {
-    [Flag("--channels <C>", "Initial channels C.")] public int Channels { get; init; } = 36;
-    [Flag("--layers <L>", "Cells.")] public int Layers { get; init; } = 20;
-    [Flag("--batch-size <N>", "Training and test batch size.")] public int BatchSize { get; init; } = 96;
-    [Flag("--epochs <N>", "600 in the DARTS protocol.")] public int Epochs { get; init; } = 600;
-    [Flag("--lr <RATE>", "Initial SGD learning rate, cosine-annealed over the epochs.")] public double LearningRate { get; init; } = 0.025;
-    [Flag("--lr-min <RATE>", "Learning rate the cosine reaches after the last epoch.")] public double MinLearningRate { get; init; }
-    [Flag("--momentum <M>", "SGD momentum.")] public double Momentum { get; init; } = 0.9;
-    [Flag("--weight-decay <WD>", "L2 weight decay added to the gradient.")] public double WeightDecay { get; init; } = 3e-4;
-    [Flag("--grad-clip <NORM>", "Limit of the global gradient 2-norm.")] public double GradientClip { get; init; } = 5;
+    [Flag("--channels <C>", "Initial channels C.", Min = 2, Max = 1024)] public int Channels { get; init; } = 36;
+    [Flag("--layers <L>", "Cells.", Min = 3, Max = 100)] public int Layers { get; init; } = 20;
+    [Flag("--batch-size <N>", "Training and test batch size.", Min = 2, Max = 65536)] public int BatchSize { get; init; } = 96;
+    [Flag("--epochs <N>", "600 in the DARTS protocol.", Min = 1, Max = 100000)] public int Epochs { get; init; } = 600;
+    [Flag("--lr <RATE>", "Initial SGD learning rate, cosine-annealed over the epochs.", Min = 0, Max = 1e30)] public double LearningRate { get; init; } = 0.025;
+    [Flag("--lr-min <RATE>", "Learning rate the cosine reaches after the last epoch.", Min = 0, Max = 1e6)] public double MinLearningRate { get; init; }
+    [Flag("--momentum <M>", "SGD momentum.", Min = 0, Max = 1)] public double Momentum { get; init; } = 0.9;
+    [Flag("--weight-decay <WD>", "L2 weight decay added to the gradient.", Min = 0, Max = 1)] public double WeightDecay { get; init; } = 3e-4;
+    [Flag("--grad-clip <NORM>", "Limit of the global gradient 2-norm.", Min = 0, Max = 1e30)] public double GradientClip { get; init; } = 5;
     /// <summary>Epoch e (from 0) uses DropPath * e / Epochs, as DARTS does.</summary>
-    [Flag("--drop-path <P>", "Final drop-path probability, ramped linearly from 0.")] public double DropPath { get; init; } = 0.2;
+    [Flag("--drop-path <P>", "Final drop-path probability, ramped linearly from 0.", Min = 0, Max = 1)] public double DropPath { get; init; } = 0.2;
     /// <summary>Set from --no-auxiliary.</summary>
     public bool Auxiliary { get; init; } = true;
-    [Flag("--auxiliary-weight <W>", "Weight of the auxiliary head's loss.")] public double AuxiliaryWeight { get; init; } = 0.4;
+    [Flag("--auxiliary-weight <W>", "Weight of the auxiliary head's loss.", Min = 0, Max = 1000)] public double AuxiliaryWeight { get; init; } = 0.4;
     /// <summary>Null: the dataset's default (<see cref="DatasetAugmentation"/>).</summary>
-    [Flag("--crop-padding <PIXELS>", "Zero padding of the random crop; 0 turns cropping off. Default: 4 on CIFAR, 2 on MNIST and Fashion-MNIST, an eighth of the side elsewhere.")]
+    [Flag("--crop-padding <PIXELS>", "Zero padding of the random crop; 0 turns cropping off. Default: 4 on CIFAR, 2 on MNIST and Fashion-MNIST, an eighth of the side elsewhere.", Min = 0, Max = 4096)]
     public int? CropPadding { get; init; }
     /// <summary>Null: on where a flip keeps the class (<see cref="DatasetAugmentation"/>); set from --flip and --no-flip.</summary>
     public bool? HorizontalFlip { get; init; }
     /// <summary>Null: the dataset's default.</summary>
-    [Flag("--cutout <PIXELS>", "Cutout square side; 0 turns cutout off. Default: 16 on CIFAR, 0 elsewhere.")] public int? Cutout { get; init; }
+    [Flag("--cutout <PIXELS>", "Cutout square side; 0 turns cutout off. Default: 16 on CIFAR, 0 elsewhere.", Min = 0, Max = 4096)] public int? Cutout { get; init; }
     [Flag("--seed <SEED>", "Seeds initial weights, batch order, augmentation and drop-path masks.")] public ulong Seed { get; init; }
     /// <summary>And always after the last.</summary>
-    [Flag("--test-every <EPOCHS>", "Evaluate the test set every this many epochs (and after the last).")] public int TestEvery { get; init; } = 1;
-    [Flag("--prefetch <BATCHES>", "Batches prepared ahead of the training step.")] public int Prefetch { get; init; } = 3;
-    [Flag("--loader-workers <N>", "Threads preparing batches.")] public int LoaderWorkers { get; init; } = 1;
+    [Flag("--test-every <EPOCHS>", "Evaluate the test set every this many epochs (and after the last).", Min = 1, Max = 100000)] public int TestEvery { get; init; } = 1;
+    [Flag("--prefetch <BATCHES>", "Batches prepared ahead of the training step.", Min = 1, Max = 1024)] public int Prefetch { get; init; } = 3;
+    [Flag("--loader-workers <N>", "Threads preparing batches.", Min = 1, Max = 256)] public int LoaderWorkers { get; init; } = 1;
 
     /// <summary>The augmentation in force; every part must have been resolved (<see cref="WithDatasetDefaults"/>).</summary>
     [System.Text.Json.Serialization.JsonIgnore]
@@ -65,13 +65,8 @@ public sealed record EvaluationOptions
 
     public void Validate()
     {
-        // Infinity and 1e400 parse as numbers; caught here, they would otherwise surface as a JSON error when the checkpoint is written.
-        foreach (var (flag, value) in new[]
-                 {
-                     ("--lr", LearningRate), ("--lr-min", MinLearningRate), ("--momentum", Momentum), ("--weight-decay", WeightDecay),
-                     ("--grad-clip", GradientClip), ("--drop-path", DropPath), ("--auxiliary-weight", AuxiliaryWeight),
-                 })
-            Require(double.IsFinite(value), flag, $"a finite number, got {value}");
+        // Every flag's declared range, and finiteness (Infinity and 1e400 parse as numbers), before the checks that relate flags.
+        Flags.FlagRanges.Check(this);
         Require(Channels >= 2 && Channels % 2 == 0, "--channels", $"an even number >= 2, got {Channels}");
         Require(Layers >= 3, "--layers", $">= 3 (two reduction cells and a normal cell), got {Layers}");
         Require(BatchSize >= 2, "--batch-size", $">= 2 (batch norm needs more than one example), got {BatchSize}");

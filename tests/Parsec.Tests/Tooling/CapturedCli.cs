@@ -6,7 +6,12 @@ namespace Parsec.Tests.Tooling;
 /// <summary>Runs the command line in this process and returns its exit code and what it printed (unwrapped, without colour).</summary>
 internal static class CapturedCli
 {
-    public static (int Code, string Output) Run(params string[] args)
+    public static (int Code, string Output) Run(params string[] args) => Capture(() => CliApp.Run(args));
+
+    /// <summary>A dry run (<see cref="CliApp.Check"/>): the command line parsed and checked, the command not started.</summary>
+    public static (int Code, string Output) Check(params string[] args) => Capture(() => CliApp.Check(args));
+
+    private static (int Code, string Output) Capture(Func<int> run)
     {
         var previous = AnsiConsole.Console;
         var writer = new StringWriter();
@@ -16,7 +21,7 @@ internal static class CapturedCli
         });
         console.Profile.Width = 10_000;
         AnsiConsole.Console = console;
-        try { return (CliApp.Run(args), writer.ToString()); }
+        try { return (run(), writer.ToString()); }
         finally { AnsiConsole.Console = previous; }
     }
 }
