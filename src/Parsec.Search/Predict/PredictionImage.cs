@@ -16,6 +16,8 @@ public static class PredictionImage
     /// <summary>Fills <paramref name="destination"/> (C * H * W) from <paramref name="path"/>; throws <see cref="DataFileException"/> naming the file when it cannot be decoded.</summary>
     public static void Read(string path, int[] imageShape, ChannelNormalization normalization, Span<float> destination)
     {
+        if (!File.Exists(path))
+            throw new DataFileException(path, Directory.Exists(path) ? "is a folder inside a folder (folders are not searched recursively)" : "not found (or a link to nothing)");
         int channels = imageShape[0], height = imageShape[1], width = imageShape[2];
         if (height != width) throw new ArgumentException($"models are trained on square images; this one expects {height}x{width}");
         if (channels == 3) ImageFolderDataset.Decode(path, height, destination);
@@ -28,7 +30,11 @@ public static class PredictionImage
                 destination[c * plane + p] = normalization.Apply(c, destination[c * plane + p]);
     }
 
-    /// <summary>The image files named: files as given, folders' images (by extension, sorted, not recursive).</summary>
+    /// <summary>
+    /// The image files named: files as given, folders' images (by extension, sorted, not recursive). A named path that
+    /// is not there (or a dangling link) is kept: it is reported as that file's error while the others are predicted.
+    /// Only when nothing at all is named is it refused.
+    /// </summary>
     public static List<string> Expand(IEnumerable<string> paths)
     {
         var files = new List<string>();
@@ -43,8 +49,7 @@ public static class PredictionImage
                     throw new FileNotFoundException($"{path}: the folder holds no image files ({string.Join(", ", FolderExtensions)})");
                 files.AddRange(images);
             }
-            else if (File.Exists(path)) files.Add(path);
-            else throw new FileNotFoundException($"image not found: {path} (expected an image file or a folder of images)", path);
+            else files.Add(path);
         }
         return files;
     }

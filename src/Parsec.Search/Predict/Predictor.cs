@@ -13,8 +13,9 @@ public sealed record ImagePrediction(string File, IReadOnlyList<ClassScore> Top,
 }
 
 /// <summary>
-/// Classifies image files in batches. A file that cannot be decoded gets an error naming it and is left out
-/// of its batch; the other files still get predictions.
+/// Classifies image files in batches. A file that cannot be read or decoded (missing, a link to nothing or to itself,
+/// unreadable, not an image, too many pixels) gets an error naming it and is left out of its batch; the other files
+/// still get predictions.
 /// </summary>
 public static class Predictor
 {
@@ -32,7 +33,8 @@ public static class Predictor
             var batch = files.Skip(start).Take(batchSize).ToList();
             var pixels = new float[batch.Count * length];
             var errors = new string?[batch.Count];
-            Parallel.For(0, batch.Count, i =>
+            // Two decodes at a time at most: each may hold an image of up to MaxPixels while it is resized.
+            Parallel.For(0, batch.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Min(2, Environment.ProcessorCount) }, i =>
             {
                 try { PredictionImage.Read(batch[i], info.ImageShape, normalization, pixels.AsSpan(i * length, length)); }
                 catch (DataFileException e) { errors[i] = Describe(e); }

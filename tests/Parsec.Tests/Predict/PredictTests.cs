@@ -122,6 +122,48 @@ public class PredictTests
         Assert.That(CliApp.Run(["predict", onnx]), Is.EqualTo(CliApp.UsageError), "no images named");
     }
 
+    /// <summary>
+    /// Hostile files in a folder cost one line each, never the whole run: a link to nothing, a link to itself, and a
+    /// PNG whose header announces 20000x20000 pixels (1.2 GB decoded) are each reported by name, refused before any
+    /// decoding, while the good image is predicted.
+    /// </summary>
+    [Test]
+    public void LinksToNothingOrToThemselvesAndHugeImagesAreReportedFileByFile()
+    {
+        using var temp = new TempFolder();
+        var (_, onnx) = WriteModels(temp);
+        string folder = temp.Folder("hostile");
+        File.Copy(Path.Combine(WriteImages(temp.Folder("good")), "a.png"), Path.Combine(folder, "a.png"));
+        File.CreateSymbolicLink(Path.Combine(folder, "dangling.png"), Path.Combine(folder, "nowhere.png"));
+        File.CreateSymbolicLink(Path.Combine(folder, "loop.png"), Path.Combine(folder, "loop.png"));
+        File.WriteAllBytes(Path.Combine(folder, "huge.png"), PngHeader(20000, 20000));
+        string csv = temp["predictions.csv"];
+
+        var (code, output) = Tooling.CapturedCli.Run("predict", onnx, folder, "--out", csv);
+
+        Assert.That(code, Is.EqualTo(CliApp.UsageError), output);
+        Assert.That(output, Does.Contain("3 of 4 file(s) could not be read"));
+        var lines = File.ReadAllLines(csv);
+        Assert.That(lines.Single(l => l.Contains("a.png")), Does.Match(@",class_\d,0\.\d{6},"), "the good image is predicted");
+        Assert.That(lines.Single(l => l.Contains("dangling.png")), Does.Contain("cannot be read").Or.Contain("not found"));
+        Assert.That(lines.Single(l => l.Contains("loop.png")), Does.Contain("cannot be read").Or.Contain("not found"));
+        Assert.That(lines.Single(l => l.Contains("huge.png")), Does.Contain("20000x20000 pixels"));
+    }
+
+    /// <summary>A PNG signature and header chunk announcing <paramref name="width"/> x <paramref name="height"/> RGB pixels, then an empty image.</summary>
+    private static byte[] PngHeader(int width, int height)
+    {
+        static byte[] Chunk(string type, byte[] data)
+        {
+            var typeBytes = System.Text.Encoding.ASCII.GetBytes(type);
+            var length = BitConverter.GetBytes(data.Length).Reverse().ToArray();
+            var crc = BitConverter.GetBytes(System.IO.Hashing.Crc32.HashToUInt32([.. typeBytes, .. data])).Reverse().ToArray();
+            return [.. length, .. typeBytes, .. data, .. crc];
+        }
+        byte[] header = [.. BitConverter.GetBytes(width).Reverse(), .. BitConverter.GetBytes(height).Reverse(), 8, 2, 0, 0, 0];
+        return [0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A, .. Chunk("IHDR", header), .. Chunk("IEND", [])];
+    }
+
     /// <summary>A weights file as `parsec train` writes it (in a run folder) and its ONNX export.</summary>
     private static (string Run, string Onnx) WriteModels(TempFolder temp)
     {
