@@ -29,6 +29,17 @@ public class ExportCommandTests
         Assert.That(ExportFixtures.MaxRelativeDifference(exported.Logits(images, 3), expected, 4), Is.LessThan(1e-4));
         Assert.That(exported.Info.ClassNames, Is.EqualTo(new[] { "class_0", "class_1", "class_2", "class_3" }));
         Assert.That(Directory.GetFiles(temp.Path, "*.tmp*"), Is.Empty, "no temporary file is left behind");
+
+        // An existing model is not replaced unless asked to.
+        byte[] first = File.ReadAllBytes(temp["model.onnx"]);
+        File.WriteAllText(temp["model.onnx"], "an earlier model");
+        var (code, output) = Tooling.CapturedCli.Run("export", run, "--onnx", temp["model.onnx"]);
+        Assert.That(code, Is.EqualTo(CliApp.UsageError));
+        Assert.That(output, Does.Contain("the file exists; give --force"));
+        Assert.That(File.ReadAllText(temp["model.onnx"]), Is.EqualTo("an earlier model"));
+        Assert.That(CliApp.Run(["export", run, "--onnx", temp["model.onnx"], "--force"]), Is.EqualTo(CliApp.Success));
+        Assert.That(File.ReadAllBytes(temp["model.onnx"]), Is.EqualTo(first));
+        Assert.That(CliApp.Run(["export", run, "--onnx", temp.Path]), Is.EqualTo(CliApp.UsageError), "a folder is not a model file");
     }
 
     [Test]
