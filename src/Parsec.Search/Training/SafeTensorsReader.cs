@@ -86,7 +86,10 @@ public static class SafeTensorsReader
         var offsets = ReadIntegers(value, "data_offsets", name, source);
         if (offsets.Length != 2 || offsets[0] > offsets[1])
             throw Invalid(source, $"tensor '{name}' has data_offsets [{string.Join(", ", offsets)}]; expected [begin, end] with begin <= end");
-        long elements = shape.Aggregate(1L, (n, d) => checked(n * d));
+        long elements;
+        // A shape can claim more bytes than any file holds, or more than a long counts: refused by name, not by overflow.
+        try { elements = checked(shape.Aggregate(1L, (n, d) => checked(n * d)) * sizeof(float)) / sizeof(float); }
+        catch (OverflowException) { throw Invalid(source, $"tensor '{name}' has shape ({string.Join(", ", shape)}), whose byte count does not fit in 64 bits"); }
         if (offsets[1] - offsets[0] != elements * sizeof(float))
             throw Invalid(source, $"tensor '{name}' spans {offsets[1] - offsets[0]} bytes [{offsets[0]}, {offsets[1]}) but shape ({string.Join(", ", shape)}) of F32 needs {elements * sizeof(float)}");
         return new Entry(name, shape, offsets[0], offsets[1]);

@@ -135,5 +135,8 @@ public class SafeTensorsTests
             Does.Contain("non-negative"));
         Assert.That(ReadError(Raw("{\"__metadata__\":{\"k\":1}}", 0)).Message, Does.Contain("metadata 'k' must be a string"));
         Assert.That(ReadError(Raw("{\"a\":{\"shape\":[1],\"data_offsets\":[0,4]}}", 4)).Message, Does.Contain("no string 'dtype'"));
+        // 2^31-1 x 2^31-1 x 2^31-1 elements: a byte count past 64 bits, refused by name rather than wrapping.
+        Assert.That(ReadError(Raw("{\"a\":{\"dtype\":\"F32\",\"shape\":[2147483647,2147483647,2147483647],\"data_offsets\":[0,4]}}", 4)).Message,
+            Does.Contain("w.safetensors").And.Contain("'a' has shape").And.Contain("does not fit in 64 bits"));
     }
 }
