@@ -54,6 +54,9 @@ public static class PriorJson
 
     public static void Save(ArchitecturePrior prior, string path) => AtomicFile.WriteAllText(path, ToJson(prior));
 
+    /// <summary>The largest logit magnitude a pi.json may hold: searches move logits by a few units; 1e308 is a corrupt or hostile file.</summary>
+    public const double MaxLogit = 1000;
+
     public static ArchitecturePrior Load(string path)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"prior file not found: {path} (expected a pi.json written by a search)", path);
@@ -92,7 +95,8 @@ public static class PriorJson
                     {
                         double v = row[i] is JsonValue jv && jv.TryGetValue(out double d) ? d
                             : throw new FormatException($"{where}[{k}][{i}] is not a number");
-                        if (!double.IsFinite(v)) throw new FormatException($"{where}[{k}][{i}] is not finite");
+                        if (!double.IsFinite(v) || Math.Abs(v) > MaxLogit)
+                            throw new FormatException($"{where}[{k}][{i}] is {v}; a logit must be a finite number within +-{MaxLogit} (a probability of e^-{MaxLogit} is already nothing)");
                         prior.Logits[offset + i] = v;
                     }
                 }

@@ -53,6 +53,7 @@ public class CommandLineTests
     [TestCase("search", "--prior-from", "/no/such/pi.json")]
     [TestCase("search", "--resume", "/no/such/run")]
     [TestCase("search", "--test-count", "100")]
+    [TestCase("study", "--no-published", "--also", "DARTS_V9")]
     [TestCase("search", "--strategy", "evolution")]
     [TestCase("search", "--cost-target", "1000")]
     [TestCase("derive", "/no/such/pi.json")]

@@ -156,4 +156,16 @@ public class PriorTests
         Assert.That(broken, Is.Not.EqualTo(json), "the edit must hit the first term's input logits");
         Assert.That(() => PriorJson.FromJson(broken, "test.json"), Throws.TypeOf<FormatException>().With.Message.Contains("normal.input_logits[0] must hold 2 numbers"));
     }
+
+    /// <summary>A logit of 1e308 parses as a finite number, but no search writes one: the file is refused, naming the entry.</summary>
+    [Test]
+    public void APriorWithAnAbsurdLogitIsRejected()
+    {
+        var prior = new ArchitecturePrior();
+        prior.Logits[prior.Distribution.Offset(ArchitecturePrior.OpBlock(Parsec.Search.Space.CellType.Reduce, 3)) + 2] = 12345;
+        string json = PriorJson.ToJson(prior).Replace("12345", "1e308");
+        Assert.That(() => PriorJson.FromJson(json, "test.json"), Throws.TypeOf<FormatException>().With.Message.Contains("reduce.op_logits[3][2] is 1E+308"));
+        prior.Logits[prior.Distribution.Offset(ArchitecturePrior.OpBlock(Parsec.Search.Space.CellType.Reduce, 3)) + 2] = 999;
+        Assert.That(PriorJson.FromJson(PriorJson.ToJson(prior), "test.json").Logits, Is.EqualTo(prior.Logits), "a large but sane logit reads");
+    }
 }
