@@ -49,6 +49,7 @@ public sealed partial class SearchCommand : Command<SearchCommand.Settings>
         {
             // A flag that would do nothing is refused rather than recorded as if it had been applied.
             if (TestCount is not null) return ValidationResult.Error("--test-count does nothing here: a search never reads the test set (it splits the training set for the weights and pi)");
+            if (File.Exists(Runs)) return ValidationResult.Error($"--runs {Runs} is a file; name the folder run folders are made in");
             if (Resume is not null && !Directory.Exists(Resume)) return ValidationResult.Error($"--resume: run folder not found: {Resume}");
             if (PriorFrom is not null && !File.Exists(PriorFrom)) return ValidationResult.Error($"--prior-from: file not found: {PriorFrom} (expected a pi.json written by a search)");
             try { ToOptions().Validate(); }

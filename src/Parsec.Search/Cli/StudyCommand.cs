@@ -95,6 +95,7 @@ public sealed partial class StudyCommand : Command<StudyCommand.Settings>
 
         public override ValidationResult Validate()
         {
+            if (Out is not null && File.Exists(Out)) return ValidationResult.Error($"--out {Out} is a file; name a folder for the study");
             if (NoPublished && Also is not null) return ValidationResult.Error("--also and --no-published contradict each other; give one");
             if (Resume is not null) return Directory.Exists(Resume) ? ValidationResult.Success() : ValidationResult.Error($"--resume: study folder not found: {Resume}");
             if (Search is not null && !File.Exists(Search) && !Directory.Exists(Search)) return ValidationResult.Error($"--search: no run folder or pi.json at {Search}");

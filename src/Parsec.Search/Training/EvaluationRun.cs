@@ -24,6 +24,8 @@ public sealed class EvaluationRun : IDisposable
     public const string MetricsFileName = MetricsFile.FileName;
     public const string GenotypeFileName = "genotype.json";
     public const string ResultFileName = "result.json";
+    /// <summary>Written when the training diverged: what happened and which checkpoint was kept.</summary>
+    public const string NanReportFileName = "nan_report.txt";
 
     private readonly Network _network;
     private readonly Sgd _optimizer;
@@ -159,7 +161,15 @@ public sealed class EvaluationRun : IDisposable
         ClassificationTally? lastTest = null;
         while (EpochsCompleted < Options.Epochs)
         {
-            var metrics = RunEpoch(EpochsCompleted, out var test, cancel);
+            EpochMetrics metrics;
+            ClassificationTally? test;
+            try { metrics = RunEpoch(EpochsCompleted, out test, cancel); }
+            catch (TrainingDivergedException e)
+            {
+                // As a search does: the report stays in the run folder, beside the last finite checkpoint it names.
+                AtomicFile.WriteAllText(Path.Combine(Folder, NanReportFileName), e.Message + Environment.NewLine);
+                throw;
+            }
             lastTest = test ?? lastTest;
             metrics.AppendTo(Path.Combine(Folder, MetricsFileName));
             EpochsCompleted++;

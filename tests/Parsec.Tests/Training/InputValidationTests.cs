@@ -58,5 +58,6 @@ public class InputValidationTests
         Assert.That(code, Is.EqualTo(ExitCodes.NonFinite), output);
         Assert.That(output, Does.Contain("NaN or infinity").Or.Contain("training diverged"));
         Assert.That(File.Exists(temp["run/weights.safetensors"]), Is.False);
+        Assert.That(File.ReadAllText(temp["run/nan_report.txt"]), Does.Contain("training diverged").And.Contain("lower --lr"));
     }
 }
