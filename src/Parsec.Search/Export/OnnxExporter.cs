@@ -57,6 +57,7 @@ public static class OnnxExporter
         };
         model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = Opset });
         model.MetadataProps.AddRange(info.ToMetadata().Select(p => new StringStringEntryProto { Key = p.Key, Value = p.Value }));
+        model.MetadataProps.Add(new StringStringEntryProto { Key = InitializerChecksum.Key, Value = InitializerChecksum.Of(model.Graph) });
         return model;
     }
 

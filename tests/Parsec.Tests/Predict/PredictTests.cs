@@ -150,6 +150,48 @@ public class PredictTests
         Assert.That(lines.Single(l => l.Contains("huge.png")), Does.Contain("20000x20000 pixels"));
     }
 
+    /// <summary>
+    /// An exported model carries a checksum of its weights and a description of its input and output: a flipped
+    /// weight byte, or metadata that disagrees with the graph (image shape, class count), is refused when the model is
+    /// loaded, naming the file, instead of giving wrong predictions with exit 0.
+    /// </summary>
+    [Test]
+    public void AnOnnxModelWithChangedWeightsOrMetadataThatDisagreesWithItsGraphIsRefused()
+    {
+        using var temp = new TempFolder();
+        var (_, onnx) = WriteModels(temp);
+        var model = Onnx.ModelProto.Parser.ParseFrom(File.ReadAllBytes(onnx));
+        Assert.That(model.MetadataProps.Select(p => p.Key), Has.Member(Parsec.Search.Export.InitializerChecksum.Key));
+        using (OnnxClassifier.Load(onnx)) { }
+
+        string Tampered(string name, Action<Onnx.ModelProto> change)
+        {
+            var copy = model.Clone();
+            change(copy);
+            string path = temp[name];
+            File.WriteAllBytes(path, Google.Protobuf.MessageExtensions.ToByteArray(copy));
+            return path;
+        }
+        string flipped = Tampered("flipped.onnx", m =>
+        {
+            var weight = m.Graph.Initializer.First(t => t.RawData.Length > 16);
+            var bytes = weight.RawData.ToByteArray();
+            bytes[7] ^= 0x10;
+            weight.RawData = Google.Protobuf.ByteString.CopyFrom(bytes);
+        });
+        Assert.That(() => OnnxClassifier.Load(flipped), Throws.TypeOf<InvalidDataException>().With.Message.Contains("flipped.onnx").And.Message.Contains("checksum"));
+
+        string shape = Tampered("shape.onnx", m => m.MetadataProps.Single(p => p.Key == Parsec.Search.Export.ModelInfo.ImageShapeKey).Value = "[3,16,16]");
+        Assert.That(() => OnnxClassifier.Load(shape), Throws.TypeOf<InvalidDataException>().With.Message.Contains("shape.onnx").And.Message.Contains("parsec.image_shape"));
+
+        string classes = Tampered("classes.onnx", m => m.MetadataProps.Single(p => p.Key == Parsec.Search.Export.ModelInfo.ClassNamesKey).Value = "[\"a\",\"b\"]");
+        Assert.That(() => OnnxClassifier.Load(classes), Throws.TypeOf<InvalidDataException>().With.Message.Contains("classes.onnx").And.Message.Contains("names 2 classes"));
+
+        var (code, output) = Tooling.CapturedCli.Run("predict", flipped, Path.Combine(WriteImages(temp.Folder("images")), "a.png"));
+        Assert.That(code, Is.EqualTo(CliApp.UsageError));
+        Assert.That(output, Does.Contain("flipped.onnx"));
+    }
+
     /// <summary>A PNG signature and header chunk announcing <paramref name="width"/> x <paramref name="height"/> RGB pixels, then an empty image.</summary>
     private static byte[] PngHeader(int width, int height)
     {
