@@ -67,7 +67,7 @@ internal static class ErrorReport
             case OperationCanceledException:
                 Line("stopped", "interrupted");
                 return CliApp.Stopped;
-            case RunFolderInUseException:
+            case RunFolderInUseException or UnauthorizedAccessException:
                 Line("error", e.Message);
                 return CliApp.Failure;
             case NonFiniteStateException or Training.TrainingDivergedException:

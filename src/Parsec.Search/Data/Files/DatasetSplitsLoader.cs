@@ -73,6 +73,9 @@ public static class DatasetSplitsLoader
     public static DatasetSplits LoadFolder(string folder, DatasetFormat? format, int imageSize = 32, bool cifar100Coarse = false)
     {
         if (!Directory.Exists(folder)) throw new DirectoryNotFoundException($"dataset folder not found: {folder}");
+        // A folder that cannot be listed would otherwise read as one without the dataset's files.
+        try { using var entries = Directory.EnumerateFileSystemEntries(folder).GetEnumerator(); entries.MoveNext(); }
+        catch (UnauthorizedAccessException e) { throw new UnauthorizedAccessException($"dataset folder {folder} cannot be read ({e.Message}): check its permissions", e); }
         return (format ?? Detect(folder)) switch
         {
             DatasetFormat.Cifar10 => CifarDatasets.LoadCifar10(folder),
