@@ -99,7 +99,7 @@ public static class ImageFolderDataset
         {
             throw new DataFileException(path, $"cannot be decoded as an image ({e.Message}); expected a PNG or JPEG file", e);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException and not DataFileException or UnauthorizedAccessException)
         {
             throw new DataFileException(path, $"cannot be read ({e.Message})", e);
         }
