@@ -16,9 +16,10 @@ function Invoke-Build {
 function Write-Summary([string]$trx) {
     # One line a person (and CI) reads: counts from the TRX file dotnet test wrote.
     $text = Get-Content $trx -Raw
-    $passed = ([regex]::Matches($text, 'outcome="Passed"')).Count
-    $failed = ([regex]::Matches($text, 'outcome="Failed"')).Count
-    $skipped = ([regex]::Matches($text, 'outcome="NotExecuted"')).Count
+    # Test results only: the file's <ResultSummary outcome="..."> is not a test.
+    $passed = ([regex]::Matches($text, '<UnitTestResult [^>]*outcome="Passed"')).Count
+    $failed = ([regex]::Matches($text, '<UnitTestResult [^>]*outcome="Failed"')).Count
+    $skipped = ([regex]::Matches($text, '<UnitTestResult [^>]*outcome="NotExecuted"')).Count
     Write-Output "$passed passed, $failed failed, $skipped skipped"
 }
 

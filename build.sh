@@ -20,7 +20,8 @@ summarise() {
   # One line a person (and CI) reads: counts from the TRX file dotnet test wrote.
   local trx="$1"
   local passed failed skipped
-  count() { { grep -o "outcome=\"$1\"" "$trx" || true; } | wc -l; }  # grep exits 1 when the count is 0
+  # Test results only: the file's <ResultSummary outcome="..."> is not a test.
+  count() { { grep -o "<UnitTestResult [^>]*outcome=\"$1\"" "$trx" || true; } | wc -l; }  # grep exits 1 when the count is 0
   passed=$(count Passed)
   failed=$(count Failed)
   skipped=$(count NotExecuted)

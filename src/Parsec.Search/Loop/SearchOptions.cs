@@ -145,7 +145,7 @@ public sealed record SearchOptions
 
     // ---- weights (SGD, DARTS) ---------------------------------------------------------------------
     [Flag("--lr <RATE>", "SGD learning rate of the weights, cosine-annealed per epoch.", Min = 0, Max = 1e30)] public double WeightLearningRate { get; init; } = 0.025;
-    [Flag("--lr-min <RATE>", Min = 0, Max = 1e6)] public double WeightLearningRateMin { get; init; } = 0.001;
+    [Flag("--lr-min <RATE>", Min = 0, Max = 1e30)] public double WeightLearningRateMin { get; init; } = 0.001;
     [Flag("--momentum <M>", Min = 0, Max = 1)] public double WeightMomentum { get; init; } = 0.9;
     [Flag("--weight-decay <WD>", Min = 0, Max = 1)] public double WeightDecay { get; init; } = 3e-4;
     [Flag("--grad-clip <NORM>", Min = 0, Max = 1e30)] public double GradientClip { get; init; } = 5.0;

@@ -19,7 +19,7 @@ public sealed record EvaluationOptions
     [Flag("--batch-size <N>", "Training and test batch size.", Min = 2, Max = 65536)] public int BatchSize { get; init; } = 96;
     [Flag("--epochs <N>", "600 in the DARTS protocol.", Min = 1, Max = 100000)] public int Epochs { get; init; } = 600;
     [Flag("--lr <RATE>", "Initial SGD learning rate, cosine-annealed over the epochs.", Min = 0, Max = 1e30)] public double LearningRate { get; init; } = 0.025;
-    [Flag("--lr-min <RATE>", "Learning rate the cosine reaches after the last epoch.", Min = 0, Max = 1e6)] public double MinLearningRate { get; init; }
+    [Flag("--lr-min <RATE>", "Learning rate the cosine reaches after the last epoch.", Min = 0, Max = 1e30)] public double MinLearningRate { get; init; }
     [Flag("--momentum <M>", "SGD momentum.", Min = 0, Max = 1)] public double Momentum { get; init; } = 0.9;
     [Flag("--weight-decay <WD>", "L2 weight decay added to the gradient.", Min = 0, Max = 1)] public double WeightDecay { get; init; } = 3e-4;
     [Flag("--grad-clip <NORM>", "Limit of the global gradient 2-norm.", Min = 0, Max = 1e30)] public double GradientClip { get; init; } = 5;

@@ -115,7 +115,7 @@ public class CostCommandTests
     }
 
     [TestCase("DARTS_V9", "DARTS_V9")]
-    [TestCase("--channels", "--channels must be between 1 and 100000")]
+    [TestCase("--channels", "--channels must be between 2 and 1024")]
     public void CostRefusesWhatItCannotPrice(string what, string expected)
     {
         var (code, output) = what == "--channels" ? Run("cost", "DARTS_V2", "--channels", "0") : Run("cost", what);
