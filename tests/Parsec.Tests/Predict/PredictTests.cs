@@ -151,6 +151,52 @@ public class PredictTests
     }
 
     /// <summary>
+    /// A real 20000x20000 PNG (1.1 MB on disk, all black rows, 1.2 GB once decoded) beside good images: predicting the
+    /// folder allocates well under 300 MB, because the header is read before anything is decoded.
+    /// </summary>
+    [Test]
+    public void AHugeImageIsRefusedFromItsHeaderWithoutDecodingIt()
+    {
+        using var temp = new TempFolder();
+        var (_, onnx) = WriteModels(temp);
+        string folder = temp.Folder("huge");
+        File.Copy(Path.Combine(WriteImages(temp.Folder("good")), "a.png"), Path.Combine(folder, "a.png"));
+        using (var file = File.Create(Path.Combine(folder, "huge.png")))
+            WriteBlackPng(file, 20000, 20000);
+        using var model = OnnxClassifier.Load(onnx);
+        var files = PredictionImage.Expand([folder]);
+        long before = GC.GetTotalAllocatedBytes(precise: true);
+        var predictions = Predictor.Run(model, files, 2);
+        long allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
+        Assert.That(predictions.Single(p => p.File.EndsWith("huge.png")).Error, Does.Contain("20000x20000"));
+        Assert.That(predictions.Single(p => p.File.EndsWith("a.png")).Failed, Is.False);
+        Assert.That(allocated, Is.LessThan(300L << 20), $"{allocated >> 20} MiB allocated");
+    }
+
+    /// <summary>A valid RGB PNG of black pixels, its rows compressed as they are written (a few MB of memory at most).</summary>
+    private static void WriteBlackPng(Stream output, int width, int height)
+    {
+        void Chunk(string type, byte[] data)
+        {
+            var typeBytes = System.Text.Encoding.ASCII.GetBytes(type);
+            output.Write(BitConverter.GetBytes(data.Length).Reverse().ToArray());
+            output.Write(typeBytes);
+            output.Write(data);
+            output.Write(BitConverter.GetBytes(System.IO.Hashing.Crc32.HashToUInt32([.. typeBytes, .. data])).Reverse().ToArray());
+        }
+        output.Write([0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A]);
+        Chunk("IHDR", [.. BitConverter.GetBytes(width).Reverse(), .. BitConverter.GetBytes(height).Reverse(), 8, 2, 0, 0, 0]);
+        using var compressed = new MemoryStream();
+        using (var zlib = new System.IO.Compression.ZLibStream(compressed, System.IO.Compression.CompressionLevel.Optimal, leaveOpen: true))
+        {
+            var row = new byte[1 + 3 * width];
+            for (int y = 0; y < height; y++) zlib.Write(row);
+        }
+        Chunk("IDAT", compressed.ToArray());
+        Chunk("IEND", []);
+    }
+
+    /// <summary>
     /// An exported model carries a checksum of its weights and a description of its input and output: a flipped
     /// weight byte, or metadata that disagrees with the graph (image shape, class count), is refused when the model is
     /// loaded, naming the file, instead of giving wrong predictions with exit 0.

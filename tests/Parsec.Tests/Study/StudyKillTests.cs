@@ -51,6 +51,20 @@ public class StudyKillTests
         Assert.That(File.ReadLines(Path.Combine(split, "search-seed-2", "metrics.jsonl")).Count(), Is.EqualTo(12));
     }
 
+    /// <summary>A study of two strategies (PARSEC and random search) killed in the random search's candidate scoring, after its last iteration, resumes to the same results.</summary>
+    [Test]
+    public void AKilledStudyOfTwoStrategiesResumesToTheSameResults()
+    {
+        using var temp = new TempFolder();
+        string[] Study(string folder) => [.. OneSearchStudy(folder), "--strategies", "parsec,random-ws"];
+        Assert.That(CliApp.Run(Study(temp["whole"])), Is.EqualTo(ExitCodes.Done));
+        string split = temp["split"];
+        ParsecProcess.SignalWhen(Study(split), "KILL", () => TinyCommands.Lines(Path.Combine(split, "random-ws-seed-1", "metrics.jsonl")) >= 12, "random search's last iteration", Limit);
+        Assert.That(CliApp.Run(["study", "--resume", split]), Is.EqualTo(ExitCodes.Done));
+        Assert.That(Accuracies(split), Is.EqualTo(Accuracies(temp["whole"])));
+        Assert.That(File.ReadAllText(Path.Combine(split, "random-ws-seed-1", "candidates.json")), Is.EqualTo(File.ReadAllText(Path.Combine(temp["whole"], "random-ws-seed-1", "candidates.json"))));
+    }
+
     /// <summary>The smallest study: one search of 12 iterations, one random genotype, no published one, one epoch, one seed.</summary>
     private static string[] OneSearchStudy(string folder) =>
     [
