@@ -14,16 +14,31 @@ internal static class SearchProgressDisplay
     public static SearchResult Run(string title, Func<ISearchProgress, SearchResult> search)
     {
         if (OutputStyles.Detect() == OutputStyle.Plain) return search(new PlainLines(title, TimeSpan.FromSeconds(10)));
+        int width = AnsiConsole.Profile.Width;
         return AnsiConsole.Progress()
             .AutoClear(false)
-            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(),
-                new RateColumn(), new RemainingTimeColumn(), new ElapsedTimeColumn())
-            .Start(context => search(new Bar(context.AddTask(Markup.Escape(title)), title)));
+            .Columns(ColumnsFor(width))
+            .Start(context => search(new Bar(context.AddTask(Markup.Escape(title)), title, Compact(width))));
     }
 
-    public static string Summary(IterationMetrics m) =>
-        $"train loss {m.TrainLoss:0.000} acc {100 * m.TrainAccuracy:0.0}% · " +
-        (m.ValAccuracy is double val ? $"val acc {100 * val:0.0}% · ESS {m.ValEffectiveSamples:0.0} · H(pi) {m.PiEntropy:0.00}" : "warm-up (pi frozen)");
+    /// <summary>Below this many columns the line keeps the description, percentage and time left, and the description is short.</summary>
+    public const int CompactWidth = 120;
+
+    public static bool Compact(int width) => width < CompactWidth;
+
+    /// <summary>
+    /// The progress line's columns for a terminal <paramref name="width"/> wide: every column on a wide terminal; on a
+    /// narrow one (80 columns) only what fits readably, so that percent, rate and time are not squeezed into
+    /// one-character strips.
+    /// </summary>
+    public static ProgressColumn[] ColumnsFor(int width) => Compact(width)
+        ? [new TaskDescriptionColumn { Alignment = Justify.Left }, new PercentageColumn(), new RemainingTimeColumn()]
+        : [new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new RateColumn(), new RemainingTimeColumn(), new ElapsedTimeColumn()];
+
+    public static string Summary(IterationMetrics m, bool compact = false) => compact
+        ? (m.ValAccuracy is double v ? $"val {100 * v:0.0}% H {m.PiEntropy:0.0}" : $"warm-up, train {100 * m.TrainAccuracy:0}%")
+        : $"train loss {m.TrainLoss:0.000} acc {100 * m.TrainAccuracy:0.0}% · " +
+          (m.ValAccuracy is double val ? $"val acc {100 * val:0.0}% · ESS {m.ValEffectiveSamples:0.0} · H(pi) {m.PiEntropy:0.00}" : "warm-up (pi frozen)");
 
     /// <summary>Iterations per second.</summary>
     private sealed class RateColumn : ProgressColumn
@@ -32,7 +47,7 @@ internal static class SearchProgressDisplay
             new Text(task.Speed is { } speed ? $"{speed:0.00} it/s" : "-- it/s", new Style(Color.Grey));
     }
 
-    private sealed class Bar(ProgressTask task, string title) : ISearchProgress
+    private sealed class Bar(ProgressTask task, string title, bool compact) : ISearchProgress
     {
         public void Started(int completedIterations, int totalIterations)
         {
@@ -43,7 +58,7 @@ internal static class SearchProgressDisplay
         public void IterationCompleted(IterationMetrics metrics, int totalIterations)
         {
             task.Value = metrics.Iteration;
-            task.Description = Markup.Escape($"{title} · {Summary(metrics)}");
+            task.Description = Markup.Escape($"{title} · {Summary(metrics, compact)}");
         }
 
         public void Warn(string message) => AnsiConsole.MarkupLineInterpolated($"[yellow]warning:[/] {message}");
