@@ -36,8 +36,8 @@ public sealed partial class BenchCommand : Command<BenchCommand.Settings>
     public sealed partial class Settings : CommandSettings
     {
 
-        [CommandOption("--case <auto|cpu|gpu|iteration|eval|evalcpu>")]
-        [Description("Reference case: cpu (C=8, 5 cells, batch 32) or gpu (C=16, 8 cells, batch 64), a sampled search step; auto picks by backend. iteration: a whole search iteration of K samples (sized by backend). eval: a `parsec train` step on DARTS_V2 (C=36, 20 cells, batch 96, auxiliary head, drop path 0.2); evalcpu: the same at C=16, 8 cells, batch 64, no auxiliary head or drop path.")]
+        [CommandOption("--case <CASE>")]
+        [Description("auto, cpu, gpu, iteration, eval or evalcpu. cpu (C=8, 5 cells, batch 32) or gpu (C=16, 8 cells, batch 64), a sampled search step; auto picks by backend. iteration: a whole search iteration of K samples (sized by backend). eval: a `parsec train` step on DARTS_V2 (C=36, 20 cells, batch 96, auxiliary head, drop path 0.2); evalcpu: the same at C=16, 8 cells, batch 64, no auxiliary head or drop path.")]
         [DefaultValue(BenchmarkChoice.Auto)]
         public BenchmarkChoice Case { get; init; } = BenchmarkChoice.Auto;
 

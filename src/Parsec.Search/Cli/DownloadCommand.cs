@@ -23,13 +23,12 @@ public sealed class DownloadCommand : AsyncCommand<DownloadCommand.Settings>
         public string Dir { get; init; } = "data/cifar10";
 
         [CommandOption("--url <URL>")]
-        [Description("Archive address (a mirror of the official one).")]
-        [DefaultValue(Cifar10Download.OfficialUrl)]
+        // The long defaults are given in the description (between backticks): in the DEFAULT column they would leave no room for descriptions.
+        [Description("Archive address (a mirror of the official one). Default: `" + Cifar10Download.OfficialUrl + "`.")]
         public string Url { get; init; } = Cifar10Download.OfficialUrl;
 
         [CommandOption("--md5 <HEX>")]
-        [Description("Expected MD5 of the archive.")]
-        [DefaultValue(Cifar10Download.OfficialMd5)]
+        [Description("Expected MD5 of the archive. Default: `" + Cifar10Download.OfficialMd5 + "`.")]
         public string Md5 { get; init; } = Cifar10Download.OfficialMd5;
 
         public override ValidationResult Validate() =>

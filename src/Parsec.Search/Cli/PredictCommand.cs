@@ -34,8 +34,8 @@ public sealed class PredictCommand : Command<PredictCommand.Settings>
         [Flags.Within(1, 65536)]
         public int BatchSize { get; init; } = 32;
 
-        [CommandOption("--backend <auto|cpu|cuda>")]
-        [Description("For weights files: auto picks CUDA when a usable GPU is present, else the CPU. ONNX models run on ONNX Runtime's CPU provider.")]
+        [CommandOption("--backend <BACKEND>")]
+        [Description("auto, cpu or cuda. For weights files: auto picks CUDA when a usable GPU is present, else the CPU. ONNX models run on ONNX Runtime's CPU provider.")]
         [DefaultValue(BackendChoice.Auto)]
         public BackendChoice Backend { get; init; } = BackendChoice.Auto;
 

@@ -43,3 +43,21 @@ public class ProgressLayoutTests
         Assert.That(SearchProgressDisplay.ColumnsFor(160), Has.Length.GreaterThan(SearchProgressDisplay.ColumnsFor(80).Length), "a wide terminal shows every column");
     }
 }
+
+/// <summary>`--help` at 80 columns: every command's descriptions get a column wide enough to read.</summary>
+[NonParallelizable] // swaps the process-wide console
+public class HelpLayoutTests
+{
+    [TestCaseSource(typeof(Parsec.Search.Cli.CommandRegistry), nameof(Parsec.Search.Cli.CommandRegistry.All))]
+    public void DescriptionsGetAtLeast24ColumnsOn80ColumnTerminals(Parsec.Search.Cli.CommandEntry command)
+    {
+        var writer = new StringWriter();
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(writer), Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors });
+        console.Profile.Width = 80;
+        Assert.That(Parsec.Search.Cli.CliApp.Run([command.Name, "--help"], console), Is.EqualTo(0));
+        var help = writer.ToString().Split('\n').Select(l => l.TrimEnd()).ToList();
+        string line = help.First(l => l.Contains("Prints help"));
+        int column = line.IndexOf("Prints help", StringComparison.Ordinal);
+        Assert.That(80 - column, Is.GreaterThanOrEqualTo(24), $"{command.Name}: descriptions start at column {column}:\n{string.Join("\n", help)}");
+    }
+}

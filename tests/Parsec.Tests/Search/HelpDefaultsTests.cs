@@ -109,6 +109,9 @@ public class HelpDefaultsTests
                 string name = LongName(flags.Trim().Split("  ")[0]);
                 if (name is "--help" or "--version") continue;
                 string shown = column >= 0 && line.Length > column ? line[column..].Split("  ")[0].Trim() : "";
+                // A default too long for the DEFAULT column is stated in the description instead: "Default: `VALUE`."
+                int stated = line.LastIndexOf("Default: `", StringComparison.Ordinal);
+                if (shown.Length == 0 && stated >= 0) shown = line[(stated + "Default: `".Length)..].Split('`')[0];
                 defaults[name] = shown;
             }
             return defaults;
