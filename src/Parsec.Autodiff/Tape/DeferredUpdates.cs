@@ -64,6 +64,30 @@ public sealed class DeferredUpdates(IBackend backend) : IDisposable
         return (mean.Storage, variance.Storage);
     }
 
+    /// <summary>
+    /// Records a gradient of <paramref name="parameter"/> computed elsewhere (another process's tape), as if this tape's
+    /// backward pass had written it: a distributed search rebuilds every sample's updates on every rank this way, so the
+    /// reduction that follows is the one a single process runs. Parameters are imported in the order the other tape
+    /// first contributed to them.
+    /// </summary>
+    public void ImportGradient(Tensor parameter, ReadOnlySpan<float> values)
+    {
+        var buffer = GradientBuffer(parameter, out bool accumulate);
+        if (accumulate) throw new InvalidOperationException($"{parameter.Name}: a gradient is imported once");
+        if (values.Length != parameter.Length) throw new ArgumentException($"{parameter.Name}: {values.Length} gradient values for {parameter.Length} elements");
+        backend.CopyIn(buffer, values);
+    }
+
+    /// <summary>Records a batch statistic computed elsewhere, as <see cref="StatisticsBuffers"/> would have left it.</summary>
+    public void ImportStatistic(Tensor running, ReadOnlySpan<float> batch, double momentum)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (batch.Length != running.Length) throw new ArgumentException($"{running.Name}: {batch.Length} batch values for {running.Length} elements");
+        var stored = Tensor.Empty(backend, running.Shape, running.DType, BufferCategory.Weights, $"{running.Name}.batch");
+        backend.CopyIn(stored.Storage, batch);
+        _statistics.Add(new BatchStatistics(running, stored, momentum));
+    }
+
     /// <summary>Frees every buffer.</summary>
     public void Dispose()
     {

@@ -33,6 +33,12 @@ public static class CliApp
 
     private static int Run(string[] args, IAnsiConsole? console, bool dryRun)
     {
+        // Under an MPI launcher rank 0 speaks for the job; the other ranks report only their own failures, on standard error.
+        if (Distributed.MpiWorld.Launched && Distributed.MpiWorld.LaunchedRank > 0 && console is null)
+        {
+            System.Console.SetOut(TextWriter.Null);
+            AnsiConsole.Console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(TextWriter.Null) });
+        }
         var app = new CommandApp();
         app.SetDefaultCommand<DemoCommand>();
         app.Configure(config =>
@@ -56,32 +62,30 @@ internal static class ErrorReport
     public static int Print(Exception exception, IReadOnlyList<string> args)
     {
         var e = Unwrap(exception);
-        switch (e)
+        if (e is CommandAppException { Pretty: { } pretty })
         {
-            case CommandAppException app:
-                if (app.Pretty is { } pretty) AnsiConsole.Console.Write(pretty);
-                else Line("error", Console.ConversionMessage.NameTheFlag(app.Message, args));
-                return CliApp.UsageError;
-            case Console.DryRunComplete:
-                return CliApp.Success;
-            case OperationCanceledException:
-                Line("stopped", "interrupted");
-                return CliApp.Stopped;
-            case RunFolderInUseException or UnauthorizedAccessException:
-                Line("error", e.Message);
-                return CliApp.Failure;
-            case NonFiniteStateException or Training.TrainingDivergedException:
-                Line("stopped", e.Message);
-                return CliApp.NonFinite;
-            case ArgumentException or FormatException or FileNotFoundException or DirectoryNotFoundException or InvalidDataException
-                or KeyNotFoundException or NotSupportedException or Data.Files.DataFileException:
-                Line("error", e.Message);
-                return CliApp.UsageError;
-            default:
-                Line("error", $"{e.Message} ({e.GetType().Name})");
-                return CliApp.Failure;
+            AnsiConsole.Console.Write(pretty);
+            return CliApp.UsageError;
         }
+        var (code, label, message) = Classify(e, args);
+        if (label is not null) Line(label, message);
+        return code;
     }
+
+    /// <summary>The exit code an exception ends the command with.</summary>
+    public static int ExitCodeOf(Exception exception) => Classify(Unwrap(exception), []).Code;
+
+    private static (int Code, string? Label, string Message) Classify(Exception e, IReadOnlyList<string> args) => e switch
+    {
+        CommandAppException app => (CliApp.UsageError, "error", Console.ConversionMessage.NameTheFlag(app.Message, args)),
+        Console.DryRunComplete => (CliApp.Success, null, ""),
+        OperationCanceledException => (CliApp.Stopped, "stopped", "interrupted"),
+        RunFolderInUseException or UnauthorizedAccessException => (CliApp.Failure, "error", e.Message),
+        NonFiniteStateException or Training.TrainingDivergedException => (CliApp.NonFinite, "stopped", e.Message),
+        ArgumentException or FormatException or FileNotFoundException or DirectoryNotFoundException or InvalidDataException
+            or KeyNotFoundException or NotSupportedException or Data.Files.DataFileException => (CliApp.UsageError, "error", e.Message),
+        _ => (CliApp.Failure, "error", $"{e.Message} ({e.GetType().Name})"),
+    };
 
     private static Exception Unwrap(Exception e) =>
         e is AggregateException { InnerExceptions.Count: 1 } or System.Reflection.TargetInvocationException && e.InnerException is { } inner ? Unwrap(inner) : e;

@@ -62,16 +62,24 @@ public sealed partial class SearchCommand : Command<SearchCommand.Settings>
     {
         using var cancellation = new ConsoleCancellation(cancellationToken);
         var limits = new RunLimits(settings.StopAfter, cancellation.Token);
-        if (settings.Resume is not null) return SearchSummary.Print(Resume(context, settings, limits));
-        using var backend = BackendSelection.Create(settings.ApplyFlags(new BackendFlags()));
-        var options = settings.ToOptions();
-        return SearchSummary.Print(Start(options, backend, RunFolder.CreateNew(settings.Runs, settings.Name, DateTime.Now), limits));
+        // Under an MPI launcher every rank runs this; rank 0 makes the run folder, writes it and speaks for the job.
+        using var world = Distributed.MpiWorld.Join();
+        return DistributedFailure.AbortOnFailure(world, () =>
+        {
+            if (world is not null) AnsiConsole.MarkupLineInterpolated($"{world.Size} MPI ranks ({world.Library}); samples k are run by rank k mod {world.Size}");
+            if (settings.Resume is not null) return SearchSummary.Print(Resume(context, settings, limits, world));
+            using var backend = BackendSelection.Create(settings.ApplyFlags(new BackendFlags()));
+            var options = settings.ToOptions();
+            string? folder = world is null || world.IsRoot ? RunFolder.CreateNew(settings.Runs, settings.Name, DateTime.Now).Path : null;
+            if (world is not null) folder = world.Broadcast(folder);
+            return SearchSummary.Print(Start(options, backend, new RunFolder(folder!), limits, world));
+        });
     }
 
     /// <summary>Flags that mean something with --resume; any other is reported as ignored.</summary>
     private static readonly string[] ResumeFlags = ["--resume", "--backend", "--precision", "--concurrency", "--lr", "--prior-lr", "--grad-clip", "--stop-after"];
 
-    private static SearchResult Resume(CommandContext context, Settings settings, RunLimits limits)
+    private static SearchResult Resume(CommandContext context, Settings settings, RunLimits limits, Distributed.MpiWorld? world)
     {
         var run = RunFolder.OpenExisting(settings.Resume!);
         var overrides = new StepSizeOverrides(
@@ -82,19 +90,19 @@ public sealed partial class SearchCommand : Command<SearchCommand.Settings>
         AnsiConsole.MarkupLineInterpolated($"resuming {run.Path} (options as saved in its options.json)");
         GivenFlags.ReportIgnored(context, ResumeFlags);
         if (!overrides.IsEmpty) AnsiConsole.MarkupLineInterpolated($"changed from here on: {overrides.ToJson().ToJsonString()} (recorded in {OptionsHistory.FileName})");
-        return SearchProgressDisplay.Run("search", progress => SearchRunner.Resume(run, backend, progress, limits, overrides, settings.Concurrency));
+        return SearchProgressDisplay.Run("search", progress => SearchRunner.Resume(run, backend, progress, limits, overrides, settings.Concurrency, world));
     }
 
     /// <summary>Starts a run in <paramref name="run"/>; when it fails before writing anything, the empty folder is removed.</summary>
-    internal static SearchResult Start(SearchOptions options, IBackend backend, RunFolder run, RunLimits limits)
+    internal static SearchResult Start(SearchOptions options, IBackend backend, RunFolder run, RunLimits limits, Distributed.MpiWorld? world = null)
     {
         AnsiConsole.MarkupLineInterpolated(
             $"search: {options.Dataset.Name}, C={options.Channels}, {options.Layers} cells, batch {options.BatchSize}, K={options.Samples}, run folder {run.Path}");
         try
         {
-            return SearchProgressDisplay.Run("search", progress => SearchRunner.Start(options, backend, run, progress, limits));
+            return SearchProgressDisplay.Run("search", progress => SearchRunner.Start(options, backend, run, progress, limits, world));
         }
-        catch when (!Directory.EnumerateFileSystemEntries(run.Path).Any())
+        catch when ((world?.IsRoot ?? true) && !Directory.EnumerateFileSystemEntries(run.Path).Any())
         {
             Directory.Delete(run.Path);
             throw;

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Parsec.Autodiff;
 using Parsec.Search.Data;
 using Parsec.Search.Data.Files;
+using Parsec.Search.Distributed;
 using Parsec.Search.Memory;
 using Parsec.Search.Prior;
 using Parsec.Search.Runs;
@@ -64,20 +65,28 @@ public static class SearchRunner
 {
     public const int RecentWindow = 20;
 
-    public static SearchResult Start(SearchOptions options, IBackend backend, RunFolder run, ISearchProgress? progress = null, RunLimits? limits = null)
+    /// <param name="world">The MPI job the search is spread over (null: one process); only its rank 0 writes the run folder.</param>
+    public static SearchResult Start(SearchOptions options, IBackend backend, RunFolder run, ISearchProgress? progress = null, RunLimits? limits = null,
+        MpiWorld? world = null)
     {
         // The session checks the options, the data and a transferred prior before anything is written.
-        using var session = new SearchSession(options, backend, LoadDataset(options));
-        using var runLock = RunLock.Acquire(run.Path);
+        using var session = new SearchSession(options, backend, LoadDataset(options)) { World = world };
+        using var runLock = Writes(session) ? RunLock.Acquire(run.Path) : null;
         if (File.Exists(run.Checkpoint)) throw new ArgumentException($"{run.Path} already holds a search with a checkpoint; continue it with --resume {run.Path}");
-        // A start killed before its first checkpoint leaves logs of iterations that will run again: begin them anew.
-        foreach (string stale in new[] { run.Metrics, run.PiHistory, run.Warnings, run.NanReport })
-            if (File.Exists(stale)) File.Delete(stale);
-        OptionsFile.Write(run.Options, session.Options, backend.Name, backend.Precision, session.SplitClasses);
-        WriteMemoryReport(session, run);
-        if (LearnsPi(session)) using (var history = new JsonLinesLog(run.PiHistory)) history.Append(PiLine(session));
+        if (Writes(session))
+        {
+            // A start killed before its first checkpoint leaves logs of iterations that will run again: begin them anew.
+            foreach (string stale in new[] { run.Metrics, run.PiHistory, run.Warnings, run.NanReport })
+                if (File.Exists(stale)) File.Delete(stale);
+            OptionsFile.Write(run.Options, session.Options, backend.Name, backend.Precision, session.SplitClasses);
+            WriteMemoryReport(session, run);
+            if (LearnsPi(session)) using (var history = new JsonLinesLog(run.PiHistory)) history.Append(PiLine(session));
+        }
         return Run(session, run, progress, limits ?? RunLimits.None, null);
     }
+
+    /// <summary>Whether this process writes the run folder: a single process does; over MPI, rank 0 alone.</summary>
+    private static bool Writes(SearchSession session) => session.World?.IsRoot ?? true;
 
     /// <param name="overrides">Step sizes to change from here on (see <see cref="StepSizeOverrides"/>).</param>
     /// <param name="concurrency">
@@ -85,21 +94,24 @@ public static class SearchRunner
     /// afresh rather than read from options.json (the run may resume on another machine or backend).
     /// </param>
     public static SearchResult Resume(RunFolder run, IBackend backend, ISearchProgress? progress = null, RunLimits? limits = null,
-        StepSizeOverrides? overrides = null, int? concurrency = null)
+        StepSizeOverrides? overrides = null, int? concurrency = null, MpiWorld? world = null)
     {
-        using var runLock = RunLock.Acquire(run.Path);
+        using var runLock = world?.IsRoot ?? true ? RunLock.Acquire(run.Path) : null;
         var saved = OptionsFile.Read(run.Options);
         var options = (overrides?.ApplyTo(saved) ?? saved) with { Concurrency = concurrency };
-        using var session = new SearchSession(options, backend, LoadDataset(options));
+        using var session = new SearchSession(options, backend, LoadDataset(options)) { World = world };
         session.Restore(run.Checkpoint);
-        if (overrides is { IsEmpty: false } || session.Options.Concurrency != saved.Concurrency)
-            OptionsFile.Write(run.Options, session.Options, OptionsFile.ReadBackend(run.Options) ?? backend.Name, OptionsFile.ReadPrecision(run.Options) ?? backend.Precision,
-                session.SplitClasses);
-        if (overrides is { IsEmpty: false }) OptionsHistory.Append(run, session.Iteration, saved, overrides);
-        // Lines after the checkpoint were written by iterations that are about to run again.
-        JsonLinesLog.TruncateAfter(run.Metrics, Reports.MetricsFile.Iteration, session.Iteration);
-        JsonLinesLog.TruncateAfter(run.PiHistory, Reports.MetricsFile.Iteration, session.Iteration);
-        if (File.Exists(run.NanReport)) File.Delete(run.NanReport);
+        if (Writes(session))
+        {
+            if (overrides is { IsEmpty: false } || session.Options.Concurrency != saved.Concurrency)
+                OptionsFile.Write(run.Options, session.Options, OptionsFile.ReadBackend(run.Options) ?? backend.Name, OptionsFile.ReadPrecision(run.Options) ?? backend.Precision,
+                    session.SplitClasses);
+            if (overrides is { IsEmpty: false }) OptionsHistory.Append(run, session.Iteration, saved, overrides);
+            // Lines after the checkpoint were written by iterations that are about to run again.
+            JsonLinesLog.TruncateAfter(run.Metrics, Reports.MetricsFile.Iteration, session.Iteration);
+            JsonLinesLog.TruncateAfter(run.PiHistory, Reports.MetricsFile.Iteration, session.Iteration);
+            if (File.Exists(run.NanReport)) File.Delete(run.NanReport);
+        }
         return Run(session, run, progress, limits ?? RunLimits.None, overrides);
     }
 
@@ -132,15 +144,16 @@ public static class SearchRunner
         var outcome = SearchOutcome.Completed;
         NonFiniteReport? nonFinite = null;
         progress?.Started(session.Iteration, session.TotalIterations);
-        var warnings = new RunWarnings(run, progress);
+        bool writes = Writes(session);
+        var warnings = new RunWarnings(writes ? run : null, progress);
         warnings.Add(session.SplitClasses.MissingClassesWarning());
         var health = new SearchHealth(session.NetworkOptions.Classes);
-        using (var metrics = new JsonLinesLog(run.Metrics))
-        using (var history = LearnsPi(session) ? new JsonLinesLog(run.PiHistory) : null)
+        using (var metrics = writes ? new JsonLinesLog(run.Metrics) : null)
+        using (var history = writes && LearnsPi(session) ? new JsonLinesLog(run.PiHistory) : null)
         {
             while (!session.IsFinished)
             {
-                if (limits.Cancellation.IsCancellationRequested || session.Iteration >= limits.StopAfterIteration)
+                if (StopAgreed(session, limits.Cancellation.IsCancellationRequested || session.Iteration >= limits.StopAfterIteration))
                 {
                     outcome = SearchOutcome.Interrupted;
                     break;
@@ -162,7 +175,7 @@ public static class SearchRunner
                 {
                     var line = last.ToJson();
                     overrides?.Tag(line);
-                    metrics.Append(line);
+                    metrics?.Append(line);
                     history?.Append(PiLine(session));
                 }
                 if (i % session.Options.CheckpointEvery == 0 || session.IsFinished)
@@ -178,14 +191,14 @@ public static class SearchRunner
         if (nonFinite is not null)
         {
             outcome = SearchOutcome.StoppedOnNonFiniteValue;
-            AtomicFile.WriteAllText(run.NanReport, nonFinite.Describe(lastCheckpoint));
+            if (writes) AtomicFile.WriteAllText(run.NanReport, nonFinite.Describe(lastCheckpoint));
         }
         // A diverged run writes no result: its state is past the last good checkpoint, which is where a resume starts.
         string? report = null;
         var derived = Derivation.Derive(session.Prior, noise: null);
         // Random search scores its candidates only once the weights are fully trained; stopped early, it has no result yet.
         bool resultDue = session.Options.Strategy == SearchStrategy.Parsec || session.IsFinished;
-        if (outcome != SearchOutcome.StoppedOnNonFiniteValue && resultDue) (derived, report) = WriteResult(session, run);
+        if (outcome != SearchOutcome.StoppedOnNonFiniteValue && resultDue && writes) (derived, report) = WriteResult(session, run);
         return new SearchResult(run, outcome, session.Iteration, last, recentAccuracy.Count > 0 ? recentAccuracy.Average() : null,
             session.Prior, session.Prior.Entropy(), session.Prior.UniformEntropy(), derived, session.NetworkOptions.Classes,
             nonFinite, report, clock.Elapsed, startIteration, warnings.All);
@@ -196,7 +209,8 @@ public static class SearchRunner
     {
         try
         {
-            session.SaveCheckpoint(run.Checkpoint);
+            if (Writes(session)) session.SaveCheckpoint(run.Checkpoint);
+            else session.CheckCheckpointState(run.Checkpoint);
             return null;
         }
         catch (NonFiniteStateException e)
@@ -262,8 +276,15 @@ public static class SearchRunner
         MemoryReport.Write(run.MemoryJson, run.MemoryText, configuration, MemoryFootprint.Compare(configuration));
     }
 
-    /// <summary>This invocation's warnings: shown as they come, and kept in warnings.txt (with those of earlier invocations) and the result.</summary>
-    private sealed class RunWarnings(RunFolder run, ISearchProgress? progress)
+    /// <summary>
+    /// Whether to stop before the next iteration: in one process, this process's request; over MPI, any rank's (an
+    /// interrupt may reach the ranks at different iterations, and all must stop at the same one).
+    /// </summary>
+    private static bool StopAgreed(SearchSession session, bool requested) =>
+        session.World is not { Size: > 1 } world ? requested : world.AllGather([requested ? (byte)1 : (byte)0]).Any(b => b[0] == 1);
+
+    /// <summary>This invocation's warnings: shown as they come, and kept in warnings.txt (with those of earlier invocations) and the result; a rank that does not write keeps them to itself.</summary>
+    private sealed class RunWarnings(RunFolder? run, ISearchProgress? progress)
     {
         private readonly List<string> _all = [];
 
@@ -274,6 +295,7 @@ public static class SearchRunner
             if (message is null || _all.Contains(message)) return;
             _all.Add(message);
             progress?.Warn(message);
+            if (run is null) return;
             string earlier = File.Exists(run.Warnings) ? File.ReadAllText(run.Warnings) : "";
             if (!earlier.Contains(message)) AtomicFile.WriteAllText(run.Warnings, earlier + message + Environment.NewLine);
         }

@@ -129,6 +129,9 @@ public sealed partial class SearchSession : IDisposable
 
     public void SaveCheckpoint(string path) => SearchCheckpoint.Save(path, Network.Parameters, WeightOptimizer.ExportState(), Progress());
 
+    /// <summary>The checkpoint's finiteness check without its file (the ranks of a distributed search that do not write).</summary>
+    public void CheckCheckpointState(string path) => SearchCheckpoint.CheckedTensors(path, Network.Parameters, WeightOptimizer.ExportState(), Progress());
+
     /// <summary>Puts the session in the state a checkpoint recorded.</summary>
     public void Restore(string checkpointPath)
     {

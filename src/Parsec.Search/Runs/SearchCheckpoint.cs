@@ -41,6 +41,22 @@ public static class SearchCheckpoint
 
     public static void Save(string path, ParameterStore parameters, OptimizerState weightOptimizer, SearchProgress progress)
     {
+        var tensors = CheckedTensors(path, parameters, weightOptimizer, progress);
+        var metadata = new Dictionary<string, string>
+        {
+            [FormatKey] = Format,
+            [StateKey] = JsonSerializer.Serialize(progress),
+        };
+        SafeTensorsWriter.WriteFile(path, tensors, metadata);
+    }
+
+    /// <summary>
+    /// What a checkpoint would hold, once its whole state is checked finite (<see cref="FiniteState"/>): the check
+    /// alone, without the file, is what the ranks of a distributed search that do not write run, so that every rank
+    /// stops at the same iteration.
+    /// </summary>
+    public static List<NamedTensor> CheckedTensors(string path, ParameterStore parameters, OptimizerState weightOptimizer, SearchProgress progress)
+    {
         if (parameters.DType != DType.Float32)
             throw new NotSupportedException($"checkpoints store Float32 networks; this one is {parameters.DType}");
         var tensors = parameters.All.Select(t => new NamedTensor(t.Name!, t.Shape, t.ToFloatArray())).ToList();
@@ -51,12 +67,7 @@ public static class SearchCheckpoint
         }
         FiniteState.Require(path, tensors,
             progress.PriorOptimizer.Buffers.Select(b => ($"prior optimizer/{b.Key}", b.Value)).Prepend(("prior logits (theta)", progress.PriorLogits)));
-        var metadata = new Dictionary<string, string>
-        {
-            [FormatKey] = Format,
-            [StateKey] = JsonSerializer.Serialize(progress),
-        };
-        SafeTensorsWriter.WriteFile(path, tensors, metadata);
+        return tensors;
     }
 
     /// <summary>Copies the stored tensors into <paramref name="parameters"/> and returns the rest of the state and SGD's.</summary>

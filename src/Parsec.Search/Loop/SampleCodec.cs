@@ -1,0 +1,136 @@
+using System.Text;
+using Parsec.Autodiff;
+using Parsec.Search.Model;
+using Parsec.Search.Runs;
+
+namespace Parsec.Search.Loop;
+
+public sealed partial class SearchSession
+{
+    /// <summary>
+    /// What one rank's samples produced, as bytes for the other ranks: per sample its log-likelihood and accuracy, then
+    /// each gradient (the parameter's index in the bank, its float32 values) in the order the sample's backward first
+    /// wrote them, then each batch statistic (the running buffer's index, the momentum, the values) in the order the
+    /// pass computed them. Floats travel as their bits, so the rebuilt updates are the originals exactly.
+    /// </summary>
+    private static class SampleCodec
+    {
+        private const byte Ok = 1, Failed = 2;
+
+        public static byte[] Encode(SampleRun[] samples, ParameterStore bank)
+        {
+            var weights = Index(bank.Weights);
+            var buffers = Index(bank.Buffers);
+            using var stream = new MemoryStream();
+            using var writer = new BinaryWriter(stream);
+            writer.Write(Ok);
+            writer.Write(samples.Length);
+            foreach (var sample in samples)
+            {
+                writer.Write(sample.LogLikelihood);
+                writer.Write(sample.Accuracy);
+                writer.Write(sample.Updates.Parameters.Count);
+                foreach (var parameter in sample.Updates.Parameters)
+                {
+                    writer.Write(weights[parameter]);
+                    WriteFloats(writer, sample.Updates.GradientOf(parameter)!.ToFloatArray());
+                }
+                writer.Write(sample.Updates.Statistics.Count);
+                foreach (var statistic in sample.Updates.Statistics)
+                {
+                    writer.Write(buffers[statistic.Running]);
+                    writer.Write(statistic.Momentum);
+                    WriteFloats(writer, statistic.Batch.ToFloatArray());
+                }
+            }
+            writer.Flush();
+            return stream.ToArray();
+        }
+
+        public static SampleRun[] Decode(byte[] bytes, ParameterStore bank, IBackend backend)
+        {
+            using var reader = new BinaryReader(new MemoryStream(bytes));
+            if (reader.ReadByte() != Ok) throw new InvalidDataException("a rank's samples were expected, a failure was found");
+            var samples = new SampleRun[reader.ReadInt32()];
+            for (int s = 0; s < samples.Length; s++)
+            {
+                double logLikelihood = reader.ReadDouble(), accuracy = reader.ReadDouble();
+                var updates = new DeferredUpdates(backend);
+                int gradients = reader.ReadInt32();
+                for (int g = 0; g < gradients; g++)
+                {
+                    var parameter = bank.Weights[reader.ReadInt32()];
+                    updates.ImportGradient(parameter, ReadFloats(reader));
+                }
+                int statistics = reader.ReadInt32();
+                for (int b = 0; b < statistics; b++)
+                {
+                    var running = bank.Buffers[reader.ReadInt32()];
+                    double momentum = reader.ReadDouble();
+                    updates.ImportStatistic(running, ReadFloats(reader), momentum);
+                }
+                samples[s] = new SampleRun(logLikelihood, accuracy, updates);
+            }
+            return samples;
+        }
+
+        /// <summary>A rank's failure: a non-finite value is carried whole (every rank then writes the same report), anything else by its message and rank.</summary>
+        public static byte[] EncodeFailure(Exception failure, int rank)
+        {
+            using var stream = new MemoryStream();
+            using var writer = new BinaryWriter(stream, Encoding.UTF8);
+            writer.Write(Failed);
+            if (failure is NonFiniteValueException { Report: var report })
+            {
+                writer.Write(true);
+                writer.Write(report.Iteration);
+                writer.Write(report.Sample ?? -1);
+                writer.Write(report.Phase);
+                writer.Write(report.Tensor);
+                writer.Write(report.Architecture ?? "");
+            }
+            else
+            {
+                writer.Write(false);
+                writer.Write($"rank {rank}: {failure.GetType().Name}: {failure.Message}");
+            }
+            writer.Flush();
+            return stream.ToArray();
+        }
+
+        /// <summary>The failure of the lowest rank that failed (what one process would have met first is its lowest sample), or null.</summary>
+        public static Exception? FirstFailure(byte[][] blobs)
+        {
+            foreach (var blob in blobs)
+            {
+                if (blob.Length == 0 || blob[0] != Failed) continue;
+                using var reader = new BinaryReader(new MemoryStream(blob, 1, blob.Length - 1), Encoding.UTF8);
+                if (!reader.ReadBoolean()) return new Distributed.MpiException(reader.ReadString());
+                int iteration = reader.ReadInt32(), sample = reader.ReadInt32();
+                string phase = reader.ReadString(), tensor = reader.ReadString(), architecture = reader.ReadString();
+                return new NonFiniteValueException(new NonFiniteReport(iteration, sample < 0 ? null : sample, phase, tensor, architecture.Length == 0 ? null : architecture));
+            }
+            return null;
+        }
+
+        private static Dictionary<Tensor, int> Index(IReadOnlyList<Tensor> tensors)
+        {
+            var index = new Dictionary<Tensor, int>(ReferenceEqualityComparer.Instance);
+            for (int i = 0; i < tensors.Count; i++) index[tensors[i]] = i;
+            return index;
+        }
+
+        private static void WriteFloats(BinaryWriter writer, float[] values)
+        {
+            writer.Write(values.Length);
+            foreach (float v in values) writer.Write(v);
+        }
+
+        private static float[] ReadFloats(BinaryReader reader)
+        {
+            var values = new float[reader.ReadInt32()];
+            for (int i = 0; i < values.Length; i++) values[i] = reader.ReadSingle();
+            return values;
+        }
+    }
+}
