@@ -26,6 +26,7 @@ public sealed partial class InfoCommand : Command<InfoCommand.Settings>
         // With --backend auto the reason above already says what is missing for CUDA.
         else if (settings.Backend == BackendChoice.Cpu)
             AnsiConsole.WriteLine(CudaAvailability.LibrariesLoad(out string whyNot) ? "CUDA libraries: all load (use --backend cuda to see the device)" : whyNot);
+        AnsiConsole.WriteLine(Distributed.MpiWorld.Describe());
         return CliApp.Success;
     }
 }

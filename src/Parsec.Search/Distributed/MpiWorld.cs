@@ -43,6 +43,8 @@ public sealed unsafe class MpiWorld : IDisposable
         if (already == 0) MpiNative.Check(MpiNative.Init(null, null), "MPI_Init");
         MpiNative.Check(MpiNative.CommRank(MpiNative.CommWorld, out int rank), "MPI_Comm_rank");
         MpiNative.Check(MpiNative.CommSize(MpiNative.CommWorld, out int size), "MPI_Comm_size");
+        // A rank that is killed cannot say so, and the launcher reports the process id of what ended: this line maps it to the rank.
+        Console.Error.WriteLine($"parsec: MPI rank {rank} of {size} is process {Environment.ProcessId} on {Environment.MachineName}");
         return new MpiWorld(rank, size, Version());
     }
 

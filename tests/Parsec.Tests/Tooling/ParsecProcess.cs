@@ -29,15 +29,31 @@ internal sealed class ParsecProcess : IDisposable
         get { lock (_output) return System.Text.RegularExpressions.Regex.Replace(_output.ToString(), @"[ \t]*\r?\n", " "); }
     }
 
-    public static ParsecProcess Start(params string[] args)
+    public static ParsecProcess Start(params string[] args) => StartUnder([], args);
+
+    /// <summary>
+    /// parsec started by MPICH's launcher as <paramref name="ranks"/> processes (`mpirun -n N dotnet parsec.dll ...`).
+    /// The tests that use it need Debian's mpich (.ci/run installs it); without it they fail saying so.
+    /// </summary>
+    public static ParsecProcess StartRanks(int ranks, params string[] args)
+    {
+        string? mpirun = new[] { "/usr/bin/mpirun", "/usr/local/bin/mpirun" }.FirstOrDefault(File.Exists)
+            ?? throw new InvalidOperationException("mpirun not found: the MPI tests need MPICH (apt-get install mpich; .ci/run installs it)");
+        return StartUnder([mpirun, "-n", ranks.ToString()], args);
+    }
+
+    private static ParsecProcess StartUnder(string[] launcher, string[] args)
     {
         string dll = Path.Combine(AppContext.BaseDirectory, "parsec.dll");
-        var info = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        string dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet";
+        var info = new ProcessStartInfo(launcher.Length > 0 ? launcher[0] : dotnet)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        foreach (var a in launcher.Skip(1)) info.ArgumentList.Add(a);
+        if (launcher.Length > 0) info.ArgumentList.Add(dotnet);
         info.ArgumentList.Add(dll);
         foreach (var a in args) info.ArgumentList.Add(a);
         return new ParsecProcess(Process.Start(info) ?? throw new InvalidOperationException("could not start parsec"));

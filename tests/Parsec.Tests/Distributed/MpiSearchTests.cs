@@ -1,0 +1,113 @@
+using System.Diagnostics;
+using NUnit.Framework;
+using Parsec.Search.Cli;
+using Parsec.Search.Runs;
+using Parsec.Tests.Data;
+using Parsec.Tests.Tooling;
+
+namespace Parsec.Tests.Distributed;
+
+/// <summary>
+/// A search spread over MPI ranks with MPICH's `mpirun -n 2` (two processes on this machine): the same bits as one
+/// process, a resume with another number of ranks ending in the same bits, and a killed rank ending the job with the
+/// last checkpoint intact.
+/// </summary>
+[NonParallelizable] // child processes
+public class MpiSearchTests
+{
+    private static readonly TimeSpan Limit = TimeSpan.FromSeconds(180);
+
+    private static string[] Search(string runs, params string[] more) =>
+    [
+        "search", "--dataset", "textures", "--image-size", "8", "--train-count", "64", "--channels", "4", "--layers", "3", "--batch-size", "8",
+        "--samples", "3", "--iterations", "8", "--warmup", "0.25", "--prior-lr", "0.05", "--checkpoint-every", "2", "--backend", "cpu", "--runs", runs, .. more,
+    ];
+
+    private static (int Code, string Output) Ranks(int ranks, params string[] args)
+    {
+        using var job = ParsecProcess.StartRanks(ranks, args);
+        int code = job.WaitForExit(Limit);
+        return (code, job.Output);
+    }
+
+    private static void AssertSameEnd(string expected, string actual)
+    {
+        foreach (string file in new[] { "checkpoint.safetensors", "pi.json", "genotype.json" })
+            Assert.That(File.ReadAllBytes(Path.Combine(actual, file)), Is.EqualTo(File.ReadAllBytes(Path.Combine(expected, file))), $"{file} differs");
+        Assert.That(File.ReadAllLines(Path.Combine(actual, "metrics.jsonl")).Select(l => l[..l.IndexOf(",\"samples_per_s\"", StringComparison.Ordinal)]),
+            Is.EqualTo(File.ReadAllLines(Path.Combine(expected, "metrics.jsonl")).Select(l => l[..l.IndexOf(",\"samples_per_s\"", StringComparison.Ordinal)])));
+    }
+
+    [Test]
+    public void TwoRanksGiveTheBitsOfOneProcessAndOnlyRankZeroWrites()
+    {
+        using var temp = new TempFolder();
+        Assert.That(CliApp.Run(Search(temp["one"])), Is.EqualTo(ExitCodes.Done));
+        var (code, output) = Ranks(2, Search(temp["two"]));
+        Assert.That(code, Is.EqualTo(ExitCodes.Done), output);
+        Assert.That(output, Does.Contain("2 MPI ranks"));
+        Assert.That(Directory.GetDirectories(temp["two"]), Has.Length.EqualTo(1), "one run folder, made by rank 0");
+        AssertSameEnd(TinyCommands.RunIn(temp["one"])!, TinyCommands.RunIn(temp["two"])!);
+    }
+
+    [Test]
+    public void AStopOnTwoRanksResumedInOneProcessEndsInTheSameBits()
+    {
+        using var temp = new TempFolder();
+        Assert.That(CliApp.Run(Search(temp["one"])), Is.EqualTo(ExitCodes.Done));
+        var (code, output) = Ranks(2, Search(temp["split"], "--stop-after", "4"));
+        Assert.That(code, Is.EqualTo(ExitCodes.Stopped), output);
+        string run = TinyCommands.RunIn(temp["split"])!;
+        Assert.That(CliApp.Run(["search", "--resume", run]), Is.EqualTo(ExitCodes.Done));
+        AssertSameEnd(TinyCommands.RunIn(temp["one"])!, run);
+
+        // And the other way round: started in one process, finished on two ranks.
+        Assert.That(CliApp.Run(Search(temp["back"], "--stop-after", "4")), Is.EqualTo(ExitCodes.Stopped));
+        string back = TinyCommands.RunIn(temp["back"])!;
+        (code, output) = Ranks(2, "search", "--resume", back);
+        Assert.That(code, Is.EqualTo(ExitCodes.Done), output);
+        AssertSameEnd(TinyCommands.RunIn(temp["one"])!, back);
+    }
+
+    /// <summary>SIGKILL of rank 1 in the middle of the search: the launcher ends every rank within seconds, naming the rank, and the last checkpoint resumes.</summary>
+    [Test]
+    public void AKilledRankEndsTheJobAndTheLastCheckpointResumes()
+    {
+        using var temp = new TempFolder();
+        Assert.That(CliApp.Run(Search(temp["one"])), Is.EqualTo(ExitCodes.Done));
+        using var job = ParsecProcess.StartRanks(2, Search(temp["split"], "--iterations", "8"));
+        job.WaitUntil(() => TinyCommands.MetricsLinesOfSearch(temp["split"]) >= 3, Limit, "its third iteration");
+        int rank1 = RankProcess(job.Id, rank: 1);
+        Process.GetProcessById(rank1).Kill();
+        var clock = Stopwatch.StartNew();
+        int code = job.WaitForExit(TimeSpan.FromSeconds(60));
+        Assert.That(clock.Elapsed, Is.LessThan(TimeSpan.FromSeconds(30)), "every rank stops within seconds");
+        Assert.That(code, Is.Not.EqualTo(ExitCodes.Done));
+        Assert.That(job.Output, Does.Contain($"MPI rank 1 of 2 is process {rank1}").And.Contain($"PID {rank1}"),
+            "the launcher names the process that ended, which each rank announced with its rank");
+        string run = TinyCommands.RunIn(temp["split"])!;
+        Assert.That(CliApp.Run(["search", "--resume", run]), Is.EqualTo(ExitCodes.Done));
+        AssertSameEnd(TinyCommands.RunIn(temp["one"])!, run);
+    }
+
+    /// <summary>The process of one rank among the launcher's descendants: the dotnet process whose environment says PMI_RANK=<paramref name="rank"/>.</summary>
+    private static int RankProcess(int launcher, int rank)
+    {
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            foreach (string dir in Directory.GetDirectories("/proc").Where(d => int.TryParse(Path.GetFileName(d), out _)))
+            {
+                try
+                {
+                    string environment = File.ReadAllText(Path.Combine(dir, "environ"));
+                    if (environment.Split('\0').Contains($"PMI_RANK={rank}") && File.ReadAllText(Path.Combine(dir, "cmdline")).Contains("parsec.dll"))
+                        return int.Parse(Path.GetFileName(dir));
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+            }
+            Thread.Sleep(100);
+        }
+        throw new InvalidOperationException($"no process of rank {rank} under launcher {launcher}");
+    }
+}
