@@ -114,16 +114,25 @@ public sealed partial class StudyCommand : Command<StudyCommand.Settings>
         using var cancellation = new ConsoleCancellation(cancellationToken);
         var limits = new StudyLimits(Cancellation: cancellation.Token);
         var progress = new PlainProgress();
+        // Under an MPI launcher every rank runs this: searches are spread over the ranks, trainings shared out between them.
+        using var world = Distributed.MpiWorld.Join();
+        return DistributedFailure.AbortOnFailure(world, () => Run(settings, backend, progress, limits, world));
+    }
+
+    private static int Run(Settings settings, Parsec.Autodiff.IBackend backend, PlainProgress progress, StudyLimits limits, Distributed.MpiWorld? world)
+    {
+        if (world is not null) AnsiConsole.MarkupLineInterpolated($"{world.Size} MPI ranks ({world.Library}): searches spread over them, training i run by rank i mod {world.Size}");
         StudyResult result;
         if (settings.Resume is not null)
         {
             AnsiConsole.MarkupLineInterpolated($"resuming study {settings.Resume} (options as saved in its study.json)");
-            result = StudyRunner.Resume(settings.Resume, backend, progress, settings.Reuse, limits);
+            result = StudyRunner.Resume(settings.Resume, backend, progress, settings.Reuse, limits, world);
         }
         else
         {
             var options = settings.ToOptions();
-            string folder = settings.Out ?? RunFolder.CreateNew(null, "study", DateTime.Now).Path;
+            string? folder = settings.Out ?? (world?.IsRoot ?? true ? RunFolder.CreateNew(null, "study", DateTime.Now).Path : null);
+            if (world is not null && settings.Out is null) folder = world.Broadcast(folder);
             int searches = options.EffectiveSearchSeeds.Count * options.EffectiveStrategies.Count;
             string search = options.SearchFrom is not null ? $"pi from {options.SearchFrom}"
                 : searches == 1 ? $"a search of {options.Search.Iterations} iterations"
@@ -131,7 +140,7 @@ public sealed partial class StudyCommand : Command<StudyCommand.Settings>
             string also = options.Also.Count > 0 ? $" and {string.Join(", ", options.Also)}" : "";
             AnsiConsole.MarkupLineInterpolated(
                 $"study of {options.Data.Name} in {folder}: {search}, {options.RandomGenotypes} random genotypes{also}, {options.Seeds} seeds of {options.Training.Epochs} epochs each");
-            result = StudyRunner.Start(options, folder, backend, progress, settings.Reuse, limits);
+            result = StudyRunner.Start(options, folder!, backend, progress, settings.Reuse, limits, world);
         }
         if (!result.Finished)
         {

@@ -32,8 +32,15 @@ public sealed class StudyRunner
     /// <summary>Every --reuse study: searches are reused from any with the same search options, trainings only from those with the same data and budget.</summary>
     private readonly IReadOnlyList<StudyFolder> _allReuse;
 
-    private StudyRunner(StudyOptions options, StudyFolder folder, IBackend backend, IStudyProgress? progress, IReadOnlyList<StudyFolder> reuse)
+    /// <summary>The MPI job the study is spread over (null: one process); see <see cref="Run"/>.</summary>
+    private readonly Distributed.MpiWorld? _world;
+
+    private bool IsRoot => _world?.IsRoot ?? true;
+
+    private StudyRunner(StudyOptions options, StudyFolder folder, IBackend backend, IStudyProgress? progress, IReadOnlyList<StudyFolder> reuse,
+        Distributed.MpiWorld? world = null)
     {
+        _world = world;
         _options = options;
         _folder = folder;
         _backend = backend;
@@ -48,7 +55,7 @@ public sealed class StudyRunner
     /// the given search, the reused studies) is checked before study.json is written: a refused study leaves nothing behind.
     /// </summary>
     public static StudyResult Start(StudyOptions options, string folder, IBackend backend, IStudyProgress? progress = null,
-        IReadOnlyList<string>? reuse = null, StudyLimits? limits = null)
+        IReadOnlyList<string>? reuse = null, StudyLimits? limits = null, Distributed.MpiWorld? world = null)
     {
         options.Validate();
         var study = new StudyFolder(folder);
@@ -58,22 +65,30 @@ public sealed class StudyRunner
             throw new FileNotFoundException($"--search: {from} holds no {Path.GetFileName(PiFile(from))}: give a search run folder that finished, or a pi.json", PiFile(from));
         var data = DatasetSplitsLoader.Load(options.Data);
         var others = (reuse ?? []).Select(r => new StudyFolder(r)).ToList();
-        var runner = new StudyRunner(options, study, backend, progress, others);
-        Directory.CreateDirectory(study.Path);
-        using var studyLock = RunLock.Acquire(study.Path);
-        AtomicFile.WriteAllText(study.Options, StudyJson.ToJson(options));
+        var runner = new StudyRunner(options, study, backend, progress, others, world);
+        world?.Barrier(); // every rank has checked the folder before rank 0 writes in it
+        using var studyLock = world?.IsRoot ?? true ? CreateAndLock(study, options) : null;
+        world?.Barrier(); // the other ranks start once study.json is there
         return runner.Run(limits ?? StudyLimits.None, data);
     }
 
     /// <summary>Continues the study in <paramref name="folder"/>, holding its lock: finished parts are kept, unfinished ones resume.</summary>
     public static StudyResult Resume(string folder, IBackend backend, IStudyProgress? progress = null, IReadOnlyList<string>? reuse = null,
-        StudyLimits? limits = null)
+        StudyLimits? limits = null, Distributed.MpiWorld? world = null)
     {
         var study = new StudyFolder(folder);
         var options = StudyJson.Load(study.Options);
         var others = (reuse ?? []).Select(r => new StudyFolder(r)).ToList();
-        using var studyLock = RunLock.Acquire(study.Path);
-        return new StudyRunner(options, study, backend, progress, others).Run(limits ?? StudyLimits.None, DatasetSplitsLoader.Load(options.Data));
+        using var studyLock = world?.IsRoot ?? true ? RunLock.Acquire(study.Path) : null;
+        return new StudyRunner(options, study, backend, progress, others, world).Run(limits ?? StudyLimits.None, DatasetSplitsLoader.Load(options.Data));
+    }
+
+    private static RunLock CreateAndLock(StudyFolder study, StudyOptions options)
+    {
+        Directory.CreateDirectory(study.Path);
+        var studyLock = RunLock.Acquire(study.Path);
+        AtomicFile.WriteAllText(study.Options, StudyJson.ToJson(options));
+        return studyLock;
     }
 
     /// <summary>One search of the study: its run folder (or the pi.json it was given), what it is called, its strategy, and its seed when the study runs it.</summary>
@@ -101,29 +116,43 @@ public sealed class StudyRunner
         })).ToList();
     }
 
+    /// <summary>
+    /// The study's steps, each resumable. Over MPI ranks every search is spread over all of them; rank 0 alone derives
+    /// the genotypes, scores them and writes every study file, the others reading what it wrote after a barrier; and
+    /// training i (in the study's order) is run by rank i mod n, each an ordinary train folder, so that a resume under any
+    /// number of ranks repeats no finished training.
+    /// </summary>
     private StudyResult Run(StudyLimits limits, DatasetSplits data)
     {
         var searches = Searches();
         foreach (var search in searches.Where(s => s.Seed is not null))
+        {
             if (!SearchHere(search, limits)) return StudyResult.Unfinished(_folder, search.Label);
+            _world?.Barrier(); // rank 0 has written the search's result
+        }
 
-        var genotypes = Genotypes(searches);
-        var estimates = Estimates(searches, genotypes);
+        var genotypes = IsRoot ? Genotypes(searches) : null;
+        var estimates = IsRoot ? Estimates(searches, genotypes!) : null;
+        _world?.Barrier();
+        genotypes ??= StudyGenotype.Load(_folder.Genotypes);
+        estimates ??= SearchEstimates.Load(_folder.Estimates);
         int total = genotypes.Count * _options.Seeds, done = 0;
         foreach (var genotype in genotypes)
             for (int seed = 0; seed < _options.Seeds; seed++)
             {
                 if (limits.Cancellation.IsCancellationRequested || done >= limits.StopAfterTrainings)
                     return StudyResult.Unfinished(_folder, $"training {done + 1} of {total}");
-                Train(genotype, seed, data, ++done, total, limits.Cancellation);
+                if (_world is null || done % _world.Size == _world.Rank) Train(genotype, seed, data, done + 1, total, limits.Cancellation);
+                done++;
             }
+        _world?.Barrier(); // every rank's trainings are finished
         var costs = searches.Where(s => File.Exists(new RunFolder(s.Source).Options)).Select(s => StudyResults.SearchCost(s.Label, s.Source)).ToList();
         var shape = new Cost.CostShape(_options.Training.Channels, _options.Training.Layers, data.Height, data.Channels, data.Classes);
         var result = StudyResults.Collect(_folder, genotypes, _options.Seeds, costs, estimates, Budget(searches, data), shape) with
         {
             CostMeasure = _options.Search.Cost, CostTarget = _options.Search.CostTarget,
         };
-        StudyReport.Write(_folder, result);
+        if (IsRoot) StudyReport.Write(_folder, result);
         return result;
     }
 
@@ -146,7 +175,10 @@ public sealed class StudyRunner
         if (SearchRunner.IsFinished(run)) return true;
         var options = _options.Search with { Dataset = _options.Data with { TestCount = null }, Seed = search.Seed!.Value, Strategy = search.Strategy };
         if (search.Strategy == SearchStrategy.Darts) options = options with { Iterations = _options.DartsIterations ?? options.Iterations };
-        if (CopySearchFromReuse(options, run))
+        // Rank 0 copies; every rank learns whether it did.
+        bool copied = IsRoot && CopySearchFromReuse(options, run);
+        if (_world is not null) copied = _world.Broadcast(copied ? "copied" : "") == "copied";
+        if (copied)
         {
             _progress?.Report($"{search.Label}: copied from an earlier study with the same data and search options", 0);
             return true;
@@ -154,11 +186,12 @@ public sealed class StudyRunner
         var progress = new SearchProgressAdapter(_progress, search.Label);
         var runLimits = new RunLimits(Cancellation: limits.Cancellation);
         SearchResult outcome;
-        if (File.Exists(run.Checkpoint)) outcome = SearchRunner.Resume(run, _backend, progress, runLimits);
+        if (File.Exists(run.Checkpoint)) outcome = SearchRunner.Resume(run, _backend, progress, runLimits, world: _world);
         else
         {
-            Directory.CreateDirectory(run.Path);
-            outcome = SearchRunner.Start(options, _backend, run, progress, runLimits);
+            if (IsRoot) Directory.CreateDirectory(run.Path);
+            _world?.Barrier();
+            outcome = SearchRunner.Start(options, _backend, run, progress, runLimits, _world);
         }
         if (outcome.Outcome == SearchOutcome.StoppedOnNonFiniteValue)
             throw new InvalidOperationException($"the study's {search.Label} stopped on a non-finite value; see {run.NanReport}");

@@ -111,3 +111,47 @@ public class MpiSearchTests
         throw new InvalidOperationException($"no process of rank {rank} under launcher {launcher}");
     }
 }
+
+/// <summary>A study on two MPI ranks: the results of one process; killed part-way, it resumes in one process without repeating a finished training.</summary>
+[NonParallelizable] // child processes
+public class MpiStudyTests
+{
+    private static readonly TimeSpan Limit = TimeSpan.FromSeconds(240);
+
+    private static string[] Study(string folder) =>
+    [
+        "study", "--dataset", "textures", "--image-size", "8", "--train-count", "160", "--test-count", "80", "--data-seed", "4",
+        "--channels", "4", "--layers", "3", "--search-iterations", "12", "--search-batch-size", "16", "-k", "4", "--weight-samples", "2",
+        "--epochs", "1", "--batch-size", "16", "--lr", "0.05", "--random", "2", "--no-published", "--seeds", "1", "--search-seed", "1",
+        "--backend", "cpu", "--out", folder,
+    ];
+
+    private static string Results(string folder) =>
+        string.Join(";", System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "results.json"))).RootElement.GetProperty("genotypes").EnumerateArray()
+            .Select(g => $"{g.GetProperty("name").GetString()}={g.GetProperty("test_accuracies")[0].GetDouble():R}"));
+
+    [Test]
+    public void AStudyOnTwoRanksGivesTheResultsOfOneProcessAndResumesInOne()
+    {
+        using var temp = new TempFolder();
+        Assert.That(CliApp.Run(Study(temp["one"])), Is.EqualTo(ExitCodes.Done));
+
+        using (var job = ParsecProcess.StartRanks(2, Study(temp["two"])))
+            Assert.That(job.WaitForExit(Limit), Is.EqualTo(ExitCodes.Done), job.Output);
+        Assert.That(Results(temp["two"]), Is.EqualTo(Results(temp["one"])));
+
+        // Killed once its first training is done; resumed in one process.
+        string split = temp["split"];
+        string first = Path.Combine(split, "train", "searched", "seed-0", "result.json");
+        using (var job = ParsecProcess.StartRanks(2, Study(split)))
+        {
+            job.WaitUntil(() => File.Exists(first), Limit, "the first training's result");
+            job.Signal("KILL");
+            job.WaitForExit(Limit);
+        }
+        var written = File.GetLastWriteTimeUtc(first);
+        Assert.That(CliApp.Run(["study", "--resume", split]), Is.EqualTo(ExitCodes.Done));
+        Assert.That(File.GetLastWriteTimeUtc(first), Is.EqualTo(written), "a finished training is not repeated");
+        Assert.That(Results(split), Is.EqualTo(Results(temp["one"])));
+    }
+}
