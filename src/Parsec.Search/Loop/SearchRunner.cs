@@ -182,6 +182,8 @@ public static class SearchRunner
                 {
                     if ((nonFinite = TryCheckpoint(session, run)) is not null) break;
                     lastCheckpoint = i;
+                    // The page and plots follow the checkpoints, so a running search is watched by reloading report.html.
+                    if (writes && !session.IsFinished) DrawReport(session, run);
                 }
                 progress?.IterationCompleted(last, session.TotalIterations);
             }
@@ -191,7 +193,11 @@ public static class SearchRunner
         if (nonFinite is not null)
         {
             outcome = SearchOutcome.StoppedOnNonFiniteValue;
-            if (writes) AtomicFile.WriteAllText(run.NanReport, nonFinite.Describe(lastCheckpoint));
+            if (writes)
+            {
+                AtomicFile.WriteAllText(run.NanReport, nonFinite.Describe(lastCheckpoint));
+                DrawReport(session, run);
+            }
         }
         // A diverged run writes no result: its state is past the last good checkpoint, which is where a resume starts.
         string? report = null;
@@ -230,7 +236,7 @@ public static class SearchRunner
             DartsAlphaFile.Write(run.File(DartsAlphaFile.FileName), alpha);
             var genotype = alpha.Derive();
             AtomicFile.WriteAllText(run.Genotype, genotype.ToJson());
-            return (new DerivedGenotype(genotype, []), DrawReport(run));
+            return (new DerivedGenotype(genotype, []), DrawReport(session, run));
         }
         if (session.Options.Strategy == SearchStrategy.RandomWs)
         {
@@ -240,7 +246,7 @@ public static class SearchRunner
             CandidateSelection.Write(run.File(CandidateSelection.FileName), candidates, best);
             var genotype = candidates[best].Architecture.ToGenotype();
             AtomicFile.WriteAllText(run.Genotype, genotype.ToJson());
-            return (new DerivedGenotype(genotype, []), DrawReport(run));
+            return (new DerivedGenotype(genotype, []), DrawReport(session, run));
         }
         PriorJson.Save(session.Prior, run.Pi);
         var noise = DecisionNoiseFile.Write(run.Path, session.Options, Math.Max(0, session.Iteration - session.WarmupIterations));
@@ -252,22 +258,11 @@ public static class SearchRunner
             AtomicFile.WriteAllText(run.File(GenotypeCostFile), System.Text.Json.JsonSerializer.Serialize(genotypeCost, CostJson));
         }
         AtomicFile.WriteAllText(run.Genotype, derived.Genotype.ToJson());
-        return (derived, DrawReport(run));
+        return (derived, DrawReport(session, run));
     }
 
-    private static string DrawReport(RunFolder run)
-    {
-        // The plots are a view of files already written: a drawing failure must not turn a finished search into a failed one.
-        try
-        {
-            var report = Reports.RunReport.WriteAll(run.Path);
-            return $"report: {string.Join(", ", report.Files.Select(Path.GetFileName))}" + (report.Notes.Count > 0 ? $" ({string.Join("; ", report.Notes)})" : "");
-        }
-        catch (Exception e) when (e is IOException or InvalidOperationException or FormatException or UnauthorizedAccessException or TypeInitializationException or DllNotFoundException)
-        {
-            return $"report not drawn: {e.Message}";
-        }
-    }
+    private static string DrawReport(SearchSession session, RunFolder run) =>
+        Reports.RunViews.RefreshSearch(run.Path, session.TotalIterations, session.IsFinished);
 
     private static void WriteMemoryReport(SearchSession session, RunFolder run)
     {

@@ -95,7 +95,7 @@ public sealed record Genotype(IReadOnlyList<GenotypeTerm> Normal, IReadOnlyList<
     /// <summary>"normal: node 0 = sep_conv_3x3(c_{k-1}) + skip_connect(c_{k-2}); node 1 = ... | reduce: ...", with <see cref="CellLayout.InputName"/>'s names.</summary>
     public override string ToString() => $"normal: {Describe(Normal)} | reduce: {Describe(Reduce)}";
 
-    private static string Describe(IReadOnlyList<GenotypeTerm> terms) => string.Join("; ", Enumerable.Range(0, IntermediateNodes).Select(node =>
+    public static string Describe(IReadOnlyList<GenotypeTerm> terms) => string.Join("; ", Enumerable.Range(0, IntermediateNodes).Select(node =>
         $"{CellLayout.InputName(node + CellLayout.InputNodes)} = " +
         string.Join(" + ", terms.Skip(node * TermsPerNode).Take(TermsPerNode).Select(t => $"{t.Op}({CellLayout.InputName(t.Input)})"))));
 

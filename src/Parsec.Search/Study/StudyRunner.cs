@@ -127,7 +127,9 @@ public sealed class StudyRunner
         var searches = Searches();
         foreach (var search in searches.Where(s => s.Seed is not null))
         {
-            if (!SearchHere(search, limits)) return StudyResult.Unfinished(_folder, search.Label);
+            bool searched = SearchHere(search, limits);
+            RefreshPage();
+            if (!searched) return StudyResult.Unfinished(_folder, search.Label);
             _world?.Barrier(); // rank 0 has written the search's result
         }
 
@@ -142,7 +144,11 @@ public sealed class StudyRunner
             {
                 if (limits.Cancellation.IsCancellationRequested || done >= limits.StopAfterTrainings)
                     return StudyResult.Unfinished(_folder, $"training {done + 1} of {total}");
-                if (_world is null || done % _world.Size == _world.Rank) Train(genotype, seed, data, done + 1, total, limits.Cancellation);
+                if (_world is null || done % _world.Size == _world.Rank)
+                {
+                    Train(genotype, seed, data, done + 1, total, limits.Cancellation);
+                    RefreshPage();
+                }
                 done++;
             }
         _world?.Barrier(); // every rank's trainings are finished
@@ -153,7 +159,14 @@ public sealed class StudyRunner
             CostMeasure = _options.Search.Cost, CostTarget = _options.Search.CostTarget,
         };
         if (IsRoot) StudyReport.Write(_folder, result);
+        RefreshPage();
         return result;
+    }
+
+    /// <summary>Rewrites the study's report.html (rank 0 alone writes it), so that a running study is watched by reloading it.</summary>
+    private void RefreshPage()
+    {
+        if (IsRoot && Reports.RunViews.Attempt(() => StudyPage.Write(_folder)) is { } failure) System.Console.Error.WriteLine($"warning: {failure}");
     }
 
     /// <summary>The first search's budget (from its options.json) beside the trainings'; null when the search's options are not at hand.</summary>

@@ -168,12 +168,14 @@ public sealed class EvaluationRun : IDisposable
             {
                 // As a search does: the report stays in the run folder, beside the last finite checkpoint it names.
                 AtomicFile.WriteAllText(Path.Combine(Folder, NanReportFileName), e.Message + Environment.NewLine);
+                RefreshViews();
                 throw;
             }
             lastTest = test ?? lastTest;
             metrics.AppendTo(Path.Combine(Folder, MetricsFileName));
             EpochsCompleted++;
             EvaluationCheckpoint.Save(Path.Combine(Folder, EvaluationCheckpoint.CheckpointFileName), _network, _optimizer, Snapshot());
+            RefreshViews();
             onEpoch?.Invoke(metrics);
         }
         // A run resumed after its last epoch has no fresh test pass in memory: make one.
@@ -182,8 +184,12 @@ public sealed class EvaluationRun : IDisposable
         EvaluationCheckpoint.Save(weights, _network, null, Snapshot() with { LoaderRng = null, DropPathRng = null });
         var result = new EvaluationResult(EpochsCompleted, lastTest.MeanLoss, lastTest.Top1Accuracy, PipelineStats, weights);
         AtomicFile.WriteAllText(Path.Combine(Folder, ResultFileName), ResultJson(result));
+        RefreshViews();
         return result;
     }
+
+    /// <summary>metrics.csv, curves.png, cells.png and report.html, remade after each epoch (see <see cref="RunViews"/>); what was drawn or why not.</summary>
+    public string RefreshViews() => RunViews.RefreshTraining(Folder, Options.Epochs, _record.SettingsJson());
 
     private EpochMetrics RunEpoch(int epoch, out ClassificationTally? test, CancellationToken cancel)
     {

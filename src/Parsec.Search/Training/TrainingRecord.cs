@@ -55,6 +55,9 @@ public sealed record TrainingRecord
         [MetadataKey] = JsonSerializer.Serialize(this, Json),
     };
 
+    /// <summary>What a person reads as the run's settings (options, data, backend), without the generator states and statistics of a checkpoint.</summary>
+    public string SettingsJson() => JsonSerializer.Serialize(new { Options, Dataset, ImageShape, ClassNames, Backend, Precision }, Json);
+
     public static TrainingRecord FromMetadata(IReadOnlyDictionary<string, string> metadata, string source)
     {
         if (!metadata.TryGetValue(FormatKey, out var format) || format != FormatValue)

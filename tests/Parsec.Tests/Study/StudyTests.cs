@@ -74,6 +74,15 @@ public class StudyTests
         Assert.That(result.RankingsOfOthers.Single().Genotypes, Is.EqualTo(3));
         Assert.That(File.ReadAllBytes(folder.RankingPlot).Take(4), Is.EqualTo(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }));
 
+        // report.html: the results table, a link to the search's page and to every training's page, all of which resolve.
+        string page = Parsec.Tests.Reports.ReportPageAssert.SelfContained(folder.File("report.html"));
+        Assert.That(page, Does.Contain("Finished: 4 genotypes, 8 trainings.").And.Contain("<table>"));
+        var links = Parsec.Tests.Reports.ReportPageAssert.Links(page);
+        Assert.That(links, Has.Some.Matches<string>(l => l.EndsWith("/report.html") && !l.StartsWith("train/")), "the search's page");
+        Assert.That(links.Count(l => l.StartsWith("train/") && l.EndsWith("/report.html")), Is.EqualTo(8), "one page per training");
+        Parsec.Tests.Reports.ReportPageAssert.SelfContained(Path.Combine(folder.Training("searched", 1), "report.html"));
+        Assert.That(File.ReadAllLines(Path.Combine(folder.Training("searched", 1), "metrics.csv")), Has.Length.EqualTo(2), "a header and the one epoch");
+
         // Every training is an ordinary train run folder with the genotype the study lists.
         var genotypes = StudyGenotype.Load(folder.Genotypes);
         foreach (var g in genotypes)
