@@ -39,6 +39,9 @@ public static class CliApp
             System.Console.SetOut(TextWriter.Null);
             AnsiConsole.Console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(TextWriter.Null) });
         }
+        Replay.ConfigArguments expanded;
+        try { expanded = Replay.ConfigArguments.Expand(args); }
+        catch (Exception e) { return ErrorReport.Print(e, args); }
         var app = new CommandApp();
         app.SetDefaultCommand<DemoCommand>();
         app.Configure(config =>
@@ -50,16 +53,17 @@ public static class CliApp
             config.UseStrictParsing();
             config.SetInterceptor(new Console.FlagRangeInterceptor(dryRun));
             CommandRegistry.Register(config);
-            config.SetExceptionHandler((exception, _) => ErrorReport.Print(exception, args));
+            config.SetExceptionHandler((exception, _) => ErrorReport.Print(exception, expanded.Arguments, expanded.Attribute));
         });
-        return app.Run(args);
+        return app.Run(expanded.Arguments);
     }
 }
 
 /// <summary>Turns an exception that reached the top into one clear message and an exit code.</summary>
 internal static class ErrorReport
 {
-    public static int Print(Exception exception, IReadOnlyList<string> args)
+    /// <param name="attribute">Adds to a message about bad input where a value it names came from (a --config file).</param>
+    public static int Print(Exception exception, IReadOnlyList<string> args, Func<string, string>? attribute = null)
     {
         var e = Unwrap(exception);
         if (e is CommandAppException { Pretty: { } pretty })
@@ -68,6 +72,7 @@ internal static class ErrorReport
             return CliApp.UsageError;
         }
         var (code, label, message) = Classify(e, args);
+        if (code == CliApp.UsageError && attribute is not null) message = attribute(message);
         if (label is not null) Line(label, message);
         return code;
     }

@@ -18,7 +18,7 @@ public sealed partial class SearchCommand : Command<SearchCommand.Settings>
 {
     [FlagsOf(typeof(BackendFlags))]
     [FlagsOf(typeof(SearchOptions))]
-    public sealed partial class Settings : DataCommand.DatasetSettings
+    public sealed partial class Settings : Replay.ConfigurableSettings
     {
         [CommandOption("--resume <RUN>")]
         [Description("Continue the run folder RUN from its checkpoint, with the options and backend it was started with; --lr, --prior-lr and --grad-clip may change the step sizes, --backend and --precision the backend, --concurrency the workers (other options are ignored).")]

@@ -21,7 +21,7 @@ public sealed partial class StudyCommand : Command<StudyCommand.Settings>
     [FlagsOf(typeof(StudyBudget))]
     [FlagsOf(typeof(BackendFlags))]
     [FlagsOf(typeof(StudyOptions))]
-    public sealed partial class Settings : DataCommand.DatasetSettings
+    public sealed partial class Settings : Replay.ConfigurableSettings
     {
         [CommandOption("--out <FOLDER>")] [Description("Study folder (default runs/<time>-study).")] public string? Out { get; init; }
         [CommandOption("--resume <FOLDER>")] [Description("Continue the study in FOLDER with the options it was started with.")] public string? Resume { get; init; }

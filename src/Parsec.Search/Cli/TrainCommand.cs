@@ -18,7 +18,7 @@ public sealed partial class TrainCommand : Command<TrainCommand.Settings>
 {
     [FlagsOf(typeof(BackendFlags))]
     [FlagsOf(typeof(EvaluationOptions))]
-    public sealed partial class Settings : DataCommand.DatasetSettings
+    public sealed partial class Settings : Replay.ConfigurableSettings
     {
         [CommandOption("--genotype <NAME|FILE>")]
         [Description("A published genotype (DARTS_V1, DARTS_V2) or a genotype JSON file, e.g. the one a search wrote.")]
@@ -35,9 +35,10 @@ public sealed partial class TrainCommand : Command<TrainCommand.Settings>
 
         // The training options (--epochs, --channels, --lr, ...) are declared on EvaluationOptions and generated
         // into this class from there ([FlagsOf]); the two switches below turn into its Auxiliary and HorizontalFlip.
-        [CommandOption("--no-auxiliary")] [Description("Build the network without the auxiliary head.")] public bool NoAuxiliary { get; init; }
-        [CommandOption("--flip")] [Description("Random horizontal flips. Default: on, except where a flip changes the class (MNIST digits, the textures dataset).")] public bool Flip { get; init; }
-        [CommandOption("--no-flip")] [Description("No random horizontal flips.")] public bool NoFlip { get; init; }
+        // In a --config file they are the record's "auxiliary" and "horizontal_flip" (true, false, or null for the dataset's default).
+        [CommandOption("--no-auxiliary")] [Description("Build the network without the auxiliary head.")] [ConfigKey("auxiliary", OnValue = false)] public bool NoAuxiliary { get; init; }
+        [CommandOption("--flip")] [Description("Random horizontal flips. Default: on, except where a flip changes the class (MNIST digits, the textures dataset).")] [ConfigKey("horizontal_flip")] public bool Flip { get; init; }
+        [CommandOption("--no-flip")] [Description("No random horizontal flips.")] [ConfigKey("horizontal_flip", OnValue = false)] public bool NoFlip { get; init; }
 
         public EvaluationOptions ToOptions() =>
             ApplyFlags(new EvaluationOptions { Auxiliary = !NoAuxiliary, HorizontalFlip = NoFlip ? false : Flip ? true : null });

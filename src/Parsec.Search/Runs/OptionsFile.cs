@@ -16,11 +16,14 @@ public static class OptionsFile
     private const string BackendKey = "backend";
     private const string PrecisionKey = "precision";
     /// <summary>The images per class of the weights' part and pi's part (<see cref="SplitClasses"/>): a record of what ran, not an option.</summary>
-    private const string SplitClassesKey = "split_classes";
+    internal const string SplitClassesKey = "split_classes";
+
+    /// <summary>How an option's property name becomes its key ("WeightLearningRate": "weight_learning_rate"); --config reads keys by the same rule.</summary>
+    public static readonly JsonNamingPolicy KeyNaming = JsonNamingPolicy.SnakeCaseLower;
 
     private static readonly JsonSerializerOptions Json = new()
     {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        PropertyNamingPolicy = KeyNaming,
         WriteIndented = true,
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
     };
@@ -81,7 +84,7 @@ public static class OptionsFile
         Data.Files.DatasetSpec.UpgradeJson(search["dataset"]);
     }
 
-    private const string SplitKey = "split";
+    internal const string SplitKey = "split";
     private const string PixelsKey = "pixels";
 
     public static SearchOptions Read(string path)

@@ -50,12 +50,21 @@ internal static partial class ConversionMessage
     private static string Expected(string? flag, IReadOnlyList<string> args, string parserType)
     {
         var type = flag is null ? null : OptionOf(args, flag)?.PropertyType;
-        type = type is null ? null : Nullable.GetUnderlyingType(type) ?? type;
-        if (type is null) return parserType is "Double" or "Single" ? "a finite number such as 0.025 or 1e-3" : parserType is "Int32" or "Int64" ? "a whole number" : $"a {parserType}";
+        if (type is not null) return Expected(type);
+        return parserType is "Double" or "Single" ? "a finite number such as 0.025 or 1e-3" : parserType is "Int32" or "Int64" ? "a whole number" : $"a {parserType}";
+    }
+
+    /// <summary>What an option of <paramref name="type"/> takes, in words: "a whole number", "one of cpu, cuda, auto".</summary>
+    public static string Expected(Type type)
+    {
+        type = Nullable.GetUnderlyingType(type) ?? type;
         if (type == typeof(double) || type == typeof(float)) return "a finite number such as 0.025 or 1e-3";
         if (type == typeof(ulong)) return "a whole number from 0 to 18446744073709551615";
         if (type == typeof(int) || type == typeof(long)) return "a whole number";
         if (type.IsEnum) return "one of " + string.Join(", ", Enum.GetNames(type).Select(n => n.ToLowerInvariant()));
+        if (type == typeof(bool)) return "true or false";
+        if (type == typeof(string)) return "a string";
+        if (type == typeof(string[])) return "a list of strings";
         return $"a {type.Name}";
     }
 

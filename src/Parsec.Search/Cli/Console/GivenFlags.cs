@@ -11,7 +11,10 @@ internal static class GivenFlags
     public static bool Contains(CommandContext context, string flag) => Names(context).Contains(flag);
 
     /// <summary>The flag names in the command line, in order ("--lr" for "--lr 0.1", "--lr=0.1" and "--lr:0.1").</summary>
-    public static IReadOnlyList<string> Names(CommandContext context) => context.Arguments
+    public static IReadOnlyList<string> Names(CommandContext context) => Names(context.Arguments);
+
+    /// <summary>The flag names in <paramref name="arguments"/>, as <see cref="Names(CommandContext)"/> reads them, before any parser has seen them.</summary>
+    public static IReadOnlyList<string> Names(IEnumerable<string> arguments) => arguments
         .Where(IsFlag)
         .Select(a => a.Split('=', ':')[0])
         .Distinct(StringComparer.Ordinal)
