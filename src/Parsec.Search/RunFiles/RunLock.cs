@@ -20,11 +20,14 @@ public sealed class RunLock : IDisposable
 
     private readonly FileStream _stream;
     private readonly string _ownerPath;
+    /// <summary>The folder's run.log, kept while the folder is held.</summary>
+    private readonly IDisposable _transcript;
 
-    private RunLock(FileStream stream, string ownerPath)
+    private RunLock(FileStream stream, string ownerPath, IDisposable transcript)
     {
         _stream = stream;
         _ownerPath = ownerPath;
+        _transcript = transcript;
     }
 
     public string Path => _stream.Name;
@@ -53,7 +56,7 @@ public sealed class RunLock : IDisposable
             stream.Flush(flushToDisk: true);
             AtomicFile.WriteAllText(ownerPath, owner + "\n");
             StaleTemporaryFiles.Remove(folder, log);
-            return new RunLock(stream, ownerPath);
+            return new RunLock(stream, ownerPath, RunTranscript.Attach(folder));
         }
         catch
         {
@@ -80,6 +83,7 @@ public sealed class RunLock : IDisposable
     /// <summary>Removes the lock files (while still holding the lock, so no other process sees a half-released folder), then releases it.</summary>
     public void Dispose()
     {
+        _transcript.Dispose();
         AtomicFile.TryDelete(_ownerPath);
         AtomicFile.TryDelete(_stream.Name);
         _stream.Dispose();

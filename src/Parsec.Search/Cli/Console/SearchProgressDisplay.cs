@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Parsec.Search.Loop;
+using Parsec.Search.RunFiles;
 using Spectre.Console;
 using Spectre.Console.Rendering;
 
@@ -15,10 +16,13 @@ internal static class SearchProgressDisplay
     {
         if (OutputStyles.Detect() == OutputStyle.Plain) return search(new PlainLines(title, TimeSpan.FromSeconds(10)));
         int width = AnsiConsole.Profile.Width;
+        // The bar redraws its lines in place; run.log gets the plain lines a log file would instead.
+        using var transcriptPaused = RunTranscript.Pause();
+        var transcript = new PlainLines(title, TimeSpan.FromSeconds(10), RunTranscript.Line);
         return AnsiConsole.Progress()
             .AutoClear(false)
             .Columns(ColumnsFor(width))
-            .Start(context => search(new Bar(context.AddTask(Markup.Escape(title)), title, Compact(width))));
+            .Start(context => search(new Both(new Bar(context.AddTask(Markup.Escape(title)), title, Compact(width)), transcript)));
     }
 
     /// <summary>Below this many columns the line keeps the description, percentage and time left, and the description is short.</summary>
@@ -64,7 +68,29 @@ internal static class SearchProgressDisplay
         public void Warn(string message) => AnsiConsole.MarkupLineInterpolated($"[yellow]warning:[/] {message}");
     }
 
-    private sealed class PlainLines(string title, TimeSpan interval) : ISearchProgress
+    private sealed class Both(ISearchProgress first, ISearchProgress second) : ISearchProgress
+    {
+        public void Started(int completedIterations, int totalIterations)
+        {
+            first.Started(completedIterations, totalIterations);
+            second.Started(completedIterations, totalIterations);
+        }
+
+        public void IterationCompleted(IterationMetrics metrics, int totalIterations)
+        {
+            first.IterationCompleted(metrics, totalIterations);
+            second.IterationCompleted(metrics, totalIterations);
+        }
+
+        public void Warn(string message)
+        {
+            first.Warn(message);
+            second.Warn(message);
+        }
+    }
+
+    /// <summary>A line every <paramref name="interval"/> and at the end, to <paramref name="write"/> (standard output by default).</summary>
+    private sealed class PlainLines(string title, TimeSpan interval, Action<string>? write = null) : ISearchProgress
     {
         private readonly Stopwatch _clock = new();
         private TimeSpan _lastPrint;
@@ -74,7 +100,7 @@ internal static class SearchProgressDisplay
         {
             _firstIteration = completedIterations;
             _clock.Restart();
-            System.Console.WriteLine($"{title}: {totalIterations} iterations{(completedIterations > 0 ? $", resuming after {completedIterations}" : "")}");
+            Write($"{title}: {totalIterations} iterations{(completedIterations > 0 ? $", resuming after {completedIterations}" : "")}");
         }
 
         public void IterationCompleted(IterationMetrics metrics, int totalIterations)
@@ -84,10 +110,12 @@ internal static class SearchProgressDisplay
             _lastPrint = now;
             double rate = (metrics.Iteration - _firstIteration) / Math.Max(now.TotalSeconds, 1e-9);
             var left = TimeSpan.FromSeconds((totalIterations - metrics.Iteration) / Math.Max(rate, 1e-9));
-            System.Console.WriteLine(
+            Write(
                 $"{title}: iteration {metrics.Iteration}/{totalIterations} ({100.0 * metrics.Iteration / totalIterations:0}%) · {rate:0.00} it/s · {left:hh\\:mm\\:ss} left · {Summary(metrics)}");
         }
 
-        public void Warn(string message) => System.Console.WriteLine($"{title}: warning: {message}");
+        public void Warn(string message) => Write($"{title}: warning: {message}");
+
+        private void Write(string line) => (write ?? System.Console.WriteLine)(line);
     }
 }
