@@ -24,7 +24,7 @@ public enum BenchmarkChoice
 }
 
 /// <summary>
-/// `parsec bench`: the median time of a training step after warm-up, of a sampled DARTS search network or (the
+/// `parsec bench`: the median time of a training step after warm-up, in rounds alternating with PyTorch (BenchTrust says when the figures cannot be believed), of a sampled DARTS search network or (the
 /// eval cases) of `parsec train`'s DARTS_V2 network. When a Python with PyTorch is found, PyTorch's time for the same
 /// case is measured in the same invocation and the ratio printed; otherwise the stored PyTorch figures are shown with
 /// where and when they were taken, as not measured here. CPU case: batch 32, C=8, 5 cells, 32x32x3; GPU case: batch
@@ -43,6 +43,12 @@ public sealed partial class BenchCommand : Command<BenchCommand.Settings>
 
         [CommandOption("--steps <N>")] [Description("Timed steps (default: the case's).")] [Flags.Within(1, 100000)] public int? Steps { get; init; }
         [CommandOption("--warmup <N>")] [Description("Untimed steps first (default: the case's).")] [Flags.Within(0, 100000)] public int? Warmup { get; init; }
+
+        [CommandOption("--rounds <N>")]
+        [Description("Rounds that alternate Parsec and PyTorch, each with its own warm-up and a share of the timed steps; the figures are medians over rounds, and their spread says whether the machine was steady.")]
+        [DefaultValue(3)]
+        [Flags.Within(1, 100)]
+        public int Rounds { get; init; } = 3;
 
         [CommandOption("--python <PATH>")]
         [Description("The Python with PyTorch that runs the reference (default: python3 on PATH, then /usr/bin/python3, whichever imports torch).")]
@@ -77,27 +83,61 @@ public sealed partial class BenchCommand : Command<BenchCommand.Settings>
             _ => backend.Kind == BackendKind.Cuda ? BenchmarkCase.Gpu : BenchmarkCase.Cpu,
         };
         chosen = chosen with { Steps = settings.Steps ?? chosen.Steps, Warmup = settings.Warmup ?? chosen.Warmup };
+        int rounds = settings.Rounds;
+        var perRound = chosen with { Steps = AlternatingRounds.StepsPerRound(chosen.Steps, rounds) };
+        string device = backend.Kind == BackendKind.Cuda ? "cuda" : "cpu";
 
         AnsiConsole.MarkupLineInterpolated(
-            $"case {chosen.Name}: {(chosen.Evaluation ? $"DARTS_V2 evaluation network{(chosen.Auxiliary ? ", auxiliary head" : "")}, drop path {chosen.DropPath}, " : "")}C={chosen.Channels}, {chosen.Layers} cells, batch {chosen.BatchSize}, 3x{chosen.ImageSize}x{chosen.ImageSize}; {chosen.Warmup} warm-up + {chosen.Steps} timed steps");
-        var result = StepBenchmark.Run(backend, chosen, (step, ms) =>
-            AnsiConsole.MarkupLineInterpolated($"  step {step + 1}{(step < chosen.Warmup ? " (warm-up)" : "")}: {ms:0.0} ms"));
+            $"case {chosen.Name}: {(chosen.Evaluation ? $"DARTS_V2 evaluation network{(chosen.Auxiliary ? ", auxiliary head" : "")}, drop path {chosen.DropPath}, " : "")}C={chosen.Channels}, {chosen.Layers} cells, batch {chosen.BatchSize}, 3x{chosen.ImageSize}x{chosen.ImageSize}; {rounds} rounds of {chosen.Warmup} warm-up + {perRound.Steps} timed steps");
+        if (python is not null)
+            AnsiConsole.MarkupLineInterpolated($"PyTorch reference: {why}; the same case on {device}, {Environment.ProcessorCount} threads, in turn with parsec");
+        var measured = AlternatingRounds.Run(rounds,
+            round => StepBenchmark.Run(backend, perRound, (step, ms) =>
+                AnsiConsole.MarkupLineInterpolated($"  round {round + 1} parsec step {step + 1}{(step < chosen.Warmup ? " (warm-up)" : "")}: {ms:0.0} ms")),
+            python is null ? null : round =>
+            {
+                var torch = PyTorchReference.Run(python, perRound, device, Environment.ProcessorCount, TimeSpan.FromMinutes(20));
+                AnsiConsole.MarkupLineInterpolated($"  round {round + 1} PyTorch: median {torch.MedianMs:0.0} ms");
+                return torch;
+            });
+        var parsecMedians = measured.Parsec.Select(r => r.MedianMs).ToList();
+        var torchMedians = measured.Torch.Select(t => t.MedianMs).ToList();
+        var result = measured.Parsec[0] with { MedianMs = Study.StudyResult.Median(parsecMedians), MinMs = measured.Parsec.Min(r => r.MinMs) };
+        var torchResult = measured.Torch.Count == 0 ? null
+            : measured.Torch[0] with { MedianMs = Study.StudyResult.Median(torchMedians), MinMs = measured.Torch.Min(t => t.MinMs) };
 
-        if (python is null)
+        Print(result, backend, torchResult);
+        if (torchResult is null)
         {
-            Print(result, backend, null);
+            PrintTrust(measured, [("parsec", parsecMedians)], backend);
             PrintStored(chosen, why);
             return CliApp.Success;
         }
-        // PyTorch on the device Parsec used, with as many threads as Parsec's CPU backend.
-        string device = backend.Kind == BackendKind.Cuda ? "cuda" : "cpu";
-        AnsiConsole.MarkupLineInterpolated($"PyTorch reference: {why}; the same case on {device}, {Environment.ProcessorCount} threads ...");
-        var torch = PyTorchReference.Run(python, chosen, device, Environment.ProcessorCount, TimeSpan.FromMinutes(20));
-        Print(result, backend, torch);
-        AnsiConsole.MarkupLineInterpolated($"time ratio parsec / PyTorch, measured here in this run: [bold]{result.MedianMs / torch.MedianMs:0.00}x[/] (below 1 is faster)");
-        if (torch.Parameters != result.Parameters)
-            AnsiConsole.MarkupLineInterpolated($"[yellow]warning:[/] the two networks have different parameter counts ({result.Parameters} and {torch.Parameters}): they are not the same network");
+        bool trusted = PrintTrust(measured, [("parsec", parsecMedians), ("PyTorch", torchMedians)], backend);
+        AnsiConsole.MarkupLineInterpolated($"time ratio parsec / PyTorch, measured here in this run{(trusted ? "" : " (see the warning)")}: [bold]{result.MedianMs / torchResult.MedianMs:0.00}x[/] (below 1 is faster)");
+        if (torchResult.Parameters != result.Parameters)
+            AnsiConsole.MarkupLineInterpolated($"[yellow]warning:[/] the two networks have different parameter counts ({result.Parameters} and {torchResult.Parameters}): they are not the same network");
         return CliApp.Success;
+    }
+
+    /// <summary>
+    /// The round medians, the threads, the load average and the other processes' share of the CPU, then a warning
+    /// when any of them says the figures are not trustworthy. True when none does.
+    /// </summary>
+    private static bool PrintTrust<T>(RoundsResult<T> measured, IReadOnlyList<(string Side, IReadOnlyList<double> RoundMedians)> sides, IBackend backend)
+    {
+        foreach (var (side, medians) in sides)
+            AnsiConsole.MarkupLineInterpolated($"{side} round medians: {string.Join(", ", medians.Select(m => $"{m:0.0}"))} ms (spread {100 * BenchTrust.Spread(medians):0} %)");
+        int cores = Environment.ProcessorCount;
+        AnsiConsole.MarkupLineInterpolated($"threads: parsec {cores}{(sides.Count > 1 ? $", PyTorch {cores}" : "")}");
+        if (measured.Before?.LoadAverage is { } before && measured.After?.LoadAverage is { } after)
+            AnsiConsole.MarkupLineInterpolated($"load average (1 min): {before:0.00} before, {after:0.00} after, on {cores} cores");
+        if (measured.OtherCores is { } others)
+            AnsiConsole.MarkupLineInterpolated($"other processes used {others:0.00} cores on average while it ran");
+        var doubts = BenchTrust.Doubts(sides, measured.OtherCores, cores, backend.Kind == BackendKind.Cuda);
+        if (doubts.Count == 0) return true;
+        AnsiConsole.MarkupLineInterpolated($"[yellow]warning:[/] these figures are not trustworthy: {string.Join("; ", doubts)}. Rerun on an idle machine (more --rounds and --steps narrow the spread).");
+        return false;
     }
 
     /// <summary>One search iteration of K samples, next to PyTorch running the same iteration one sample after another.</summary>
@@ -105,26 +145,32 @@ public sealed partial class BenchCommand : Command<BenchCommand.Settings>
     {
         var c = backend.Kind == BackendKind.Cuda ? IterationCase.Gpu : IterationCase.Cpu;
         c = c with { Iterations = settings.Steps ?? c.Iterations, Warmup = settings.Warmup ?? c.Warmup };
+        int rounds = settings.Rounds;
+        var perRound = c with { Iterations = AlternatingRounds.StepsPerRound(c.Iterations, rounds) };
+        string device = backend.Kind == BackendKind.Cuda ? "cuda" : "cpu";
         AnsiConsole.MarkupLineInterpolated(
-            $"case {c.Name}: K={c.Samples}, C={c.Channels}, {c.Layers} cells, batch {c.BatchSize}, 3x{c.ImageSize}x{c.ImageSize}; {c.Warmup} warm-up + {c.Iterations} timed iterations");
-        var result = IterationBenchmark.Run(backend, c, (i, ms) =>
-            AnsiConsole.MarkupLineInterpolated($"  iteration {i + 1}{(i < c.Warmup ? " (warm-up)" : "")}: {ms:0.0} ms"));
-        PyTorchMeasurement? torch = null;
+            $"case {c.Name}: K={c.Samples}, C={c.Channels}, {c.Layers} cells, batch {c.BatchSize}, 3x{c.ImageSize}x{c.ImageSize}; {rounds} rounds of {c.Warmup} warm-up + {perRound.Iterations} timed iterations");
         if (python is not null)
-        {
-            string device = backend.Kind == BackendKind.Cuda ? "cuda" : "cpu";
-            AnsiConsole.MarkupLineInterpolated($"PyTorch reference: {why}; the same iteration on {device}, samples one after another ...");
-            torch = PyTorchReference.Run(python, c, device, Environment.ProcessorCount, TimeSpan.FromMinutes(20));
-        }
+            AnsiConsole.MarkupLineInterpolated($"PyTorch reference: {why}; the same iteration on {device}, samples one after another, in turn with parsec");
+        var measured = AlternatingRounds.Run(rounds,
+            round => IterationBenchmark.Run(backend, perRound, (i, ms) =>
+                AnsiConsole.MarkupLineInterpolated($"  round {round + 1} parsec iteration {i + 1}{(i < c.Warmup ? " (warm-up)" : "")}: {ms:0.0} ms")),
+            python is null ? null : round => PyTorchReference.Run(python, perRound, device, Environment.ProcessorCount, TimeSpan.FromMinutes(20)));
+        var parsecMedians = measured.Parsec.Select(r => r.MedianMs).ToList();
+        var torchMedians = measured.Torch.Select(t => t.MedianMs).ToList();
+        var result = measured.Parsec[0] with { MedianMs = Study.StudyResult.Median(parsecMedians), MinMs = measured.Parsec.Min(r => r.MinMs) };
+        var torch = measured.Torch.Count == 0 ? null
+            : measured.Torch[0] with { MedianMs = Study.StudyResult.Median(torchMedians), MinMs = measured.Torch.Min(t => t.MinMs) };
         var table = new Table().AddColumns("", "median ms/iteration", "min ms", "architectures/s", "peak MiB", "launches/iteration");
         table.AddRow($"parsec ({backend.Name}, {BackendSelection.Name(backend.Precision)})", $"{result.MedianMs:0.0}", $"{result.MinMs:0.0}",
-            $"{result.ArchitecturesPerSecond:0.0}", $"{result.PeakMib:0}", result.LaunchesPerIteration is { } l ? $"{l:0}" : "");
+            $"{c.Samples / (result.MedianMs / 1000):0.0}", $"{measured.Parsec.Max(r => r.PeakMib):0}", result.LaunchesPerIteration is { } l ? $"{l:0}" : "");
         if (torch is not null)
             table.AddRow(Markup.Escape($"PyTorch {torch.Torch} ({torch.Device}, {torch.Threads} threads)"), $"{torch.MedianMs:0.0}", $"{torch.MinMs:0.0}",
                 $"{c.Samples / (torch.MedianMs / 1000):0.0}", torch.PeakMib is { } p ? $"{p:0}" : "", "");
         AnsiConsole.Write(table);
+        bool trusted = PrintTrust(measured, torch is null ? [("parsec", parsecMedians)] : [("parsec", parsecMedians), ("PyTorch", torchMedians)], backend);
         if (torch is not null)
-            AnsiConsole.MarkupLineInterpolated($"PyTorch / parsec time per iteration, measured here in this run: [bold]{torch.MedianMs / result.MedianMs:0.00}x[/] (above 1: parsec is faster)");
+            AnsiConsole.MarkupLineInterpolated($"PyTorch / parsec time per iteration, measured here in this run{(trusted ? "" : " (see the warning)")}: [bold]{torch.MedianMs / result.MedianMs:0.00}x[/] (above 1: parsec is faster)");
         else
             AnsiConsole.MarkupLineInterpolated($"PyTorch was not run ({why}), so there is no ratio.");
         return CliApp.Success;

@@ -1,0 +1,31 @@
+namespace Parsec.Search.Bench;
+
+/// <summary>What alternating rounds measured: each side's result per round and the machine's load around them.</summary>
+public sealed record RoundsResult<T>(IReadOnlyList<T> Parsec, IReadOnlyList<PyTorchMeasurement> Torch, MachineLoad? Before, MachineLoad? After)
+{
+    /// <summary>The cores other processes kept busy while the rounds ran; null where that cannot be measured.</summary>
+    public double? OtherCores => Before is not null && After is not null ? MachineLoad.OtherCores(Before, After) : null;
+}
+
+/// <summary>
+/// Times Parsec and the PyTorch reference in turn, round after round, so that a slow spell of the machine (another
+/// job, a thermal limit) falls on both sides rather than on whichever happened to run second.
+/// </summary>
+public static class AlternatingRounds
+{
+    public static RoundsResult<T> Run<T>(int rounds, Func<int, T> parsecRound, Func<int, PyTorchMeasurement>? torchRound)
+    {
+        var before = MachineLoad.Now();
+        var parsec = new List<T>();
+        var torch = new List<PyTorchMeasurement>();
+        for (int round = 0; round < rounds; round++)
+        {
+            parsec.Add(parsecRound(round));
+            if (torchRound is not null) torch.Add(torchRound(round));
+        }
+        return new RoundsResult<T>(parsec, torch, before, MachineLoad.Now());
+    }
+
+    /// <summary>Timed steps per round: the case's steps shared out, at least one each.</summary>
+    public static int StepsPerRound(int steps, int rounds) => Math.Max(1, (steps + rounds - 1) / rounds);
+}
