@@ -70,7 +70,8 @@ public static class RunReport
             Write(PiFinalFileName, PiFinalPlot.Render(pi, Derived(In("pi.json")))!);
         }
 
-        string title = "most likely architecture";
+        // A PARSEC search's genotype is pi's most likely architecture; a training's, or another strategy's, is just the genotype.
+        string title = pi is { Snapshots.Count: > 0 } ? "most likely architecture" : "genotype";
         if (genotype is null && pi is { Snapshots.Count: > 0 })
         {
             // Without a saved genotype the most likely architecture is still defined: the argmax of the last pi.

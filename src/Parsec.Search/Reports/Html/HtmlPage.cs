@@ -21,10 +21,11 @@ public sealed class HtmlPage(string title)
         body { font-family: system-ui, sans-serif; margin: 2em auto; max-width: 1100px; padding: 0 1em; color: #222; }
         h1 { font-size: 1.6em; } h2 { font-size: 1.25em; margin-top: 1.8em; border-bottom: 1px solid #ddd; }
         table { border-collapse: collapse; margin: 0.5em 0; font-size: 0.9em; }
-        th, td { border: 1px solid #ccc; padding: 0.25em 0.6em; text-align: left; vertical-align: top; overflow-wrap: anywhere; }
+        th, td { border: 1px solid #ccc; padding: 0.25em 0.6em; text-align: left; vertical-align: top; overflow-wrap: break-word; }
         th { background: #f3f3f3; }
         pre { background: #f7f7f7; padding: 0.6em; overflow-x: auto; font-size: 0.85em; }
         img { max-width: 100%; box-sizing: border-box; border: 1px solid #eee; margin: 0.4em 0; }
+        .wide { overflow-x: auto; } .wide td { white-space: nowrap; }
         .note { color: #666; } .warning { color: #a15c00; }
         """;
 
