@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.ComponentModel;
 using Parsec.Autodiff;
 using Parsec.Search.Predict;
@@ -28,6 +29,10 @@ public sealed class PredictCommand : Command<PredictCommand.Settings>
         [CommandOption("--out <CSV>")]
         [Description("Also write the predictions to this CSV file (file, class_1, probability_1, ..., error).")]
         public string? Out { get; init; }
+
+        [CommandOption("--logits")]
+        [Description("Also give every class's logit (the raw score before the softmax, for ensembling or calibration): a column per class in the table and, with --out, logit_CLASS columns in the CSV.")]
+        public bool Logits { get; init; }
 
         [CommandOption("--batch-size <N>")]
         [DefaultValue(32)]
@@ -66,10 +71,10 @@ public sealed class PredictCommand : Command<PredictCommand.Settings>
                 AnsiConsole.MarkupLineInterpolated(
                     $"{settings.Model}: {info.ImageShape[0]}x{info.ImageShape[1]}x{info.ImageShape[2]} images, {info.ClassNames.Length} classes, run by {model.Engine}; {files.Count} file(s)");
                 var predictions = Predictor.Run(model, files, topK, settings.BatchSize, cancellationToken);
-                Print(predictions);
+                Print(predictions, settings.Logits ? info.ClassNames : null);
                 if (settings.Out is { } csv)
                 {
-                    PredictionsCsv.Write(csv, predictions, topK);
+                    PredictionsCsv.Write(csv, predictions, topK, settings.Logits ? info.ClassNames : null);
                     AnsiConsole.MarkupLineInterpolated($"predictions written to {csv}");
                 }
                 int failed = predictions.Count(p => p.Failed);
@@ -81,12 +86,21 @@ public sealed class PredictCommand : Command<PredictCommand.Settings>
         finally { backend?.Dispose(); }
     }
 
-    private static void Print(IReadOnlyList<ImagePrediction> predictions)
+    private static void Print(IReadOnlyList<ImagePrediction> predictions, IReadOnlyList<string>? logitsOf)
     {
         var table = new Table().AddColumns("file", "prediction");
+        if (logitsOf is not null) table.AddColumns(logitsOf.Select(name => new TableColumn(Markup.Escape($"logit {name}")).RightAligned()).ToArray());
         foreach (var p in predictions)
-            table.AddRow(new Text(p.File), p.Failed ? new Markup($"[red]error:[/] {Markup.Escape(p.Error!)}")
-                : new Text(string.Join("  ", p.Top.Select(s => $"{s.Name} {100 * s.Probability:0.0}%"))));
+        {
+            var cells = new List<Spectre.Console.Rendering.IRenderable>
+            {
+                new Text(p.File),
+                p.Failed ? new Markup($"[red]error:[/] {Markup.Escape(p.Error!)}") : new Text(string.Join("  ", p.Top.Select(s => $"{s.Name} {100 * s.Probability:0.0}%"))),
+            };
+            if (logitsOf is not null)
+                cells.AddRange(logitsOf.Select((_, c) => (Spectre.Console.Rendering.IRenderable)new Text(p.Logits is { } l ? l[c].ToString("0.0000", CultureInfo.InvariantCulture) : "")));
+            table.AddRow(cells);
+        }
         AnsiConsole.Write(table);
     }
 }

@@ -6,8 +6,8 @@ namespace Parsec.Search.Predict;
 /// <summary>A class and the probability the model gives it.</summary>
 public readonly record struct ClassScore(int Class, string Name, double Probability);
 
-/// <summary>One input file's outcome: its most likely classes, or why it could not be read.</summary>
-public sealed record ImagePrediction(string File, IReadOnlyList<ClassScore> Top, string? Error)
+/// <summary>One input file's outcome: its most likely classes and every class's logit (the model's raw score before the softmax), or why it could not be read.</summary>
+public sealed record ImagePrediction(string File, IReadOnlyList<ClassScore> Top, string? Error, IReadOnlyList<float>? Logits = null)
 {
     public bool Failed => Error is not null;
 }
@@ -44,7 +44,7 @@ public static class Predictor
             int classes = info.ClassNames.Length, row = 0;
             for (int i = 0; i < batch.Count; i++)
                 results.Add(errors[i] is { } error ? new ImagePrediction(batch[i], [], error)
-                    : new ImagePrediction(batch[i], Top(logits.AsSpan(row++ * classes, classes), info.ClassNames, topK), null));
+                    : new ImagePrediction(batch[i], Top(logits.AsSpan(row * classes, classes), info.ClassNames, topK), null, logits.AsSpan(row++ * classes, classes).ToArray()));
         }
         return results;
     }

@@ -122,6 +122,42 @@ public class PredictTests
         Assert.That(CliApp.Run(["predict", onnx]), Is.EqualTo(CliApp.UsageError), "no images named");
     }
 
+    [Test]
+    public void LogitsAreWrittenForEveryClassAndTheirSoftmaxIsTheProbability()
+    {
+        using var temp = new TempFolder();
+        var (run, onnx) = WriteModels(temp);
+        string images = WriteImages(temp.Folder("images"));
+        string[] good = [Path.Combine(images, "a.png"), Path.Combine(images, "c.png")];
+        string[] names;
+        using (var backend = new CpuBackend())
+        using (var model = ParsecClassifier.Load(backend, run))
+            names = model.Info.ClassNames;
+        string ClassName(int c) => names[c];
+        var fromModels = new List<double[][]>();
+        foreach (string model in new[] { run, onnx })
+        {
+            string csv = temp[$"{Path.GetFileName(model)}.csv"];
+            Assert.That(CliApp.Run(["predict", model, .. good, "--top", "1", "--logits", "--backend", "cpu", "--out", csv]), Is.EqualTo(CliApp.Success));
+            var lines = File.ReadAllLines(csv);
+            var header = lines[0].Split(',');
+            Assert.That(header, Is.EqualTo(new[] { "file", "class_1", "probability_1" }.Concat(Enumerable.Range(0, Classes).Select(c => $"logit_{ClassName(c)}")).Append("error")));
+            var rows = lines.Skip(1).Select(l => l.Split(',')).ToList();
+            Assert.That(rows, Has.Count.EqualTo(2));
+            var logits = rows.Select(r => r.Skip(3).Take(Classes).Select(v => double.Parse(v, System.Globalization.CultureInfo.InvariantCulture)).ToArray()).ToArray();
+            for (int i = 0; i < rows.Count; i++)
+            {
+                var exp = logits[i].Select(v => Math.Exp(v - logits[i].Max())).ToArray();
+                int best = Array.IndexOf(logits[i], logits[i].Max());
+                Assert.That(rows[i][1], Is.EqualTo(ClassName(best)), "the top class has the largest logit");
+                Assert.That(double.Parse(rows[i][2], System.Globalization.CultureInfo.InvariantCulture), Is.EqualTo(exp[best] / exp.Sum()).Within(1e-6));
+            }
+            fromModels.Add(logits);
+        }
+        for (int i = 0; i < 2; i++)
+            Assert.That(fromModels[1][i], Is.EqualTo(fromModels[0][i]).Within(1e-3), "the engine and ONNX Runtime give the same logits");
+    }
+
     /// <summary>
     /// Hostile files in a folder cost one line each, never the whole run: a link to nothing, a link to itself, and a
     /// PNG whose header announces 20000x20000 pixels (1.2 GB decoded) are each reported by name, refused before any
