@@ -88,18 +88,14 @@ public sealed class PredictCommand : Command<PredictCommand.Settings>
 
     private static void Print(IReadOnlyList<ImagePrediction> predictions, IReadOnlyList<string>? logitsOf)
     {
-        var table = new Table().AddColumns("file", "prediction");
-        if (logitsOf is not null) table.AddColumns(logitsOf.Select(name => new TableColumn(Markup.Escape($"logit {name}")).RightAligned()).ToArray());
+        // The logits share one column ("name value" pairs) so that ten or a hundred classes wrap instead of squeezing the table.
+        var table = logitsOf is null ? new Table().AddColumns("file", "prediction") : new Table().AddColumns("file", "prediction", "logits");
         foreach (var p in predictions)
         {
-            var cells = new List<Spectre.Console.Rendering.IRenderable>
-            {
-                new Text(p.File),
-                p.Failed ? new Markup($"[red]error:[/] {Markup.Escape(p.Error!)}") : new Text(string.Join("  ", p.Top.Select(s => $"{s.Name} {100 * s.Probability:0.0}%"))),
-            };
-            if (logitsOf is not null)
-                cells.AddRange(logitsOf.Select((_, c) => (Spectre.Console.Rendering.IRenderable)new Text(p.Logits is { } l ? l[c].ToString("0.0000", CultureInfo.InvariantCulture) : "")));
-            table.AddRow(cells);
+            var prediction = p.Failed ? new Markup($"[red]error:[/] {Markup.Escape(p.Error!)}") : (Spectre.Console.Rendering.IRenderable)new Text(string.Join("  ", p.Top.Select(s => $"{s.Name} {100 * s.Probability:0.0}%")));
+            if (logitsOf is null) table.AddRow(new Text(p.File), prediction);
+            else table.AddRow(new Text(p.File), prediction,
+                new Text(p.Logits is { } l ? string.Join("  ", logitsOf.Select((name, c) => $"{name} {l[c].ToString("0.000", CultureInfo.InvariantCulture)}")) : ""));
         }
         AnsiConsole.Write(table);
     }
