@@ -35,9 +35,9 @@ __device__ __forceinline__ int parsec_slot_of_block(const int* block_start, int 
     return s;
 }
 
-// PyTorch SGD (dampening 0): d = g + wd * w; buf = momentum * buf + d; d = nesterov ? d + momentum * buf : buf;
+// PyTorch SGD (dampening 0, no Nesterov): d = g + wd * w; buf = momentum * buf + d; d = buf;
 // w -= lr * d. With a zero-initialised buffer the first step gives buf = d, as PyTorch's clone does.
-extern "C" __global__ void sgd_update(SgdSlots slots, float lr, float momentum, float weight_decay, int nesterov)
+extern "C" __global__ void sgd_update(SgdSlots slots, float lr, float momentum, float weight_decay)
 {
     int s = parsec_slot_of_block(slots.block_start, slots.count, blockIdx.x);
     i64 begin = (i64)(blockIdx.x - slots.block_start[s]) * PARSEC_OPT_CHUNK;
@@ -52,7 +52,7 @@ extern "C" __global__ void sgd_update(SgdSlots slots, float lr, float momentum, 
         {
             float b = momentum * buf[i] + d;
             buf[i] = b;
-            d = nesterov ? d + momentum * b : b;
+            d = b;
         }
         w[i] -= lr * d;
     }

@@ -41,7 +41,7 @@ internal sealed class BenchCases(CudaBackend gpu, Shape4 x) : IDisposable
         yield return ("sum_squares (+readback)", "kernel", n * f, 0, () => gpu.SumOfSquares(a));
         yield return ("all_finite (+readback)", "kernel", n * f, 0, () => gpu.AllFinite(a));
         Storage w = Rand(n), g = Rand(n), m = Rand(n), v = Square(Rand(n));
-        yield return ("sgd_update (momentum)", "kernel", 5 * n * f, 0, () => gpu.SgdUpdate(new SgdUpdateArgs(w, g, m, new SgdStep(1e-3, 0.9, 1e-4, false))));
+        yield return ("sgd_update (momentum)", "kernel", 5 * n * f, 0, () => gpu.SgdUpdate(new SgdUpdateArgs(w, g, m, new SgdStep(1e-3, 0.9, 1e-4))));
         yield return ("adam_update", "kernel", 7 * n * f, 0, () => gpu.AdamUpdate(new AdamUpdateArgs(w, g, m, v, new AdamStep(1e-6, 0.9, 0.999, 1e-8, 0, 3))));
         if (c == 16 && s == 32)
         {

@@ -78,8 +78,8 @@ public readonly record struct SpatialWindow(Shape4 Input, int OffH, int OffW, in
     }
 }
 
-/// <summary>Hyper-parameters of one SGD step (PyTorch semantics: weight decay added to the gradient, then momentum).</summary>
-public readonly record struct SgdStep(double LearningRate, double Momentum, double WeightDecay, bool Nesterov);
+/// <summary>Hyper-parameters of one SGD step (PyTorch semantics: weight decay added to the gradient, then momentum; DARTS uses no Nesterov).</summary>
+public readonly record struct SgdStep(double LearningRate, double Momentum, double WeightDecay);
 
 /// <summary>Hyper-parameters of one Adam step (PyTorch semantics: L2 weight decay added to the gradient); Step counts from 1.</summary>
 public readonly record struct AdamStep(double LearningRate, double Beta1, double Beta2, double Epsilon, double WeightDecay, int Step);

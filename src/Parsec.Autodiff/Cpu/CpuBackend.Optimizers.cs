@@ -72,7 +72,7 @@ public sealed partial class CpuBackend
     }
 
     /// <summary>
-    /// torch.optim.SGD with dampening 0: g = grad + wd w; buf = momentum buf + g; g = nesterov ? g + momentum buf : buf;
+    /// torch.optim.SGD with dampening 0: g = grad + wd w; buf = momentum buf + g; g = buf;
     /// w -= lr g. The buffer starts at zero, so the first step gives buf = g, as PyTorch's initialisation does.
     /// </summary>
     private static void Sgd<T>(Span<T> w, ReadOnlySpan<T> grad, Span<T> buf, SgdStep step) where T : unmanaged, IFloatingPointIeee754<T>
@@ -85,7 +85,7 @@ public sealed partial class CpuBackend
             if (useMomentum)
             {
                 buf[i] = mu * buf[i] + g;
-                g = step.Nesterov ? g + mu * buf[i] : buf[i];
+                g = buf[i];
             }
             w[i] -= lr * g;
         }

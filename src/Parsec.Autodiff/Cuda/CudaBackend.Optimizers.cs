@@ -23,7 +23,6 @@ public sealed partial class CudaBackend
         if (parameters.IsEmpty) return;
         var step = SharedStep(parameters, p => p.Step);
         float lr = (float)step.LearningRate, momentum = (float)step.Momentum, wd = (float)step.WeightDecay;
-        int nesterov = step.Nesterov ? 1 : 0;
         for (int start = 0; start < parameters.Length; start += SgdSlots.Capacity)
         {
             var slots = new SgdSlots();
@@ -41,7 +40,7 @@ public sealed partial class CudaBackend
                 slots.BlockStart[s + 1] = blocks;
             }
             if (slots.Count == 0) continue;
-            Launch(new SgdUpdateKernel(slots, lr, momentum, wd, nesterov), new LaunchShape((uint)blocks, 1, 1, OptimizerThreads, 1, 1));
+            Launch(new SgdUpdateKernel(slots, lr, momentum, wd), new LaunchShape((uint)blocks, 1, 1, OptimizerThreads, 1, 1));
         }
     }
 

@@ -86,12 +86,6 @@ public static class NativeLibraries
         lock (s_lock) return s_loaded.TryGetValue(spec.ImportName, out var done) ? done.Path : null;
     }
 
-    /// <summary>Forgets a failed attempt so the next load retries (tests change the override between attempts).</summary>
-    public static void ForgetFailure(NativeLibrarySpec spec)
-    {
-        lock (s_lock) s_failures.Remove(spec.ImportName);
-    }
-
     // An explicit override is authoritative: when it names a missing file nothing else is tried, so a
     // misconfigured machine fails loudly instead of silently picking another copy.
     private static bool TryOverride(NativeLibrarySpec spec, string overridePath, List<LoadAttempt> tried, out nint handle, out string path)

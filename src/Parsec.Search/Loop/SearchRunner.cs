@@ -130,6 +130,7 @@ public static class SearchRunner
     /// <summary>The training set of the options' dataset (its two halves fit the weights and pi).</summary>
     public static InMemoryDataset LoadDataset(SearchOptions options)
     {
+        // The session validates again; this one makes bad options fail before a dataset that may take minutes to read.
         options.Validate();
         return DatasetSplitsLoader.Load(options.Dataset).Train;
     }

@@ -93,12 +93,12 @@ public class KernelSignatureTests
         Assert.That(*(int*)block[5], Is.EqualTo(1));
 
         var slots = new SgdSlots { Count = 3 };
-        var sgd = new SgdUpdateKernel(slots, 0.5f, 0.9f, 1e-4f, 1);
+        var sgd = new SgdUpdateKernel(slots, 0.5f, 0.9f, 1e-4f);
         Span<nint> sgdBlock = stackalloc nint[KernelParameters.Count<SgdUpdateKernel>()];
         KernelParameters.WriteAddresses(&sgd, sgdBlock);
         Assert.That(((SgdSlots*)sgdBlock[0])->Count, Is.EqualTo(3));
         Assert.That(*(float*)sgdBlock[1], Is.EqualTo(0.5f));
-        Assert.That(*(int*)sgdBlock[4], Is.EqualTo(1));
+        Assert.That(*(float*)sgdBlock[3], Is.EqualTo(1e-4f));
     }
 
     [Test]

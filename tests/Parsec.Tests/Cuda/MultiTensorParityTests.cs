@@ -50,7 +50,7 @@ public class MultiTensorParityTests : DeviceTestBase
     public void SgdUpdateManyOverManyLaunches()
     {
         int n = Lengths.Length;
-        var step = new SgdStep(0.05, 0.9, 3e-4, Nesterov: false);
+        var step = new SgdStep(0.05, 0.9, 3e-4);
         Buf[] args = [.. RandomList(4), .. RandomList(5), .. RandomList(6)];
         Parity("sgd update many", args, (b, s) =>
             b.SgdUpdateMany(new SgdUpdateManyArgs([.. Enumerable.Range(0, n).Select(i => new SgdUpdateArgs(s[i], s[n + i], s[2 * n + i], step))])),

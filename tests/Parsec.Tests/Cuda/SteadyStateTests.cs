@@ -50,7 +50,7 @@ public class SteadyStateTests : DeviceTestBase
             for (int i = 0; i < Trainable.Length; i++)
             {
                 Momentum[i] ??= Tensor.Zeros(b, Trainable[i].Shape, DType.Float32, BufferCategory.OptimizerState);
-                b.SgdUpdate(new SgdUpdateArgs(Trainable[i].Storage, Trainable[i].Grad!.Storage, Momentum[i].Storage, new SgdStep(0.05, 0.9, 3e-4, false)));
+                b.SgdUpdate(new SgdUpdateArgs(Trainable[i].Storage, Trainable[i].Grad!.Storage, Momentum[i].Storage, new SgdStep(0.05, 0.9, 3e-4)));
             }
             foreach (var p in all) Parameters.ZeroGrad(p);
             // Inputs are per-step buffers: released before the step ends so the arena sees a complete step.

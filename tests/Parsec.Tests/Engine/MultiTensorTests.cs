@@ -72,7 +72,7 @@ public class MultiTensorTests
         IBackend backend = cpu;
         var (weights, grads, momenta) = (Storages(cpu, 3), Storages(cpu, 4), Storages(cpu, 5));
         var (weights2, grads2, momenta2) = (Storages(cpu, 3), Storages(cpu, 4), Storages(cpu, 5));
-        var step = new SgdStep(0.1, 0.9, 3e-4, Nesterov: false);
+        var step = new SgdStep(0.1, 0.9, 3e-4);
         backend.SgdUpdateMany(new SgdUpdateManyArgs([.. weights.Select((w, i) => new SgdUpdateArgs(w, grads[i], momenta[i], step))]));
         for (int i = 0; i < weights2.Count; i++) cpu.SgdUpdate(new SgdUpdateArgs(weights2[i], grads2[i], momenta2[i], step));
         Assert.That(Read(cpu, weights), Is.EqualTo(Read(cpu, weights2)));
@@ -86,8 +86,8 @@ public class MultiTensorTests
         var f32 = cpu.Allocate(4, DType.Float32, BufferCategory.Weights);
         var f64 = cpu.Allocate(4, DType.Float64, BufferCategory.Weights);
         Assert.That(() => new FillManyArgs([f32, f64], 0), Throws.ArgumentException.With.Message.Contains("FillMany"));
-        var a = new SgdUpdateArgs(f32, f32, f32, new SgdStep(0.1, 0.9, 0, false));
-        var b = new SgdUpdateArgs(f32, f32, f32, new SgdStep(0.2, 0.9, 0, false));
+        var a = new SgdUpdateArgs(f32, f32, f32, new SgdStep(0.1, 0.9, 0));
+        var b = new SgdUpdateArgs(f32, f32, f32, new SgdStep(0.2, 0.9, 0));
         Assert.That(() => new SgdUpdateManyArgs([a, b]), Throws.ArgumentException.With.Message.Contains("one step"));
     }
 

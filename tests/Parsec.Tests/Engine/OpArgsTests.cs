@@ -109,7 +109,7 @@ public class OpArgsTests
     public void OptimizerStepsAreChecked()
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => new AdamUpdateArgs(Buffer(3), Buffer(3), Buffer(3), Buffer(3), new AdamStep(1e-3, 0.9, 0.999, 1e-8, 0, 0)));
-        Assert.Throws<ArgumentException>(() => new SgdUpdateArgs(Buffer(3), Buffer(3), Buffer(2), new SgdStep(0.1, 0.9, 0, false)));
+        Assert.Throws<ArgumentException>(() => new SgdUpdateArgs(Buffer(3), Buffer(3), Buffer(2), new SgdStep(0.1, 0.9, 0)));
     }
 
     [Test]

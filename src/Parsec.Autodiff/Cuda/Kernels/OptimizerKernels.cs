@@ -5,7 +5,7 @@ namespace Parsec.Autodiff.Cuda;
 // Launch declarations of kernels/optimizer.cu: one record per extern "C" kernel, parameters in the order of its C signature
 // (checked by KernelSignatureTests).
 
-public readonly record struct SgdUpdateKernel(SgdSlots Slots, float Lr, float Momentum, float WeightDecay, int Nesterov) : IKernelArguments
+public readonly record struct SgdUpdateKernel(SgdSlots Slots, float Lr, float Momentum, float WeightDecay) : IKernelArguments
 {
     public static string File => "optimizer.cu";
     public static IReadOnlyList<string> Functions { get; } = ["sgd_update"];
