@@ -14,7 +14,7 @@ public static class BenchTrust
 
     /// <summary>(largest - smallest) / median of the round medians; 0 for one round.</summary>
     public static double Spread(IReadOnlyList<double> roundMedians) =>
-        roundMedians.Count < 2 ? 0 : (roundMedians.Max() - roundMedians.Min()) / Study.StudyResult.Median(roundMedians);
+        roundMedians.Count < 2 ? 0 : (roundMedians.Max() - roundMedians.Min()) / Reports.Statistics.Median(roundMedians);
 
     public static IReadOnlyList<string> Doubts(IReadOnlyList<(string Side, IReadOnlyList<double> RoundMedians)> sides, double? otherCores, int cores, bool onGpu)
     {

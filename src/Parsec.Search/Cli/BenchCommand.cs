@@ -102,9 +102,9 @@ public sealed partial class BenchCommand : Command<BenchCommand.Settings>
             });
         var parsecMedians = measured.Parsec.Select(r => r.MedianMs).ToList();
         var torchMedians = measured.Torch.Select(t => t.MedianMs).ToList();
-        var result = measured.Parsec[0] with { MedianMs = Study.StudyResult.Median(parsecMedians), MinMs = measured.Parsec.Min(r => r.MinMs) };
+        var result = measured.Parsec[0] with { MedianMs = Reports.Statistics.Median(parsecMedians), MinMs = measured.Parsec.Min(r => r.MinMs) };
         var torchResult = measured.Torch.Count == 0 ? null
-            : measured.Torch[0] with { MedianMs = Study.StudyResult.Median(torchMedians), MinMs = measured.Torch.Min(t => t.MinMs) };
+            : measured.Torch[0] with { MedianMs = Reports.Statistics.Median(torchMedians), MinMs = measured.Torch.Min(t => t.MinMs) };
 
         Print(result, backend, torchResult);
         if (torchResult is null)
@@ -158,9 +158,9 @@ public sealed partial class BenchCommand : Command<BenchCommand.Settings>
             python is null ? null : round => PyTorchReference.Run(python, perRound, device, Environment.ProcessorCount, TimeSpan.FromMinutes(20)));
         var parsecMedians = measured.Parsec.Select(r => r.MedianMs).ToList();
         var torchMedians = measured.Torch.Select(t => t.MedianMs).ToList();
-        var result = measured.Parsec[0] with { MedianMs = Study.StudyResult.Median(parsecMedians), MinMs = measured.Parsec.Min(r => r.MinMs) };
+        var result = measured.Parsec[0] with { MedianMs = Reports.Statistics.Median(parsecMedians), MinMs = measured.Parsec.Min(r => r.MinMs) };
         var torch = measured.Torch.Count == 0 ? null
-            : measured.Torch[0] with { MedianMs = Study.StudyResult.Median(torchMedians), MinMs = measured.Torch.Min(t => t.MinMs) };
+            : measured.Torch[0] with { MedianMs = Reports.Statistics.Median(torchMedians), MinMs = measured.Torch.Min(t => t.MinMs) };
         var table = new Table().AddColumns("", "median ms/iteration", "min ms", "architectures/s", "peak MiB", "launches/iteration");
         table.AddRow($"parsec ({backend.Name}, {BackendSelection.Name(backend.Precision)})", $"{result.MedianMs:0.0}", $"{result.MinMs:0.0}",
             $"{c.Samples / (result.MedianMs / 1000):0.0}", $"{measured.Parsec.Max(r => r.PeakMib):0}", result.LaunchesPerIteration is { } l ? $"{l:0}" : "");

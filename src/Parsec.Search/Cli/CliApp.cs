@@ -1,7 +1,7 @@
 using Parsec.Search.RunFiles;
-using Parsec.Search.Runs;
 using Spectre.Console;
 using Spectre.Console.Cli;
+using Parsec.Search.Loop;
 
 namespace Parsec.Search.Cli;
 

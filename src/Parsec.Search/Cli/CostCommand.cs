@@ -1,11 +1,12 @@
 using System.ComponentModel;
 using System.Globalization;
 using Parsec.Search.Cost;
-using Parsec.Search.Runs;
 using Parsec.Search.Space;
 using Parsec.Search.Training;
 using Spectre.Console;
 using Spectre.Console.Cli;
+using Parsec.Search.RunFiles;
+using Parsec.Search.Loop;
 
 namespace Parsec.Search.Cli;
 

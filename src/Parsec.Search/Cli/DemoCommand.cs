@@ -4,10 +4,10 @@ using Parsec.Search.Data.Files;
 using Parsec.Search.Cli.Console;
 using Parsec.Search.Data.Generated;
 using Parsec.Search.Loop;
-using Parsec.Search.Runs;
 using Parsec.Search.Flags;
 using Spectre.Console;
 using Spectre.Console.Cli;
+using Parsec.Search.RunFiles;
 
 namespace Parsec.Search.Cli;
 

@@ -3,9 +3,9 @@ using Parsec.Autodiff;
 using Parsec.Search.Cli.Console;
 using Parsec.Search.Flags;
 using Parsec.Search.Loop;
-using Parsec.Search.Runs;
 using Spectre.Console;
 using Spectre.Console.Cli;
+using Parsec.Search.RunFiles;
 
 namespace Parsec.Search.Cli;
 

@@ -1,10 +1,11 @@
 using System.ComponentModel;
 using Parsec.Search.Cli.Console;
 using Parsec.Search.Flags;
-using Parsec.Search.Runs;
 using Parsec.Search.Study;
 using Spectre.Console;
 using Spectre.Console.Cli;
+using Parsec.Search.RunFiles;
+using Parsec.Search.Loop;
 
 namespace Parsec.Search.Cli;
 

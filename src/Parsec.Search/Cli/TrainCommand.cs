@@ -3,10 +3,11 @@ using Parsec.Autodiff;
 using Parsec.Search.Cli.Console;
 using Parsec.Search.Data.Files;
 using Parsec.Search.Flags;
-using Parsec.Search.Runs;
 using Parsec.Search.Training;
 using Spectre.Console;
 using Spectre.Console.Cli;
+using Parsec.Search.RunFiles;
+using Parsec.Search.Loop;
 
 namespace Parsec.Search.Cli;
 

@@ -25,7 +25,7 @@ public sealed record IterationMetrics
     public required double? ValWeightEntropy { get; init; }
     /// <summary>Kish's effective sample size of the pi gradient's importance weights: K when all count equally, 1 when one takes all.</summary>
     public required double? ValEffectiveSamples { get; init; }
-    /// <summary>The pi gradient's importance weights, one per sample: what the noise estimate of pi replays (<see cref="Prior.DecisionNoise"/>).</summary>
+    /// <summary>The pi gradient's importance weights, one per sample: what the noise estimate of pi replays (<see cref="DecisionNoise"/>).</summary>
     public required double[]? ValOmega { get; init; }
     public required double PiEntropy { get; init; }
     /// <summary>Global norm of the weight gradient before clipping.</summary>

@@ -1,7 +1,7 @@
 using System.Text;
 using Parsec.Autodiff;
 using Parsec.Search.Model;
-using Parsec.Search.Runs;
+using Parsec.Search.RunFiles;
 
 namespace Parsec.Search.Loop;
 

@@ -6,7 +6,6 @@ using Parsec.Search.Data.Files;
 using Parsec.Search.Distributed;
 using Parsec.Search.Memory;
 using Parsec.Search.Prior;
-using Parsec.Search.Runs;
 using Parsec.Search.Space;
 using Parsec.Search.RunFiles;
 
@@ -250,7 +249,7 @@ public static class SearchRunner
             return (new DerivedGenotype(genotype, []), DrawReport(session, run));
         }
         PriorJson.Save(session.Prior, run.Pi);
-        var noise = DecisionNoiseFile.Write(run.Path, session.Options, Math.Max(0, session.Iteration - session.WarmupIterations));
+        var noise = DecisionNoiseWriter.Write(run.Path, session.Options, Math.Max(0, session.Iteration - session.WarmupIterations));
         var derived = Derivation.Derive(session.Prior, noise);
         if (session.Cost is { } cost)
         {

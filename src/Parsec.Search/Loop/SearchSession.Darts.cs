@@ -2,7 +2,7 @@ using System.Diagnostics;
 using Parsec.Autodiff;
 using Parsec.Search.Data;
 using Parsec.Search.Model;
-using Parsec.Search.Runs;
+using Parsec.Search.RunFiles;
 
 namespace Parsec.Search.Loop;
 

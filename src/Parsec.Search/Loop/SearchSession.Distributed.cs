@@ -1,6 +1,6 @@
 using Parsec.Autodiff;
 using Parsec.Search.Distributed;
-using Parsec.Search.Runs;
+using Parsec.Search.RunFiles;
 
 namespace Parsec.Search.Loop;
 

@@ -3,8 +3,8 @@ using Parsec.Autodiff;
 using Parsec.Search.Data;
 using Parsec.Search.Estimator;
 using Parsec.Search.Model;
-using Parsec.Search.Runs;
 using Parsec.Search.Space;
+using Parsec.Search.RunFiles;
 
 namespace Parsec.Search.Loop;
 

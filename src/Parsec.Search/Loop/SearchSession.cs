@@ -6,7 +6,7 @@ using Parsec.Search.Estimator;
 using Parsec.Search.Memory;
 using Parsec.Search.Model;
 using Parsec.Search.Prior;
-using Parsec.Search.Runs;
+using Parsec.Search.RunFiles;
 
 namespace Parsec.Search.Loop;
 

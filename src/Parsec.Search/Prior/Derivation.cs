@@ -7,7 +7,7 @@ namespace Parsec.Search.Prior;
 /// <param name="Block">The categorical in <see cref="ArchitecturePrior.Distribution"/>'s order.</param>
 /// <param name="Probability">Of the chosen value (given the node's other input when inputs are distinct).</param>
 /// <param name="Margin">Probability of the chosen value minus that of the runner-up.</param>
-/// <param name="NoiseMargin">The margin chance alone reaches (<see cref="DecisionNoise"/>); null when unknown.</param>
+/// <param name="NoiseMargin">The margin chance alone reaches (Loop.DecisionNoise measures it); null when unknown.</param>
 /// <param name="Tie">The top probabilities were equal and the choice was drawn at random among them.</param>
 public sealed record ChoiceDecision(CellType Cell, int Term, bool IsInput, int Block, int Chosen, double Probability, double Margin, double? NoiseMargin, bool Tie)
 {

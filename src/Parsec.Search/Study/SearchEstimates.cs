@@ -3,8 +3,8 @@ using System.Text.Json.Nodes;
 using Parsec.Autodiff;
 using Parsec.Search.Loop;
 using Parsec.Search.Prior;
-using Parsec.Search.Runs;
 using Parsec.Search.Space;
+using Parsec.Search.RunFiles;
 
 namespace Parsec.Search.Study;
 

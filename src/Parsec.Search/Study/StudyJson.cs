@@ -24,8 +24,8 @@ public static class StudyJson
             var node = JsonNode.Parse(File.ReadAllText(path)) as JsonObject ?? throw new FormatException($"{path}: empty study file");
             if (node["search"] is JsonObject search)
             {
-                Runs.FlatDatasetJson.Upgrade(search);
-                Runs.OptionsFile.UpgradeSplit(search);
+                Loop.FlatDatasetJson.Upgrade(search);
+                Loop.OptionsFile.UpgradeSplit(search);
             }
             Data.Files.DatasetSpec.UpgradeJson(node["data"]);
             var options = node.Deserialize<StudyOptions>(Json) ?? throw new FormatException($"{path}: empty study file");

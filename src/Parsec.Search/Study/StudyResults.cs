@@ -97,18 +97,12 @@ public sealed record StudyResult(string Folder, string? UnfinishedAt, IReadOnlyL
     /// <summary>The "of N" of a rank: the genotypes that were not searched, and one searched genotype.</summary>
     public int RankedCount => NotSearched.Count + 1;
 
-    public double? RandomMedian => Random.Count == 0 ? null : Median(Random.Select(r => r.Mean));
+    public double? RandomMedian => Random.Count == 0 ? null : Reports.Statistics.Median(Random.Select(r => r.Mean));
     public double TrainingSeconds => Rows.Sum(r => r.TrainingSeconds);
     public double RandomTrainingSeconds => Random.Sum(r => r.TrainingSeconds);
 
     public static StudyResult Unfinished(StudyFolder folder, string at) => new(folder.Path, at, [], 0);
 
-    public static double Median(IEnumerable<double> values)
-    {
-        var sorted = values.OrderBy(v => v).ToArray();
-        int n = sorted.Length;
-        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
-    }
 }
 
 /// <summary>
@@ -159,8 +153,8 @@ public static class StudyResults
     /// <summary>The cost of the search in <paramref name="runFolder"/>: its step times and the images its options sent through each kind of pass.</summary>
     public static SearchCompute SearchCost(string label, string runFolder)
     {
-        var run = new Runs.RunFolder(runFolder);
-        var options = Runs.OptionsFile.Read(run.Options);
+        var run = new RunFiles.RunFolder(runFolder);
+        var options = Loop.OptionsFile.Read(run.Options);
         var (training, forward, supernet) = options.ImagesThroughPasses();
         double peak = File.Exists(run.Metrics) ? MetricsFile.Read(run.Metrics).Rows.Select(r => r.TryGet(MetricsFile.MemoryMib, out double m) ? m : 0).DefaultIfEmpty(0).Max() : 0;
         return new SearchCompute(label, Loop.SearchStrategyConverter.Name(options.Strategy), (SumOf(run.Metrics, MetricsFile.StepMs) ?? 0) / 1000, training, forward, supernet, peak);

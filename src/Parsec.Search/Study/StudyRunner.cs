@@ -3,7 +3,6 @@ using Parsec.Search.Data.Files;
 using Parsec.Search.Loop;
 using Parsec.Search.Prior;
 using Parsec.Search.Reports;
-using Parsec.Search.Runs;
 using Parsec.Search.Space;
 using Parsec.Search.Training;
 using Parsec.Search.RunFiles;

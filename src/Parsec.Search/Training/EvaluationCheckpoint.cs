@@ -1,5 +1,6 @@
 using Parsec.Autodiff;
 using Parsec.Search.Model;
+using Parsec.Search.RunFiles;
 
 namespace Parsec.Search.Training;
 
@@ -28,7 +29,7 @@ public static class EvaluationCheckpoint
                 tensors.Add(new NamedTensor(OptimizerPrefix + key, shapes[parameter], Array.ConvertAll(values, v => (float)v)));
             }
         }
-        Runs.FiniteState.Require(path, tensors);
+        RunFiles.FiniteState.Require(path, tensors);
         SafeTensorsWriter.WriteFile(path, tensors, record.ToMetadata());
     }
 

@@ -118,7 +118,7 @@ public sealed class EvaluationRun : IDisposable
         string path = Path.Combine(folder, EvaluationCheckpoint.CheckpointFileName);
         if (!File.Exists(path)) return (null, null);
         var record = EvaluationCheckpoint.Load(path).Record;
-        return (record.Backend, record.Precision is { } text ? Runs.OptionsFile.ParsePrecision(text, path) : null);
+        return (record.Backend, record.Precision is { } text ? Loop.OptionsFile.ParsePrecision(text, path) : null);
     }
 
     /// <summary>Continues the run in <paramref name="folder"/> from its last checkpoint. <paramref name="data"/> defaults to the dataset the run recorded.</summary>

@@ -1,5 +1,6 @@
 using Parsec.Autodiff;
 using Parsec.Search.Model;
+using Parsec.Search.RunFiles;
 
 namespace Parsec.Search.Training;
 

@@ -1,8 +1,9 @@
 using System.Text.Json.Nodes;
 using NUnit.Framework;
-using Parsec.Search.Runs;
 using Parsec.Tests.Data;
 using Parsec.Tests.Tooling;
+using Parsec.Search.RunFiles;
+using Parsec.Search.Loop;
 
 namespace Parsec.Tests.Cli;
 

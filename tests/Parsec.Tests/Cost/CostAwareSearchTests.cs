@@ -5,10 +5,10 @@ using Parsec.Autodiff.Cpu;
 using Parsec.Search.Cost;
 using Parsec.Search.Loop;
 using Parsec.Search.Prior;
-using Parsec.Search.Runs;
 using Parsec.Search.Space;
 using Parsec.Search.Training;
 using Parsec.Tests.Search;
+using Parsec.Search.RunFiles;
 
 namespace Parsec.Tests.Cost;
 

@@ -63,7 +63,7 @@ public class OnnxParityTests
             Dataset = new DatasetSpec("textures", ImageSize: 8, TrainCount: 64), Channels = 4, Layers = 3, BatchSize = 8, Samples = 4, WeightSamples = 2,
             Iterations = 6, Seed = 9,
         };
-        var run = Parsec.Search.Runs.RunFolder.CreateNew(temp.Path, "search", DateTime.Now);
+        var run = Parsec.Search.RunFiles.RunFolder.CreateNew(temp.Path, "search", DateTime.Now);
         using (var searchBackend = new CpuBackend()) Parsec.Search.Loop.SearchRunner.Start(options, searchBackend, run);
         CheckParity(Genotype.Load(run.Genotype), 4, 3, 8, seed: 31);
     }

@@ -5,9 +5,9 @@ using Parsec.Search.Cli;
 using Parsec.Search.Loop;
 using Parsec.Search.Prior;
 using Parsec.Search.Reports;
-using Parsec.Search.Runs;
 using Parsec.Search.Space;
 using Parsec.Search.Training;
+using Parsec.Search.RunFiles;
 
 namespace Parsec.Tests.Search;
 

@@ -6,9 +6,9 @@ using Parsec.Autodiff.Cpu;
 using Parsec.Search.Loop;
 using Parsec.Search.Model;
 using Parsec.Search.Model.Ops;
-using Parsec.Search.Runs;
 using Parsec.Search.Space;
 using Parsec.Search.Training;
+using Parsec.Search.RunFiles;
 
 namespace Parsec.Tests.Search;
 

@@ -1,3 +1,4 @@
+using Parsec.Search.Loop;
 using NUnit.Framework;
 using Parsec.Autodiff;
 using Parsec.Search.Estimator;

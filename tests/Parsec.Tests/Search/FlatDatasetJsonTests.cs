@@ -1,7 +1,8 @@
 using NUnit.Framework;
 using Parsec.Search.Data.Files;
-using Parsec.Search.Runs;
 using Parsec.Search.Study;
+using Parsec.Search.RunFiles;
+using Parsec.Search.Loop;
 
 namespace Parsec.Tests.Search;
 

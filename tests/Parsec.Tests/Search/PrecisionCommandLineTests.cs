@@ -1,7 +1,8 @@
 using NUnit.Framework;
 using Parsec.Search.Cli;
-using Parsec.Search.Runs;
 using Spectre.Console;
+using Parsec.Search.RunFiles;
+using Parsec.Search.Loop;
 
 namespace Parsec.Tests.Search;
 

@@ -3,8 +3,8 @@ using NUnit.Framework;
 using Parsec.Autodiff.Cpu;
 using Parsec.Search.Loop;
 using Parsec.Search.Reports;
-using Parsec.Search.Runs;
 using Parsec.Search.Space;
+using Parsec.Search.RunFiles;
 
 namespace Parsec.Tests.Search;
 

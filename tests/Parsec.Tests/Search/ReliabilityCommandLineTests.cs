@@ -2,10 +2,11 @@ using System.Buffers.Binary;
 using System.Text.Json.Nodes;
 using NUnit.Framework;
 using Parsec.Search.Reports;
-using Parsec.Search.Runs;
 using Parsec.Search.Training;
 using Parsec.Tests.Data;
 using Parsec.Tests.Tooling;
+using Parsec.Search.RunFiles;
+using Parsec.Search.Loop;
 
 namespace Parsec.Tests.Search;
 

@@ -1,7 +1,7 @@
 using NUnit.Framework;
-using Parsec.Search.Runs;
 using Parsec.Tests.Data;
 using Parsec.Search.RunFiles;
+using Parsec.Search.Loop;
 
 namespace Parsec.Tests.Search;
 

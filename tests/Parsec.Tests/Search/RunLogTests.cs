@@ -1,8 +1,8 @@
 using NUnit.Framework;
 using Parsec.Search.RunFiles;
-using Parsec.Search.Runs;
 using Parsec.Tests.Data;
 using Parsec.Tests.Tooling;
+using Parsec.Search.Loop;
 
 namespace Parsec.Tests.Search;
 

@@ -7,8 +7,8 @@ using Parsec.Search.Data.Generated;
 using Parsec.Search.Loop;
 using Parsec.Search.Prior;
 using Parsec.Search.Reports;
-using Parsec.Search.Runs;
 using Parsec.Search.Training;
+using Parsec.Search.RunFiles;
 
 namespace Parsec.Tests.Search;
 

@@ -4,7 +4,7 @@ using Parsec.Autodiff.Cpu;
 using Parsec.Search.Data;
 using Parsec.Search.Data.Generated;
 using Parsec.Search.Loop;
-using Parsec.Search.Runs;
+using Parsec.Search.RunFiles;
 
 namespace Parsec.Tests.Search;
 

@@ -1,9 +1,9 @@
 using NUnit.Framework;
 using Parsec.Search.Cli;
-using Parsec.Search.Runs;
 using Parsec.Tests.Data;
 using Parsec.Tests.Tooling;
 using Parsec.Search.RunFiles;
+using Parsec.Search.Loop;
 
 namespace Parsec.Tests.Search;
 

@@ -154,7 +154,7 @@ public class StudyTests
         var folder = new StudyFolder(temp["whole"]);
         foreach (ulong seed in new ulong[] { 1, 2 })
         {
-            var searchOptions = Parsec.Search.Runs.OptionsFile.Read(Path.Combine(folder.Path, $"search-seed-{seed}", "options.json"));
+            var searchOptions = Parsec.Search.Loop.OptionsFile.Read(Path.Combine(folder.Path, $"search-seed-{seed}", "options.json"));
             Assert.That(searchOptions.Seed, Is.EqualTo(seed));
         }
         Assert.That(SearchEstimates.Load(folder.Estimates).Select(e => e.Search), Is.EqualTo(new[] { "search-seed-1", "search-seed-2" }));
@@ -202,7 +202,7 @@ public class StudyTests
         Assert.That(StudyGenotype.Load(new StudyFolder(temp["whole"]).Genotypes)[2].Genotype.ToJson(),
             Is.EqualTo(Genotype.Load(Path.Combine(temp["whole"], "darts-seed-1", "genotype.json")).ToJson()));
         var folder = new StudyFolder(temp["whole"]);
-        var randomWs = Parsec.Search.Runs.OptionsFile.Read(Path.Combine(folder.Path, "random-ws-seed-1", "options.json"));
+        var randomWs = Parsec.Search.Loop.OptionsFile.Read(Path.Combine(folder.Path, "random-ws-seed-1", "options.json"));
         Assert.That(randomWs.Strategy, Is.EqualTo(SearchStrategy.RandomWs));
         Assert.That(StudyGenotype.Load(folder.Genotypes)[1].Genotype.ToJson(), Is.EqualTo(Genotype.Load(Path.Combine(folder.Path, "random-ws-seed-1", "genotype.json")).ToJson()));
         // 12 iterations training 2 samples on batches of 16; PARSEC scores 4 samples in each of its 6 pi iterations, random search 4 candidates on 2 batches.

@@ -5,6 +5,7 @@ using Parsec.Search.Reports;
 using Parsec.Search.Space;
 using Parsec.Search.Training;
 using Parsec.Tests.Data;
+using Parsec.Search.RunFiles;
 
 namespace Parsec.Tests.Training;
 

@@ -3,6 +3,7 @@ using System.Text.Json;
 using NUnit.Framework;
 using Parsec.Search.Training;
 using Parsec.Tests.Data;
+using Parsec.Search.RunFiles;
 
 namespace Parsec.Tests.Training;
 

@@ -3,10 +3,10 @@ using NUnit.Framework;
 using Parsec.Autodiff.Cpu;
 using Parsec.Search.Loop;
 using Parsec.Search.Reports;
-using Parsec.Search.Runs;
 using Parsec.Search.Space;
 using Parsec.Search.Training;
 using Parsec.Tests.Data;
+using Parsec.Search.RunFiles;
 
 namespace Parsec.Tests.Training;
 

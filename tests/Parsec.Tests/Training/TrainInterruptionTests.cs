@@ -1,11 +1,11 @@
 using NUnit.Framework;
 using Parsec.Search.Cli;
 using Parsec.Search.Reports;
-using Parsec.Search.Runs;
 using Parsec.Search.Training;
 using Parsec.Tests.Data;
 using Parsec.Tests.Tooling;
 using Parsec.Search.RunFiles;
+using Parsec.Search.Loop;
 
 namespace Parsec.Tests.Training;
 

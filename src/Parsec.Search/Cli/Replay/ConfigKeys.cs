@@ -1,7 +1,8 @@
 using System.Reflection;
 using Parsec.Search.Flags;
-using Parsec.Search.Runs;
 using Spectre.Console.Cli;
+using Parsec.Search.RunFiles;
+using Parsec.Search.Loop;
 
 namespace Parsec.Search.Cli.Replay;
 

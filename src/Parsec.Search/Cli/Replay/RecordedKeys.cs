@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Parsec.Search.Data.Files;
-using Parsec.Search.Runs;
+using Parsec.Search.RunFiles;
+using Parsec.Search.Loop;
 
 namespace Parsec.Search.Cli.Replay;
 

@@ -58,7 +58,7 @@ public static class RunPage
         page.Heading("Compute");
         Compute(page, metrics, MetricsFile.StepMs, "per iteration", "ms");
         if (metrics is not null && metrics.Has(MetricsFile.SamplesPerSecond))
-            page.Paragraph($"median throughput: {Study.StudyResult.Median(metrics.Series(MetricsFile.SamplesPerSecond).Y):0.0} images per second");
+            page.Paragraph($"median throughput: {Statistics.Median(metrics.Series(MetricsFile.SamplesPerSecond).Y):0.0} images per second");
 
         Options(page, File.Exists(In("options.json")) ? File.ReadAllText(In("options.json")) : null);
         Files(page, folder);
@@ -149,7 +149,7 @@ public static class RunPage
         }
         var values = metrics.Series(key).Y;
         double total = values.Sum() * (unit == "ms" ? 1e-3 : 1);
-        page.Paragraph($"{values.Length} logged: median {Study.StudyResult.Median(values):0.##} {unit} {per}, {total:0} s in all" +
+        page.Paragraph($"{values.Length} logged: median {Statistics.Median(values):0.##} {unit} {per}, {total:0} s in all" +
                        (metrics.Has(MetricsFile.MemoryMib) ? $"; peak memory logged {metrics.Series(MetricsFile.MemoryMib).Y.Max():0} MiB" : ""));
     }
 

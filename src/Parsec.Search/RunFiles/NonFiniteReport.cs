@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Parsec.Search.Runs;
+namespace Parsec.Search.RunFiles;
 
 /// <summary>What was found non-finite, and where: the run stops and writes this as nan_report.txt.</summary>
 /// <param name="Iteration">The iteration being computed (1-based).</param>

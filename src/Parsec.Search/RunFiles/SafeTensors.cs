@@ -1,4 +1,4 @@
-namespace Parsec.Search.Training;
+namespace Parsec.Search.RunFiles;
 
 /// <summary>A named float32 array with its shape: one entry of a safetensors file.</summary>
 public sealed record NamedTensor(string Name, int[] Shape, float[] Data)

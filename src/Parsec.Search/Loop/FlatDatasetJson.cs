@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace Parsec.Search.Runs;
+namespace Parsec.Search.Loop;
 
 /// <summary>
 /// Search options written before the dataset became one record kept it in six flat keys ("dataset": "textures",

@@ -1,7 +1,8 @@
 using Parsec.Autodiff;
 using Parsec.Search.Estimator;
+using Parsec.Search.Prior;
 
-namespace Parsec.Search.Prior;
+namespace Parsec.Search.Loop;
 
 /// <summary>
 /// How large a choice's margin over its runner-up could grow by chance alone. The search's pi gradient pairs K

@@ -5,7 +5,7 @@ using Parsec.Autodiff;
 using Parsec.Search.Loop;
 using Parsec.Search.RunFiles;
 
-namespace Parsec.Search.Runs;
+namespace Parsec.Search.Loop;
 
 /// <summary>
 /// options.json: the resolved <see cref="SearchOptions"/> in snake_case (enums as text) plus the backend the

@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 using Parsec.Search.Loop;
 using Parsec.Search.RunFiles;
 
-namespace Parsec.Search.Runs;
+namespace Parsec.Search.Loop;
 
 /// <summary>
 /// Step sizes a resumed search may change (--lr, --prior-lr, --grad-clip): the remedy nan_report.txt advises

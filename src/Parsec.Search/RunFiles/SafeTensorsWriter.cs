@@ -5,7 +5,7 @@ using System.Text.Json;
 using Parsec.Search.Reports;
 using Parsec.Search.RunFiles;
 
-namespace Parsec.Search.Training;
+namespace Parsec.Search.RunFiles;
 
 /// <summary>
 /// Writes float32 tensors in the safetensors layout: an 8-byte little-endian header length, a JSON header

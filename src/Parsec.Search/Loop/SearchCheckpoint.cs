@@ -3,8 +3,9 @@ using Parsec.Autodiff;
 using Parsec.Search.Data;
 using Parsec.Search.Model;
 using Parsec.Search.Training;
+using Parsec.Search.RunFiles;
 
-namespace Parsec.Search.Runs;
+namespace Parsec.Search.Loop;
 
 /// <summary>The state of a search after a completed iteration, apart from the network's tensors.</summary>
 /// <param name="Iteration">Iterations completed.</param>

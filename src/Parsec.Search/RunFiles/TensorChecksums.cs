@@ -1,7 +1,7 @@
 using System.IO.Hashing;
 using System.Text.Json;
 
-namespace Parsec.Search.Training;
+namespace Parsec.Search.RunFiles;
 
 /// <summary>
 /// A 64-bit XXH3 hash of each tensor's stored bytes, kept as one JSON object (tensor name to 16 hex digits) in

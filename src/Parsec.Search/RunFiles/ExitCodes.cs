@@ -1,4 +1,4 @@
-namespace Parsec.Search.Runs;
+namespace Parsec.Search.RunFiles;
 
 /// <summary>
 /// The exit status of every `parsec` command, one meaning each, so that a script or scheduler can tell a

@@ -1,4 +1,4 @@
-namespace Parsec.Search.Runs;
+namespace Parsec.Search.RunFiles;
 
 /// <summary>
 /// The files of one run, all in one folder (by default runs/&lt;yyyyMMdd-HHmmss&gt;-&lt;name&gt;):

@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 
-namespace Parsec.Search.Training;
+namespace Parsec.Search.RunFiles;
 
 /// <summary>
 /// Reads float32 safetensors files and checks them against the format before trusting any byte: header

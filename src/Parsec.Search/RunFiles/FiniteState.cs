@@ -1,6 +1,5 @@
-using Parsec.Search.Training;
 
-namespace Parsec.Search.Runs;
+namespace Parsec.Search.RunFiles;
 
 /// <summary>
 /// The check every checkpoint passes before it is written: weights, batch-norm running statistics, optimizer
