@@ -36,14 +36,7 @@ public class BenchCommandTests
         if (OperatingSystem.IsWindows()) Assert.Ignore("the stand-in interpreter is a shell script");
         using var temp = new TempFolder();
         // A stand-in interpreter: it answers the torch probe and prints a result line as the script does.
-        string python = temp["python3"];
-        File.WriteAllText(python, """
-            #!/bin/sh
-            if [ "$1" = "-c" ]; then echo 9.9.9; exit 0; fi
-            echo "torch loading"
-            echo '{"median_ms": 123.5, "min_ms": 100.0, "torch": "9.9.9", "threads": 2, "device": "cpu", "parameters": 394210}'
-            """);
-        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(python, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        string python = StandInPython.Write(temp["python3"], medianMs: 123.5, minMs: 100.0, before: "echo \"torch loading\"");
 
         using var console = new ConsoleCapture();
         Assert.That(CliApp.Run([.. OneQuickStep, "--python", python]), Is.EqualTo(CliApp.Success));

@@ -80,13 +80,7 @@ public class BenchTrustTests
     {
         if (OperatingSystem.IsWindows()) Assert.Ignore("the stand-in interpreter is a shell script");
         using var temp = new TempFolder();
-        string python = temp["python3"];
-        File.WriteAllText(python, """
-            #!/bin/sh
-            if [ "$1" = "-c" ]; then echo 9.9.9; exit 0; fi
-            echo '{"median_ms": 50.0, "min_ms": 48.0, "torch": "9.9.9", "threads": 2, "device": "cpu", "parameters": 394210}'
-            """);
-        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(python, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        string python = StandInPython.Write(temp["python3"], medianMs: 50.0, minMs: 48.0);
         using var console = new ConsoleCapture();
         Assert.That(CliApp.Run(["bench", "--backend", "cpu", "--steps", "3", "--warmup", "1", "--rounds", "3", "--python", python]), Is.EqualTo(CliApp.Success));
         return console.Text;

@@ -127,6 +127,23 @@ public class MpiStudyTests
         "--backend", "cpu", "--out", folder,
     ];
 
+    /// <summary>Waits (at most a minute) until every run folder under <paramref name="root"/> can be locked, that is until the killed job's ranks have ended.</summary>
+    private static void WaitUntilNoFolderIsHeld(string root)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        foreach (string lockFile in Directory.GetFiles(root, Parsec.Search.RunFiles.RunLock.FileName, SearchOption.AllDirectories))
+            while (true)
+            {
+                try
+                {
+                    using var probe = new FileStream(lockFile, FileMode.Open, FileAccess.ReadWrite, FileShare.None);
+                    break;
+                }
+                catch (FileNotFoundException) { break; }
+                catch (IOException) when (clock.Elapsed < TimeSpan.FromMinutes(1)) { Thread.Sleep(100); }
+            }
+    }
+
     private static string Results(string folder) =>
         string.Join(";", System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "results.json"))).RootElement.GetProperty("genotypes").EnumerateArray()
             .Select(g => $"{g.GetProperty("name").GetString()}={g.GetProperty("test_accuracies")[0].GetDouble():R}"));
@@ -150,6 +167,8 @@ public class MpiStudyTests
             job.Signal("KILL");
             job.WaitForExit(Limit);
         }
+        // The launcher is gone at once; its ranks end a moment later, and until then they hold their folders.
+        WaitUntilNoFolderIsHeld(split);
         var written = File.GetLastWriteTimeUtc(first);
         Assert.That(CliApp.Run(["study", "--resume", split]), Is.EqualTo(ExitCodes.Done));
         Assert.That(File.GetLastWriteTimeUtc(first), Is.EqualTo(written), "a finished training is not repeated");

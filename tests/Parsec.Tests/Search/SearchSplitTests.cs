@@ -50,14 +50,15 @@ public class SearchSplitTests
         Assert.That(File.Exists(run.Warnings), Is.False, "a balanced split warns of nothing");
     }
 
-    /// <summary>The search sees the pixels `train` sees: standardised by the training set's per-channel mean and std.</summary>
+    /// <summary>By default the search sees raw pixels; told so, it sees the pixels `train` sees: standardised by the training set's per-channel mean and std.</summary>
     [Test]
-    public void TheSearchStandardisesPixelsAsTrainDoesUnlessToldRaw()
+    public void TheSearchStandardisesPixelsAsTrainDoesWhenToldTo()
     {
         var options = SearchRunTests.Tiny(1);
+        Assert.That(options.Pixels, Is.EqualTo(SearchPixels.Raw), "the default");
         var dataset = SearchRunner.LoadDataset(options);
         using var backend = new CpuBackend();
-        using var normalized = new SearchSession(options, backend, dataset);
+        using var normalized = new SearchSession(options with { Pixels = SearchPixels.Normalized }, backend, dataset);
         var all = normalized.TrainData.AllImages.ToArray().Concat(normalized.ValidationData.AllImages.ToArray()).Select(v => (double)v).ToList();
         double mean = all.Average();
         Assert.That(mean, Is.EqualTo(0).Within(1e-5));
