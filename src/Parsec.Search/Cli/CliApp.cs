@@ -74,8 +74,12 @@ internal static class ErrorReport
         var (code, label, message) = Classify(e, args);
         if (code == CliApp.UsageError && attribute is not null) message = attribute(message);
         if (label is not null) Line(label, message);
+        // A bug, not the user's input: the whole trace goes to standard error, which run.log also records.
+        if (label == InternalLabel) System.Console.Error.WriteLine(e.ToString());
         return code;
     }
+
+    private const string InternalLabel = "internal error";
 
     /// <summary>The exit code an exception ends the command with.</summary>
     public static int ExitCodeOf(Exception exception) => Classify(Unwrap(exception), []).Code;
@@ -87,10 +91,32 @@ internal static class ErrorReport
         OperationCanceledException => (CliApp.Stopped, "stopped", "interrupted"),
         RunFolderInUseException or UnauthorizedAccessException => (CliApp.Failure, "error", e.Message),
         NonFiniteStateException or Training.TrainingDivergedException => (CliApp.NonFinite, "stopped", e.Message),
+        _ when FromBelowTheInputChecks(e) => Internal(e),
         ArgumentException or FormatException or FileNotFoundException or DirectoryNotFoundException or InvalidDataException
             or KeyNotFoundException or NotSupportedException or Data.Files.DataFileException => (CliApp.UsageError, "error", e.Message),
-        _ => (CliApp.Failure, "error", $"{e.Message} ({e.GetType().Name})"),
+        _ => Internal(e),
     };
+
+    /// <summary>
+    /// Thrown where no user input is read: the engine (Parsec.Autodiff, Parsec.Cuda), which receives only what the
+    /// commands have already checked, and the network code (Model) and ONNX emission (Export's emitters), which build
+    /// from genotypes and options that were checked when read. An argument refused there is a bug, whatever its type.
+    /// </summary>
+    private static bool FromBelowTheInputChecks(Exception e)
+    {
+        var thrower = e.TargetSite?.DeclaringType;
+        if (thrower is null) return false;
+        string assembly = thrower.Assembly.GetName().Name ?? "";
+        string ns = thrower.Namespace ?? "";
+        return assembly is "Parsec.Autodiff" or "Parsec.Cuda"
+            || ns.StartsWith("Parsec.Search.Model", StringComparison.Ordinal)
+            || (ns == "Parsec.Search.Export" && thrower.Name.StartsWith("Onnx", StringComparison.Ordinal) && thrower.Name.EndsWith("Emitter", StringComparison.Ordinal));
+    }
+
+    /// <summary>Exit 1: the message, its type and the method that threw, and where the whole trace is.</summary>
+    private static (int Code, string? Label, string Message) Internal(Exception e) =>
+        (CliApp.Failure, InternalLabel, $"{e.Message} ({e.GetType().Name} in {e.TargetSite?.DeclaringType?.FullName}.{e.TargetSite?.Name}); " +
+            "this is a bug in parsec, not a problem with the input: the full trace follows on standard error and is in the run folder's run.log");
 
     private static Exception Unwrap(Exception e) =>
         e is AggregateException { InnerExceptions.Count: 1 } or System.Reflection.TargetInvocationException && e.InnerException is { } inner ? Unwrap(inner) : e;
