@@ -35,7 +35,7 @@ public static class StudyPage
         {
             page.Heading("Results");
             // Wide tables of figures scroll inside their box rather than wrapping "81.87 %" over two lines.
-            page.Fragment("<div class=\"wide\">\n" + Markdig.Markdown.ToHtml(File.ReadAllText(study.ResultsTable), Markdown) + "</div>");
+            page.Fragment("<div class=\"wide figures\">\n" + Markdig.Markdown.ToHtml(File.ReadAllText(study.ResultsTable), Markdown) + "</div>");
             foreach (var (path, alt) in new[] { (study.ResultsPlot, "test accuracy of every genotype and seed"), (study.RankingPlot, "each search's estimate against trained accuracy"), (study.ParetoPlot, "accuracy against cost") })
                 if (File.Exists(path)) page.Image(path, alt);
         }

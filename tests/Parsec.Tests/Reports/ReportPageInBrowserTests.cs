@@ -1,5 +1,8 @@
 using NUnit.Framework;
+using Parsec.Autodiff.Cpu;
 using Parsec.Search.Reports;
+using Parsec.Search.Study;
+using Parsec.Tests.Data;
 using Parsec.Search.Reports.Html;
 using PuppeteerSharp;
 
@@ -16,6 +19,75 @@ public class ReportPageInBrowserTests
     private static string ChromiumPath() =>
         new[] { "/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome" }.FirstOrDefault(File.Exists)
         ?? throw new InvalidOperationException("Chromium not found: this test needs it (apt-get install chromium; .ci/run installs it)");
+
+    /// <summary>
+    /// A real (tiny) study leaves three kinds of page: its own, each search's and each training's. Each loads cleanly,
+    /// and the study page's links open the search's and a training's page.
+    /// </summary>
+    [Test]
+    public async Task AStudysSearchAndTrainingPagesRenderAndAreLinked()
+    {
+        using var temp = new TempFolder();
+        string folder = temp["study"];
+        using (var backend = new CpuBackend())
+            StudyRunner.Start(Parsec.Tests.Study.StudyTests.Tiny(), folder, backend);
+
+        await using var browser = await Launch();
+        await using var page = await browser.NewPageAsync();
+        var errors = Watch(page);
+        await page.SetViewportAsync(new ViewPortOptions { Width = 1200, Height = 900 });
+
+        await Load(page, Path.Combine(folder, RunPage.FileName), "Study ");
+        var links = await page.EvaluateExpressionAsync<string[]>("Array.from(document.querySelectorAll('a')).map(a => a.getAttribute('href')).filter(h => h.endsWith('report.html'))");
+        string search = links.Single(l => !l.StartsWith("train/"));
+        string training = links.First(l => l.StartsWith("train/"));
+        Assert.That(links.Count(l => l.StartsWith("train/")), Is.EqualTo(8), "4 genotypes x 2 seeds");
+
+        await page.ClickAsync($"a[href='{search}']");
+        await page.WaitForFunctionAsync("() => document.querySelector('h1') && document.querySelector('h1').textContent.startsWith('Search ')", new WaitForFunctionOptions { Timeout = 15_000 });
+        await AssertRendered(page);
+        await Load(page, Path.Combine(folder, training), "Training ");
+        Assert.That(errors, Is.Empty, string.Join("\n", errors));
+    }
+
+    private static async Task<IBrowser> Launch() => await Puppeteer.LaunchAsync(new LaunchOptions
+    {
+        ExecutablePath = ChromiumPath(),
+        Headless = true,
+        Args = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--allow-file-access-from-files"],
+    });
+
+    private static List<string> Watch(IPage page)
+    {
+        var errors = new List<string>();
+        page.Console += (_, e) => { if (e.Message.Type == ConsoleType.Error) errors.Add(e.Message.Text); };
+        page.PageError += (_, e) => errors.Add(e.Message);
+        return errors;
+    }
+
+    /// <summary>Opens the page and checks it renders, under a heading starting with <paramref name="title"/>.</summary>
+    private static async Task Load(IPage page, string path, string title)
+    {
+        var response = await page.GoToAsync(new Uri(path).AbsoluteUri, WaitUntilNavigation.Load);
+        Assert.That(response.Ok, Is.True, path);
+        Assert.That(await page.EvaluateExpressionAsync<string>("document.querySelector('h1').textContent"), Does.StartWith(title));
+        await AssertRendered(page);
+    }
+
+    /// <summary>Every image decoded to a real picture, nothing sticks out sideways, and the screenshot is not blank.</summary>
+    private static async Task AssertRendered(IPage page)
+    {
+        var widths = await page.EvaluateExpressionAsync<int[]>("Array.from(document.images).map(i => i.complete ? i.naturalWidth : 0)");
+        Assert.That(widths, Is.Not.Empty);
+        Assert.That(widths, Has.All.GreaterThan(100), "every image decoded");
+        int overflow = await page.EvaluateExpressionAsync<int>("document.documentElement.scrollWidth - document.documentElement.clientWidth");
+        var wide = await page.EvaluateExpressionAsync<string[]>(
+            "Array.from(document.body.querySelectorAll('*')).filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth)" +
+            ".map(e => e.tagName + ': ' + (e.textContent || '').slice(0, 80))");
+        Assert.That(overflow, Is.LessThanOrEqualTo(0), "nothing sticks out sideways at 1200 pixels; wider: " + string.Join(" | ", wide.Take(3)));
+        var png = await page.ScreenshotDataAsync(new ScreenshotOptions { FullPage = false });
+        Assert.That(png.Length, Is.GreaterThan(20_000), "a blank 1200x900 screenshot compresses to a few kilobytes");
+    }
 
     [Test]
     public async Task TheSearchPageRendersWithEveryImageDecodedAndNoConsoleError()

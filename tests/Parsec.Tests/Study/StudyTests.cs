@@ -14,7 +14,7 @@ namespace Parsec.Tests.Study;
 public class StudyTests
 {
     /// <summary>A study of seconds: 8x8 textures, C = 4, 3 cells, a 12-iteration search, 2 random genotypes and DARTS_V2, 2 seeds of one epoch.</summary>
-    private static StudyOptions Tiny() => new()
+    internal static StudyOptions Tiny() => new()
     {
         Data = new DatasetSpec("textures", ImageSize: 8, TrainCount: 160, TestCount: 80, Seed: 4),
         Search = new SearchOptions { Channels = 4, Layers = 3, BatchSize = 16, Iterations = 12, Samples = 4, WeightSamples = 2, Seed = 1, CheckpointEvery = 4 },

@@ -25,7 +25,7 @@ public sealed class HtmlPage(string title)
         th { background: #f3f3f3; }
         pre { background: #f7f7f7; padding: 0.6em; overflow-x: auto; font-size: 0.85em; }
         img { max-width: 100%; box-sizing: border-box; border: 1px solid #eee; margin: 0.4em 0; }
-        .wide { overflow-x: auto; } .wide td { white-space: nowrap; }
+        .wide { overflow-x: auto; } .figures td { white-space: nowrap; }
         .note { color: #666; } .warning { color: #a15c00; }
         """;
 
@@ -68,10 +68,11 @@ public sealed class HtmlPage(string title)
 
     public HtmlPage Table(IReadOnlyList<string> header, IEnumerable<IReadOnlyList<HtmlCell>> rows)
     {
-        _body.Append("<table>\n<tr>").Append(string.Concat(header.Select(h => $"<th>{Encode(h)}</th>"))).Append("</tr>\n");
+        // In a box that scrolls sideways: a long unbroken value (an option's list) widens its table, never the page.
+        _body.Append("<div class=\"wide\">\n<table>\n<tr>").Append(string.Concat(header.Select(h => $"<th>{Encode(h)}</th>"))).Append("</tr>\n");
         foreach (var row in rows)
             _body.Append("<tr>").Append(string.Concat(row.Select(c => $"<td>{CellHtml(c)}</td>"))).Append("</tr>\n");
-        _body.Append("</table>\n");
+        _body.Append("</table>\n</div>\n");
         return this;
     }
 
