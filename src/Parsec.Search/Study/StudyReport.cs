@@ -69,7 +69,12 @@ public static class StudyReport
                     lines.Add(string.Create(ci, $"{s.Name}: {100 * s.Mean:0.00} %, rank {r.RankOf(s)} of {r.RankedCount}."));
             if (r.RandomMedian is not double median) continue;
             string over = strategy.StandardErrorOverSearchSeeds ? $"standard errors over the {strategy.Searched.Count} search seeds" : "standard errors of its mean over training seeds";
-            string se = strategy.MarginInStandardErrors is double z ? string.Create(ci, $"{z:0.0} {over}") : "standard error unknown (one seed)";
+            string se = strategy.MarginInStandardErrors is double z ? string.Create(ci, $"{z:0.0} {over}")
+                // Identical means (a tiny study can give every search the same accuracy) leave no spread to measure the margin by.
+                : strategy.StandardError == 0 ? (strategy.StandardErrorOverSearchSeeds
+                    ? $"no spread over the {strategy.Searched.Count} search seeds (their means agree), so no size in standard errors"
+                    : "no spread over the training seeds, so no size in standard errors")
+                : "standard error unknown (one seed)";
             string who = (strategies.Count > 1 ? strategy.Name : "searched") + (strategy.Searched.Count > 1 ? $" (mean of {strategy.Searched.Count} search seeds)" : "");
             string rank = strategy.Searched.Count > 1 ? $"worst rank {strategy.WorstRank} of {r.RankedCount}" : $"rank {strategy.WorstRank} of {r.RankedCount}";
             string subject = strategies.Count > 1 ? $"{strategy.Name} beats" : "The search beats";

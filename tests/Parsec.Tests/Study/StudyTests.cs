@@ -159,7 +159,7 @@ public class StudyTests
         }
         Assert.That(SearchEstimates.Load(folder.Estimates).Select(e => e.Search), Is.EqualTo(new[] { "search-seed-1", "search-seed-2" }));
         string table = File.ReadAllText(folder.ResultsTable);
-        Assert.That(table, Does.Contain("searched-seed-1: ").And.Contain("searched-seed-2: ").And.Contain("over the 2 search seeds").And.Contain("worst rank"));
+        Assert.That(table, Does.Contain("searched-seed-1: ").And.Contain("searched-seed-2: ").And.Contain("the 2 search seeds").And.Contain("worst rank"));
 
         // Stopped during the second search, then after one training.
         using (var cancel = new CancellationTokenSource())
