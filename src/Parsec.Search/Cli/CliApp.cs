@@ -91,6 +91,7 @@ internal static class ErrorReport
         OperationCanceledException => (CliApp.Stopped, "stopped", "interrupted"),
         RunFolderInUseException or UnauthorizedAccessException => (CliApp.Failure, "error", e.Message),
         NonFiniteStateException or Training.TrainingDivergedException => (CliApp.NonFinite, "stopped", e.Message),
+        BadInputException => (CliApp.UsageError, "error", e.Message),
         _ when FromBelowTheInputChecks(e) => Internal(e),
         ArgumentException or FormatException or FileNotFoundException or DirectoryNotFoundException or InvalidDataException
             or KeyNotFoundException or NotSupportedException or Data.Files.DataFileException => (CliApp.UsageError, "error", e.Message),

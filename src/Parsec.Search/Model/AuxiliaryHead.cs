@@ -35,7 +35,7 @@ public sealed class AuxiliaryHead
     {
         static int Features(int side) => (((side + 1) / 2) + 1) / 2;
         if (Features(height) != Features(width) || PoolStride(Features(height)) is null)
-            throw new ArgumentException(
+            throw new BadInputException(
                 $"--image-size: images of {height}x{width} give {Features(height)}x{Features(width)} features at the auxiliary head, which needs square features of {MinSide}x{MinSide} to {MaxSide}x{MaxSide} (images of 21 to 40 pixels: 32 in DARTS, 28 for MNIST); give --no-auxiliary or another --image-size");
     }
 
@@ -43,7 +43,7 @@ public sealed class AuxiliaryHead
     {
         var s = x.Shape4;
         if (s.H != s.W || PoolStride(s.H) is not int stride)
-            throw new ArgumentException(
+            throw new BadInputException(
                 $"the auxiliary head needs square features of {MinSide} to {MaxSide} pixels at cell 2L/3 (inputs of about 24 to 40 pixels), got {s.H}x{s.W}; turn it off with --no-auxiliary");
         var h = tape.Pool2d(tape.Relu(x), PoolKind.AverageExcludePadding, PoolKernel, stride, 0);
         h = _reduceNorm.ForwardWithRelu(tape, _reduce.Forward(tape, h), norm);

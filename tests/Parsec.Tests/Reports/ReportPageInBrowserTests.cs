@@ -43,8 +43,9 @@ public class ReportPageInBrowserTests
         string training = links.First(l => l.StartsWith("train/"));
         Assert.That(links.Count(l => l.StartsWith("train/")), Is.EqualTo(8), "4 genotypes x 2 seeds");
 
-        await page.ClickAsync($"a[href='{search}']");
-        await page.WaitForFunctionAsync("() => document.querySelector('h1') && document.querySelector('h1').textContent.startsWith('Search ')", new WaitForFunctionOptions { Timeout = 15_000 });
+        // Wait for the navigation the click starts, not for a script in a page that the navigation is tearing down.
+        await Task.WhenAll(page.WaitForNavigationAsync(new NavigationOptions { WaitUntil = [WaitUntilNavigation.Load] }), page.ClickAsync($"a[href='{search}']"));
+        Assert.That(await page.EvaluateExpressionAsync<string>("document.querySelector('h1').textContent"), Does.StartWith("Search "));
         await AssertRendered(page);
         await Load(page, Path.Combine(folder, training), "Training ");
         Assert.That(errors, Is.Empty, string.Join("\n", errors));
@@ -124,9 +125,9 @@ public class ReportPageInBrowserTests
         Assert.That(png.Length, Is.GreaterThan(20_000), "a blank 1200x900 screenshot compresses to a few kilobytes");
 
         // A link to a run file opens it (JSON, which the browser shows rather than downloads).
-        await page.ClickAsync("a[href='options.json']");
-        await page.WaitForFunctionAsync("() => location.href.endsWith('options.json') && document.body.innerText.startsWith('{\"iterations\":80}')",
-            new WaitForFunctionOptions { Timeout = 15_000 });
+        await Task.WhenAll(page.WaitForNavigationAsync(new NavigationOptions { WaitUntil = [WaitUntilNavigation.Load] }), page.ClickAsync("a[href='options.json']"));
+        Assert.That(page.Url, Does.EndWith("options.json"));
+        Assert.That(await page.EvaluateExpressionAsync<string>("document.body.innerText"), Does.StartWith("{\"iterations\":80}"));
         Assert.That(errors, Is.Empty, string.Join("\n", errors));
     }
 }

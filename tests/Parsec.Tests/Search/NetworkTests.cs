@@ -108,7 +108,7 @@ public class NetworkTests
         tape.Backward(tape.SoftmaxCrossEntropy(output.AuxiliaryLogits!, y).Loss);
         Assert.That(backend.SumOfSquares(net.Parameters["auxiliary_head.features.5.weight"].Grad!.Storage), Is.GreaterThan(0));
         Assert.That(() => AuxiliaryHead.RequireFits(28, 28), Throws.Nothing);
-        Assert.That(() => AuxiliaryHead.RequireFits(16, 16), Throws.ArgumentException.With.Message.Contains("--no-auxiliary"));
+        Assert.That(() => AuxiliaryHead.RequireFits(16, 16), Throws.TypeOf<Parsec.Search.BadInputException>().With.Message.Contains("--no-auxiliary"));
     }
 
     [Test]
