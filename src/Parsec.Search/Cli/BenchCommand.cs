@@ -93,7 +93,7 @@ public sealed partial class BenchCommand : Command<BenchCommand.Settings>
             AnsiConsole.MarkupLineInterpolated($"PyTorch reference: {why}; the same case on {device}, {Environment.ProcessorCount} threads, in turn with parsec");
         var measured = AlternatingRounds.Run(rounds,
             round => StepBenchmark.Run(backend, perRound, (step, ms) =>
-                AnsiConsole.MarkupLineInterpolated($"  round {round + 1} parsec step {step + 1}{(step < chosen.Warmup ? " (warm-up)" : "")}: {ms:0.0} ms")),
+                AnsiConsole.MarkupLineInterpolated($"  {RoundName(round)} parsec step {step + 1}{(step < chosen.Warmup ? " (warm-up)" : "")}: {ms:0.0} ms")),
             python is null ? null : round =>
             {
                 var torch = PyTorchReference.Run(python, perRound, device, Environment.ProcessorCount, TimeSpan.FromMinutes(20));
@@ -119,6 +119,8 @@ public sealed partial class BenchCommand : Command<BenchCommand.Settings>
             AnsiConsole.MarkupLineInterpolated($"[yellow]warning:[/] the two networks have different parameter counts ({result.Parameters} and {torchResult.Parameters}): they are not the same network");
         return CliApp.Success;
     }
+
+    private static string RoundName(int round) => round == AlternatingRounds.WarmUpRound ? "untimed round" : $"round {round + 1}";
 
     /// <summary>
     /// The round medians, the threads, the load average and the other processes' share of the CPU, then a warning
@@ -154,7 +156,7 @@ public sealed partial class BenchCommand : Command<BenchCommand.Settings>
             AnsiConsole.MarkupLineInterpolated($"PyTorch reference: {why}; the same iteration on {device}, samples one after another, in turn with parsec");
         var measured = AlternatingRounds.Run(rounds,
             round => IterationBenchmark.Run(backend, perRound, (i, ms) =>
-                AnsiConsole.MarkupLineInterpolated($"  round {round + 1} parsec iteration {i + 1}{(i < c.Warmup ? " (warm-up)" : "")}: {ms:0.0} ms")),
+                AnsiConsole.MarkupLineInterpolated($"  {RoundName(round)} parsec iteration {i + 1}{(i < c.Warmup ? " (warm-up)" : "")}: {ms:0.0} ms")),
             python is null ? null : round => PyTorchReference.Run(python, perRound, device, Environment.ProcessorCount, TimeSpan.FromMinutes(20)));
         var parsecMedians = measured.Parsec.Select(r => r.MedianMs).ToList();
         var torchMedians = measured.Torch.Select(t => t.MedianMs).ToList();
