@@ -1,8 +1,27 @@
 namespace Parsec.Search.Bench;
 
+/// <summary>One round's timing of a benchmark: the median and the fastest of its timed steps.</summary>
+public interface IRoundTiming
+{
+    double MedianMs { get; }
+    double MinMs { get; }
+}
+
 /// <summary>What alternating rounds measured: each side's result per round and the machine's load around them.</summary>
 public sealed record RoundsResult<T>(IReadOnlyList<T> Parsec, IReadOnlyList<PyTorchMeasurement> Torch, MachineLoad? Before, MachineLoad? After)
+    where T : IRoundTiming
 {
+    public IReadOnlyList<double> ParsecMedians => Parsec.Select(r => r.MedianMs).ToList();
+    public IReadOnlyList<double> TorchMedians => Torch.Select(t => t.MedianMs).ToList();
+    /// <summary>Parsec over all rounds: the median of the round medians and the fastest step.</summary>
+    public (double MedianMs, double MinMs) ParsecOverRounds => (Reports.Statistics.Median(ParsecMedians), Parsec.Min(r => r.MinMs));
+    /// <summary>PyTorch over all rounds, as the first round's measurement with the median of the round medians and the fastest step; null when PyTorch did not run.</summary>
+    public PyTorchMeasurement? TorchOverRounds => Torch.Count == 0 ? null
+        : Torch[0] with { MedianMs = Reports.Statistics.Median(TorchMedians), MinMs = Torch.Min(t => t.MinMs) };
+    /// <summary>Each side's round medians, PyTorch's only when it ran.</summary>
+    public IReadOnlyList<(string Side, IReadOnlyList<double> RoundMedians)> Sides =>
+        Torch.Count == 0 ? [("parsec", ParsecMedians)] : [("parsec", ParsecMedians), ("PyTorch", TorchMedians)];
+
     /// <summary>The cores other processes kept busy while the rounds ran; null where that cannot be measured.</summary>
     public double? OtherCores => Before is not null && After is not null ? MachineLoad.OtherCores(Before, After) : null;
 }
@@ -16,7 +35,7 @@ public static class AlternatingRounds
     /// <summary>The round number the untimed warm-up round is run with (-1), before rounds 0, 1, ...</summary>
     public const int WarmUpRound = -1;
 
-    public static RoundsResult<T> Run<T>(int rounds, Func<int, T> parsecRound, Func<int, PyTorchMeasurement>? torchRound)
+    public static RoundsResult<T> Run<T>(int rounds, Func<int, T> parsecRound, Func<int, PyTorchMeasurement>? torchRound) where T : IRoundTiming
     {
         // One untimed round first: the first steps of a process run code the JIT has not optimised yet, and the
         // warm-up steps alone measured a first round 1.7x slower than the next on an idle machine.

@@ -19,7 +19,7 @@ public sealed record IterationCase(string Name, int Samples, int Channels, int L
 
 /// <summary>What one iteration benchmark measured.</summary>
 public sealed record IterationResult(IterationCase Case, string Backend, double MedianMs, double MinMs, double ArchitecturesPerSecond, double PeakMib,
-    double? LaunchesPerIteration, IReadOnlyList<double> IterationsMs);
+    double? LaunchesPerIteration, IReadOnlyList<double> IterationsMs) : IRoundTiming;
 
 /// <summary>
 /// Times one PARSEC iteration as the search runs it (<see cref="SearchSession.Step"/>): K architectures sampled

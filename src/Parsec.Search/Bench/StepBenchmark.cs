@@ -5,7 +5,7 @@ namespace Parsec.Search.Bench;
 
 /// <summary>What a benchmark measured. FirstStepMs is the first step's time (shape planning, compilation, allocation included).</summary>
 public sealed record BenchmarkResult(BenchmarkCase Case, string Backend, double MedianMs, double MinMs, double PeakMib, long Parameters,
-    IReadOnlyList<double> StepsMs, double FirstStepMs);
+    IReadOnlyList<double> StepsMs, double FirstStepMs) : IRoundTiming;
 
 /// <summary>
 /// Times training steps of a benchmark case on a backend (<see cref="SampledSearchWorkload"/> or

@@ -100,20 +100,18 @@ public sealed partial class BenchCommand : Command<BenchCommand.Settings>
                 AnsiConsole.MarkupLineInterpolated($"  round {round + 1} PyTorch: median {torch.MedianMs:0.0} ms");
                 return torch;
             });
-        var parsecMedians = measured.Parsec.Select(r => r.MedianMs).ToList();
-        var torchMedians = measured.Torch.Select(t => t.MedianMs).ToList();
-        var result = measured.Parsec[0] with { MedianMs = Reports.Statistics.Median(parsecMedians), MinMs = measured.Parsec.Min(r => r.MinMs) };
-        var torchResult = measured.Torch.Count == 0 ? null
-            : measured.Torch[0] with { MedianMs = Reports.Statistics.Median(torchMedians), MinMs = measured.Torch.Min(t => t.MinMs) };
+        var (median, min) = measured.ParsecOverRounds;
+        var result = measured.Parsec[0] with { MedianMs = median, MinMs = min };
+        var torchResult = measured.TorchOverRounds;
 
         Print(result, backend, torchResult);
         if (torchResult is null)
         {
-            PrintTrust(measured, [("parsec", parsecMedians)], backend);
+            PrintTrust(measured, backend);
             PrintStored(chosen, why);
             return CliApp.Success;
         }
-        bool trusted = PrintTrust(measured, [("parsec", parsecMedians), ("PyTorch", torchMedians)], backend);
+        bool trusted = PrintTrust(measured, backend);
         AnsiConsole.MarkupLineInterpolated($"time ratio parsec / PyTorch, measured here in this run{(trusted ? "" : " (see the warning)")}: [bold]{result.MedianMs / torchResult.MedianMs:0.00}x[/] (below 1 is faster)");
         if (torchResult.Parameters != result.Parameters)
             AnsiConsole.MarkupLineInterpolated($"[yellow]warning:[/] the two networks have different parameter counts ({result.Parameters} and {torchResult.Parameters}): they are not the same network");
@@ -126,8 +124,9 @@ public sealed partial class BenchCommand : Command<BenchCommand.Settings>
     /// The round medians, the threads, the load average and the other processes' share of the CPU, then a warning
     /// when any of them says the figures are not trustworthy. True when none does.
     /// </summary>
-    private static bool PrintTrust<T>(RoundsResult<T> measured, IReadOnlyList<(string Side, IReadOnlyList<double> RoundMedians)> sides, IBackend backend)
+    private static bool PrintTrust<T>(RoundsResult<T> measured, IBackend backend) where T : IRoundTiming
     {
+        var sides = measured.Sides;
         foreach (var (side, medians) in sides)
             AnsiConsole.MarkupLineInterpolated($"{side} round medians: {string.Join(", ", medians.Select(m => $"{m:0.0}"))} ms (spread {100 * BenchTrust.Spread(medians):0} %)");
         int cores = Environment.ProcessorCount;
@@ -158,11 +157,9 @@ public sealed partial class BenchCommand : Command<BenchCommand.Settings>
             round => IterationBenchmark.Run(backend, perRound, (i, ms) =>
                 AnsiConsole.MarkupLineInterpolated($"  {RoundName(round)} parsec iteration {i + 1}{(i < c.Warmup ? " (warm-up)" : "")}: {ms:0.0} ms")),
             python is null ? null : round => PyTorchReference.Run(python, perRound, device, Environment.ProcessorCount, TimeSpan.FromMinutes(20)));
-        var parsecMedians = measured.Parsec.Select(r => r.MedianMs).ToList();
-        var torchMedians = measured.Torch.Select(t => t.MedianMs).ToList();
-        var result = measured.Parsec[0] with { MedianMs = Reports.Statistics.Median(parsecMedians), MinMs = measured.Parsec.Min(r => r.MinMs) };
-        var torch = measured.Torch.Count == 0 ? null
-            : measured.Torch[0] with { MedianMs = Reports.Statistics.Median(torchMedians), MinMs = measured.Torch.Min(t => t.MinMs) };
+        var (median, min) = measured.ParsecOverRounds;
+        var result = measured.Parsec[0] with { MedianMs = median, MinMs = min };
+        var torch = measured.TorchOverRounds;
         var table = new Table().AddColumns("", "median ms/iteration", "min ms", "architectures/s", "peak MiB", "launches/iteration");
         table.AddRow($"parsec ({backend.Name}, {BackendSelection.Name(backend.Precision)})", $"{result.MedianMs:0.0}", $"{result.MinMs:0.0}",
             $"{c.Samples / (result.MedianMs / 1000):0.0}", $"{measured.Parsec.Max(r => r.PeakMib):0}", result.LaunchesPerIteration is { } l ? $"{l:0}" : "");
@@ -170,7 +167,7 @@ public sealed partial class BenchCommand : Command<BenchCommand.Settings>
             table.AddRow(Markup.Escape($"PyTorch {torch.Torch} ({torch.Device}, {torch.Threads} threads)"), $"{torch.MedianMs:0.0}", $"{torch.MinMs:0.0}",
                 $"{c.Samples / (torch.MedianMs / 1000):0.0}", torch.PeakMib is { } p ? $"{p:0}" : "", "");
         AnsiConsole.Write(table);
-        bool trusted = PrintTrust(measured, torch is null ? [("parsec", parsecMedians)] : [("parsec", parsecMedians), ("PyTorch", torchMedians)], backend);
+        bool trusted = PrintTrust(measured, backend);
         if (torch is not null)
             AnsiConsole.MarkupLineInterpolated($"PyTorch / parsec time per iteration, measured here in this run{(trusted ? "" : " (see the warning)")}: [bold]{torch.MedianMs / result.MedianMs:0.00}x[/] (above 1: parsec is faster)");
         else
