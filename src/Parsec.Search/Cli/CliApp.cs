@@ -95,7 +95,10 @@ internal static class ErrorReport
         _ when FromBelowTheInputChecks(e) => Internal(e),
         ArgumentException or FormatException or FileNotFoundException or DirectoryNotFoundException or InvalidDataException
             or KeyNotFoundException or NotSupportedException or Data.Files.DataFileException => (CliApp.UsageError, "error", e.Message),
-        _ => Internal(e),
+        // Mistakes in the program's own logic, wherever they were thrown.
+        NullReferenceException or InvalidCastException or IndexOutOfRangeException or NotImplementedException or ArithmeticException => Internal(e),
+        // The machine's failures (a disk, the network, CUDA) and refused states (a folder that already holds a study): exit 1 with their own message.
+        _ => (CliApp.Failure, "error", $"{e.Message} ({e.GetType().Name})"),
     };
 
     /// <summary>
