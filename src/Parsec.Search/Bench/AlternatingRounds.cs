@@ -22,6 +22,14 @@ public sealed record RoundsResult<T>(IReadOnlyList<T> Parsec, IReadOnlyList<PyTo
     public IReadOnlyList<(string Side, IReadOnlyList<double> RoundMedians)> Sides =>
         Torch.Count == 0 ? [("parsec", ParsecMedians)] : [("parsec", ParsecMedians), ("PyTorch", TorchMedians)];
 
+    /// <summary>
+    /// The figure a bench reports, once per round, and what it is called: parsec's time over PyTorch's in the same round
+    /// when PyTorch ran (a slow spell that falls on both sides of a round cancels), parsec's round medians otherwise.
+    /// </summary>
+    public (string Name, IReadOnlyList<double> PerRound) Figure => Torch.Count == 0
+        ? ("parsec's time", ParsecMedians)
+        : ("the parsec / PyTorch ratio", Parsec.Zip(Torch, (p, t) => p.MedianMs / t.MedianMs).ToList());
+
     /// <summary>The cores other processes kept busy while the rounds ran; null where that cannot be measured.</summary>
     public double? OtherCores => Before is not null && After is not null ? MachineLoad.OtherCores(Before, After) : null;
 }

@@ -45,10 +45,10 @@ public sealed partial class BenchCommand : Command<BenchCommand.Settings>
         [CommandOption("--warmup <N>")] [Description("Untimed steps first (default: the case's).")] [Flags.Within(0, 100000)] public int? Warmup { get; init; }
 
         [CommandOption("--rounds <N>")]
-        [Description("Rounds that alternate Parsec and PyTorch, each with its own warm-up and a share of the timed steps; the figures are medians over rounds, and their spread says whether the machine was steady.")]
-        [DefaultValue(3)]
+        [Description("Rounds that alternate Parsec and PyTorch, each with its own warm-up and a share of the timed steps; the times are medians over rounds, the ratio is the geometric mean of the rounds' ratios, and its standard error over rounds says whether the machine was steady.")]
+        [DefaultValue(5)]
         [Flags.Within(1, 100)]
-        public int Rounds { get; init; } = 3;
+        public int Rounds { get; init; } = 5;
 
         [CommandOption("--python <PATH>")]
         [Description("The Python with PyTorch that runs the reference (default: python3 on PATH, then /usr/bin/python3, whichever imports torch).")]
@@ -112,7 +112,8 @@ public sealed partial class BenchCommand : Command<BenchCommand.Settings>
             return CliApp.Success;
         }
         bool trusted = PrintTrust(measured, backend);
-        AnsiConsole.MarkupLineInterpolated($"time ratio parsec / PyTorch, measured here in this run{(trusted ? "" : " (see the warning)")}: [bold]{result.MedianMs / torchResult.MedianMs:0.00}x[/] (below 1 is faster)");
+        var (ratio, error) = BenchTrust.OverRounds(measured.Figure.PerRound);
+        AnsiConsole.MarkupLineInterpolated($"time ratio parsec / PyTorch, measured here in this run{(trusted ? "" : " (see the warning)")}: [bold]{ratio:0.00}x[/] ± {100 * error:0} % (below 1 is faster)");
         if (torchResult.Parameters != result.Parameters)
             AnsiConsole.MarkupLineInterpolated($"[yellow]warning:[/] the two networks have different parameter counts ({result.Parameters} and {torchResult.Parameters}): they are not the same network");
         return CliApp.Success;
@@ -129,15 +130,19 @@ public sealed partial class BenchCommand : Command<BenchCommand.Settings>
         var sides = measured.Sides;
         foreach (var (side, medians) in sides)
             AnsiConsole.MarkupLineInterpolated($"{side} round medians: {string.Join(", ", medians.Select(m => $"{m:0.0}"))} ms (spread {100 * BenchTrust.Spread(medians):0} %)");
+        var (figure, perRound) = measured.Figure;
+        var (mean, error) = BenchTrust.OverRounds(perRound);
+        if (sides.Count > 1)
+            AnsiConsole.MarkupLineInterpolated($"parsec / PyTorch round by round: {string.Join(", ", perRound.Select(r => $"{r:0.00}"))} (geometric mean {mean:0.00}, standard error {100 * error:0} %)");
         int cores = Environment.ProcessorCount;
         AnsiConsole.MarkupLineInterpolated($"threads: parsec {cores}{(sides.Count > 1 ? $", PyTorch {cores}" : "")}");
         if (measured.Before?.LoadAverage is { } before && measured.After?.LoadAverage is { } after)
             AnsiConsole.MarkupLineInterpolated($"load average (1 min): {before:0.00} before, {after:0.00} after, on {cores} cores");
         if (measured.OtherCores is { } others)
             AnsiConsole.MarkupLineInterpolated($"other processes used {others:0.00} cores on average while it ran");
-        var doubts = BenchTrust.Doubts(sides, measured.OtherCores, cores, backend.Kind == BackendKind.Cuda);
+        var doubts = BenchTrust.Doubts(figure, perRound, measured.OtherCores, cores, backend.Kind == BackendKind.Cuda);
         if (doubts.Count == 0) return true;
-        AnsiConsole.MarkupLineInterpolated($"[yellow]warning:[/] these figures are not trustworthy: {string.Join("; ", doubts)}. Rerun on an idle machine (more --rounds and --steps narrow the spread).");
+        AnsiConsole.MarkupLineInterpolated($"[yellow]warning:[/] these figures are not trustworthy: {string.Join("; ", doubts)}. Rerun on an idle machine (more --rounds narrow the error).");
         return false;
     }
 
@@ -168,8 +173,9 @@ public sealed partial class BenchCommand : Command<BenchCommand.Settings>
                 $"{c.Samples / (torch.MedianMs / 1000):0.0}", torch.PeakMib is { } p ? $"{p:0}" : "", "");
         AnsiConsole.Write(table);
         bool trusted = PrintTrust(measured, backend);
+        var (ratio, error) = BenchTrust.OverRounds(measured.Figure.PerRound);
         if (torch is not null)
-            AnsiConsole.MarkupLineInterpolated($"PyTorch / parsec time per iteration, measured here in this run{(trusted ? "" : " (see the warning)")}: [bold]{torch.MedianMs / result.MedianMs:0.00}x[/] (above 1: parsec is faster)");
+            AnsiConsole.MarkupLineInterpolated($"PyTorch / parsec time per iteration, measured here in this run{(trusted ? "" : " (see the warning)")}: [bold]{1 / ratio:0.00}x[/] ± {100 * error:0} % (above 1: parsec is faster)");
         else
             AnsiConsole.MarkupLineInterpolated($"PyTorch was not run ({why}), so there is no ratio.");
         return CliApp.Success;

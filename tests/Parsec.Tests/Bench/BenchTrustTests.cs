@@ -25,16 +25,51 @@ public class BenchTrustTests
     }
 
     [Test]
+    public void TheFigureOverRoundsIsItsGeometricMeanWithTheStandardErrorOfItsLogarithms()
+    {
+        // By hand: logs of 0.5 and 2 are -ln 2 and ln 2, mean 0 (geometric mean 1); sample standard deviation
+        // sqrt(2 (ln 2)^2 / 1) = ln 2 * sqrt 2, standard error ln 2 * sqrt 2 / sqrt 2 = ln 2, so exp(ln 2) - 1 = 100 %.
+        var (mean, error) = BenchTrust.OverRounds([0.5, 2.0]);
+        Assert.That(mean, Is.EqualTo(1.0).Within(1e-12));
+        Assert.That(error, Is.EqualTo(1.0).Within(1e-12));
+        // 0.4, 0.5, 0.625: logs ln 0.5 - a, ln 0.5, ln 0.5 + a with a = ln 1.25; sd a, standard error a / sqrt 3.
+        (mean, error) = BenchTrust.OverRounds([0.4, 0.5, 0.625]);
+        Assert.That(mean, Is.EqualTo(0.5).Within(1e-12));
+        Assert.That(error, Is.EqualTo(Math.Exp(Math.Log(1.25) / Math.Sqrt(3)) - 1).Within(1e-12));
+        (mean, error) = BenchTrust.OverRounds([42.0]);
+        Assert.That(mean, Is.EqualTo(42.0).Within(1e-9));
+        Assert.That(error, Is.Zero, "one round cannot show its own error");
+        Assert.Throws<ArgumentException>(() => BenchTrust.OverRounds([1.0, 0.0]));
+    }
+
+    [Test]
     public void EachDoubtIsNamed()
     {
-        IReadOnlyList<double> steady = [100, 104, 98], unsteady = [100, 160, 98];
-        Assert.That(BenchTrust.Doubts([("parsec", steady), ("PyTorch", steady)], otherCores: 0.05, cores: 2, onGpu: false), Is.Empty);
-        Assert.That(BenchTrust.Doubts([("parsec", steady), ("PyTorch", unsteady)], 0.05, 2, false).Single(),
-            Is.EqualTo("PyTorch's round medians spread by 62 % (more than 25 %)"));
-        Assert.That(BenchTrust.Doubts([("parsec", steady)], 1.4, 2, false).Single(), Is.EqualTo("other processes kept 1.40 of the 2 cores busy while it ran"));
-        Assert.That(BenchTrust.Doubts([("parsec", steady)], 1.4, 2, onGpu: true), Is.Empty, "host load does not slow a GPU case");
-        Assert.That(BenchTrust.Doubts([("parsec", steady)], null, 2, false), Is.Empty, "no /proc, no claim");
+        IReadOnlyList<double> steady = [0.50, 0.52, 0.49, 0.51, 0.50], unsteady = [0.50, 0.80, 0.49, 0.30, 0.50];
+        Assert.That(BenchTrust.Doubts("the ratio", steady, otherCores: 0.05, cores: 2, onGpu: false), Is.Empty);
+        Assert.That(BenchTrust.Doubts("the ratio", unsteady, 0.05, 2, false).Single(),
+            Is.EqualTo("the ratio has a standard error of 17 % over its 5 rounds (more than 10 %)"));
+        Assert.That(BenchTrust.Doubts("the ratio", steady, 1.4, 2, false).Single(), Is.EqualTo("other processes kept 1.40 of the 2 cores busy while it ran"));
+        Assert.That(BenchTrust.Doubts("the ratio", steady, 1.4, 2, onGpu: true), Is.Empty, "host load does not slow a GPU case");
+        Assert.That(BenchTrust.Doubts("the ratio", steady, null, 2, false), Is.Empty, "no /proc, no claim");
     }
+
+    [Test]
+    public void ASlowSpellOnBothSidesOfARoundCancelsInTheRatio()
+    {
+        // Round 2 ran 60 % slower on both sides, as when the host takes a core away for a while: each side's round
+        // medians spread, the paired ratio does not.
+        var parsec = new[] { 100.0, 160.0, 101.0 }.Select(m => new Timing(m, m)).ToList();
+        var torch = new[] { 200.0, 320.0, 199.0 }.Select(m => new PyTorchMeasurement(m, m, "2", 2, "cpu", 1, "python3")).ToList();
+        var rounds = new RoundsResult<Timing>(parsec, torch, null, null);
+        Assert.That(BenchTrust.Spread(rounds.ParsecMedians), Is.GreaterThan(0.5));
+        var (name, perRound) = rounds.Figure;
+        Assert.That(name, Is.EqualTo("the parsec / PyTorch ratio"));
+        Assert.That(BenchTrust.OverRounds(perRound).RelativeError, Is.LessThan(0.01));
+        Assert.That(BenchTrust.Doubts(name, perRound, 0.0, 2, false), Is.Empty);
+    }
+
+    private sealed record Timing(double MedianMs, double MinMs) : IRoundTiming;
 
     [Test]
     public void ABusyLoopBesideItIsSeenAsOtherProcessesLoad()
@@ -69,7 +104,9 @@ public class BenchTrustTests
         var spreads = Regex.Matches(text, @"round medians: [^(]*\(spread (\d+) %\)").Select(m => int.Parse(m.Groups[1].Value)).ToList();
         Assert.That(spreads, Has.Count.EqualTo(2), "a spread for each side");
         Assert.That(spreads[1], Is.Zero, "the stand-in reports the same median every round");
-        bool doubtful = others > BenchTrust.MaxOtherCores || spreads.Any(s => s > 100 * BenchTrust.MaxSpread);
+        int error = int.Parse(Regex.Match(text, @"parsec / PyTorch round by round: [^(]*\(geometric mean [\d.]+, standard error (\d+) %\)").Groups[1].Value);
+        Assert.That(text, Does.Match($@"measured here in this run[^:]*: [\d.]+x ± {error} %"), "the ratio is printed with the error the warning judges");
+        bool doubtful = others > BenchTrust.MaxOtherCores || error > 100 * BenchTrust.MaxRelativeError;
         Assert.That(text.Contains("not trustworthy"), Is.EqualTo(doubtful), text);
         Assert.That(text, Does.Match(@"load average \(1 min\): [\d.]+ before, [\d.]+ after"));
         Assert.That(text, Does.Contain("threads: parsec").And.Contain("PyTorch"));
