@@ -10,23 +10,19 @@ namespace Parsec.Search.Export;
 internal sealed class OnnxCellEmitter
 {
     private readonly OnnxLayerEmitter _layers;
-    private readonly Dictionary<string, Func<string, string, int, int, string>> _ops;
 
-    public OnnxCellEmitter(OnnxLayerEmitter layers)
+    public OnnxCellEmitter(OnnxLayerEmitter layers) => _layers = layers;
+
+    /// <summary>The ONNX nodes of one primitive applied to <paramref name="x"/>, as OpFactory builds it, by its family.</summary>
+    private string Op(Primitive primitive, string x, string scope, int channels, int stride) => primitive.Family switch
     {
-        _layers = layers;
-        // (input, scope, channels, stride) -> output, one entry per primitive, as in OpFactory.
-        _ops = new(StringComparer.Ordinal)
-        {
-            [Primitives.MaxPool3x3] = (x, scope, _, stride) => Pool(x, scope, max: true, stride),
-            [Primitives.AvgPool3x3] = (x, scope, _, stride) => Pool(x, scope, max: false, stride),
-            [Primitives.SkipConnect] = (x, scope, c, stride) => stride == 1 ? x : FactorizedReduce(x, scope, c),
-            [Primitives.SepConv3x3] = (x, scope, c, stride) => SepConv(x, scope, c, stride, 3),
-            [Primitives.SepConv5x5] = (x, scope, c, stride) => SepConv(x, scope, c, stride, 5),
-            [Primitives.DilConv3x3] = (x, scope, c, stride) => DilConv(x, scope, c, stride, 3),
-            [Primitives.DilConv5x5] = (x, scope, c, stride) => DilConv(x, scope, c, stride, 5),
-        };
-    }
+        OpFamily.MaxPool => Pool(x, scope, max: true, stride),
+        OpFamily.AveragePool => Pool(x, scope, max: false, stride),
+        OpFamily.Skip => stride == 1 ? x : FactorizedReduce(x, scope, channels),
+        OpFamily.SeparableConvolution => SepConv(x, scope, channels, stride, primitive.Kernel),
+        OpFamily.DilatedConvolution => DilConv(x, scope, channels, stride, primitive.Kernel, primitive.Dilation),
+        _ => throw new InvalidOperationException($"no ONNX form for family {primitive.Family} ('{primitive.Name}')"),
+    };
 
     /// <summary>Cell "{scope}" with the given terms applied to the outputs <paramref name="s0"/> and <paramref name="s1"/> of the two previous cells.</summary>
     public string Cell(string scope, CellShape shape, IReadOnlyList<TermChoice> terms, string s0, string s1)
@@ -44,7 +40,7 @@ internal sealed class OnnxCellEmitter
             {
                 var choice = terms[node * CellLayout.TermsPerNode + slot];
                 string opScope = $"{scope}.node{node}.term{slot}.{choice.OpName}";
-                string y = _ops[choice.OpName](states[choice.Input], opScope, shape.Channels, CellLayout.StrideOf(shape.Type, choice.Input));
+                string y = Op(Primitives.Get(choice.OpName), states[choice.Input], opScope, shape.Channels, CellLayout.StrideOf(shape.Type, choice.Input));
                 sum = sum is null ? y : _layers.Add(sum, y, $"{scope}.node{node}");
             }
             states.Add(sum!);
@@ -73,12 +69,9 @@ internal sealed class OnnxCellEmitter
         return Block(first, $"{scope}.op", 4, channels, 1, padding, dilation: 1);
     }
 
-    /// <summary>One ReLU-depthwise-pointwise-BN block with dilation 2, "{scope}.op.1/2/3".</summary>
-    private string DilConv(string x, string scope, int channels, int stride, int kernel)
-    {
-        const int dilation = 2;
-        return Block(x, $"{scope}.op", 0, channels, stride, dilation * (kernel - 1) / 2, dilation);
-    }
+    /// <summary>One ReLU-depthwise-pointwise-BN block with the given dilation, "{scope}.op.1/2/3".</summary>
+    private string DilConv(string x, string scope, int channels, int stride, int kernel, int dilation) =>
+        Block(x, $"{scope}.op", 0, channels, stride, dilation * (kernel - 1) / 2, dilation);
 
     private string Block(string x, string scope, int firstIndex, int channels, int stride, int padding, int dilation)
     {

@@ -7,26 +7,11 @@ namespace Parsec.Search.Reports;
 /// <summary>Look shared by every report image, so that an operation has one colour in all of them (and in the cell graph).</summary>
 internal static class ReportStyle
 {
-    /// <summary>
-    /// Colours per operation, in <see cref="Primitives.All"/> order. Families share a hue (pools orange, separable
-    /// convolutions blue, dilated convolutions green; the 5x5 variant lighter) and skip_connect is red, because a
-    /// drift towards skip connections is the failure a reader most needs to spot.
-    /// </summary>
-    private static readonly Dictionary<string, string> OpHex = new()
-    {
-        [Primitives.MaxPool3x3] = "#ff7f0e",
-        [Primitives.AvgPool3x3] = "#ffbb78",
-        [Primitives.SkipConnect] = "#d62728",
-        [Primitives.SepConv3x3] = "#1f77b4",
-        [Primitives.SepConv5x5] = "#9ecae1",
-        [Primitives.DilConv3x3] = "#2ca02c",
-        [Primitives.DilConv5x5] = "#a1d99b",
-    };
-
     /// <summary>Colours per input index (c_{k-2}, c_{k-1}, node 0, node 1, node 2), chosen apart from the operation colours.</summary>
     private static readonly string[] InputHex = ["#6a51a3", "#bcbddc", "#17becf", "#bcbd22", "#e377c2"];
 
-    public static string OpColorHex(string op) => OpHex.TryGetValue(op, out var hex) ? hex : "#7f7f7f";
+    /// <summary>The colour a primitive is declared with (<see cref="Primitives.Declared"/>), the same in every report image.</summary>
+    public static string OpColorHex(string op) => Primitives.Get(op).Colour;
     public static Color OpColor(string op) => Color.FromHex(OpColorHex(op));
     public static Color InputColor(int index) => Color.FromHex(InputHex[index % InputHex.Length]);
 

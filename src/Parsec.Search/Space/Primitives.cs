@@ -1,6 +1,10 @@
 namespace Parsec.Search.Space;
 
-/// <summary>The DARTS operation space, as data: the candidate names in a fixed order (indices are stored in pi).</summary>
+/// <summary>
+/// The DARTS operation space, as data: each candidate declared once, in a fixed order (indices are stored in pi).
+/// Adding a primitive is one line in <see cref="Declared"/>; the network, the ONNX export, the reports and the prior
+/// take it from there.
+/// </summary>
 public static class Primitives
 {
     public const string MaxPool3x3 = "max_pool_3x3";
@@ -11,8 +15,24 @@ public static class Primitives
     public const string DilConv3x3 = "dil_conv_3x3";
     public const string DilConv5x5 = "dil_conv_5x5";
 
-    /// <summary>The candidates a term chooses among. DARTS' `none` is left out: it is never chosen in a final cell.</summary>
-    public static readonly IReadOnlyList<string> All = [MaxPool3x3, AvgPool3x3, SkipConnect, SepConv3x3, SepConv5x5, DilConv3x3, DilConv5x5];
+    /// <summary>
+    /// The candidates a term chooses among. DARTS' `none` is left out: it is never chosen in a final cell. Colours:
+    /// pools orange, separable convolutions blue, dilated convolutions green (the 5x5 variant lighter), and
+    /// skip_connect red, because a drift towards skip connections is the failure a reader most needs to spot.
+    /// </summary>
+    public static readonly IReadOnlyList<Primitive> Declared =
+    [
+        new(MaxPool3x3, OpFamily.MaxPool, Kernel: 3, Dilation: 1, "#ff7f0e"),
+        new(AvgPool3x3, OpFamily.AveragePool, Kernel: 3, Dilation: 1, "#ffbb78"),
+        new(SkipConnect, OpFamily.Skip, Kernel: 1, Dilation: 1, "#d62728"),
+        new(SepConv3x3, OpFamily.SeparableConvolution, Kernel: 3, Dilation: 1, "#1f77b4"),
+        new(SepConv5x5, OpFamily.SeparableConvolution, Kernel: 5, Dilation: 1, "#9ecae1"),
+        new(DilConv3x3, OpFamily.DilatedConvolution, Kernel: 3, Dilation: 2, "#2ca02c"),
+        new(DilConv5x5, OpFamily.DilatedConvolution, Kernel: 5, Dilation: 2, "#a1d99b"),
+    ];
+
+    /// <summary>The declared names, in order.</summary>
+    public static readonly IReadOnlyList<string> All = [.. Declared.Select(p => p.Name)];
 
     public static int IndexOf(string name)
     {
@@ -20,4 +40,7 @@ public static class Primitives
             if (All[i] == name) return i;
         throw new ArgumentException($"unknown operation '{name}'; expected one of: {string.Join(", ", All)}");
     }
+
+    /// <summary>The declaration of <paramref name="name"/>; an unknown name is refused with the list of known ones.</summary>
+    public static Primitive Get(string name) => Declared[IndexOf(name)];
 }
