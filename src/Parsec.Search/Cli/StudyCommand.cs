@@ -26,7 +26,7 @@ public sealed partial class StudyCommand : Command<StudyCommand.Settings>
     {
         [CommandOption("--out <FOLDER>")] [Description("Study folder (default runs/<time>-study).")] public string? Out { get; init; }
         [CommandOption("--resume <FOLDER>")] [Description("Continue the study in FOLDER with the options it was started with.")] public string? Resume { get; init; }
-        [CommandOption("--reuse <FOLDER>")] [Description("An earlier study with the same data and training budget: its finished trainings of the same genotypes are copied, not repeated. Repeatable.")] public string[] Reuse { get; init; } = [];
+        [CommandOption("--reuse <FOLDER>")] [Description("An earlier study with the same data and training budget: its finished trainings of the same genotypes are copied, not repeated. Repeatable; kept in the study's reuse.json, so --resume copies from them too.")] public string[] Reuse { get; init; } = [];
 
         [CommandOption("--search <RUN|PI_JSON>")] [Description("Take pi from this search run folder or pi.json instead of searching.")] public string? Search { get; init; }
         // The sizes, the search's length and the training budget (--channels, --search-iterations, --epochs, ...)

@@ -66,7 +66,7 @@ public sealed class StudyRunner
         var others = (reuse ?? []).Select(r => new StudyFolder(r)).ToList();
         var runner = new StudyRunner(options, study, backend, progress, others, world);
         world?.Barrier(); // every rank has checked the folder before rank 0 writes in it
-        using var studyLock = world?.IsRoot ?? true ? CreateAndLock(study, options) : null;
+        using var studyLock = world?.IsRoot ?? true ? CreateAndLock(study, options, reuse ?? []) : null;
         world?.Barrier(); // the other ranks start once study.json is there
         return runner.Run(limits ?? StudyLimits.None, data);
     }
@@ -77,15 +77,18 @@ public sealed class StudyRunner
     {
         var study = new StudyFolder(folder);
         var options = StudyJson.Load(study.Options);
-        var others = (reuse ?? []).Select(r => new StudyFolder(r)).ToList();
         using var studyLock = world?.IsRoot ?? true ? RunLock.Acquire(study.Path) : null;
+        var folders = ReuseList.Resumed(study, reuse ?? [], write: world?.IsRoot ?? true, out var missing);
+        foreach (string gone in missing) progress?.Report($"--reuse {gone}: no longer there; its work is redone instead of copied", 0);
+        var others = folders.Select(r => new StudyFolder(r)).ToList();
         return new StudyRunner(options, study, backend, progress, others, world).Run(limits ?? StudyLimits.None, DatasetSplitsLoader.Load(options.Data));
     }
 
-    private static RunLock CreateAndLock(StudyFolder study, StudyOptions options)
+    private static RunLock CreateAndLock(StudyFolder study, StudyOptions options, IReadOnlyList<string> reuse)
     {
         Directory.CreateDirectory(study.Path);
         var studyLock = RunLock.Acquire(study.Path);
+        ReuseList.Save(study, reuse);
         AtomicFile.WriteAllText(study.Options, StudyJson.ToJson(options));
         return studyLock;
     }

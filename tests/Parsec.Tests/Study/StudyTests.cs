@@ -341,6 +341,38 @@ public class StudyTests
         Assert.That(Directory.Exists(Path.Combine(temp["second"], "search")), Is.False, "pi was taken from the first study's search");
     }
 
+    /// <summary>
+    /// A study started with --reuse and resumed without it still copies from the earlier study (its reuse.json keeps
+    /// the list); a reused folder that has gone by a later resume is named and its work redone, not a failure.
+    /// </summary>
+    [Test]
+    public void AResumedStudyStillCopiesFromTheStudiesItWasStartedWith()
+    {
+        using var temp = new TempFolder();
+        var first = Run(temp["first"]);
+        var lines = new List<string>();
+        var options = Tiny() with { SearchFrom = Path.Combine(temp["first"], "search") };
+        using (var backend = new CpuBackend())
+            StudyRunner.Start(options, temp["second"], backend, new Collect(lines), reuse: [temp["first"]], limits: new StudyLimits(StopAfterTrainings: 0));
+        Assert.That(lines, Has.None.Contains("copied"), "stopped before its first training");
+        StudyResult resumed;
+        using (var backend = new CpuBackend())
+            resumed = StudyRunner.Resume(temp["second"], backend, new Collect(lines));
+        int trainings = first.Rows.Sum(r => r.Accuracies.Length);
+        Assert.That(lines.Count(l => l.Contains("copied from an earlier study with the same data and budget")), Is.EqualTo(trainings), string.Join("\n", lines));
+        Assert.That(resumed.Rows.Select(r => r.Accuracies), Is.EqualTo(first.Rows.Select(r => r.Accuracies)));
+
+        // The earlier study moved away before another study's resume: named, and its trainings run here instead.
+        lines.Clear();
+        using (var backend = new CpuBackend())
+            StudyRunner.Start(options, temp["third"], backend, new Collect(lines), reuse: [temp["first"]], limits: new StudyLimits(StopAfterTrainings: 0));
+        Directory.Move(temp["first"], temp["moved"]);
+        using (var backend = new CpuBackend())
+            StudyRunner.Resume(temp["third"], backend, new Collect(lines), limits: new StudyLimits(StopAfterTrainings: 1));
+        Assert.That(lines, Has.Some.Contains($"--reuse {Path.GetFullPath(temp["first"])}: no longer there"));
+        Assert.That(lines, Has.None.Contains("copied from an earlier study"));
+    }
+
     /// <summary>--reuse also copies a finished search with the same search options, even into a study with another training budget.</summary>
     [Test]
     public void AStudyWithAnotherBudgetReusesTheSearchOfAnEarlierStudy()
