@@ -97,17 +97,16 @@ public sealed partial class CpuBackend : IBackend
 
     // ---- copies -------------------------------------------------------------------------------
 
-    public void CopyIn(Storage dst, ReadOnlySpan<float> src) => src.CopyTo(Span<float>(dst, src.Length, nameof(CopyIn)));
-    public void CopyIn(Storage dst, ReadOnlySpan<double> src) => src.CopyTo(Span<double>(dst, src.Length, nameof(CopyIn)));
-    public void CopyIn(Storage dst, ReadOnlySpan<int> src) => src.CopyTo(Span<int>(dst, src.Length, nameof(CopyIn)));
-    public void CopyOut(Storage src, Span<float> dst) => Span<float>(src, dst.Length, nameof(CopyOut)).CopyTo(dst);
-    public void CopyOut(Storage src, Span<double> dst) => Span<double>(src, dst.Length, nameof(CopyOut)).CopyTo(dst);
-    public void CopyOut(Storage src, Span<int> dst) => Span<int>(src, dst.Length, nameof(CopyOut)).CopyTo(dst);
+    public void CopyIn(Storage dst, ReadOnlySpan<float> src) => src.CopyTo(Span<float>(dst, src.Length, DType.Float32, nameof(CopyIn)));
+    public void CopyIn(Storage dst, ReadOnlySpan<double> src) => src.CopyTo(Span<double>(dst, src.Length, DType.Float64, nameof(CopyIn)));
+    public void CopyIn(Storage dst, ReadOnlySpan<int> src) => src.CopyTo(Span<int>(dst, src.Length, DType.Int32, nameof(CopyIn)));
+    public void CopyOut(Storage src, Span<float> dst) => Span<float>(src, dst.Length, DType.Float32, nameof(CopyOut)).CopyTo(dst);
+    public void CopyOut(Storage src, Span<double> dst) => Span<double>(src, dst.Length, DType.Float64, nameof(CopyOut)).CopyTo(dst);
+    public void CopyOut(Storage src, Span<int> dst) => Span<int>(src, dst.Length, DType.Int32, nameof(CopyOut)).CopyTo(dst);
 
     public void Copy(Storage src, Storage dst)
     {
-        if (src.DType != dst.DType || src.Length != dst.Length)
-            throw new ArgumentException($"Copy: {src} and {dst} differ in type or length");
+        StorageChecks.SameTypeAndLength(nameof(Copy), Cpu(src), Cpu(dst));
         System.Array.Copy(Cpu(src).Raw, Cpu(dst).Raw, src.Length);
     }
 
@@ -117,11 +116,7 @@ public sealed partial class CpuBackend : IBackend
         {
             case DType.Float32: Cpu(y).Span<float>().Fill((float)value); break;
             case DType.Float64: Cpu(y).Span<double>().Fill(value); break;
-            case DType.Int32:
-                if (value != Math.Floor(value) || value < int.MinValue || value > int.MaxValue)
-                    throw new ArgumentException($"Fill: {value} is not an Int32 value");
-                Cpu(y).Span<int>().Fill((int)value);
-                break;
+            case DType.Int32: Cpu(y).Span<int>().Fill(StorageChecks.Int32Fill(value)); break;
         }
     }
 
@@ -139,15 +134,13 @@ public sealed partial class CpuBackend : IBackend
     /// <summary>For the ops without a record (reductions of one buffer): true for Float64, false for Float32, an error for Int32.</summary>
     internal static bool IsDouble(string op, Storage x)
     {
-        if (x.DType == DType.Int32)
-            throw new ArgumentException($"{op}: {Cpu(x).Describe()} is Int32, this op needs Float32 or Float64");
+        StorageChecks.Floats(op, Cpu(x));
         return IsDouble(x);
     }
 
-    private static Span<T> Span<T>(Storage s, int length, string op) where T : unmanaged
+    private static Span<T> Span<T>(Storage s, int length, DType dtype, string op) where T : unmanaged
     {
-        if (s.Length != length)
-            throw new ArgumentException($"{op}: the buffer must hold {length} elements, {Cpu(s).Describe()} holds {s.Length}");
+        StorageChecks.Transfer(op, Cpu(s), length, dtype);
         return Cpu(s).Span<T>();
     }
 }

@@ -32,8 +32,7 @@ public sealed partial class CudaBackend
     private unsafe void CopyIn<T>(Storage dst, ReadOnlySpan<T> src, DType dtype) where T : unmanaged
     {
         var c = Cuda(dst, nameof(CopyIn), "dst");
-        if (c.DType != dtype || c.Length != src.Length)
-            throw new ArgumentException($"CopyIn: {src.Length} {dtype} values into {c}");
+        StorageChecks.Transfer(nameof(CopyIn), c, src.Length, dtype);
         if (src.Length == 0) return;
         _device.MakeCurrent();
         fixed (T* p = src)
@@ -46,8 +45,7 @@ public sealed partial class CudaBackend
     private unsafe void CopyOut<T>(Storage src, Span<T> dst, DType dtype) where T : unmanaged
     {
         var c = Cuda(src, nameof(CopyOut), "src");
-        if (c.DType != dtype || c.Length != dst.Length)
-            throw new ArgumentException($"CopyOut: {c} into {dst.Length} {dtype} values");
+        StorageChecks.Transfer(nameof(CopyOut), c, dst.Length, dtype);
         if (dst.Length == 0) return;
         _device.MakeCurrent();
         fixed (T* p = dst)
@@ -61,7 +59,7 @@ public sealed partial class CudaBackend
     {
         var s = Cuda(src, nameof(Copy), "src");
         var d = Cuda(dst, nameof(Copy), "dst");
-        if (s.DType != d.DType || s.Length != d.Length) throw new ArgumentException($"Copy: {s} and {d} differ in type or length");
+        StorageChecks.SameTypeAndLength(nameof(Copy), s, d);
         if (s.Length == 0) return;
         _device.MakeCurrent();
         Check.Cuda(Driver.cuMemcpyDtoDAsync_v2(d.Pointer, s.Pointer, (nuint)s.Bytes, _stream.Handle));
@@ -73,8 +71,7 @@ public sealed partial class CudaBackend
         uint bits = c.DType switch
         {
             DType.Float32 => BitConverter.SingleToUInt32Bits((float)value),
-            DType.Int32 when value == Math.Floor(value) && value >= int.MinValue && value <= int.MaxValue => unchecked((uint)(int)value),
-            DType.Int32 => throw new ArgumentException($"Fill: {value} is not an Int32 value"),
+            DType.Int32 => unchecked((uint)StorageChecks.Int32Fill(value)),
             _ => throw new NotSupportedException($"Fill of {c.DType} on the CUDA backend"),
         };
         FillWords(c.Pointer, c.Length, bits);

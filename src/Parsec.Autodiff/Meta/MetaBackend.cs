@@ -68,14 +68,13 @@ public sealed partial class MetaBackend : IBackend
         dst.Clear();
     }
 
-    public void Copy(Storage src, Storage dst)
-    {
-        Own(src); Own(dst);
-        if (src.DType != dst.DType || src.Length != dst.Length)
-            throw new ArgumentException($"Copy: {src} and {dst} differ in type or length");
-    }
+    public void Copy(Storage src, Storage dst) => StorageChecks.SameTypeAndLength(nameof(Copy), Own(src), Own(dst));
 
-    public void Fill(Storage y, double value) => Own(y);
+    /// <summary>There are no values to set; the value is checked as the other backends check it.</summary>
+    public void Fill(Storage y, double value)
+    {
+        if (Own(y).DType == DType.Int32) StorageChecks.Int32Fill(value);
+    }
 
     // ---- checks shared by the ops -------------------------------------------------------------
 
@@ -86,22 +85,7 @@ public sealed partial class MetaBackend : IBackend
         return meta;
     }
 
-    private static void RequireTyped(string op, Storage s, long length, DType dtype)
-    {
-        Own(s);
-        if (s.DType != dtype) throw new ArgumentException($"{op}: {s} holds {s.DType}, the call passes {dtype}");
-        RequireLength(op, s, length, "the buffer");
-    }
+    private static void RequireTyped(string op, Storage s, long length, DType dtype) => StorageChecks.Transfer(op, Own(s), length, dtype);
 
-    private static void RequireLength(string op, Storage s, long length, string role)
-    {
-        Own(s);
-        if (s.Length != length) throw new ArgumentException($"{op}: {role} must hold {length} elements, {s} holds {s.Length}");
-    }
-
-    private static void RequireFloats(string op, Storage s)
-    {
-        Own(s);
-        if (s.DType == DType.Int32) throw new ArgumentException($"{op}: {s} is Int32, this op needs Float32 or Float64");
-    }
+    private static void RequireFloats(string op, Storage s) => StorageChecks.Floats(op, Own(s));
 }
