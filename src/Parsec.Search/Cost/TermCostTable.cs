@@ -122,7 +122,8 @@ public sealed class TermCostTable
         return choices;
     }
 
-    private static Genotype AllFree()
+    /// <summary>Every term a 3x3 max pool (no weights, no multiply-adds): the reference whose cost is the fixed part.</summary>
+    internal static Genotype AllFree()
     {
         var terms = Enumerable.Range(0, CellLayout.Terms).Select(k => new GenotypeTerm(Primitives.MaxPool3x3, k % CellLayout.TermsPerNode)).ToList();
         return new Genotype(terms, terms);

@@ -80,7 +80,7 @@ public class CostModelTests
 [NonParallelizable] // swaps the process-wide console
 public class CostCommandTests
 {
-    private static (int Code, string Output) Run(params string[] args)
+    internal static (int Code, string Output) Run(params string[] args)
     {
         var writer = new StringWriter();
         var previous = Spectre.Console.AnsiConsole.Console;
