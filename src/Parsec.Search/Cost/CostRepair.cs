@@ -9,11 +9,18 @@ public sealed record GenotypeCost(CostMeasure Measure, double Cost, double? Targ
     public bool MeetsTarget => Target is not double t || Cost <= t;
 
     public string Describe() => Target is double t
-        ? $"{Name(Measure)}: {Cost:N0}, target {t:N0} ({(MeetsTarget ? $"{100 * (t - Cost) / t:0.0} % under" : $"{100 * (Cost - t) / t:0.0} % OVER: even every term at its cheapest op costs more")})" +
+        ? $"{Name(Measure)}: {Amount(Cost)}, target {Amount(t)} ({(MeetsTarget ? $"{100 * (t - Cost) / t:0.0} % under" : $"{100 * (Cost - t) / t:0.0} % OVER: even every term at its cheapest op costs more")})" +
           (ChangedTerms > 0 ? $"; {ChangedTerms} term{(ChangedTerms == 1 ? "" : "s")} of pi's most likely genotype changed to cheaper ops to meet it" : "")
-        : $"{Name(Measure)}: {Cost:N0}";
+        : $"{Name(Measure)}: {Amount(Cost)}";
 
-    public static string Name(CostMeasure measure) => measure == CostMeasure.Params ? "parameters" : "multiply-adds per image";
+    private string Amount(double value) => Measure == CostMeasure.Latency ? $"{value:N2} ms" : $"{value:N0}";
+
+    public static string Name(CostMeasure measure) => measure switch
+    {
+        CostMeasure.Params => "parameters",
+        CostMeasure.Flops => "multiply-adds per image",
+        _ => "predicted forward latency",
+    };
 }
 
 /// <summary>

@@ -77,6 +77,31 @@ public sealed class LatencyTable
         return (calibrations.Average(c => c.Measured.MedianMs - c.OpsMs), 1);
     }
 
+    /// <summary>
+    /// The table as a <see cref="TermCostTable"/>: a term's part is its op's scaled entry summed over the cells of its
+    /// type, so that <see cref="TermCostTable.CostOf"/> equals <see cref="Predict"/> and pi's expected latency is exact.
+    /// </summary>
+    public TermCostTable ToTermCosts()
+    {
+        var cells = CellPlacement.Of(Shape);
+        return TermCostTable.FromParts(Shape, CostMeasure.Latency, FixedMs, (type, term, input, op) =>
+            OpScale * cells.Where(c => c.Type == type).Sum(c => Of(c.Position(Space.Primitives.All[op], input))));
+    }
+
+    /// <summary>Reads a table kept in a run folder (latency.json), so that a resumed search prices with the table it started with.</summary>
+    public static LatencyTable Read(string path)
+    {
+        try
+        {
+            var table = JsonSerializer.Deserialize<LatencyTable>(File.ReadAllText(path)) ?? throw new InvalidDataException($"{path}: empty");
+            if (table.FileFormat != Format) throw new InvalidDataException($"{path}: format '{table.FileFormat}', expected '{Format}'");
+            return table;
+        }
+        catch (JsonException e) { throw new InvalidDataException($"{path}: not a latency table ({e.Message})", e); }
+    }
+
+    public void Write(string path) => AtomicFile.WriteAllText(path, JsonSerializer.Serialize(this, new JsonSerializerOptions { WriteIndented = true }));
+
     /// <summary>The declarations a table must have been measured with to be used today.</summary>
     public static IReadOnlyList<string> CurrentPrimitives() =>
         Space.Primitives.Declared.Select(p => $"{p.Name} {p.Family} {p.Kernel} {p.Dilation}").ToList();
@@ -116,6 +141,6 @@ public sealed class LatencyTable
     public void Save(string folder)
     {
         Directory.CreateDirectory(folder);
-        AtomicFile.WriteAllText(CachePath(folder, Machine, Shape, Batch), JsonSerializer.Serialize(this, new JsonSerializerOptions { WriteIndented = true }));
+        Write(CachePath(folder, Machine, Shape, Batch));
     }
 }

@@ -12,6 +12,8 @@ public enum CostMeasure
     Params,
     /// <summary>Multiply-adds of one image's forward pass through convolutions and linear layers: what NAS papers call FLOPs.</summary>
     Flops,
+    /// <summary>Milliseconds of a forward pass on the search's backend, predicted from a <see cref="LatencyTable"/> measured there.</summary>
+    Latency,
 }
 
 /// <summary>The network a cost is counted for: the evaluation network of a genotype at these sizes.</summary>
@@ -37,7 +39,12 @@ public sealed record CostShape(int Channels, int Layers, int ImageSide, int Inpu
 /// <summary>The parameters and forward multiply-adds of one network.</summary>
 public readonly record struct NetworkCost(long Parameters, long MultiplyAdds)
 {
-    public double Of(CostMeasure measure) => measure == CostMeasure.Params ? Parameters : MultiplyAdds;
+    public double Of(CostMeasure measure) => measure switch
+    {
+        CostMeasure.Params => Parameters,
+        CostMeasure.Flops => MultiplyAdds,
+        _ => throw new InvalidOperationException($"{measure} is not counted from the network code: a LatencyTable predicts it"),
+    };
 
     public static NetworkCost operator -(NetworkCost a, NetworkCost b) => new(a.Parameters - b.Parameters, a.MultiplyAdds - b.MultiplyAdds);
 

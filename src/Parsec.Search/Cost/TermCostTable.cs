@@ -38,12 +38,19 @@ public sealed class TermCostTable
     {
         var reference = Architecture.FromGenotype(AllFree());
         double fixedPart = NetworkCost.Of(reference.ToGenotype(), shape).Of(measure);
+        return FromParts(shape, measure, fixedPart, (type, k, input, op) =>
+            op == Free ? 0 : NetworkCost.Of(WithTerm(reference, type, k, new TermChoice(input, op)), shape).Of(measure) - fixedPart);
+    }
+
+    /// <summary>A table of a fixed part and the part of each (cell type, term, input, op), however they were obtained.</summary>
+    public static TermCostTable FromParts(CostShape shape, CostMeasure measure, double fixedPart, Func<CellType, int, int, int, double> term)
+    {
         var terms = new double[CellTypes.All.Count, CellLayout.Terms, CellLayout.InputsOfTerm(CellLayout.Terms - 1), Primitives.All.Count];
         foreach (var type in CellTypes.All)
             for (int k = 0; k < CellLayout.Terms; k++)
                 for (int input = 0; input < CellLayout.InputsOfTerm(k); input++)
                     for (int op = 0; op < Primitives.All.Count; op++)
-                        terms[(int)type, k, input, op] = op == Free ? 0 : NetworkCost.Of(WithTerm(reference, type, k, new TermChoice(input, op)), shape).Of(measure) - fixedPart;
+                        terms[(int)type, k, input, op] = term(type, k, input, op);
         return new TermCostTable(shape, measure, fixedPart, terms);
     }
 

@@ -103,7 +103,7 @@ public sealed record SearchOptions
     /// What <see cref="CostTarget"/> or <see cref="CostWeight"/> applies to, counted exactly for the evaluation network at
     /// the search's C, cells and image size (<see cref="Cost.TermCostTable"/>). Null: no cost term.
     /// </summary>
-    [Flag("--cost <MEASURE>", "params or flops (multiply-adds per image): the cost --cost-target or --cost-weight applies to, for the evaluation network at this search's sizes.")]
+    [Flag("--cost <MEASURE>", "params, flops (multiply-adds per image) or latency (forward milliseconds at batch 128 on this backend, from a latency table measured at the start and kept in latency.json): the cost --cost-target or --cost-weight applies to, for the evaluation network at this search's sizes.")]
     public Cost.CostMeasure? Cost { get; init; }
     [Flag("--cost-target <T>", "Keep pi's expected cost at most T (a constraint whose multiplier adapts during the search); the derived genotype is brought under T.", Min = 0)]
     public double? CostTarget { get; init; }
@@ -270,7 +270,7 @@ public sealed record SearchOptions
         Require(PriorBeta1 is >= 0 and < 1 && PriorBeta2 is >= 0 and < 1, $"--prior-beta1 and --prior-beta2 must be in [0, 1), got {PriorBeta1} and {PriorBeta2}");
         Require(PriorWeightDecay >= 0, $"--prior-weight-decay must be >= 0, got {PriorWeightDecay}");
         Require(Enum.IsDefined(Strategy), $"--strategy must be parsec, random-ws or darts, got {Strategy}");
-        Require(Cost is null || Enum.IsDefined(Cost.Value), $"--cost must be params or flops, got {Cost}");
+        Require(Cost is null || Enum.IsDefined(Cost.Value), $"--cost must be params, flops or latency, got {Cost}");
         Require((Cost is null) == (CostTarget is null && CostWeight is null), "--cost needs one of --cost-target or --cost-weight, and they need --cost");
         Require(CostTarget is null || CostWeight is null, "give --cost-target (a constraint) or --cost-weight (a trade-off), not both");
         Require(CostTarget is null || (CostTarget > 0 && double.IsFinite(CostTarget.Value)), $"--cost-target must be a positive number, got {CostTarget}");

@@ -69,7 +69,10 @@ public static class SearchRunner
         MpiWorld? world = null)
     {
         // The session checks the options, the data and a transferred prior before anything is written.
-        using var session = new SearchSession(options, backend, LoadDataset(options)) { World = world };
+        options.Validate();
+        var data = LoadDataset(options);
+        var latency = options.Cost == Cost.CostMeasure.Latency ? MeasuredLatency(options, data, backend, world) : null;
+        using var session = new SearchSession(options, backend, data, latency) { World = world };
         using var runLock = Writes(session) ? RunLock.Acquire(run.Path) : null;
         if (File.Exists(run.Checkpoint)) throw new ArgumentException($"{run.Path} already holds a search with a checkpoint; continue it with --resume {run.Path}");
         if (Writes(session))
@@ -78,10 +81,36 @@ public static class SearchRunner
             foreach (string stale in new[] { run.Metrics, run.PiHistory, run.Warnings, run.NanReport })
                 if (File.Exists(stale)) File.Delete(stale);
             OptionsFile.Write(run.Options, session.Options, backend.Name, backend.Precision, session.SplitClasses);
+            latency?.Write(run.Latency);
             WriteMemoryReport(session, run);
             if (LearnsPi(session)) using (var history = new JsonLinesLog(run.PiHistory)) history.Append(PiLine(session));
         }
         return Run(session, run, progress, limits ?? RunLimits.None, null);
+    }
+
+    /// <summary>
+    /// The latency table a new --cost latency search prices with: this machine's cached table for the search's network,
+    /// or a new measurement (about half a minute on the CPU at C = 8, 5 cells), saved to the cache. Over MPI rank 0
+    /// measures and every rank takes its table, so that all of them price alike.
+    /// </summary>
+    private static Cost.LatencyTable MeasuredLatency(SearchOptions options, InMemoryDataset data, IBackend backend, MpiWorld? world)
+    {
+        string? json = null;
+        if (world?.IsRoot ?? true)
+        {
+            var shape = SearchSession.CostShapeOf(options, data);
+            var settings = new Cost.LatencySettings();
+            string folder = Cost.LatencyTable.DefaultCacheFolder(), machine = Cost.LatencyMeasurement.Machine(backend);
+            var table = Cost.LatencyTable.Load(folder, machine, shape, settings.Batch);
+            if (table is null)
+            {
+                table = Cost.LatencyMeasurement.MeasureTable(backend, shape, settings);
+                table.Save(folder);
+            }
+            json = System.Text.Json.JsonSerializer.Serialize(table);
+        }
+        if (world is not null) json = world.Broadcast(json);
+        return System.Text.Json.JsonSerializer.Deserialize<Cost.LatencyTable>(json!)!;
     }
 
     /// <summary>Whether this process writes the run folder: a single process does; over MPI, rank 0 alone.</summary>
@@ -98,7 +127,11 @@ public static class SearchRunner
         using var runLock = world?.IsRoot ?? true ? RunLock.Acquire(run.Path) : null;
         var saved = OptionsFile.Read(run.Options);
         var options = (overrides?.ApplyTo(saved) ?? saved) with { Concurrency = concurrency };
-        using var session = new SearchSession(options, backend, LoadDataset(options)) { World = world };
+        // The table the search started with, not today's: the same prices give the same bits.
+        var latency = options.Cost == Cost.CostMeasure.Latency
+            ? File.Exists(run.Latency) ? Cost.LatencyTable.Read(run.Latency) : throw new FileNotFoundException($"{run.Path} is a --cost latency search without its latency.json", run.Latency)
+            : null;
+        using var session = new SearchSession(options, backend, LoadDataset(options), latency) { World = world };
         session.Restore(run.Checkpoint);
         if (Writes(session))
         {

@@ -31,7 +31,12 @@ public sealed partial class SearchSession : IDisposable
     private readonly PriorOptimizer? _alphaOptimizer; // DARTS' Adam on alpha
     private readonly Tape? _dartsTape;                // DARTS runs one mixed pass at a time
 
-    public SearchSession(SearchOptions options, IBackend backend, InMemoryDataset dataset)
+    /// <summary>The evaluation network a search's cost is counted for: its C and cells at the dataset's image size, channels and classes.</summary>
+    public static Cost.CostShape CostShapeOf(SearchOptions options, InMemoryDataset dataset) =>
+        new(options.Channels, options.Layers, dataset.Height, dataset.Channels, dataset.Classes);
+
+    /// <param name="latency">The latency table a --cost latency search prices with (measured by <see cref="SearchRunner"/>, kept in the run folder); null otherwise.</param>
+    public SearchSession(SearchOptions options, IBackend backend, InMemoryDataset dataset, Cost.LatencyTable? latency = null)
     {
         options.Validate();
         Backend = backend;
@@ -72,8 +77,12 @@ public sealed partial class SearchSession : IDisposable
         _reduction = new SampleReduction(Network.Parameters.Weights);
         if (options.Cost is { } measure)
         {
-            var shape = new Cost.CostShape(options.Channels, options.Layers, dataset.Height, dataset.Channels, dataset.Classes);
-            Cost = new SearchCost(Parsec.Search.Cost.TermCostTable.Build(shape, measure), options.CostTarget, options.CostWeight, _warmupPrior);
+            var shape = CostShapeOf(options, dataset);
+            var table = measure != Parsec.Search.Cost.CostMeasure.Latency ? Parsec.Search.Cost.TermCostTable.Build(shape, measure)
+                : latency is null ? throw new ArgumentException("--cost latency needs a latency table measured on this backend (parsec search measures one)")
+                : latency.Shape != shape ? throw new ArgumentException($"the latency table is for {latency.Shape}, this search's network is {shape}")
+                : latency.ToTermCosts();
+            Cost = new SearchCost(table, options.CostTarget, options.CostWeight, _warmupPrior);
         }
         if (options.Strategy == SearchStrategy.Darts)
         {

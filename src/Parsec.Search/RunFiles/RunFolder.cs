@@ -24,6 +24,8 @@ public sealed class RunFolder
     public string MemoryText => File("memory.txt");
     public string NanReport => File("nan_report.txt");
     public string Warnings => File("warnings.txt");
+    /// <summary>The latency table a --cost latency search prices with, kept so that a resume prices the same.</summary>
+    public string Latency => File("latency.json");
 
     public string File(string name) => System.IO.Path.Combine(Path, name);
 

@@ -58,6 +58,10 @@ public sealed record StudyOptions
         Flags.FlagRanges.Check(this);
         if (RandomGenotypes < 0) throw new ArgumentException($"--random must be >= 0, got {RandomGenotypes}");
         if (Seeds < 1) throw new ArgumentException($"--seeds must be >= 1, got {Seeds}");
+        // The study prices every genotype (its table, the cap on random genotypes, the Pareto plot) by parameters or
+        // multiply-adds, counted exactly; latency needs a table measured on the machine, which only `search` does yet.
+        if (Search.Cost == Cost.CostMeasure.Latency)
+            throw new ArgumentException("--cost latency: a study prices genotypes by params or flops; search with `parsec search --cost latency` instead");
         foreach (string name in Also)
             if (!PublishedGenotypes.ByName.ContainsKey(name))
                 throw new ArgumentException($"--also: unknown genotype '{name}'; expected one of: {string.Join(", ", PublishedGenotypes.ByName.Keys)}");

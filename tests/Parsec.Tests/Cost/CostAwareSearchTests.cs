@@ -103,6 +103,42 @@ public class CostAwareSearchTests
         finally { Directory.Delete(root, recursive: true); }
     }
 
+    /// <summary>
+    /// --cost latency: the search measures (or takes this machine's cached) latency table, keeps it in latency.json,
+    /// prices its genotype with it exactly, and a resume prices with the kept table (without it, it refuses).
+    /// </summary>
+    [Test]
+    public void ALatencyAwareSearchKeepsItsTableAndPricesItsGenotypeWithIt()
+    {
+        string root = Directory.CreateTempSubdirectory("parsec-latency-search-").FullName;
+        try
+        {
+            var probe = SearchRunTests.Tiny(6);
+            var options = probe with { Cost = CostMeasure.Latency, CostWeight = 0.5, WarmupFraction = 0, CheckpointEvery = 100 };
+            var whole = RunFolder.CreateNew(root, "whole", DateTime.Now);
+            using (var backend = new CpuBackend()) SearchRunner.Start(options, backend, whole);
+            var table = LatencyTable.Read(whole.Latency);
+            Assert.That(table.Shape, Is.EqualTo(SearchSession.CostShapeOf(probe, SearchRunner.LoadDataset(probe))));
+            var cost = SearchRunner.ReadGenotypeCost(whole)!;
+            Assert.That(cost.Measure, Is.EqualTo(CostMeasure.Latency));
+            Assert.That(cost.Cost, Is.EqualTo(table.Predict(Genotype.Load(whole.Genotype))).Within(1e-9 * cost.Cost));
+            Assert.That(cost.Describe(), Does.StartWith("predicted forward latency: ").And.Contain(" ms"));
+            Assert.That(JsonNode.Parse(File.ReadLines(whole.Metrics).Last())!["expected_cost"]!.GetValue<double>(), Is.GreaterThan(0));
+
+            var split = RunFolder.CreateNew(root, "split", DateTime.Now);
+            using (var backend = new CpuBackend()) SearchRunner.Start(options, backend, split, limits: new RunLimits(StopAfterIteration: 3));
+            using (var backend = new CpuBackend()) SearchRunner.Resume(split, backend);
+            Assert.That(File.ReadAllText(split.Pi), Is.EqualTo(File.ReadAllText(whole.Pi)));
+
+            var lost = RunFolder.CreateNew(root, "lost", DateTime.Now);
+            using (var backend = new CpuBackend()) SearchRunner.Start(options, backend, lost, limits: new RunLimits(StopAfterIteration: 3));
+            File.Delete(lost.Latency);
+            using (var backend = new CpuBackend())
+                Assert.That(() => SearchRunner.Resume(lost, backend), Throws.TypeOf<FileNotFoundException>().With.Message.Contains("without its latency.json"));
+        }
+        finally { Directory.Delete(root, recursive: true); }
+    }
+
     [Test]
     public void CostOptionsAreCheckedTogether()
     {

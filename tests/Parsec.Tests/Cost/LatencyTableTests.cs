@@ -2,6 +2,7 @@ using NUnit.Framework;
 using Parsec.Autodiff.Cpu;
 using Parsec.Search.Cost;
 using Parsec.Search.Space;
+using Parsec.Search.Study;
 using Parsec.Search.Training;
 using Parsec.Tests.Data;
 
@@ -48,6 +49,19 @@ public sealed class LatencyTableTests
         double reduction = 8 * (16 + 32) + 2 * (stride2 * 0.2 + (8 - stride2) * 0.1);
         Assert.That(table.Predict(genotype), Is.EqualTo(5 + normal + reduction).Within(1e-9));
         Assert.That(() => Table(ops.Skip(1).ToList(), 0).Predict(TermCostTableAllFree()), Throws.InvalidOperationException.With.Message.Contains("no entry for max_pool_3x3 C=8 28x28 stride 1"));
+    }
+
+    /// <summary>The table as term costs prices every genotype as the prediction does, so pi's expected latency is exact with respect to it.</summary>
+    [Test]
+    public void AsTermCostsTheTablePricesEveryGenotypeAsItsPrediction()
+    {
+        var rng = new Parsec.Autodiff.Rng(5);
+        var ops = CellPlacement.AllPositions(Small).Select(p => new LatencyTable.OpLatency(p.Op, p.Channels, p.Side, p.Stride, rng.NextDouble() * 3, 0)).ToList();
+        var table = Table(ops, fixedMs: 4.5);
+        var terms = table.ToTermCosts();
+        foreach (var genotype in RandomGenotypes.Sample(20, 3, Parsec.Search.Prior.TermInputs.DistinctPerNode))
+            Assert.That(terms.CostOf(Architecture.FromGenotype(genotype)), Is.EqualTo(table.Predict(genotype)).Within(1e-9));
+        Assert.That(terms.Measure, Is.EqualTo(CostMeasure.Latency));
     }
 
     [Test]

@@ -326,6 +326,8 @@ public class StudyTests
         Assert.That(() => (Tiny() with { SearchSeeds = [1, 1] }).Validate(), Throws.ArgumentException.With.Message.Contains("--search-seeds"));
         Assert.That(() => (Tiny() with { SearchSeeds = [] }).Validate(), Throws.ArgumentException.With.Message.Contains("--search-seeds"));
         Assert.That(() => (Tiny() with { SearchSeeds = [1], SearchFrom = "pi.json" }).Validate(), Throws.ArgumentException.With.Message.Contains("exclude each other"));
+        Assert.That(() => (Tiny() with { Search = Tiny().Search with { Cost = Parsec.Search.Cost.CostMeasure.Latency, CostWeight = 1 } }).Validate(),
+            Throws.ArgumentException.With.Message.Contains("--cost latency: a study prices genotypes by params or flops"));
     }
 
     /// <summary>--reuse copies a finished training of the same genotype, data and budget instead of repeating it.</summary>
