@@ -69,10 +69,8 @@ public static class SearchRunner
         MpiWorld? world = null)
     {
         // The session checks the options, the data and a transferred prior before anything is written.
-        options.Validate();
-        var data = LoadDataset(options);
-        var latency = options.Cost == Cost.CostMeasure.Latency ? MeasuredLatency(options, data, backend, world) : null;
-        using var session = new SearchSession(options, backend, data, latency) { World = world };
+        Cost.LatencyTable? latency = null;
+        using var session = new SearchSession(options, backend, LoadDataset(options), shape => latency = MeasuredLatency(shape, backend, world)) { World = world };
         using var runLock = Writes(session) ? RunLock.Acquire(run.Path) : null;
         if (File.Exists(run.Checkpoint)) throw new ArgumentException($"{run.Path} already holds a search with a checkpoint; continue it with --resume {run.Path}");
         if (Writes(session))
@@ -93,12 +91,11 @@ public static class SearchRunner
     /// or a new measurement (about half a minute on the CPU at C = 8, 5 cells), saved to the cache. Over MPI rank 0
     /// measures and every rank takes its table, so that all of them price alike.
     /// </summary>
-    private static Cost.LatencyTable MeasuredLatency(SearchOptions options, InMemoryDataset data, IBackend backend, MpiWorld? world)
+    private static Cost.LatencyTable MeasuredLatency(Cost.CostShape shape, IBackend backend, MpiWorld? world)
     {
         string? json = null;
         if (world?.IsRoot ?? true)
         {
-            var shape = SearchSession.CostShapeOf(options, data);
             var settings = new Cost.LatencySettings();
             string folder = Cost.LatencyTable.DefaultCacheFolder(), machine = Cost.LatencyMeasurement.Machine(backend);
             var table = Cost.LatencyTable.Load(folder, machine, shape, settings.Batch);
@@ -128,10 +125,8 @@ public static class SearchRunner
         var saved = OptionsFile.Read(run.Options);
         var options = (overrides?.ApplyTo(saved) ?? saved) with { Concurrency = concurrency };
         // The table the search started with, not today's: the same prices give the same bits.
-        var latency = options.Cost == Cost.CostMeasure.Latency
-            ? File.Exists(run.Latency) ? Cost.LatencyTable.Read(run.Latency) : throw new FileNotFoundException($"{run.Path} is a --cost latency search without its latency.json", run.Latency)
-            : null;
-        using var session = new SearchSession(options, backend, LoadDataset(options), latency) { World = world };
+        using var session = new SearchSession(options, backend, LoadDataset(options), _ => File.Exists(run.Latency) ? Cost.LatencyTable.Read(run.Latency)
+            : throw new FileNotFoundException($"{run.Path} is a --cost latency search without its latency.json", run.Latency)) { World = world };
         session.Restore(run.Checkpoint);
         if (Writes(session))
         {

@@ -31,12 +31,18 @@ public sealed partial class SearchSession : IDisposable
     private readonly PriorOptimizer? _alphaOptimizer; // DARTS' Adam on alpha
     private readonly Tape? _dartsTape;                // DARTS runs one mixed pass at a time
 
+    private static Cost.LatencyTable LatencyTableFor(Cost.LatencyTable table, Cost.CostShape shape) =>
+        table.Shape == shape ? table : throw new InvalidDataException($"the latency table is for {table.Shape}, this search's network is {shape}");
+
     /// <summary>The evaluation network a search's cost is counted for: its C and cells at the dataset's image size, channels and classes.</summary>
     public static Cost.CostShape CostShapeOf(SearchOptions options, InMemoryDataset dataset) =>
         new(options.Channels, options.Layers, dataset.Height, dataset.Channels, dataset.Classes);
 
-    /// <param name="latency">The latency table a --cost latency search prices with (measured by <see cref="SearchRunner"/>, kept in the run folder); null otherwise.</param>
-    public SearchSession(SearchOptions options, IBackend backend, InMemoryDataset dataset, Cost.LatencyTable? latency = null)
+    /// <param name="latency">
+    /// For a --cost latency search: gives the latency table for the search's network (<see cref="SearchRunner"/>
+    /// measures one, or reads the run folder's), asked once the options are checked; null otherwise.
+    /// </param>
+    public SearchSession(SearchOptions options, IBackend backend, InMemoryDataset dataset, Func<Cost.CostShape, Cost.LatencyTable>? latency = null)
     {
         options.Validate();
         Backend = backend;
@@ -80,8 +86,7 @@ public sealed partial class SearchSession : IDisposable
             var shape = CostShapeOf(options, dataset);
             var table = measure != Parsec.Search.Cost.CostMeasure.Latency ? Parsec.Search.Cost.TermCostTable.Build(shape, measure)
                 : latency is null ? throw new ArgumentException("--cost latency needs a latency table measured on this backend (parsec search measures one)")
-                : latency.Shape != shape ? throw new ArgumentException($"the latency table is for {latency.Shape}, this search's network is {shape}")
-                : latency.ToTermCosts();
+                : LatencyTableFor(latency(shape), shape).ToTermCosts();
             Cost = new SearchCost(table, options.CostTarget, options.CostWeight, _warmupPrior);
         }
         if (options.Strategy == SearchStrategy.Darts)
