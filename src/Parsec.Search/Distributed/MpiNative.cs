@@ -17,6 +17,8 @@ internal static unsafe partial class MpiNative
     public const int CommWorld = 0x44000000;
     public const int Byte = 0x4c00010d;
     public const int Int = 0x4c000405;
+    public const int Float = 0x4c00040a;
+    public const int Sum = 0x58000003;
     public const int Success = 0;
 
     public static readonly NativeLibrarySpec Library = new(
@@ -46,6 +48,7 @@ internal static unsafe partial class MpiNative
     [LibraryImport(Lib, EntryPoint = "MPI_Comm_size")] public static partial int CommSize(int comm, out int size);
     [LibraryImport(Lib, EntryPoint = "MPI_Barrier")] public static partial int Barrier(int comm);
     [LibraryImport(Lib, EntryPoint = "MPI_Bcast")] public static partial int Bcast(void* buffer, int count, int datatype, int root, int comm);
+    [LibraryImport(Lib, EntryPoint = "MPI_Allreduce")] public static partial int Allreduce(void* send, void* receive, int count, int datatype, int op, int comm);
     [LibraryImport(Lib, EntryPoint = "MPI_Allgather")]
     public static partial int Allgather(void* send, int sendCount, int sendType, void* receive, int receiveCount, int receiveType, int comm);
     [LibraryImport(Lib, EntryPoint = "MPI_Allgatherv")]

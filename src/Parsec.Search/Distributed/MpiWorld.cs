@@ -88,6 +88,19 @@ public sealed unsafe class MpiWorld : IDisposable
         return Enumerable.Range(0, Size).Select(r => all.AsSpan(displacements[r], lengths[r]).ToArray()).ToArray();
     }
 
+    /// <summary>
+    /// The element-wise sum of every rank's <paramref name="values"/>, on every rank (MPI_Allreduce with MPI_SUM): the
+    /// order in which MPI adds the ranks' parts is its own, so the sum is not the bits of one process's.
+    /// </summary>
+    public float[] AllReduceSum(float[] values)
+    {
+        var sum = new float[values.Length];
+        fixed (float* send = values)
+        fixed (float* receive = sum)
+            MpiNative.Check(MpiNative.Allreduce(send, receive, values.Length, MpiNative.Float, MpiNative.Sum, MpiNative.CommWorld), "MPI_Allreduce");
+        return sum;
+    }
+
     /// <summary>The root's bytes on every rank.</summary>
     public byte[] Broadcast(byte[]? rootBytes)
     {

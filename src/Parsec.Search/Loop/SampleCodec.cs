@@ -17,7 +17,8 @@ public sealed partial class SearchSession
     {
         private const byte Ok = 1, Failed = 2;
 
-        public static byte[] Encode(SampleRun[] samples, ParameterStore bank)
+        /// <param name="gradients">False when the ranks add their gradients with an all-reduce instead: only the log-likelihoods, accuracies and batch statistics travel.</param>
+        public static byte[] Encode(SampleRun[] samples, ParameterStore bank, bool gradients = true)
         {
             var weights = Index(bank.Weights);
             var buffers = Index(bank.Buffers);
@@ -29,8 +30,8 @@ public sealed partial class SearchSession
             {
                 writer.Write(sample.LogLikelihood);
                 writer.Write(sample.Accuracy);
-                writer.Write(sample.Updates.Parameters.Count);
-                foreach (var parameter in sample.Updates.Parameters)
+                writer.Write(gradients ? sample.Updates.Parameters.Count : 0);
+                foreach (var parameter in gradients ? sample.Updates.Parameters : [])
                 {
                     writer.Write(weights[parameter]);
                     WriteFloats(writer, sample.Updates.GradientOf(parameter)!.ToFloatArray());

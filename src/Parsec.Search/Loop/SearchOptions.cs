@@ -137,6 +137,13 @@ public sealed record SearchOptions
     [Flag("--term-inputs <MODE>", "independent (each term picks its input) or distinctpernode (the two terms of a node read different inputs, as in DARTS).")]
     public TermInputs TermInputs { get; init; } = TermInputs.DistinctPerNode;
     /// <summary>How the K samples weight the weight gradient after the warm-up.</summary>
+    /// <summary>
+    /// Over MPI ranks: each rank sums its own samples' weighted gradients and one MPI_Allreduce adds the ranks' sums,
+    /// instead of every rank receiving every sample's gradients and adding them in sample order. Less to send and to
+    /// add on each rank; the weights then differ from one process's in the last bits. No effect in one process.
+    /// </summary>
+    [Flag("--all-reduce", "Over MPI ranks: sum each rank's sample gradients and add the ranks' sums with MPI_Allreduce (faster; not the bits of one process). Default: gather every sample's gradients and add them in sample order, the same bits for any number of ranks.")]
+    public bool AllReduce { get; init; }
     [Flag("--weight-gradient <MODE>", "equal (every sampled op is trained) or importance (the paper's importance-weighted sum).")]
     public WeightGradient WeightGradient { get; init; } = WeightGradient.Equal;
     [Flag("--prior-baseline <MODE>", "mean (subtract 1/K from the importance weights of the pi gradient) or none (the paper's estimator).")]

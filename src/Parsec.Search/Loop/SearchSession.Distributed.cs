@@ -23,7 +23,7 @@ public sealed partial class SearchSession
         Exception? failure = null;
         try { local = _workers.Run(mine.Length, (tape, j) => run(tape, mine[j])); }
         catch (Exception e) { failure = e; }
-        var blobs = world.AllGather(failure is null ? SampleCodec.Encode(local, Network.Parameters) : SampleCodec.EncodeFailure(failure, world.Rank));
+        var blobs = world.AllGather(failure is null ? SampleCodec.Encode(local, Network.Parameters, gradients: !Options.AllReduce) : SampleCodec.EncodeFailure(failure, world.Rank));
         // Every rank learns of any rank's failure from the same bytes and stops the same way.
         if (SampleCodec.FirstFailure(blobs) is { } failed)
         {
@@ -37,5 +37,31 @@ public sealed partial class SearchSession
             for (int j = 0; j < decoded.Length; j++) all[r + j * world.Size] = decoded[j];
         }
         return all;
+    }
+
+    /// <summary>
+    /// With --all-reduce over MPI ranks, each rank's weight gradients hold the weighted sum over its own samples only
+    /// (the others' arrived without gradients): one MPI_Allreduce of the whole bank makes them the sum over all
+    /// samples on every rank. Nothing to do in one process or without --all-reduce.
+    /// </summary>
+    private void AllReduceWeightGradients()
+    {
+        if (World is not { Size: > 1 } world || !Options.AllReduce) return;
+        var weights = Network.Parameters.Weights;
+        var gradients = weights.Select(w => w.Grad?.Storage ?? throw new InvalidOperationException($"{w.Name} has no gradient buffer")).ToList();
+        var flat = new float[gradients.Sum(g => g.Length)];
+        int offset = 0;
+        foreach (var g in gradients)
+        {
+            Backend.CopyOut(g, flat.AsSpan(offset, (int)g.Length));
+            offset += (int)g.Length;
+        }
+        var sum = world.AllReduceSum(flat);
+        offset = 0;
+        foreach (var g in gradients)
+        {
+            Backend.CopyIn(g, sum.AsSpan(offset, (int)g.Length));
+            offset += (int)g.Length;
+        }
     }
 }

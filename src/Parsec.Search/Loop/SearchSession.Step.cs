@@ -45,6 +45,7 @@ public sealed partial class SearchSession
         var (train, reduced) = Pass(trainBatch, architectures[..weightSamples], number, "train forward",
             samples => _reduction.ReduceGradients(samples.Select(s => s.Updates).ToList(), samples.Select(s => scale * s.LogLikelihood).ToList(), trainMode));
         var trainOmega = reduced!;
+        AllReduceWeightGradients();
         double gradientNorm = StepWeights(number, learningRate);
 
         // Prior: omega from the validation log-likelihoods, then the weighted score of each sample.
