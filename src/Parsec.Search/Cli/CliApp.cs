@@ -40,7 +40,7 @@ public static class CliApp
             AnsiConsole.Console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(TextWriter.Null) });
         }
         Replay.ConfigArguments expanded;
-        try { expanded = Replay.ConfigArguments.Expand(args); }
+        try { expanded = Replay.ConfigArguments.Expand(args, CommandRegistry.SettingsOf); }
         catch (Exception e) { return ErrorReport.Print(e, args); }
         var app = new CommandApp();
         app.SetDefaultCommand<DemoCommand>();
@@ -86,7 +86,7 @@ internal static class ErrorReport
 
     private static (int Code, string? Label, string Message) Classify(Exception e, IReadOnlyList<string> args) => e switch
     {
-        CommandAppException app => (CliApp.UsageError, "error", Console.ConversionMessage.NameTheFlag(app.Message, args)),
+        CommandAppException app => (CliApp.UsageError, "error", Console.ConversionMessage.NameTheFlag(app.Message, args, CommandRegistry.SettingsOf)),
         Console.DryRunComplete => (CliApp.Success, null, ""),
         OperationCanceledException => (CliApp.Stopped, "stopped", "interrupted"),
         RunFolderInUseException or UnauthorizedAccessException => (CliApp.Failure, "error", e.Message),

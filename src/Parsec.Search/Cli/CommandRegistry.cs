@@ -25,6 +25,9 @@ public static class CommandRegistry
         CommandEntry.Of<DownloadCommand>("download", "Download CIFAR-10."),
     ];
 
+    /// <summary>The settings type of the command named <paramref name="name"/>; null when there is no such command.</summary>
+    public static Type? SettingsOf(string name) => All.FirstOrDefault(c => c.Name == name)?.Settings;
+
     public static void Register(IConfigurator config)
     {
         foreach (var command in All) command.AddTo(config);

@@ -12,7 +12,7 @@ namespace Parsec.Search.Cli;
 public sealed partial class EvaluateCommand : Command<EvaluateCommand.Settings>
 {
     [FlagsOf(typeof(BackendFlags))]
-    public sealed partial class Settings : DataCommand.DatasetSettings
+    public sealed partial class Settings : Console.DatasetSettings
     {
         [CommandArgument(0, "<WEIGHTS>")]
         [Description("weights.safetensors or checkpoint.safetensors written by `parsec train`, or its run folder.")]

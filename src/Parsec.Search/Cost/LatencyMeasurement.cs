@@ -1,3 +1,4 @@
+using Parsec.Search.Model.Layers;
 using System.Diagnostics;
 using Parsec.Autodiff;
 using Parsec.Autodiff.Cuda;

@@ -1,3 +1,4 @@
+using Parsec.Search.Model.Layers;
 using Parsec.Autodiff;
 using Parsec.Autodiff.Meta;
 using Parsec.Search.Model;

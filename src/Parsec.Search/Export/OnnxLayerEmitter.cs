@@ -1,3 +1,4 @@
+using Parsec.Search.Model.Layers;
 using Parsec.Search.Model;
 
 namespace Parsec.Search.Export;

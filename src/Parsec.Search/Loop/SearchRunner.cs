@@ -1,3 +1,4 @@
+using Parsec.Search.Reports.Html;
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Parsec.Autodiff;
@@ -290,7 +291,7 @@ public static class SearchRunner
     }
 
     private static string DrawReport(SearchSession session, RunFolder run) =>
-        Reports.RunViews.RefreshSearch(run.Path, session.TotalIterations, session.IsFinished);
+        Reports.Html.RunViews.RefreshSearch(run.Path, session.TotalIterations, session.IsFinished);
 
     private static void WriteMemoryReport(SearchSession session, RunFolder run)
     {

@@ -1,3 +1,4 @@
+using Parsec.Search.Model.Layers;
 using Parsec.Autodiff;
 using Parsec.Search.Data;
 using Parsec.Search.Data.Files;

@@ -1,3 +1,4 @@
+using Parsec.Search.Reports.Html;
 using Parsec.Autodiff;
 using Parsec.Search.Data.Files;
 using Parsec.Search.Loop;
@@ -168,7 +169,7 @@ public sealed class StudyRunner
     /// <summary>Rewrites the study's report.html (rank 0 alone writes it), so that a running study is watched by reloading it.</summary>
     private void RefreshPage()
     {
-        if (IsRoot && Reports.RunViews.Attempt(() => StudyPage.Write(_folder)) is { } failure) System.Console.Error.WriteLine($"warning: {failure}");
+        if (IsRoot && Reports.Html.RunViews.Attempt(() => StudyPage.Write(_folder)) is { } failure) System.Console.Error.WriteLine($"warning: {failure}");
     }
 
     /// <summary>The first search's budget (from its options.json) beside the trainings'; null when the search's options are not at hand.</summary>

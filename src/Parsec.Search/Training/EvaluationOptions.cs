@@ -1,3 +1,4 @@
+using Parsec.Search.Model.Layers;
 using Parsec.Autodiff;
 using Parsec.Search.Data.Pipeline;
 using Parsec.Search.Flags;

@@ -1,3 +1,4 @@
+using Parsec.Search.Reports.Html;
 using System.Diagnostics;
 using Parsec.Autodiff;
 using Parsec.Search.Data.Files;

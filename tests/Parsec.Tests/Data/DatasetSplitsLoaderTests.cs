@@ -1,3 +1,5 @@
+using Parsec.Search.Data.Generated;
+using Parsec.Search.Data.Pipeline;
 using NUnit.Framework;
 using Parsec.Search.Data;
 using Parsec.Search.Data.Files;

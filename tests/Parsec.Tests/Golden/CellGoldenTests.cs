@@ -1,3 +1,4 @@
+using Parsec.Search.Model.Layers;
 using NUnit.Framework;
 using Parsec.Autodiff;
 using Parsec.Search.Model;

@@ -1,3 +1,4 @@
+using Parsec.Search.Model.Layers;
 using System.Text.RegularExpressions;
 using NUnit.Framework;
 using Parsec.Autodiff;

@@ -15,15 +15,16 @@ internal static partial class ConversionMessage
     /// <summary>What the parser substitutes for a value that is not there (a string option receives it as its value).</summary>
     public const string MissingValue = "__default_command";
 
-    public static string NameTheFlag(string message, IReadOnlyList<string> args)
+    /// <param name="settingsOf">The settings type of a command, by its name (null for none): the command line's registry, passed in so that this folder does not reach up to it.</param>
+    public static string NameTheFlag(string message, IReadOnlyList<string> args, Func<string, Type?> settingsOf)
     {
         var match = ParserMessage().Match(message);
         if (!match.Success) return message;
         string value = match.Groups["value"].Value, type = match.Groups["type"].Value;
         if (value == MissingValue)
         {
-            string? bare = FlagWithoutValue(args);
-            return bare is null ? "a flag is missing its value" : $"{bare} needs a value ({Expected(bare, args, type)})";
+            string? bare = FlagWithoutValue(args, settingsOf);
+            return bare is null ? "a flag is missing its value" : $"{bare} needs a value ({Expected(bare, args, type, settingsOf)})";
         }
         string? flag = null;
         for (int i = 0; i < args.Count && flag is null; i++)
@@ -32,24 +33,24 @@ internal static partial class ConversionMessage
             else if (args[i].EndsWith("=" + value, StringComparison.Ordinal) || args[i].EndsWith(":" + value, StringComparison.Ordinal))
                 flag = args[i][..^(value.Length + 1)];
         }
-        return flag is null ? $"'{value}' is not {Expected(null, args, type)}" : $"{flag}: '{value}' is not {Expected(flag, args, type)}";
+        return flag is null ? $"'{value}' is not {Expected(null, args, type, settingsOf)}" : $"{flag}: '{value}' is not {Expected(flag, args, type, settingsOf)}";
     }
 
     /// <summary>The first value-taking flag followed by nothing or by another flag.</summary>
-    private static string? FlagWithoutValue(IReadOnlyList<string> args)
+    private static string? FlagWithoutValue(IReadOnlyList<string> args, Func<string, Type?> settingsOf)
     {
         for (int i = 0; i < args.Count; i++)
         {
-            if (!args[i].StartsWith('-') || args[i].Contains('=') || OptionOf(args, args[i]) is not { } option || option.PropertyType == typeof(bool)) continue;
+            if (!args[i].StartsWith('-') || args[i].Contains('=') || OptionOf(args, args[i], settingsOf) is not { } option || option.PropertyType == typeof(bool)) continue;
             if (i == args.Count - 1 || args[i + 1].StartsWith("--", StringComparison.Ordinal)) return args[i];
         }
         return null;
     }
 
     /// <summary>What the flag's option takes, from its property's type; the parser's type name when the option is not found.</summary>
-    private static string Expected(string? flag, IReadOnlyList<string> args, string parserType)
+    private static string Expected(string? flag, IReadOnlyList<string> args, string parserType, Func<string, Type?> settingsOf)
     {
-        var type = flag is null ? null : OptionOf(args, flag)?.PropertyType;
+        var type = flag is null ? null : OptionOf(args, flag, settingsOf)?.PropertyType;
         if (type is not null) return Expected(type);
         return parserType is "Double" or "Single" ? "a finite number such as 0.025 or 1e-3" : parserType is "Int32" or "Int64" ? "a whole number" : $"a {parserType}";
     }
@@ -69,10 +70,10 @@ internal static partial class ConversionMessage
     }
 
     /// <summary>The settings property behind <paramref name="flag"/> in the command <paramref name="args"/> name (the demo when none).</summary>
-    private static PropertyInfo? OptionOf(IReadOnlyList<string> args, string flag)
+    private static PropertyInfo? OptionOf(IReadOnlyList<string> args, string flag, Func<string, Type?> settingsOf)
     {
         string command = args.Count > 0 && !args[0].StartsWith('-') ? args[0] : "demo";
-        var settings = CommandRegistry.All.FirstOrDefault(c => c.Name == command)?.Settings;
+        var settings = settingsOf(command);
         string name = flag.TrimStart('-');
         bool isLong = flag.StartsWith("--", StringComparison.Ordinal);
         return settings?.GetProperties(BindingFlags.Public | BindingFlags.Instance).FirstOrDefault(p =>

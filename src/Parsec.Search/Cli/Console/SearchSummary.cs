@@ -1,3 +1,4 @@
+using Parsec.Search.RunFiles;
 using Parsec.Search.Loop;
 using Parsec.Search.Space;
 using Spectre.Console;
@@ -40,13 +41,13 @@ internal static class SearchSummary
             case SearchOutcome.Completed:
                 AnsiConsole.MarkupLineInterpolated($"wrote {Path.GetFileName(run.Pi)}, {Path.GetFileName(run.Genotype)}, {Path.GetFileName(run.Metrics)}, {Path.GetFileName(run.PiHistory)}, {Path.GetFileName(run.MemoryText)}");
                 if (result.Report is not null) AnsiConsole.MarkupLineInterpolated($"{result.Report}");
-                return CliApp.Success;
+                return ExitCodes.Done;
             case SearchOutcome.Interrupted:
                 AnsiConsole.MarkupLineInterpolated($"[yellow]stopped after iteration {result.Iterations}[/]; continue with: parsec search --resume \"{run.Path}\"");
-                return CliApp.Stopped;
+                return ExitCodes.Stopped;
             default:
                 AnsiConsole.MarkupLineInterpolated($"[red]stopped: a non-finite value appeared[/] ({result.NonFinite?.Tensor}, iteration {result.NonFinite?.Iteration}); see {run.NanReport}");
-                return CliApp.NonFinite;
+                return ExitCodes.NonFinite;
         }
     }
 

@@ -33,18 +33,19 @@ public sealed partial class ConfigArguments
     /// none, whose parser then refuses the flag). Throws a <see cref="FormatException"/> or <see cref="FileNotFoundException"/>
     /// naming the file and the key for a file that cannot be used.
     /// </summary>
-    public static ConfigArguments Expand(IReadOnlyList<string> args)
+    /// <param name="settingsOf">The settings type of a command, by its name (null for none): the command line's registry.</param>
+    public static ConfigArguments Expand(IReadOnlyList<string> args, Func<string, Type?> settingsOf)
     {
         var unchanged = new ConfigArguments(args, null, []);
-        var command = args.Count > 0 ? CommandRegistry.All.FirstOrDefault(c => c.Name == args[0]) : null;
-        if (command is null || !typeof(ConfigurableSettings).IsAssignableFrom(command.Settings)) return unchanged;
+        var settings = args.Count > 0 ? settingsOf(args[0]) : null;
+        if (settings is null || !typeof(ConfigurableSettings).IsAssignableFrom(settings)) return unchanged;
         var given = GivenFlags.Names(args.Skip(1));
         // A --config left without its file is the parser's to report, as for any flag.
         if (FileOf(args) is not { } file) return unchanged;
         if (given.Contains("--resume"))
             throw new ArgumentException($"{ConfigurableSettings.Flag} and --resume exclude each other: a resumed run continues with the options it saved");
 
-        var keys = ConfigKeys.Of(command.Settings);
+        var keys = ConfigKeys.Of(settings);
         var byName = keys.ToDictionary(k => k.Name, StringComparer.Ordinal);
         var added = new List<string>();
         var keyOfFlag = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -59,7 +60,7 @@ public sealed partial class ConfigArguments
             }
             else if (!RecordedKeys.Accept(file, name, value))
             {
-                throw Unknown(file, name, command.Name, keys);
+                throw Unknown(file, name, args[0], keys);
             }
         }
         return new ConfigArguments([.. args, .. added], file, keyOfFlag);

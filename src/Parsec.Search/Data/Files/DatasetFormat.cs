@@ -1,3 +1,4 @@
+using Parsec.Search.Data.Generated;
 namespace Parsec.Search.Data.Files;
 
 /// <summary>The file formats the loaders understand (generated datasets need no files; see <see cref="DatasetCatalog"/>).</summary>

@@ -1,3 +1,4 @@
+using Parsec.Search.Model.Layers;
 using Parsec.Autodiff;
 
 namespace Parsec.Search.Model.Ops;

@@ -1,6 +1,6 @@
 using Parsec.Autodiff;
 
-namespace Parsec.Search.Model;
+namespace Parsec.Search.Model.Layers;
 
 /// <summary>How a new weight is filled.</summary>
 public enum Initialization

@@ -1,6 +1,4 @@
-using Parsec.Search.Data.Generated;
-
-namespace Parsec.Search.Data;
+namespace Parsec.Search.Data.Generated;
 
 /// <summary>A generated dataset by name, with its size and seed.</summary>
 /// <param name="Name">A name listed by <see cref="DatasetCatalog.Names"/>.</param>

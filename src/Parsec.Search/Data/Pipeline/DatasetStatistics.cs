@@ -1,6 +1,4 @@
-using Parsec.Search.Data.Pipeline;
-
-namespace Parsec.Search.Data.Files;
+namespace Parsec.Search.Data.Pipeline;
 
 /// <summary>
 /// What the `data` command prints about a set and what training normalises with: images per class, and

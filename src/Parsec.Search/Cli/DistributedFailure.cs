@@ -1,6 +1,6 @@
 using Parsec.Search.Distributed;
 
-namespace Parsec.Search.Cli.Console;
+namespace Parsec.Search.Cli;
 
 /// <summary>
 /// A failing rank of an MPI job must not leave the others waiting in a collective forever: it says which rank failed

@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace Parsec.Search.Reports;
+namespace Parsec.Search.Reports.Html;
 
 /// <summary>
 /// The views of a run folder that are remade from its files at each checkpoint and at the end: metrics.csv, the plots
