@@ -5,9 +5,10 @@ namespace Parsec.Search.Prior;
 
 /// <summary>
 /// p(alpha | pi): for each cell type (normal, reduce) and each of its 8 terms, a categorical over the term's
-/// 2 + j inputs and a categorical over the 7 primitives, parameterised by logits theta (pi = softmax(theta),
-/// uniform at zero). The logits of all 32 categoricals live in one flat vector (<see cref="Logits"/>, 168
-/// numbers) ordered cell type, term, then input block before op block. pi does not depend on the network's
+/// 2 + j inputs and a categorical over the declared primitives (<see cref="Primitives.All"/>), parameterised by
+/// logits theta (pi = softmax(theta), uniform at zero). The logits of all 32 categoricals live in one flat vector
+/// (<see cref="Logits"/>: 56 input logits and 16 x the primitives' count, 168 numbers with DARTS' 7) ordered cell
+/// type, term, then input block before op block. pi does not depend on the network's
 /// depth, width or data, so a saved prior is valid for any network of the space (transfer).
 /// </summary>
 public sealed class ArchitecturePrior
