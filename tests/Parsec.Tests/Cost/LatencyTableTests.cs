@@ -48,7 +48,7 @@ public sealed class LatencyTableTests
         double normal = 8 * (8 + 16 + 32) + 8 * 3 * 0.1;
         double reduction = 8 * (16 + 32) + 2 * (stride2 * 0.2 + (8 - stride2) * 0.1);
         Assert.That(table.Predict(genotype), Is.EqualTo(5 + normal + reduction).Within(1e-9));
-        Assert.That(() => Table(ops.Skip(1).ToList(), 0).Predict(TermCostTableAllFree()), Throws.InvalidOperationException.With.Message.Contains("no entry for max_pool_3x3 C=8 28x28 stride 1"));
+        Assert.That(() => Table(ops.Skip(1).ToList(), 0).Predict(TermCostTable.AllFree()), Throws.InvalidOperationException.With.Message.Contains("no entry for max_pool_3x3 C=8 28x28 stride 1"));
     }
 
     /// <summary>The table as term costs prices every genotype as the prediction does, so pi's expected latency is exact with respect to it.</summary>
@@ -82,7 +82,7 @@ public sealed class LatencyTableTests
         table.Save(temp.Path);
         var loaded = LatencyTable.Load(temp.Path, table.Machine, Small, table.Batch);
         Assert.That(loaded, Is.Not.Null);
-        Assert.That(loaded!.Predict(TermCostTableAllFree()), Is.EqualTo(table.Predict(TermCostTableAllFree())));
+        Assert.That(loaded!.Predict(TermCostTable.AllFree()), Is.EqualTo(table.Predict(TermCostTable.AllFree())));
         Assert.That(LatencyTable.Load(temp.Path, "cuda:0 (H100) tf32; x 16", Small, table.Batch), Is.Null, "another machine measures anew");
         Assert.That(LatencyTable.Load(temp.Path, table.Machine, Small with { Channels = 16 }, table.Batch), Is.Null, "another shape measures anew");
         Assert.That(LatencyTable.Load(temp.Path, table.Machine, Small, 64), Is.Null, "another batch measures anew");
@@ -119,10 +119,4 @@ public sealed class LatencyTableTests
     };
 
     private static LatencyTable.Calibration Calibration(double ops, double measured) => new("g", ops, new LatencyEntry(measured, 0));
-
-    private static Genotype TermCostTableAllFree()
-    {
-        var terms = Enumerable.Range(0, CellLayout.Terms).Select(k => new GenotypeTerm(Primitives.MaxPool3x3, k % CellLayout.TermsPerNode)).ToList();
-        return new Genotype(terms, terms);
-    }
 }
