@@ -26,7 +26,7 @@ public static class LatencyMeasurement
         return $"{backend.Name}{device} {backend.Precision.ToString().ToLowerInvariant()}; {ProcessorModel()} x {Environment.ProcessorCount}";
     }
 
-    /// <summary>Every op position of <paramref name="shape"/>, then the reference network for the fixed part.</summary>
+    /// <summary>Every op position of <paramref name="shape"/>, then the calibration networks the fixed part is fitted to.</summary>
     public static LatencyTable MeasureTable(IBackend backend, CostShape shape, LatencySettings settings, Action<int, int>? progress = null)
     {
         var positions = CellPlacement.AllPositions(shape);
