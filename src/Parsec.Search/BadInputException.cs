@@ -5,4 +5,4 @@ namespace Parsec.Search;
 /// layer knows (the network's geometry, for one). It ends the command with exit 2 like any refused flag or file,
 /// where an exception of the same layer otherwise means a bug (exit 1, "internal error").
 /// </summary>
-public sealed class BadInputException(string message) : ArgumentException(message);
+internal sealed class BadInputException(string message) : ArgumentException(message);

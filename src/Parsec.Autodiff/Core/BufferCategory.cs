@@ -22,7 +22,7 @@ public enum BufferCategory
     Workspace,
 }
 
-public static class BufferCategoryExtensions
+internal static class BufferCategoryExtensions
 {
     /// <summary>Persistent buffers survive <see cref="IBackend.ResetStep"/>; the others are released by it.</summary>
     public static bool IsPersistent(this BufferCategory category) =>

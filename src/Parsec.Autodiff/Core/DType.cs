@@ -9,7 +9,7 @@ public enum DType
     Int32,
 }
 
-public static class DTypeExtensions
+internal static class DTypeExtensions
 {
     public static int SizeInBytes(this DType dtype) => dtype switch
     {

@@ -5,7 +5,7 @@ namespace Parsec.Autodiff.Cpu;
 /// <see cref="Array{T}"/>, which refuses a disposed buffer so that a use-after-free is an exception
 /// naming the buffer rather than silently reading memory another tensor now owns (arrays are pooled).
 /// </summary>
-public sealed class CpuStorage : Storage
+internal sealed class CpuStorage : Storage
 {
     private readonly CpuBackend _owner;
     private Array? _data;

@@ -101,8 +101,10 @@ public sealed partial class CudaBackend : IBackend
     public MemoryStats Memory { get; } = new();
     public CudaDevice Device => _device;
     /// <summary>The stream all of this backend's work is queued on (for event timing).</summary>
-    public CudaStream Stream => _stream;
-    public DeviceArena Arena => _arena;
+    internal CudaStream Stream => _stream;
+    internal DeviceArena Arena => _arena;
+    /// <summary>Bytes of the arena's per-step region: what one step's activations and gradients may take.</summary>
+    public long PerStepArenaBytes => _arena.PerStepCapacityBytes;
     public CudaBackendOptions Options => _options;
     /// <summary>cuMemAlloc calls made in this process so far (the arena makes one; a steady-state step makes none).</summary>
     public static long DeviceAllocationCount => DeviceMemoryCounters.DeviceAllocations;

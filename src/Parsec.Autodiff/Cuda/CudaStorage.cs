@@ -3,7 +3,7 @@ using Parsec.Cuda.Memory;
 namespace Parsec.Autodiff.Cuda;
 
 /// <summary>A block of the CUDA backend's arena holding one tensor's elements.</summary>
-public sealed class CudaStorage : Storage
+internal sealed class CudaStorage : Storage
 {
     private readonly CudaBackend _backend;
 

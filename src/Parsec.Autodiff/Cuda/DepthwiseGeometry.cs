@@ -4,7 +4,7 @@ namespace Parsec.Autodiff.Cuda;
 
 /// <summary>Mirror of <c>struct DepthwiseGeometry</c> in kernels/depthwise.cu (ten ints, 40 bytes, passed by value).</summary>
 [StructLayout(LayoutKind.Sequential)]
-public struct DepthwiseGeometry
+internal struct DepthwiseGeometry
 {
     public int N, C, H, W;
     public int OutH, OutW;

@@ -7,7 +7,7 @@ namespace Parsec.Autodiff.Cuda;
 /// The CUDA C++ sources of kernels/, embedded in this assembly as resources named "kernels/&lt;file&gt;" (see the
 /// project file). Every .cuh is offered to every .cu as an includable header.
 /// </summary>
-public static class KernelSources
+internal static class KernelSources
 {
     private const string Prefix = "kernels/";
 

@@ -7,7 +7,7 @@ namespace Parsec.Autodiff.Cuda;
 /// <see cref="Capacity"/> parameters per launch. Pointers are 64-bit device addresses. 584 bytes.
 /// </summary>
 [StructLayout(LayoutKind.Sequential)]
-public unsafe struct SgdSlots
+internal unsafe struct SgdSlots
 {
     public const int Capacity = 16;
     public fixed ulong Weight[Capacity];
@@ -20,7 +20,7 @@ public unsafe struct SgdSlots
 
 /// <summary>Mirror of <c>struct AdamSlots</c> in kernels/optimizer.cu. 712 bytes.</summary>
 [StructLayout(LayoutKind.Sequential)]
-public unsafe struct AdamSlots
+internal unsafe struct AdamSlots
 {
     public const int Capacity = 16;
     public fixed ulong Weight[Capacity];

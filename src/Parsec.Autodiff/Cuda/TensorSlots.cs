@@ -7,7 +7,7 @@ namespace Parsec.Autodiff.Cuda;
 /// <see cref="Capacity"/> storages per launch. 648 bytes, well under the 4 KiB a kernel's arguments may take.
 /// </summary>
 [StructLayout(LayoutKind.Sequential)]
-public unsafe struct TensorSlots
+internal unsafe struct TensorSlots
 {
     public const int Capacity = 32;
     /// <summary>The most blocks one storage gets: 32 x 32 blocks per launch fit the reduction scratch's 1024 partial sums.</summary>

@@ -7,7 +7,7 @@ namespace Parsec.Autodiff.Cuda;
 /// <see cref="Capacity"/> sources per launch. Pointers are 64-bit device addresses. 264 bytes (the int count padded to 8).
 /// </summary>
 [StructLayout(LayoutKind.Sequential)]
-public unsafe struct WeightedSumSlots
+internal unsafe struct WeightedSumSlots
 {
     public const int Capacity = WeightedSumArgs.MaxSources;
     public fixed ulong Source[Capacity];

@@ -1,7 +1,7 @@
 namespace Parsec.Autodiff.Meta;
 
 /// <summary>A buffer of the shape-only backend: a length, a type and a category, but no elements.</summary>
-public sealed class MetaStorage : Storage
+internal sealed class MetaStorage : Storage
 {
     private readonly MetaBackend _owner;
 

@@ -1,7 +1,7 @@
 namespace Parsec.Autodiff;
 
 /// <summary>torch.optim.Adam (L2 weight decay added to the gradient, no AMSGrad), as used for DARTS' architecture weights.</summary>
-public sealed class Adam : Optimizer
+internal sealed class Adam : Optimizer
 {
     private const string FirstMoment = "exp_avg";
     private const string SecondMoment = "exp_avg_sq";

@@ -4,7 +4,7 @@ namespace Parsec.Autodiff;
 /// What a backward rule sees: the gradients of the node's outputs, and where to put the gradients of its
 /// inputs. <see cref="TryGradOf"/> decides between overwrite and accumulate, so rules never zero-fill.
 /// </summary>
-public sealed class BackwardContext
+internal sealed class BackwardContext
 {
     private readonly Tape _tape;
     private TapeNode _node = null!;

@@ -5,7 +5,7 @@ using Parsec.Cuda.Native;
 namespace Parsec.Cuda.Compilation;
 
 /// <summary>Grid and block dimensions of a launch, and its dynamic shared memory.</summary>
-public readonly record struct LaunchShape(uint GridX, uint GridY, uint GridZ, uint BlockX, uint BlockY, uint BlockZ, uint SharedBytes = 0)
+internal readonly record struct LaunchShape(uint GridX, uint GridY, uint GridZ, uint BlockX, uint BlockY, uint BlockZ, uint SharedBytes = 0)
 {
     /// <summary>Largest grid used for grid-stride loops: enough blocks to fill any current GPU many times over.</summary>
     public const long MaxLinearBlocks = 65536;
@@ -26,7 +26,7 @@ public readonly record struct LaunchShape(uint GridX, uint GridY, uint GridZ, ui
 }
 
 /// <summary>A kernel function of a loaded module.</summary>
-public sealed unsafe class CudaKernel
+internal sealed unsafe class CudaKernel
 {
     private readonly CudaDevice _device;
 

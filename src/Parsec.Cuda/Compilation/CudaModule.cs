@@ -5,7 +5,7 @@ using Parsec.Cuda.Native;
 namespace Parsec.Cuda.Compilation;
 
 /// <summary>A loaded module (PTX JIT-compiled by the driver for this GPU) and the kernels looked up in it.</summary>
-public sealed unsafe class CudaModule : IDisposable
+internal sealed unsafe class CudaModule : IDisposable
 {
     private readonly CudaDevice _device;
     private readonly Dictionary<string, CudaKernel> _kernels = [];

@@ -7,7 +7,7 @@ namespace Parsec.Cuda.Compilation;
 /// or a mirror struct of the same name). <see cref="CudaKernel.Launch{TArguments}"/> builds the driver's
 /// argument block from it, and a test compares every declaration with the signature in its .cu file.
 /// </summary>
-public interface IKernelArguments
+internal interface IKernelArguments
 {
     /// <summary>The kernel source file (in kernels/).</summary>
     static abstract string File { get; }

@@ -6,14 +6,14 @@ using System.Runtime.InteropServices;
 namespace Parsec.Cuda.Compilation;
 
 /// <summary>One kernel parameter of a launch declaration: its name, C# type and byte offset in the record.</summary>
-public readonly record struct KernelParameter(string Name, Type Type, int Offset);
+internal readonly record struct KernelParameter(string Name, Type Type, int Offset);
 
 /// <summary>
 /// The parameters of a launch declaration (<see cref="IKernelArguments"/>), read once from its primary
 /// constructor. The offsets locate each value inside the record, so a launch passes the driver one address per
 /// parameter without copying the values anywhere else.
 /// </summary>
-public static class KernelParameters
+internal static class KernelParameters
 {
     /// <summary>What reflection reads of a declaration (kept by the trimmer).</summary>
     public const DynamicallyAccessedMemberTypes Members = DynamicallyAccessedMemberTypes.PublicConstructors | DynamicallyAccessedMemberTypes.NonPublicFields;

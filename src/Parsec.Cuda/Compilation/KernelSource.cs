@@ -4,7 +4,7 @@ namespace Parsec.Cuda.Compilation;
 /// A CUDA C++ translation unit for NVRTC: its name (used in diagnostics), its text, and the headers it may
 /// <c>#include "..."</c> by name (NVRTC reads no files: headers are handed over as strings).
 /// </summary>
-public sealed record KernelSource(string Name, string Text, IReadOnlyDictionary<string, string> Headers)
+internal sealed record KernelSource(string Name, string Text, IReadOnlyDictionary<string, string> Headers)
 {
     public KernelSource(string name, string text) : this(name, text, new Dictionary<string, string>()) { }
 }
@@ -13,7 +13,7 @@ public sealed record KernelSource(string Name, string Text, IReadOnlyDictionary<
 /// NVRTC options. <see cref="Architecture"/> is a compute capability as major*10+minor; PTX for compute_XX is
 /// produced, which the driver JIT-compiles for the actual GPU (and caches) at module load.
 /// </summary>
-public sealed record NvrtcOptions(int Architecture)
+internal sealed record NvrtcOptions(int Architecture)
 {
     /// <summary>-lineinfo: source lines in the PTX, for profilers. Off by default (it does not change the code).</summary>
     public bool LineInfo { get; init; }
@@ -31,4 +31,4 @@ public sealed record NvrtcOptions(int Architecture)
 }
 
 /// <summary>The PTX text (without trailing NUL), the compiler's log (empty when it had nothing to say), and whether it came from the cache.</summary>
-public sealed record CompiledPtx(string Name, string Ptx, string Log, bool FromCache, int Architecture);
+internal sealed record CompiledPtx(string Name, string Ptx, string Log, bool FromCache, int Architecture);

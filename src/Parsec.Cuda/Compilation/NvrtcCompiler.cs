@@ -7,7 +7,7 @@ namespace Parsec.Cuda.Compilation;
 /// Compiles CUDA C++ to PTX with NVRTC, through an optional <see cref="PtxCache"/>. A failed compilation raises
 /// <see cref="NvrtcException"/> with the full compiler log. NVRTC needs no GPU, so kernels are checked here too.
 /// </summary>
-public sealed class NvrtcCompiler(PtxCache? cache)
+internal sealed class NvrtcCompiler(PtxCache? cache)
 {
     public PtxCache? Cache { get; } = cache;
 

@@ -9,7 +9,7 @@ namespace Parsec.Cuda.Compilation;
 /// Writes go to a temporary file first and are then moved into place, so concurrent processes never read a
 /// half-written entry.
 /// </summary>
-public sealed class PtxCache
+internal sealed class PtxCache
 {
     public PtxCache(string directory) => Directory = directory;
 

@@ -6,7 +6,7 @@ namespace Parsec.Cuda.Dnn;
 /// A cuBLAS handle bound to a stream, with a caller-owned workspace so cuBLAS never allocates device memory of
 /// its own during a run, and a math mode (pedantic fp32 by default, TF32 tensor cores on request).
 /// </summary>
-public sealed unsafe class CublasHandle : IDisposable
+internal sealed unsafe class CublasHandle : IDisposable
 {
     private readonly CudaDevice _device;
 

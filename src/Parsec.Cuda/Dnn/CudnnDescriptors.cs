@@ -3,7 +3,7 @@ using Parsec.Cuda.Native;
 namespace Parsec.Cuda.Dnn;
 
 /// <summary>A 4-D NCHW float tensor descriptor.</summary>
-public sealed unsafe class TensorDescriptor : IDisposable
+internal sealed unsafe class TensorDescriptor : IDisposable
 {
     public TensorDescriptor(int n, int c, int h, int w, cudnnDataType_t dataType = cudnnDataType_t.CUDNN_DATA_FLOAT)
     {
@@ -27,7 +27,7 @@ public sealed unsafe class TensorDescriptor : IDisposable
 }
 
 /// <summary>A KCRS (out channels, in channels per group, kernel rows, kernel columns) float filter descriptor.</summary>
-public sealed unsafe class FilterDescriptor : IDisposable
+internal sealed unsafe class FilterDescriptor : IDisposable
 {
     public FilterDescriptor(int k, int c, int h, int w)
     {
@@ -51,7 +51,7 @@ public sealed unsafe class FilterDescriptor : IDisposable
 }
 
 /// <summary>A 2-D cross-correlation ("convolution" in deep learning) with fp32 compute, groups and a math type.</summary>
-public sealed unsafe class ConvolutionDescriptor : IDisposable
+internal sealed unsafe class ConvolutionDescriptor : IDisposable
 {
     public ConvolutionDescriptor(int padding, int stride, int dilation, int groups, cudnnMathType_t mathType)
     {
@@ -78,7 +78,7 @@ public sealed unsafe class ConvolutionDescriptor : IDisposable
 }
 
 /// <summary>A square 2-D pooling window.</summary>
-public sealed unsafe class PoolingDescriptor : IDisposable
+internal sealed unsafe class PoolingDescriptor : IDisposable
 {
     public PoolingDescriptor(cudnnPoolingMode_t mode, int window, int padding, int stride)
     {

@@ -3,7 +3,7 @@ using Parsec.Cuda.Native;
 namespace Parsec.Cuda.Dnn;
 
 /// <summary>A cuDNN handle bound to a stream. Every cuDNN call made through it is queued on that stream.</summary>
-public sealed unsafe class CudnnHandle : IDisposable
+internal sealed unsafe class CudnnHandle : IDisposable
 {
     private readonly CudaDevice _device;
 

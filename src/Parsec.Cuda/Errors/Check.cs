@@ -10,7 +10,7 @@ namespace Parsec.Cuda;
 /// they provide them (cuGetErrorName, cublasGetStatusName, nvrtcGetErrorString) and from the cuDNN 9 header
 /// values otherwise.
 /// </summary>
-public static class Check
+internal static class Check
 {
     public static void Cuda(int status,
         [CallerArgumentExpression(nameof(status))] string expression = "",

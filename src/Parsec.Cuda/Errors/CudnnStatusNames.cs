@@ -4,7 +4,7 @@ namespace Parsec.Cuda;
 /// cuDNN 9's status codes (renumbered from cuDNN 8: categories of 1000) and their C names; cuDNN only exposes
 /// a text, so the names come from cudnn_graph.h.
 /// </summary>
-public static class CudnnStatusNames
+internal static class CudnnStatusNames
 {
     private static readonly Dictionary<int, string> s_names = new()
     {

@@ -8,7 +8,7 @@ namespace Parsec.Cuda.Memory;
 /// Categories are the caller's numbers; <see cref="ArenaOptions.CategoryNames"/> names them in the report.
 /// Not thread-safe: one arena serves one stream's work.
 /// </summary>
-public sealed class DeviceArena : IDisposable
+internal sealed class DeviceArena : IDisposable
 {
     private readonly DeviceBuffer _memory;
     private readonly ArenaOptions _options;

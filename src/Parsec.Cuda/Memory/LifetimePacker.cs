@@ -1,7 +1,7 @@
 namespace Parsec.Cuda.Memory;
 
 /// <summary>A buffer to place: its size and the inclusive interval of logical time it is alive.</summary>
-public readonly record struct LiveInterval(long Bytes, int Start, int End)
+internal readonly record struct LiveInterval(long Bytes, int Start, int End)
 {
     public bool Overlaps(LiveInterval other) => Start <= other.End && other.Start <= End;
 }
@@ -11,7 +11,7 @@ public readonly record struct LiveInterval(long Bytes, int Start, int End)
 /// lifetimes share it: greedy by size (largest first, the order that packs tightest in practice), each placed at
 /// the lowest offset free of every already-placed buffer whose lifetime overlaps its own.
 /// </summary>
-public static class LifetimePacker
+internal static class LifetimePacker
 {
     /// <summary>Offsets in the input's order and the total span they need. Sizes are rounded up to <paramref name="alignment"/>.</summary>
     public static (long[] Offsets, long TotalBytes) Pack(IReadOnlyList<LiveInterval> buffers, long alignment)

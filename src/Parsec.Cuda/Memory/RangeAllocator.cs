@@ -6,7 +6,7 @@ namespace Parsec.Cuda.Memory;
 /// supported, for the planned per-step layout. Pure bookkeeping: no device memory is touched, so it is tested
 /// without a GPU. Sizes are rounded up to <see cref="Alignment"/>.
 /// </summary>
-public sealed class RangeAllocator
+internal sealed class RangeAllocator
 {
     private readonly List<(long Offset, long Size)> _free = [];
 

@@ -6,7 +6,7 @@ namespace Parsec.Cuda.Native;
 /// cuBLAS (v2 API, column-major). Device pointers are passed as 64-bit integers (void* / float* in C; Linux x64).
 /// alpha and beta point to host floats (the default CUBLAS_POINTER_MODE_HOST).
 /// </summary>
-public static unsafe partial class Cublas
+internal static unsafe partial class Cublas
 {
     public const string Library = "cublas";
 
@@ -28,7 +28,7 @@ public static unsafe partial class Cublas
 }
 
 /// <summary>cublasOperation_t (cublas_api.h).</summary>
-public enum cublasOperation_t
+internal enum cublasOperation_t
 {
     CUBLAS_OP_N = 0,
     CUBLAS_OP_T = 1,
@@ -37,7 +37,7 @@ public enum cublasOperation_t
 
 /// <summary>cublasMath_t (cublas_api.h). Flags combine with |: DISALLOW_REDUCED_PRECISION_REDUCTION is a flag bit.</summary>
 [Flags]
-public enum cublasMath_t
+internal enum cublasMath_t
 {
     CUBLAS_DEFAULT_MATH = 0,
     CUBLAS_PEDANTIC_MATH = 2,

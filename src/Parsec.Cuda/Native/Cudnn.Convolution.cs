@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 namespace Parsec.Cuda.Native;
 
 /// <summary>cuDNN 9 legacy convolution API (cudnn_cnn.h).</summary>
-public static unsafe partial class Cudnn
+internal static unsafe partial class Cudnn
 {
     [LibraryImport(Library)] public static partial int cudnnCreateConvolutionDescriptor(nint* convDesc);
     [LibraryImport(Library)] public static partial int cudnnDestroyConvolutionDescriptor(nint convDesc);

@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 namespace Parsec.Cuda.Native;
 
 /// <summary>cuDNN 9 legacy pooling and batch-normalisation API (cudnn_ops.h).</summary>
-public static unsafe partial class Cudnn
+internal static unsafe partial class Cudnn
 {
     [LibraryImport(Library)] public static partial int cudnnCreatePoolingDescriptor(nint* poolingDesc);
     [LibraryImport(Library)] public static partial int cudnnDestroyPoolingDescriptor(nint poolingDesc);

@@ -7,7 +7,7 @@ namespace Parsec.Cuda.Native;
 /// Status is an int (cudnnStatus_t, 0 = success, cuDNN 9 numbering). Device pointers are 64-bit integers;
 /// alpha/beta point to host floats for float data.
 /// </summary>
-public static unsafe partial class Cudnn
+internal static unsafe partial class Cudnn
 {
     public const string Library = "cudnn";
 

@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 namespace Parsec.Cuda.Native;
 
 /// <summary>CUDA driver API: modules, kernel launch, streams and events.</summary>
-public static unsafe partial class Driver
+internal static unsafe partial class Driver
 {
     /// <summary>image: a NUL-terminated PTX text, a cubin or a fatbin.</summary>
     [LibraryImport(Library)] public static partial int cuModuleLoadData(nint* module, void* image);

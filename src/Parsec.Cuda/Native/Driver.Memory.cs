@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 namespace Parsec.Cuda.Native;
 
 /// <summary>CUDA driver API: device and pinned host memory, copies and fills. Sizes are size_t (nuint).</summary>
-public static unsafe partial class Driver
+internal static unsafe partial class Driver
 {
     [LibraryImport(Library)] public static partial int cuMemGetInfo_v2(nuint* free, nuint* total);
     [LibraryImport(Library)] public static partial int cuMemAlloc_v2(ulong* dptr, nuint bytesize);

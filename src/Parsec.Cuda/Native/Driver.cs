@@ -7,7 +7,7 @@ namespace Parsec.Cuda.Native;
 /// (with the <c>_v2</c> suffixes the header's macros map to). CUresult is an int (0 = CUDA_SUCCESS), CUdevice an
 /// int, CUcontext/CUmodule/CUfunction/CUstream/CUevent are pointers, CUdeviceptr is a 64-bit integer.
 /// </summary>
-public static unsafe partial class Driver
+internal static unsafe partial class Driver
 {
     public const string Library = "cuda";
 
@@ -32,7 +32,7 @@ public static unsafe partial class Driver
 }
 
 /// <summary>The subset of CUdevice_attribute this project reads (values from cuda.h).</summary>
-public enum CUdevice_attribute
+internal enum CUdevice_attribute
 {
     CU_DEVICE_ATTRIBUTE_MAX_THREADS_PER_BLOCK = 1,
     CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT = 16,
@@ -44,7 +44,7 @@ public enum CUdevice_attribute
 }
 
 /// <summary>The subset of CUjit_option used to collect the PTX JIT's logs (values from cuda.h).</summary>
-public enum CUjit_option
+internal enum CUjit_option
 {
     CU_JIT_INFO_LOG_BUFFER = 3,
     CU_JIT_INFO_LOG_BUFFER_SIZE_BYTES = 4,

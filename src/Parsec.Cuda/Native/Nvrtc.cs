@@ -6,7 +6,7 @@ namespace Parsec.Cuda.Native;
 /// NVRTC, the runtime CUDA C++ compiler (nvrtc.h). nvrtcResult is an int (0 = NVRTC_SUCCESS, 6 = compilation
 /// error); nvrtcProgram is a pointer. Strings are NUL-terminated UTF-8. Sizes returned include the trailing NUL.
 /// </summary>
-public static unsafe partial class Nvrtc
+internal static unsafe partial class Nvrtc
 {
     public const string Library = "nvrtc";
 

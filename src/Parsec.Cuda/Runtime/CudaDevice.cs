@@ -108,7 +108,7 @@ public sealed class CudaDevice : IDisposable
         TotalMemoryBytes = (long)total;
     }
 
-    public unsafe int Attribute(CUdevice_attribute attribute)
+    internal unsafe int Attribute(CUdevice_attribute attribute)
     {
         int value = 0;
         Check.Cuda(Driver.cuDeviceGetAttribute(&value, attribute, Ordinal));

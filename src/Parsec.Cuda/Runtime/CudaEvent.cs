@@ -3,7 +3,7 @@ using Parsec.Cuda.Native;
 namespace Parsec.Cuda;
 
 /// <summary>A CUDA event: a marker in a stream, used for timing GPU work without host clocks.</summary>
-public sealed unsafe class CudaEvent : IDisposable
+internal sealed unsafe class CudaEvent : IDisposable
 {
     private readonly CudaDevice _device;
 

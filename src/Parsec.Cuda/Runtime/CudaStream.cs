@@ -3,7 +3,7 @@ using Parsec.Cuda.Native;
 namespace Parsec.Cuda;
 
 /// <summary>A CUDA stream. Work on one stream runs in order, which is what lets freed arena memory be reused at once.</summary>
-public sealed unsafe class CudaStream : IDisposable
+internal sealed unsafe class CudaStream : IDisposable
 {
     private readonly CudaDevice _device;
 

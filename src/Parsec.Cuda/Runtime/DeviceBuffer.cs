@@ -6,7 +6,7 @@ namespace Parsec.Cuda;
 /// A range of device memory: owning (taken with cuMemAlloc, freed by Dispose) or borrowed (a view of memory
 /// someone else owns, e.g. a block of the arena; Dispose does nothing to the memory).
 /// </summary>
-public sealed class DeviceBuffer : IDisposable
+internal sealed class DeviceBuffer : IDisposable
 {
     private readonly CudaDevice? _owner;
 

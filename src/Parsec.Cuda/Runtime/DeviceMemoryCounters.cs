@@ -5,7 +5,7 @@ namespace Parsec.Cuda;
 /// memory). The arena takes its memory once, so a search in steady state must leave these unchanged: tests
 /// and the device runner read them to prove it.
 /// </summary>
-public static class DeviceMemoryCounters
+internal static class DeviceMemoryCounters
 {
     private static long s_deviceAllocations, s_deviceFrees, s_deviceBytesLive, s_hostAllocations;
 

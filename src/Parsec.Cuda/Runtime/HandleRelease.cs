@@ -9,7 +9,7 @@ namespace Parsec.Cuda;
 /// was never disposed: native calls on the finalizer thread could race the owning thread or run after the
 /// context is gone, so the leaked object is left to the driver, which reclaims it with the context.
 /// </summary>
-public static class HandleRelease
+internal static class HandleRelease
 {
     private const int Kept = 64;
     private static readonly ConcurrentQueue<string> s_recent = new();

@@ -6,7 +6,7 @@ namespace Parsec.Cuda;
 /// Page-locked host memory (cuMemAllocHost): the copy engine reads and writes it directly, so asynchronous copies
 /// really are asynchronous and small readbacks avoid a staging copy.
 /// </summary>
-public sealed unsafe class PinnedHostBuffer : IDisposable
+internal sealed unsafe class PinnedHostBuffer : IDisposable
 {
     private readonly CudaDevice _device;
 

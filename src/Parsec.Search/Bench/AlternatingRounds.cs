@@ -1,14 +1,14 @@
 namespace Parsec.Search.Bench;
 
 /// <summary>One round's timing of a benchmark: the median and the fastest of its timed steps.</summary>
-public interface IRoundTiming
+internal interface IRoundTiming
 {
     double MedianMs { get; }
     double MinMs { get; }
 }
 
 /// <summary>What alternating rounds measured: each side's result per round and the machine's load around them.</summary>
-public sealed record RoundsResult<T>(IReadOnlyList<T> Parsec, IReadOnlyList<PyTorchMeasurement> Torch, MachineLoad? Before, MachineLoad? After)
+internal sealed record RoundsResult<T>(IReadOnlyList<T> Parsec, IReadOnlyList<PyTorchMeasurement> Torch, MachineLoad? Before, MachineLoad? After)
     where T : IRoundTiming
 {
     public IReadOnlyList<double> ParsecMedians => Parsec.Select(r => r.MedianMs).ToList();
@@ -38,7 +38,7 @@ public sealed record RoundsResult<T>(IReadOnlyList<T> Parsec, IReadOnlyList<PyTo
 /// Times Parsec and the PyTorch reference in turn, round after round, so that a slow spell of the machine (another
 /// job, a thermal limit) falls on both sides rather than on whichever happened to run second.
 /// </summary>
-public static class AlternatingRounds
+internal static class AlternatingRounds
 {
     /// <summary>The round number the untimed warm-up round is run with (-1), before rounds 0, 1, ...</summary>
     public const int WarmUpRound = -1;

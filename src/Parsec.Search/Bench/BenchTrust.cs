@@ -6,7 +6,7 @@ namespace Parsec.Search.Bench;
 /// figure itself (the parsec / PyTorch ratio, or parsec's time when PyTorch did not run) agrees with itself from round
 /// to round. Each reason returned is one way the figure is not trustworthy.
 /// </summary>
-public static class BenchTrust
+internal static class BenchTrust
 {
     /// <summary>Other processes' average use above this many cores is competition for a CPU benchmark.</summary>
     public const double MaxOtherCores = 0.25;

@@ -6,7 +6,7 @@ namespace Parsec.Search.Bench;
 /// A sampled case trains the search network on a new architecture every step; an evaluation case
 /// (<see cref="Evaluation"/>) trains the DARTS_V2 genotype as `parsec train` does.
 /// </summary>
-public sealed record BenchmarkCase(string Name, int Channels, int Layers, int BatchSize, int ImageSize, int Steps, int Warmup)
+internal sealed record BenchmarkCase(string Name, int Channels, int Layers, int BatchSize, int ImageSize, int Steps, int Warmup)
 {
     /// <summary>The evaluation network of DARTS_V2 instead of the sampled search network.</summary>
     public bool Evaluation { get; init; }

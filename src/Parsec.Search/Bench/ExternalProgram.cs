@@ -4,13 +4,13 @@ using System.Diagnostics;
 namespace Parsec.Search.Bench;
 
 /// <summary>What an external program did: its exit code and what it printed (null exit code: it could not start or ran out of time).</summary>
-public sealed record ProgramOutcome(int? ExitCode, string Stdout, string Stderr, string? Failure)
+internal sealed record ProgramOutcome(int? ExitCode, string Stdout, string Stderr, string? Failure)
 {
     public bool Succeeded => ExitCode == 0;
 }
 
 /// <summary>Runs an external program with a time limit, its output captured; failures are returned, not thrown.</summary>
-public static class ExternalProgram
+internal static class ExternalProgram
 {
     public static ProgramOutcome Run(string executable, IEnumerable<string> arguments, TimeSpan timeout)
     {

@@ -8,7 +8,7 @@ using Parsec.Search.Loop;
 namespace Parsec.Search.Bench;
 
 /// <summary>A whole-iteration benchmark case: K sampled architectures at one network size and batch.</summary>
-public sealed record IterationCase(string Name, int Samples, int Channels, int Layers, int BatchSize, int ImageSize, int Iterations, int Warmup)
+internal sealed record IterationCase(string Name, int Samples, int Channels, int Layers, int BatchSize, int ImageSize, int Iterations, int Warmup)
 {
     /// <summary>search_iteration_K16_C16_L8: the paper's search iteration on a GPU.</summary>
     public static readonly IterationCase Gpu = new("search_iteration_K16_C16_L8", 16, 16, 8, 64, 32, 10, 3);
@@ -18,7 +18,7 @@ public sealed record IterationCase(string Name, int Samples, int Channels, int L
 }
 
 /// <summary>What one iteration benchmark measured.</summary>
-public sealed record IterationResult(IterationCase Case, string Backend, double MedianMs, double MinMs, double ArchitecturesPerSecond, double PeakMib,
+internal sealed record IterationResult(IterationCase Case, string Backend, double MedianMs, double MinMs, double ArchitecturesPerSecond, double PeakMib,
     double? LaunchesPerIteration, IReadOnlyList<double> IterationsMs) : IRoundTiming;
 
 /// <summary>
@@ -28,7 +28,7 @@ public sealed record IterationResult(IterationCase Case, string Backend, double 
 /// No warm-up phase (every timed iteration evaluates pi, as PyTorch's reference iteration does) and every sample
 /// trains the weights. Generated 32x32 images; the data are in memory, so the time is the engine's.
 /// </summary>
-public static class IterationBenchmark
+internal static class IterationBenchmark
 {
     public static IterationResult Run(IBackend backend, IterationCase c, Action<int, double>? onIteration = null)
     {

@@ -9,7 +9,7 @@ namespace Parsec.Search.Bench;
 /// and its waited-for children's (the PyTorch reference), per second of wall time: the cores other processes kept
 /// busy. Linux only; elsewhere nothing is measured and nothing is claimed.
 /// </summary>
-public sealed record MachineLoad(double? LoadAverage, long BusyTicks, long OwnTicks, long Timestamp)
+internal sealed record MachineLoad(double? LoadAverage, long BusyTicks, long OwnTicks, long Timestamp)
 {
     /// <summary>Linux's USER_HZ, the unit of /proc's CPU times on every architecture it runs on.</summary>
     private const double TicksPerSecond = 100;

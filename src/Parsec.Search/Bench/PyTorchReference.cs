@@ -3,14 +3,14 @@ using System.Text.Json;
 namespace Parsec.Search.Bench;
 
 /// <summary>PyTorch's time for a benchmark case, measured by bench/pytorch_reference.py on this machine (FirstStepMs NaN, PeakMib null when not reported).</summary>
-public sealed record PyTorchMeasurement(double MedianMs, double MinMs, string Torch, int Threads, string Device, long Parameters, string Python,
+internal sealed record PyTorchMeasurement(double MedianMs, double MinMs, string Torch, int Threads, string Device, long Parameters, string Python,
     double FirstStepMs = double.NaN, double? PeakMib = null);
 
 /// <summary>
 /// Finds a Python that can import torch and runs the project's PyTorch reference script (embedded in the
 /// program) on the same case as Parsec's step benchmark.
 /// </summary>
-public static class PyTorchReference
+internal static class PyTorchReference
 {
     private const string ScriptResource = "bench/pytorch_reference.py";
     private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(60);

@@ -4,7 +4,7 @@ using Parsec.Autodiff;
 namespace Parsec.Search.Bench;
 
 /// <summary>What a benchmark measured. FirstStepMs is the first step's time (shape planning, compilation, allocation included).</summary>
-public sealed record BenchmarkResult(BenchmarkCase Case, string Backend, double MedianMs, double MinMs, double PeakMib, long Parameters,
+internal sealed record BenchmarkResult(BenchmarkCase Case, string Backend, double MedianMs, double MinMs, double PeakMib, long Parameters,
     IReadOnlyList<double> StepsMs, double FirstStepMs) : IRoundTiming;
 
 /// <summary>
@@ -12,7 +12,7 @@ public sealed record BenchmarkResult(BenchmarkCase Case, string Backend, double 
 /// <see cref="EvaluationWorkload"/>) on random 3-channel inputs with random labels. The time of a step includes
 /// copying the batch to the backend (training does that every step too); the median is over the steps after warm-up.
 /// </summary>
-public static class StepBenchmark
+internal static class StepBenchmark
 {
     public static BenchmarkResult Run(IBackend backend, BenchmarkCase benchmark, Action<int, double>? onStep = null)
     {

@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace Parsec.Search.Bench;
 
 /// <summary>One stored PyTorch measurement of a benchmark case: when, where and with what it was taken.</summary>
-public sealed record StoredMeasurement
+internal sealed record StoredMeasurement
 {
     public required string Date { get; init; }
     public required string Machine { get; init; }
@@ -22,7 +22,7 @@ public sealed record StoredMeasurement
 /// The stored PyTorch figures of a benchmark case (bench/reference/*.json in the repository, embedded in the
 /// program). They were measured elsewhere, so `bench` shows them only as such, never as a comparison.
 /// </summary>
-public sealed record StoredReference
+internal sealed record StoredReference
 {
     public required string Case { get; init; }
     public required string What { get; init; }

@@ -9,7 +9,7 @@ using Spectre.Console.Cli;
 namespace Parsec.Search.Cli;
 
 /// <summary>Which reference measurement to reproduce.</summary>
-public enum BenchmarkChoice
+internal enum BenchmarkChoice
 {
     /// <summary>The GPU case on CUDA, the CPU case otherwise.</summary>
     Auto,
@@ -30,7 +30,7 @@ public enum BenchmarkChoice
 /// where and when they were taken, as not measured here. CPU case: batch 32, C=8, 5 cells, 32x32x3; GPU case: batch
 /// 64, C=16, 8 cells; eval: C=36, 20 cells, batch 96, auxiliary head, drop path 0.2; evalcpu: C=16, 8 cells, batch 64.
 /// </summary>
-public sealed partial class BenchCommand : Command<BenchCommand.Settings>
+internal sealed partial class BenchCommand : Command<BenchCommand.Settings>
 {
     [FlagsOf(typeof(BackendFlags))]
     public sealed partial class Settings : CommandSettings

@@ -11,7 +11,7 @@ namespace Parsec.Search.Cli;
 /// <see cref="UsageError"/>; other failures print their message and exit with <see cref="Failure"/>. No stack traces.
 /// The codes are those of <see cref="ExitCodes"/>.
 /// </summary>
-public static class CliApp
+internal static class CliApp
 {
     public const int Success = ExitCodes.Done;
     public const int Failure = ExitCodes.Failure;

@@ -3,7 +3,7 @@ using Spectre.Console.Cli;
 namespace Parsec.Search.Cli;
 
 /// <summary>The commands of `parsec`. Adding a command is adding its file in Cli/ and one line below.</summary>
-public static class CommandRegistry
+internal static class CommandRegistry
 {
     /// <summary>Every command, in the order `parsec --help` lists them.</summary>
     public static readonly IReadOnlyList<CommandEntry> All =
@@ -35,7 +35,7 @@ public static class CommandRegistry
 }
 
 /// <summary>One command: its name, its settings type (whose options --help lists) and how it is added to the app.</summary>
-public sealed record CommandEntry(string Name, Type Settings, Action<IConfigurator> AddTo)
+internal sealed record CommandEntry(string Name, Type Settings, Action<IConfigurator> AddTo)
 {
     public static CommandEntry Of<TCommand>(string name, string description) where TCommand : class, ICommand
     {

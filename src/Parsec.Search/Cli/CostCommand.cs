@@ -20,7 +20,7 @@ namespace Parsec.Search.Cli;
 /// chosen backend once per machine and shape set and cached (<see cref="LatencyTable"/>); --latency-check N sets that
 /// prediction beside measured whole networks for N random genotypes.
 /// </summary>
-public sealed partial class CostCommand : Command<CostCommand.Settings>
+internal sealed partial class CostCommand : Command<CostCommand.Settings>
 {
     [FlagsOf(typeof(BackendFlags))]
     public sealed partial class Settings : CommandSettings

@@ -11,7 +11,7 @@ namespace Parsec.Search.Cli;
 /// `parsec data`: loads a dataset with every check its format has (a corrupt or truncated file is reported,
 /// never read as pixels) and prints what is in it: images per class, per-channel mean and std, image size.
 /// </summary>
-public sealed class DataCommand : Command<DataCommand.Settings>
+internal sealed class DataCommand : Command<DataCommand.Settings>
 {
     public sealed class Settings : Console.DatasetSettings
     {

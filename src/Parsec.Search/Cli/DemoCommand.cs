@@ -12,7 +12,7 @@ using Parsec.Search.RunFiles;
 namespace Parsec.Search.Cli;
 
 /// <summary>How long the demo runs.</summary>
-public enum DemoLength
+internal enum DemoLength
 {
     /// <summary>A real, short search: a few minutes on a 2-core CPU.</summary>
     Full,
@@ -27,7 +27,7 @@ public enum DemoLength
 /// it prints the run folder, how far pi moved from uniform, which choices it decided and the validation
 /// accuracy against chance.
 /// </summary>
-public sealed partial class DemoCommand : Command<DemoCommand.Settings>
+internal sealed partial class DemoCommand : Command<DemoCommand.Settings>
 {
     [FlagsOf(typeof(BackendFlags))]
     public sealed partial class Settings : CommandSettings

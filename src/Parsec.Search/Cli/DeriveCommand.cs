@@ -12,7 +12,7 @@ namespace Parsec.Search.Cli;
 /// `parsec derive pi.json`: the most likely genotype of a learnt distribution, with each choice's probability,
 /// its margin over the runner-up and whether that margin is above the noise (decision_noise.json beside pi.json).
 /// </summary>
-public sealed class DeriveCommand : Command<DeriveCommand.Settings>
+internal sealed class DeriveCommand : Command<DeriveCommand.Settings>
 {
     public sealed class Settings : CommandSettings
     {

@@ -9,7 +9,7 @@ namespace Parsec.Search.Cli;
 /// `parsec download cifar10`: fetches the CIFAR-10 binary archive (resuming an interrupted download), checks
 /// its MD5 and extracts it. Nothing else needs the network; offline, it says how to place the archive by hand.
 /// </summary>
-public sealed class DownloadCommand : AsyncCommand<DownloadCommand.Settings>
+internal sealed class DownloadCommand : AsyncCommand<DownloadCommand.Settings>
 {
     public sealed class Settings : CommandSettings
     {

@@ -9,7 +9,7 @@ using Spectre.Console.Cli;
 namespace Parsec.Search.Cli;
 
 /// <summary>`parsec evaluate`: top-1, top-5 (with more than 5 classes) and per-class accuracy of trained weights on a test set.</summary>
-public sealed partial class EvaluateCommand : Command<EvaluateCommand.Settings>
+internal sealed partial class EvaluateCommand : Command<EvaluateCommand.Settings>
 {
     [FlagsOf(typeof(BackendFlags))]
     public sealed partial class Settings : Console.DatasetSettings

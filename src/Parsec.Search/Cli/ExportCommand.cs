@@ -6,7 +6,7 @@ using Spectre.Console.Cli;
 namespace Parsec.Search.Cli;
 
 /// <summary>`parsec export`: trained weights as an ONNX model that any ONNX runtime can serve.</summary>
-public sealed class ExportCommand : Command<ExportCommand.Settings>
+internal sealed class ExportCommand : Command<ExportCommand.Settings>
 {
     public sealed class Settings : CommandSettings
     {

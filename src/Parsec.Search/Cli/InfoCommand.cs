@@ -10,7 +10,7 @@ using Spectre.Console.Cli;
 namespace Parsec.Search.Cli;
 
 /// <summary>`parsec info`: the runtime, the backend a command would use and why, and the GPU and CUDA libraries when there is one.</summary>
-public sealed partial class InfoCommand : Command<InfoCommand.Settings>
+internal sealed partial class InfoCommand : Command<InfoCommand.Settings>
 {
     [FlagsOf(typeof(BackendFlags))]
     public sealed partial class Settings : CommandSettings

@@ -11,7 +11,7 @@ namespace Parsec.Search.Cli;
 /// a network of one architecture and DARTS' supernet, computed from the same network code on the shape-only
 /// backend (nothing runs, so any size can be asked for).
 /// </summary>
-public sealed class MemoryCommand : Command<MemoryCommand.Settings>
+internal sealed class MemoryCommand : Command<MemoryCommand.Settings>
 {
     public sealed class Settings : CommandSettings
     {

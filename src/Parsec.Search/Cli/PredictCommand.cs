@@ -8,7 +8,7 @@ using Spectre.Console.Cli;
 namespace Parsec.Search.Cli;
 
 /// <summary>`parsec predict`: the most likely classes of image files, from trained weights or an exported ONNX model.</summary>
-public sealed class PredictCommand : Command<PredictCommand.Settings>
+internal sealed class PredictCommand : Command<PredictCommand.Settings>
 {
     public sealed class Settings : CommandSettings
     {

@@ -14,7 +14,7 @@ namespace Parsec.Search.Cli;
 /// default is the paper's CIFAR-10 search setting; the dataset defaults to a generated one so that the
 /// command runs offline.
 /// </summary>
-public sealed partial class SearchCommand : Command<SearchCommand.Settings>
+internal sealed partial class SearchCommand : Command<SearchCommand.Settings>
 {
     [FlagsOf(typeof(BackendFlags))]
     [FlagsOf(typeof(SearchOptions))]

@@ -15,7 +15,7 @@ namespace Parsec.Search.Cli;
 /// budget for several seeds. Defaults are a small size that fits a 2-core CPU well inside an hour
 /// (docs/search-quality.md gives the sizes and the figures).
 /// </summary>
-public sealed partial class StudyCommand : Command<StudyCommand.Settings>
+internal sealed partial class StudyCommand : Command<StudyCommand.Settings>
 {
     public const int DefaultTrainCount = 4000;
 

@@ -15,7 +15,7 @@ namespace Parsec.Search.Cli;
 /// `parsec train`: trains a genotype from scratch with the DARTS evaluation protocol (every default is the
 /// paper's CIFAR-10 setting except the dataset, which is generated so that the command runs offline).
 /// </summary>
-public sealed partial class TrainCommand : Command<TrainCommand.Settings>
+internal sealed partial class TrainCommand : Command<TrainCommand.Settings>
 {
     [FlagsOf(typeof(BackendFlags))]
     [FlagsOf(typeof(EvaluationOptions))]

@@ -30,7 +30,7 @@ public sealed record GenotypeCost(CostMeasure Measure, double Cost, double? Targ
 /// Every term can fall back to a pool, which has no weights and no multiply-adds, so only a target below the network's
 /// fixed part is out of reach.
 /// </summary>
-public static class CostRepair
+internal static class CostRepair
 {
     public static (Genotype Genotype, GenotypeCost Cost) Fit(Genotype genotype, ArchitecturePrior prior, TermCostTable table, double? target)
     {

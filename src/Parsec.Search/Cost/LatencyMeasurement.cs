@@ -10,14 +10,14 @@ namespace Parsec.Search.Cost;
 
 /// <summary>How a latency is measured: forward passes at this batch size, after warm-up passes, timed one by one.</summary>
 /// <param name="CalibrationNetworks">Whole networks measured to fit the table's fixed part and op scale: the reference and random genotypes.</param>
-public sealed record LatencySettings(int Batch = 128, int Warmup = 3, int Repetitions = 15, int CalibrationNetworks = 5);
+internal sealed record LatencySettings(int Batch = 128, int Warmup = 3, int Repetitions = 15, int CalibrationNetworks = 5);
 
 /// <summary>
 /// Measures forward latencies on a backend, in inference (no tape, batch norms on their running statistics): each
 /// op of a <see cref="LatencyTable"/> alone, built by the same <see cref="OpFactory"/> code as the network, and whole
 /// evaluation networks, to take the table's fixed part from and to check its predictions against.
 /// </summary>
-public static class LatencyMeasurement
+internal static class LatencyMeasurement
 {
     /// <summary>What a table is valid for: the backend with its device and precision, and the host's processor and cores.</summary>
     public static string Machine(IBackend backend)

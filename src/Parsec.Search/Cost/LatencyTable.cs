@@ -8,7 +8,7 @@ using Parsec.Search.Space;
 namespace Parsec.Search.Cost;
 
 /// <summary>A measured time: the median of the repetitions and their spread (interquartile range over the median).</summary>
-public sealed record LatencyEntry(double MedianMs, double Spread);
+internal sealed record LatencyEntry(double MedianMs, double Spread);
 
 /// <summary>
 /// FBNet's lookup table for the evaluation network: the forward time of each primitive at each position it can take
@@ -20,7 +20,7 @@ public sealed record LatencyEntry(double MedianMs, double Spread);
 /// under pi is exact with respect to the table.
 /// The table is cached under a key of the machine and the shape set (<see cref="Key"/>): a change of either measures anew.
 /// </summary>
-public sealed class LatencyTable
+internal sealed class LatencyTable
 {
     public const string Format = "parsec-latency/1";
 

@@ -19,7 +19,7 @@ public enum CostMeasure
 
 /// <summary>The network a cost is counted for: the evaluation network of a genotype at these sizes.</summary>
 /// <param name="ImageSide">Height and width of the input images.</param>
-public sealed record CostShape(int Channels, int Layers, int ImageSide, int InputChannels = 3, int Classes = 10)
+internal sealed record CostShape(int Channels, int Layers, int ImageSide, int InputChannels = 3, int Classes = 10)
 {
     /// <summary>DARTS' evaluation network on CIFAR-10: C = 36, 20 cells, 32x32 RGB images, 10 classes.</summary>
     public static readonly CostShape DartsCifar10 = new(36, 20, 32);
@@ -38,7 +38,7 @@ public sealed record CostShape(int Channels, int Layers, int ImageSide, int Inpu
 }
 
 /// <summary>The parameters and forward multiply-adds of one network.</summary>
-public readonly record struct NetworkCost(long Parameters, long MultiplyAdds)
+internal readonly record struct NetworkCost(long Parameters, long MultiplyAdds)
 {
     public double Of(CostMeasure measure) => measure switch
     {

@@ -4,13 +4,13 @@ using Parsec.Search.Space;
 namespace Parsec.Search.Cost;
 
 /// <summary>Where an op runs in the evaluation network, as far as its time goes: its primitive, the channels and side of its input, its stride.</summary>
-public readonly record struct OpPosition(string Op, int Channels, int Side, int Stride)
+internal readonly record struct OpPosition(string Op, int Channels, int Side, int Stride)
 {
     public override string ToString() => $"{Op} C={Channels} {Side}x{Side} stride {Stride}";
 }
 
 /// <summary>One cell of the evaluation network as the latency model sees it: its type, its C and the side of its inputs.</summary>
-public readonly record struct CellPlacement(CellType Type, int Channels, int InputSide)
+internal readonly record struct CellPlacement(CellType Type, int Channels, int InputSide)
 {
     /// <summary>
     /// The position of a term reading <paramref name="input"/> through <paramref name="op"/>: in a reduction cell the

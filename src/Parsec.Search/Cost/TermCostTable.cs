@@ -12,7 +12,7 @@ namespace Parsec.Search.Cost;
 /// <see cref="CostOf"/> is then exact for every genotype, and so is the expected cost under pi and its gradient
 /// (<see cref="ExpectedCost"/>), which factorise over the choices.
 /// </summary>
-public sealed class TermCostTable
+internal sealed class TermCostTable
 {
     private static readonly int Free = Primitives.IndexOf(Primitives.MaxPool3x3);
     private readonly double[,,,] _terms; // (cell type, term, input, op)

@@ -7,14 +7,14 @@ namespace Parsec.Search.Data;
 /// <param name="Position">Batches already taken from the current epoch's order.</param>
 /// <param name="Order">The current epoch's permutation of the item indices.</param>
 /// <param name="RngState">The generator that draws the next epoch's permutation.</param>
-public sealed record BatchSamplerState(int Epoch, int Position, int[] Order, ulong[] RngState);
+internal sealed record BatchSamplerState(int Epoch, int Position, int[] Order, ulong[] RngState);
 
 /// <summary>
 /// Deterministic shuffled batches over <c>count</c> items: each epoch is a fresh permutation drawn from the
 /// sampler's own generator, cut into full batches (an incomplete last batch is dropped, so every batch has
 /// the same size and batch norm never sees a tiny batch).
 /// </summary>
-public sealed class BatchSampler
+internal sealed class BatchSampler
 {
     private readonly int _count;
     private readonly Rng _rng;

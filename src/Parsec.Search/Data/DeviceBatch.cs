@@ -8,7 +8,7 @@ namespace Parsec.Search.Data;
 /// reset. (The CUDA arena carries such a per-step block across steps; it only stops placing those steps by a
 /// lifetime plan, which sampled steps of different architectures rarely follow anyway.)
 /// </summary>
-public sealed class DeviceBatch : IDisposable
+internal sealed class DeviceBatch : IDisposable
 {
     private DeviceBatch(HostBatch host, Tensor images, Tensor labels) => (Host, Images, Labels) = (host, images, labels);
 

@@ -4,7 +4,7 @@ namespace Parsec.Search.Data;
 /// One batch gathered on the host: images (B, C, H, W) and labels (B). The search uploads it once per
 /// iteration (<see cref="DeviceBatch"/>) and every sample of the pass reads that copy.
 /// </summary>
-public sealed class HostBatch
+internal sealed class HostBatch
 {
     public HostBatch(InMemoryDataset dataset, int[] indices)
     {

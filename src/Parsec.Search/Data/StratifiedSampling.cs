@@ -8,7 +8,7 @@ namespace Parsec.Search.Data;
 /// whose weights never saw the classes its pi is fitted on learns nothing, and a --train-count that drops whole
 /// classes trains a different problem. Both go through here instead.
 /// </summary>
-public static class StratifiedSampling
+internal static class StratifiedSampling
 {
     /// <summary>
     /// <paramref name="count"/> indices into <paramref name="labels"/>: each class contributes its share of

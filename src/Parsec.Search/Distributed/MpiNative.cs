@@ -63,4 +63,4 @@ internal static unsafe partial class MpiNative
 }
 
 /// <summary>An MPI call failed.</summary>
-public sealed class MpiException(string message) : Exception(message);
+internal sealed class MpiException(string message) : Exception(message);

@@ -4,7 +4,7 @@ namespace Parsec.Search.Estimator;
 /// Self-normalised importance weights of K sampled architectures: omega_k = exp(l_k) / sum_j exp(l_j),
 /// computed in log space (l_k are batch log-likelihoods, easily -100 or less).
 /// </summary>
-public static class ImportanceWeights
+internal static class ImportanceWeights
 {
     public static double LogSumExp(IReadOnlyList<double> values)
     {

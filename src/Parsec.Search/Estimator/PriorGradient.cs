@@ -8,7 +8,7 @@ namespace Parsec.Search.Estimator;
 /// samples' validation log-likelihoods. (It estimates sum_alpha p(alpha | y) d log p(alpha | theta): the
 /// posterior expectation of the score; self-normalised, so biased by O(1/K).)
 /// </summary>
-public static class PriorGradient
+internal static class PriorGradient
 {
     /// <param name="samples">The K choice vectors (in <paramref name="distribution"/>'s block order).</param>
     /// <param name="logLikelihoods">Their (scaled) log-likelihoods on the validation batch.</param>

@@ -16,7 +16,7 @@ namespace Parsec.Search.Estimator;
 /// all-gathers the samples' batch statistics before folding them in with <see cref="ApplyRunningStatistics"/>.
 /// </para>
 /// </summary>
-public sealed class SampleReduction(IReadOnlyList<Tensor> weights)
+internal sealed class SampleReduction(IReadOnlyList<Tensor> weights)
 {
     /// <summary>omega over the samples: softmax of their (scaled) log-likelihoods, or 1/K each with <see cref="WeightGradient.Equal"/>.</summary>
     public static double[] Weights(IReadOnlyList<double> logLikelihoods, WeightGradient mode)

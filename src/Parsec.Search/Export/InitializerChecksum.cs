@@ -9,7 +9,7 @@ namespace Parsec.Search.Export;
 /// model's metadata and checked when the model is loaded: a flipped byte in a weight would otherwise go unnoticed
 /// and give wrong predictions with exit 0. Models exported before the hash was stored have none and load unchecked.
 /// </summary>
-public static class InitializerChecksum
+internal static class InitializerChecksum
 {
     public const string Key = "parsec.initializers_xxh3_64";
 

@@ -3,7 +3,7 @@ using Parsec.Autodiff;
 namespace Parsec.Search.Flags;
 
 /// <summary>Where a command computes: the options of every command that runs a network.</summary>
-public sealed record BackendFlags
+internal sealed record BackendFlags
 {
     [Flag("--backend <BACKEND>", "auto, cpu or cuda. auto: CUDA when a usable GPU is present, else the CPU (`parsec info` says why).")]
     public BackendChoice Backend { get; init; } = BackendChoice.Auto;

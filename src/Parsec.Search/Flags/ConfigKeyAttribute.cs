@@ -7,7 +7,7 @@ namespace Parsec.Search.Flags;
 /// the key and the value that turns it on (--no-auxiliary: "auxiliary" false).
 /// </summary>
 [AttributeUsage(AttributeTargets.Property)]
-public sealed class ConfigKeyAttribute(string key) : Attribute
+internal sealed class ConfigKeyAttribute(string key) : Attribute
 {
     /// <summary>"channels", or "group.name" for a key inside an object.</summary>
     public string Key { get; } = key;

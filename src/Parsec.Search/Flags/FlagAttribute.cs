@@ -9,7 +9,7 @@ namespace Parsec.Search.Flags;
 /// A numeric option may declare its range (<see cref="Min"/>, <see cref="Max"/>, both inclusive): <see cref="FlagRanges"/>
 /// checks every declared range, and that every floating-point value is finite, before any work.
 [AttributeUsage(AttributeTargets.Property)]
-public sealed class FlagAttribute(string template, string? description = null) : Attribute
+internal sealed class FlagAttribute(string template, string? description = null) : Attribute
 {
     public string Template { get; } = template;
     public string? Description { get; } = description;

@@ -8,7 +8,7 @@ namespace Parsec.Search.Flags;
 /// <see cref="FlagAttribute"/> declares. Options records call <see cref="Check"/> first in their validation, so a
 /// value out of range is refused with the flag's name before anything is allocated, whatever command set it.
 /// </summary>
-public static class FlagRanges
+internal static class FlagRanges
 {
     /// <summary>
     /// Throws an <see cref="ArgumentException"/> naming the first option of <paramref name="record"/> whose value is out of

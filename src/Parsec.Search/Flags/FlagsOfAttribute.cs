@@ -6,7 +6,7 @@ namespace Parsec.Search.Flags;
 /// <c>Record ApplyFlags(Record options)</c> that returns the options with every flag applied.
 /// </summary>
 [AttributeUsage(AttributeTargets.Class, AllowMultiple = true)]
-public sealed class FlagsOfAttribute(Type record) : Attribute
+internal sealed class FlagsOfAttribute(Type record) : Attribute
 {
     public Type Record { get; } = record;
 }

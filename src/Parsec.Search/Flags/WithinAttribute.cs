@@ -5,7 +5,7 @@ namespace Parsec.Search.Flags;
 /// rather than on an options record): both bounds inclusive, checked by <see cref="FlagRanges"/> with the option's flag.
 /// </summary>
 [AttributeUsage(AttributeTargets.Property)]
-public sealed class WithinAttribute(double min, double max) : Attribute
+internal sealed class WithinAttribute(double min, double max) : Attribute
 {
     public double Min { get; } = min;
     public double Max { get; } = max;

@@ -7,7 +7,7 @@ using Parsec.Search.Space;
 namespace Parsec.Search.Loop;
 
 /// <summary>One architecture random search scored, with what the shared weights said of it.</summary>
-public sealed record ScoredCandidate(Architecture Architecture, SharedWeightScore Score);
+internal sealed record ScoredCandidate(Architecture Architecture, SharedWeightScore Score);
 
 /// <summary>
 /// The last step of random search with weight sharing (<see cref="SearchStrategy.RandomWs"/>): draw candidates
@@ -15,7 +15,7 @@ public sealed record ScoredCandidate(Architecture Architecture, SharedWeightScor
 /// validation accuracy (ties by log-likelihood, then by draw order). The draws come from a stream of the search's
 /// seed of their own, so they do not depend on how long the weights were trained or on a resume.
 /// </summary>
-public static class CandidateSelection
+internal static class CandidateSelection
 {
     public const string FileName = "candidates.json";
 

@@ -11,7 +11,7 @@ namespace Parsec.Search.Loop;
 /// alpha.json, a DARTS search's result beside genotype.json: per cell type and edge (node, input) the mixing weight
 /// of every candidate (the softmax of alpha), so the derivation can be checked and other rules tried.
 /// </summary>
-public static class DartsAlphaFile
+internal static class DartsAlphaFile
 {
     public const string FileName = "alpha.json";
 

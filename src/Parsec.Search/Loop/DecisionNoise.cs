@@ -13,7 +13,7 @@ namespace Parsec.Search.Loop;
 /// decision, one below it could be noise. Margins are pooled over blocks of the same size (7 operations;
 /// 2, 3, 4 or 5 inputs), which share a null distribution.
 /// </summary>
-public static class DecisionNoise
+internal static class DecisionNoise
 {
     public const int DefaultReplays = 20;
     public const double Quantile = 0.95;

@@ -10,7 +10,7 @@ namespace Parsec.Search.Loop;
 /// Writes decision_noise.json (<see cref="DecisionNoiseFile"/>) at the end of a search: it replays the search's prior
 /// updates with <see cref="DecisionNoise"/>, so it lives beside the loop whose updates it replays.
 /// </summary>
-public static class DecisionNoiseWriter
+internal static class DecisionNoiseWriter
 {
     /// <summary>Replays the search in <paramref name="runPath"/> (its options and metrics.jsonl) and writes the file there.</summary>
     public static IReadOnlyDictionary<int, double>? Write(string runPath, SearchOptions options, int piUpdates)

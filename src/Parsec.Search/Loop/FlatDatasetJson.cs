@@ -7,7 +7,7 @@ namespace Parsec.Search.Loop;
 /// "data_count", "image_size", "data_seed", "data_folder", "cifar100_coarse"). Run folders and studies of that
 /// time still resume: their options are rewritten to the nested form before they are read.
 /// </summary>
-public static class FlatDatasetJson
+internal static class FlatDatasetJson
 {
     private static readonly (string Flat, string Nested)[] Keys =
         [("data_folder", "folder"), ("image_size", "image_size"), ("data_count", "train_count"), ("data_seed", "seed"), ("cifar100_coarse", "cifar100_coarse")];

@@ -11,7 +11,7 @@ namespace Parsec.Search.Loop;
 /// options.json: the resolved <see cref="SearchOptions"/> in snake_case (enums as text) plus the backend the
 /// run used and the precision it computed in. A resumed run reads the options back from it, so it continues the same computation.
 /// </summary>
-public static class OptionsFile
+internal static class OptionsFile
 {
     private const string BackendKey = "backend";
     private const string PrecisionKey = "precision";

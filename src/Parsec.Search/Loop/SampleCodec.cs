@@ -6,7 +6,7 @@ using Parsec.Search.RunFiles;
 
 namespace Parsec.Search.Loop;
 
-public sealed partial class SearchSession
+internal sealed partial class SearchSession
 {
     /// <summary>
     /// What one rank's samples produced, as bytes for the other ranks: per sample its log-likelihood and accuracy, then

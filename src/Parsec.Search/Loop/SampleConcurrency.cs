@@ -7,7 +7,7 @@ namespace Parsec.Search.Loop;
 /// How many sample workers a search runs (<see cref="SearchOptions.Concurrency"/>). The search's result does not
 /// depend on it, only its speed and memory do.
 /// </summary>
-public static class SampleConcurrency
+internal static class SampleConcurrency
 {
     /// <summary>
     /// The workers for a request: the number asked for (at most <paramref name="samples"/>, as more would idle), or
@@ -34,7 +34,7 @@ public static class SampleConcurrency
     {
         if (!backend.SupportsConcurrentTapes) return 1;
         if (backend.Kind == BackendKind.Cpu) return Math.Clamp(Environment.ProcessorCount, 1, samples);
-        return backend is CudaBackend cuda ? FitInMemory(cuda.Arena.PerStepCapacityBytes, perSampleStepBytes(), samples) : 1;
+        return backend is CudaBackend cuda ? FitInMemory(cuda.PerStepArenaBytes, perSampleStepBytes(), samples) : 1;
     }
 
     /// <summary>Workers whose sampled steps fit in <paramref name="freeBytes"/> at once (with a quarter kept for fragmentation), between 1 and <paramref name="samples"/>.</summary>

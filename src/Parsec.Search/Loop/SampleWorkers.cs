@@ -10,7 +10,7 @@ namespace Parsec.Search.Loop;
 /// the others are threads started for the pass: with one worker everything runs inline, through the same code.
 /// The tapes are kept from pass to pass (their node lists keep their capacity).
 /// </summary>
-public sealed class SampleWorkers : IDisposable
+internal sealed class SampleWorkers : IDisposable
 {
     private readonly Tape[] _tapes;
 

@@ -17,7 +17,7 @@ namespace Parsec.Search.Loop;
 /// <param name="TrainBatches">Position in the weight half's batch order.</param>
 /// <param name="ValidationBatches">Position in the pi half's batch order.</param>
 /// <param name="CostMultiplier">The cost constraint's multiplier (searches with a cost target; null otherwise and in checkpoints from before).</param>
-public sealed record SearchProgress(
+internal sealed record SearchProgress(
     int Iteration,
     double[] PriorLogits,
     OptimizerState PriorOptimizer,
@@ -34,7 +34,7 @@ public sealed record SearchProgress(
 /// stored bit for bit and doubles as round-trip JSON, so a resumed run continues exactly. A state that is not
 /// finite is refused (<see cref="FiniteState"/>), and loading verifies each tensor's checksum.
 /// </summary>
-public static class SearchCheckpoint
+internal static class SearchCheckpoint
 {
     private const string StateKey = "parsec.search_state";
     private const string FormatKey = "format";

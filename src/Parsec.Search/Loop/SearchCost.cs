@@ -14,7 +14,7 @@ namespace Parsec.Search.Loop;
 /// <item>a weight w is a fixed trade-off: pi ascends log-likelihood - w E[cost] / E_uniform[cost].</item>
 /// </list>
 /// </summary>
-public sealed class SearchCost
+internal sealed class SearchCost
 {
     /// <summary>Dual ascent's step on the multiplier per iteration, per unit of relative excess.</summary>
     public const double MultiplierRate = 1.0;

@@ -4,7 +4,7 @@ using Parsec.Search.Data;
 namespace Parsec.Search.Loop;
 
 /// <summary>How many images of each class the weights' part and pi's part of a search's training set hold.</summary>
-public sealed record SplitClasses(IReadOnlyList<string> ClassNames, int[] Weights, int[] Pi)
+internal sealed record SplitClasses(IReadOnlyList<string> ClassNames, int[] Weights, int[] Pi)
 {
     public static SplitClasses Of(InMemoryDataset weights, InMemoryDataset pi) => new(
         weights.ClassNames,
@@ -36,7 +36,7 @@ public sealed record SplitClasses(IReadOnlyList<string> ClassNames, int[] Weight
 /// stays near chance while the weights' training accuracy climbs. That happened when an image folder stored class by
 /// class was split in stored order, and nothing said so. Warns once per run.
 /// </summary>
-public sealed class SearchHealth(int classes)
+internal sealed class SearchHealth(int classes)
 {
     /// <summary>Iterations of the pi phase averaged before judging: one batch of 32 is noisy.</summary>
     public const int Window = 20;

@@ -26,7 +26,7 @@ public enum SearchStrategy
 }
 
 /// <summary>Reads "random-ws" (and "random_ws", "randomws") on the command line.</summary>
-public sealed class SearchStrategyConverter : System.ComponentModel.EnumConverter
+internal sealed class SearchStrategyConverter : System.ComponentModel.EnumConverter
 {
     public SearchStrategyConverter() : base(typeof(SearchStrategy)) { }
 

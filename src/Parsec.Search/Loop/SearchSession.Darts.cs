@@ -6,7 +6,7 @@ using Parsec.Search.RunFiles;
 
 namespace Parsec.Search.Loop;
 
-public sealed partial class SearchSession
+internal sealed partial class SearchSession
 {
     /// <summary>
     /// One iteration of first-order DARTS: on a batch of pi's part, the supernet's loss gives dL/dalpha (the mixed ops

@@ -4,7 +4,7 @@ using Parsec.Search.RunFiles;
 
 namespace Parsec.Search.Loop;
 
-public sealed partial class SearchSession
+internal sealed partial class SearchSession
 {
     /// <summary>The MPI job this search is spread over; null in a single process.</summary>
     public MpiWorld? World { get; init; }

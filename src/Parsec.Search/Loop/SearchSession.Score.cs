@@ -9,9 +9,9 @@ namespace Parsec.Search.Loop;
 /// <param name="Accuracy">Top-1 accuracy over the images scored.</param>
 /// <param name="LogLikelihood">Mean log-likelihood per image (the negative cross-entropy).</param>
 /// <param name="Images">How many images were scored.</param>
-public sealed record SharedWeightScore(double Accuracy, double LogLikelihood, int Images);
+internal sealed record SharedWeightScore(double Accuracy, double LogLikelihood, int Images);
 
-public sealed partial class SearchSession
+internal sealed partial class SearchSession
 {
     /// <summary>
     /// Scores <paramref name="architecture"/> with the shared weights on the first <paramref name="maxBatches"/> full

@@ -8,7 +8,7 @@ using Parsec.Search.RunFiles;
 
 namespace Parsec.Search.Loop;
 
-public sealed partial class SearchSession
+internal sealed partial class SearchSession
 {
     /// <summary>The K architectures the last <see cref="Step"/> sampled.</summary>
     public IReadOnlyList<Architecture> LastArchitectures { get; private set; } = [];

@@ -21,7 +21,7 @@ namespace Parsec.Search.Loop;
 /// One iteration is <see cref="Step"/> (SearchSession.Step.cs). Images are standardised per channel as `train`
 /// standardises them (<see cref="SearchOptions.Pixels"/>); DARTS' search-time crops and flips are not applied.
 /// </summary>
-public sealed partial class SearchSession : IDisposable
+internal sealed partial class SearchSession : IDisposable
 {
     private readonly Rng _architectureRng;
     private readonly SampleWorkers _workers;

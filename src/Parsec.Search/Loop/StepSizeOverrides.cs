@@ -46,7 +46,7 @@ public sealed record StepSizeOverrides(double? LearningRate = null, double? Prio
 }
 
 /// <summary>options_history.jsonl: one line per change of a run's options after it started, with the iteration it took effect after.</summary>
-public static class OptionsHistory
+internal static class OptionsHistory
 {
     public const string FileName = "options_history.jsonl";
 

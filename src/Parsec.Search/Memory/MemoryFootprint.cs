@@ -7,7 +7,7 @@ using Parsec.Search.Space;
 namespace Parsec.Search.Memory;
 
 /// <summary>What a training step holds in memory.</summary>
-public enum FootprintCase
+internal enum FootprintCase
 {
     /// <summary>PARSEC: the shared weights of every candidate, the activations of one sampled architecture.</summary>
     SampledArchitecture,
@@ -21,11 +21,11 @@ public enum FootprintCase
 /// <param name="SampledArchitectures">How many architectures (uniformly sampled) the sampled cases take the peak over.</param>
 /// <param name="IterationSamples">K: the samples of one search iteration, whose own gradients wait for the reduction together.</param>
 /// <param name="InFlight">How many samples run at once (the search's --concurrency), each with a step's per-step buffers.</param>
-public sealed record FootprintConfiguration(NetworkOptions Network, int BatchSize, int ImageSize, int SampledArchitectures = 8, ulong Seed = 0,
+internal sealed record FootprintConfiguration(NetworkOptions Network, int BatchSize, int ImageSize, int SampledArchitectures = 8, ulong Seed = 0,
     int IterationSamples = 16, int InFlight = 1);
 
 /// <summary>Bytes of one training step by kind; <see cref="StepPeakBytes"/> is the per-step peak from the tape's lifetime plan.</summary>
-public sealed record Footprint(
+internal sealed record Footprint(
     FootprintCase Case,
     long ParameterCount,
     long WeightBytes,
@@ -58,7 +58,7 @@ public sealed record Footprint(
 /// <c>PeakBytes</c> for a recorded forward pass plus loss (the least memory the step's forward and
 /// backward can run in, inputs included).
 /// </summary>
-public static class MemoryFootprint
+internal static class MemoryFootprint
 {
     public static IReadOnlyList<Footprint> Compare(FootprintConfiguration configuration) =>
         Enum.GetValues<FootprintCase>().Select(c => Measure(configuration, c)).ToList();

@@ -6,7 +6,7 @@ using Parsec.Search.RunFiles;
 namespace Parsec.Search.Memory;
 
 /// <summary>The footprint comparison as a text table (memory.txt, the memory command) and as JSON (memory.json).</summary>
-public static class MemoryReport
+internal static class MemoryReport
 {
     private static readonly (string Label, Func<Footprint, long> Bytes)[] Rows =
     [

@@ -10,7 +10,7 @@ namespace Parsec.Search.Model;
 /// stride of DARTS' ImageNet head), and 6x6 takes stride 1. See <see cref="PoolStride"/>. Names follow DARTS: "{scope}.features.2/3/5/6.*",
 /// "{scope}.classifier.*"; its batch norms are affine in both phases (DARTS uses nn.BatchNorm2d defaults).
 /// </summary>
-public sealed class AuxiliaryHead
+internal sealed class AuxiliaryHead
 {
     private const int Hidden = 128, Features = 768, PoolKernel = 5, MinSide = 6, MaxSide = 10;
     private readonly Conv2dLayer _reduce, _expand;

@@ -1,7 +1,7 @@
 namespace Parsec.Search.Model;
 
 /// <summary>How a cell's candidate operations own their weights.</summary>
-public enum WeightSharing
+internal enum WeightSharing
 {
     /// <summary>
     /// The shared bank of the search (DARTS' supernet, the anchor script): every (node, input) edge holds one

@@ -3,7 +3,7 @@ using Parsec.Search.Export;
 namespace Parsec.Search.Predict;
 
 /// <summary>A trained model that maps normalised images (N, C, H, W) to class logits (N, classes): Parsec's own network or an ONNX export of it.</summary>
-public interface IImageClassifier : IDisposable
+internal interface IImageClassifier : IDisposable
 {
     /// <summary>Image shape, normalisation and class names the model was trained with.</summary>
     ModelInfo Info { get; }

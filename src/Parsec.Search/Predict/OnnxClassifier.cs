@@ -5,7 +5,7 @@ using Parsec.Search.Export;
 namespace Parsec.Search.Predict;
 
 /// <summary>An ONNX model written by `parsec export`, run by ONNX Runtime on the CPU: no Parsec engine involved.</summary>
-public sealed class OnnxClassifier : IImageClassifier
+internal sealed class OnnxClassifier : IImageClassifier
 {
     private readonly InferenceSession _session;
 

@@ -6,7 +6,7 @@ using Parsec.Search.Training;
 namespace Parsec.Search.Predict;
 
 /// <summary>A weights file written by `parsec train`, run by Parsec's engine in evaluation mode (running batch-norm statistics).</summary>
-public sealed class ParsecClassifier : IImageClassifier
+internal sealed class ParsecClassifier : IImageClassifier
 {
     private readonly Network _network;
     private readonly Tape _tape;

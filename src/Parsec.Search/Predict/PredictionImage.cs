@@ -8,7 +8,7 @@ namespace Parsec.Search.Predict;
 /// to the training size by the image-folder loader's own decoder, scaled to [0, 1] (grey levels for
 /// one-channel models, whose datasets store grey images), then standardised with the training statistics.
 /// </summary>
-public static class PredictionImage
+internal static class PredictionImage
 {
     /// <summary>Extensions taken from a folder; a file named explicitly is tried whatever its extension.</summary>
     public static readonly string[] FolderExtensions = [".png", ".jpg", ".jpeg", ".bmp", ".gif", ".webp", ".tga", ".tif", ".tiff"];

@@ -9,7 +9,7 @@ namespace Parsec.Search.Predict;
 /// probabilities, optionally every class's logit (columns logit_NAME), or its error. Written to a temporary file and
 /// renamed, so a reader never sees half a file.
 /// </summary>
-public static class PredictionsCsv
+internal static class PredictionsCsv
 {
     /// <param name="logitsOf">The class names whose logits get a column each (predict --logits); null for none.</param>
     public static void Write(string path, IReadOnlyList<ImagePrediction> predictions, int topK, IReadOnlyList<string>? logitsOf = null)

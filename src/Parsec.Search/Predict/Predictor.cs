@@ -4,10 +4,10 @@ using SixLabors.ImageSharp;
 namespace Parsec.Search.Predict;
 
 /// <summary>A class and the probability the model gives it.</summary>
-public readonly record struct ClassScore(int Class, string Name, double Probability);
+internal readonly record struct ClassScore(int Class, string Name, double Probability);
 
 /// <summary>One input file's outcome: its most likely classes and every class's logit (the model's raw score before the softmax), or why it could not be read.</summary>
-public sealed record ImagePrediction(string File, IReadOnlyList<ClassScore> Top, string? Error, IReadOnlyList<float>? Logits = null)
+internal sealed record ImagePrediction(string File, IReadOnlyList<ClassScore> Top, string? Error, IReadOnlyList<float>? Logits = null)
 {
     public bool Failed => Error is not null;
 }
@@ -17,7 +17,7 @@ public sealed record ImagePrediction(string File, IReadOnlyList<ClassScore> Top,
 /// unreadable, not an image, too many pixels) gets an error naming it and is left out of its batch; the other files
 /// still get predictions.
 /// </summary>
-public static class Predictor
+internal static class Predictor
 {
     public static List<ImagePrediction> Run(IImageClassifier model, IReadOnlyList<string> files, int topK, int batchSize = 32, CancellationToken cancel = default)
     {

@@ -9,7 +9,7 @@ namespace Parsec.Search.Prior;
 /// decided choices from undecided ones without the run.
 /// <code>{ "quantile": 0.95, "replays": 20, "pi_updates": 150, "thresholds": { "2": 0.07, ..., "7": 0.05 } }</code>
 /// </summary>
-public static class DecisionNoiseFile
+internal static class DecisionNoiseFile
 {
     public const string FileName = "decision_noise.json";
 

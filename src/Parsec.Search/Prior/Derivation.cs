@@ -40,7 +40,7 @@ public sealed record DerivedGenotype(Genotype Genotype, IReadOnlyList<ChoiceDeci
 /// margin is above the noise. Exact ties are drawn at random from a fixed seed, never broken by list order,
 /// which would favour the first primitive (max_pool_3x3) and the first input.
 /// </summary>
-public static class Derivation
+internal static class Derivation
 {
     private const double TieTolerance = 1e-12;
 

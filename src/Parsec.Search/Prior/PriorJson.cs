@@ -18,7 +18,7 @@ namespace Parsec.Search.Prior;
 /// Loading reads the logits and checks every shape; the probabilities are written for people and plots.
 /// The same per-cell probability object is one line of pi_history.jsonl.
 /// </summary>
-public static class PriorJson
+internal static class PriorJson
 {
     public const string Format = "parsec-prior/1";
 

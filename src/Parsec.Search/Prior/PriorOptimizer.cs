@@ -3,7 +3,7 @@ using Parsec.Autodiff;
 namespace Parsec.Search.Prior;
 
 /// <summary>Adam's settings for the prior's logits (DARTS' architecture optimiser: lr 3e-4, betas (0.5, 0.999), weight decay 1e-3).</summary>
-public sealed record PriorOptimizerOptions(double LearningRate = 3e-4, double Beta1 = 0.5, double Beta2 = 0.999, double WeightDecay = 1e-3);
+internal sealed record PriorOptimizerOptions(double LearningRate = 3e-4, double Beta1 = 0.5, double Beta2 = 0.999, double WeightDecay = 1e-3);
 
 /// <summary>
 /// Steps architecture logits with Adam to ascend an objective: the prior's theta (PARSEC's log marginal likelihood)
@@ -13,7 +13,7 @@ public sealed record PriorOptimizerOptions(double LearningRate = 3e-4, double Be
 /// (<see cref="OptimizerState"/>, "adam", exp_avg and exp_avg_sq of the logits' name) checkpoints keep. The weight
 /// decay pulls the logits towards zero, i.e. towards uniform.
 /// </summary>
-public sealed class PriorOptimizer
+internal sealed class PriorOptimizer
 {
     private const string Algorithm = "adam";
     private const double Epsilon = 1e-8;

@@ -10,7 +10,7 @@ namespace Parsec.Search.Reports;
 /// Every term is an edge from its input to its node, labelled with its operation and coloured like that operation in
 /// the pi plots. Both cell types go in one graph, one cluster each.
 /// </summary>
-public static class CellGraph
+internal static class CellGraph
 {
     public static string ToDot(Genotype genotype, string title = "most likely architecture")
     {

@@ -3,7 +3,7 @@ using Parsec.Search.Space;
 namespace Parsec.Search.Reports;
 
 /// <summary>How the report names the parts of a cell, the same way in every image and in the DOT graph.</summary>
-public static class CellNames
+internal static class CellNames
 {
     /// <summary>Input index as stored in a genotype: 0 and 1 are the outputs of the two previous cells, 2.. the intermediate nodes.</summary>
     public static string Input(int index) => CellLayout.InputName(index);

@@ -9,7 +9,7 @@ namespace Parsec.Search.Reports;
 /// throughput, step time, memory; epoch time and input-pipeline wait for an evaluation training). A panel is drawn
 /// only when the log has one of its fields, so the same code serves both kinds of run and older logs.
 /// </summary>
-public static class CurvesPlot
+internal static class CurvesPlot
 {
     public const int Width = 1400;
     public const int PanelHeight = 340;

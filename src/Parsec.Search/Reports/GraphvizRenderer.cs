@@ -4,14 +4,14 @@ using Parsec.Search.RunFiles;
 namespace Parsec.Search.Reports;
 
 /// <summary>What became of a request to draw a DOT file.</summary>
-public sealed record GraphvizOutcome(bool Rendered, string Message);
+internal sealed record GraphvizOutcome(bool Rendered, string Message);
 
 /// <summary>
 /// Renders DOT files to PNG with Graphviz's <c>dot</c> program when the machine has it. Graphviz is an optional
 /// extra of the report: its absence or failure is reported in the outcome and never thrown, since the DOT text
 /// (already written) is the actual result and can be drawn elsewhere.
 /// </summary>
-public sealed class GraphvizRenderer
+internal sealed class GraphvizRenderer
 {
     private readonly string? _dot;
     private readonly TimeSpan _timeout;

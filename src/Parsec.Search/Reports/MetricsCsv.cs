@@ -13,7 +13,7 @@ namespace Parsec.Search.Reports;
 /// lines after its checkpoint) cannot leave rows in the CSV that the jsonl no longer has. CsvHelper does the
 /// quoting, because a hand-written writer gets text with commas or quotes wrong.
 /// </summary>
-public static class MetricsCsv
+internal static class MetricsCsv
 {
     public const string FileName = "metrics.csv";
 

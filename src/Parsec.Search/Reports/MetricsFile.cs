@@ -4,13 +4,13 @@ using Parsec.Search.RunFiles;
 namespace Parsec.Search.Reports;
 
 /// <summary>One line of metrics.jsonl: its numeric fields by name (fields that are absent, null or text are left out).</summary>
-public sealed record MetricsRow(int LineNumber, IReadOnlyDictionary<string, double> Values)
+internal sealed record MetricsRow(int LineNumber, IReadOnlyDictionary<string, double> Values)
 {
     public bool TryGet(string key, out double value) => Values.TryGetValue(key, out value);
 }
 
 /// <summary>The contents of a metrics.jsonl: per-iteration lines of a search, or per-epoch lines of an evaluation training.</summary>
-public sealed class MetricsLog
+internal sealed class MetricsLog
 {
     public MetricsLog(string path, IReadOnlyList<MetricsRow> rows, IReadOnlyList<string> warnings)
     {
@@ -53,7 +53,7 @@ public sealed class MetricsLog
 }
 
 /// <summary>Reads metrics.jsonl.</summary>
-public static class MetricsFile
+internal static class MetricsFile
 {
     public const string FileName = "metrics.jsonl";
 

@@ -11,7 +11,7 @@ namespace Parsec.Search.Reports;
 /// is chosen jointly with its partner's, so it need not be the widest band of its own panel) and its final
 /// probability; a band at the top of the figure is the shared legend.
 /// </summary>
-public static class PiEvolutionPlot
+internal static class PiEvolutionPlot
 {
     public const int Width = 1800;
     public const int HeaderHeight = 120;

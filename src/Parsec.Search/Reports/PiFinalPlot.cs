@@ -12,7 +12,7 @@ namespace Parsec.Search.Reports;
 /// derived choice: solid red where the margin over the runner-up is above the noise of the estimate, dashed grey
 /// where it is not (or was a tie), so that a pick among near-equal values does not look like a result.
 /// </summary>
-public static class PiFinalPlot
+internal static class PiFinalPlot
 {
     public const int Width = 1600;
     public const int Height = 1150;

@@ -9,7 +9,7 @@ namespace Parsec.Search.Reports;
 /// probabilities of its input (term k feeds node k/2, which may read k/2 + 2 earlier nodes) and of its operation
 /// (in the order of <see cref="Primitives.All"/>).
 /// </summary>
-public sealed record CellPi(IReadOnlyList<double[]> Inputs, IReadOnlyList<double[]> Ops)
+internal sealed record CellPi(IReadOnlyList<double[]> Inputs, IReadOnlyList<double[]> Ops)
 {
     /// <summary>The most likely choice of every categorical; because they are independent this is the most likely cell.</summary>
     public IReadOnlyList<GenotypeTerm> MostLikelyTerms() =>
@@ -26,16 +26,16 @@ public sealed record CellPi(IReadOnlyList<double[]> Inputs, IReadOnlyList<double
     }
 }
 
-public sealed record PiSnapshot(long Iteration, CellPi Normal, CellPi Reduce)
+internal sealed record PiSnapshot(long Iteration, CellPi Normal, CellPi Reduce)
 {
     public Genotype MostLikelyGenotype() => new(Normal.MostLikelyTerms(), Reduce.MostLikelyTerms());
 }
 
 /// <summary>How pi moved during a search: one snapshot per logged iteration, in file order.</summary>
-public sealed record PiHistory(string Path, IReadOnlyList<PiSnapshot> Snapshots, IReadOnlyList<string> Warnings);
+internal sealed record PiHistory(string Path, IReadOnlyList<PiSnapshot> Snapshots, IReadOnlyList<string> Warnings);
 
 /// <summary>Reads pi_history.jsonl, checking every snapshot's shape against the DARTS cell space.</summary>
-public static class PiHistoryFile
+internal static class PiHistoryFile
 {
     public const string FileName = "pi_history.jsonl";
 

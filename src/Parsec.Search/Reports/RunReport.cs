@@ -4,7 +4,7 @@ using Parsec.Search.RunFiles;
 namespace Parsec.Search.Reports;
 
 /// <summary>Choices for <see cref="RunReport.WriteAll"/>.</summary>
-public sealed record RunReportOptions
+internal sealed record RunReportOptions
 {
     /// <summary>Path of Graphviz's <c>dot</c>; null looks for it on PATH.</summary>
     public string? DotExecutable { get; init; }
@@ -14,7 +14,7 @@ public sealed record RunReportOptions
 }
 
 /// <summary>What <see cref="RunReport.WriteAll"/> did: the files written (full paths, in the order written) and notes on what was left out and why.</summary>
-public sealed record RunReportResult(IReadOnlyList<string> Files, IReadOnlyList<string> Notes, bool GraphsRendered);
+internal sealed record RunReportResult(IReadOnlyList<string> Files, IReadOnlyList<string> Notes, bool GraphsRendered);
 
 /// <summary>
 /// Draws the report of a run folder from whatever it holds: training curves from metrics.jsonl, the evolution and
@@ -22,7 +22,7 @@ public sealed record RunReportResult(IReadOnlyList<string> Files, IReadOnlyList<
 /// is installed). Missing inputs are noted and skipped. All inputs are read and checked before anything is written,
 /// so a malformed file fails the report (naming the file and line) without leaving a partial set of images.
 /// </summary>
-public static class RunReport
+internal static class RunReport
 {
     public const string GenotypeFileName = "genotype.json";
     public const string CurvesFileName = "curves.png";

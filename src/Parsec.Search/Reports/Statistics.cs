@@ -1,7 +1,7 @@
 namespace Parsec.Search.Reports;
 
 /// <summary>Summaries of measured values shared by the reports, the study and the bench.</summary>
-public static class Statistics
+internal static class Statistics
 {
     /// <summary>The middle value (the mean of the two middle ones for an even count); throws on none.</summary>
     public static double Median(IEnumerable<double> values)

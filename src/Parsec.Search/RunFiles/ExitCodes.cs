@@ -4,7 +4,7 @@ namespace Parsec.Search.RunFiles;
 /// The exit status of every `parsec` command, one meaning each, so that a script or scheduler can tell a
 /// finished run from one to resume and from one whose input or state needs a person. The README lists them.
 /// </summary>
-public static class ExitCodes
+internal static class ExitCodes
 {
     /// <summary>The command did what it was asked.</summary>
     public const int Done = 0;

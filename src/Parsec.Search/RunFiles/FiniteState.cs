@@ -7,7 +7,7 @@ namespace Parsec.Search.RunFiles;
 /// running variance has overflowed; writing such a state would make "the last good checkpoint" a lie and a
 /// resume diverge at once, so it is never written.
 /// </summary>
-public static class FiniteState
+internal static class FiniteState
 {
     /// <summary>Throws <see cref="NonFiniteStateException"/> naming the first non-finite tensor or value list.</summary>
     public static void Require(string path, IEnumerable<NamedTensor> tensors, IEnumerable<(string Name, double[] Values)>? values = null)
@@ -20,7 +20,7 @@ public static class FiniteState
 }
 
 /// <summary>A state that holds a NaN or infinity was about to be saved; the previous file at <see cref="Path"/> is kept.</summary>
-public sealed class NonFiniteStateException(string path, string tensor)
+internal sealed class NonFiniteStateException(string path, string tensor)
     : Exception($"{tensor} holds a NaN or infinity, so {System.IO.Path.GetFileName(path)} was not written (the previous one is kept)")
 {
     public string Path { get; } = path;

@@ -9,7 +9,7 @@ namespace Parsec.Search.RunFiles;
 /// evaluation training). Each line is written and flushed whole, so a crash leaves at most one incomplete last
 /// line; <see cref="TruncateAfter"/> cuts the lines a resumed run is about to write again (those after its checkpoint).
 /// </summary>
-public sealed class JsonLinesLog : IDisposable
+internal sealed class JsonLinesLog : IDisposable
 {
     private static readonly JsonSerializerOptions Compact = new() { WriteIndented = false };
     private readonly StreamWriter _writer;

@@ -27,7 +27,7 @@ public sealed record NonFiniteReport(int Iteration, int? Sample, string Phase, s
 }
 
 /// <summary>Thrown inside an iteration when a check finds a non-finite value; the loop turns it into a report.</summary>
-public sealed class NonFiniteValueException(NonFiniteReport report)
+internal sealed class NonFiniteValueException(NonFiniteReport report)
     : Exception($"non-finite value in {report.Tensor} ({report.Phase}) at iteration {report.Iteration}")
 {
     public NonFiniteReport Report { get; } = report;

@@ -13,7 +13,7 @@ namespace Parsec.Search.RunFiles;
 /// temporary files that interrupted writes left (see <see cref="StaleTemporaryFiles"/>), which is only safe
 /// while no other process can be writing them.
 /// </summary>
-public sealed class RunLock : IDisposable
+internal sealed class RunLock : IDisposable
 {
     public const string FileName = "run.lock";
     public const string OwnerFileName = "run.lock.owner";
@@ -113,7 +113,7 @@ public sealed class RunLock : IDisposable
 }
 
 /// <summary>A run folder already taken by a living process; names the folder and the holder.</summary>
-public sealed class RunFolderInUseException(string folder, string holder)
+internal sealed class RunFolderInUseException(string folder, string holder)
     : IOException($"{folder} is in use by {holder}: one run folder takes one command at a time; wait for that command to finish or stop it (Ctrl+C or SIGTERM), or choose another folder")
 {
     public string Folder { get; } = folder;

@@ -13,7 +13,7 @@ namespace Parsec.Search.RunFiles;
 /// the terminal, the transcript is <see cref="Pause"/>d and the bar's owner writes plain lines with <see cref="Line"/>
 /// instead, so run.log reads as the same command's output in a log file would.
 /// </summary>
-public static partial class RunTranscript
+internal static partial class RunTranscript
 {
     private const string FileName = "run.log";
     /// <summary>Lines kept before any folder is held: enough for a command's preamble, bounded for one that never holds one.</summary>

@@ -1,13 +1,13 @@
 namespace Parsec.Search.RunFiles;
 
 /// <summary>A named float32 array with its shape: one entry of a safetensors file.</summary>
-public sealed record NamedTensor(string Name, int[] Shape, float[] Data)
+internal sealed record NamedTensor(string Name, int[] Shape, float[] Data)
 {
     public long ElementCount => Parsec.Autodiff.Tensor.ShapeLength(Shape);
 }
 
 /// <summary>The content of a safetensors file: tensors in file order plus the free-form string metadata.</summary>
-public sealed class SafeTensorsContent
+internal sealed class SafeTensorsContent
 {
     private readonly Dictionary<string, NamedTensor> _byName;
 

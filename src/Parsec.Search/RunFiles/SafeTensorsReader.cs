@@ -10,7 +10,7 @@ namespace Parsec.Search.RunFiles;
 /// section covered exactly once with no gaps, overlaps or trailing bytes, and, when the file records them, each
 /// tensor's checksum (<see cref="TensorChecksums"/>). Errors name the file and the entry.
 /// </summary>
-public static class SafeTensorsReader
+internal static class SafeTensorsReader
 {
     public static SafeTensorsContent ReadFile(string path)
     {

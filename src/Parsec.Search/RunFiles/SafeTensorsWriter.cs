@@ -12,7 +12,7 @@ namespace Parsec.Search.RunFiles;
 /// mapping each name to {"dtype":"F32","shape":[...],"data_offsets":[begin,end]} (offsets relative to the
 /// data section) plus an optional "__metadata__" string map, then the raw little-endian data in header order.
 /// </summary>
-public static class SafeTensorsWriter
+internal static class SafeTensorsWriter
 {
     public static void Write(Stream output, IReadOnlyList<NamedTensor> tensors, IReadOnlyDictionary<string, string>? metadata = null)
     {

@@ -6,7 +6,7 @@ namespace Parsec.Search.RunFiles;
 /// (<see cref="AtomicFile"/>); a process killed in between leaves the temporary file behind, possibly empty.
 /// Nothing reads those, so they are removed when a command takes the run folder (under its <see cref="RunLock"/>).
 /// </summary>
-public static class StaleTemporaryFiles
+internal static class StaleTemporaryFiles
 {
     public static IReadOnlyList<string> Remove(string folder, Action<string> log)
     {

@@ -8,7 +8,7 @@ namespace Parsec.Search.RunFiles;
 /// the safetensors metadata entry <see cref="MetadataKey"/>. The format's own checks (offsets, lengths) catch a
 /// truncated or reshaped file but not flipped bytes inside the data; these do, and name the tensor.
 /// </summary>
-public static class TensorChecksums
+internal static class TensorChecksums
 {
     public const string MetadataKey = "parsec.xxh3_64";
 

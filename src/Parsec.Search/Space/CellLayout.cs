@@ -5,7 +5,7 @@ namespace Parsec.Search.Space;
 /// are the two (preprocessed) cell inputs, intermediate node j (0..3) is node j + 2 and sums
 /// <see cref="Genotype.TermsPerNode"/> terms, and term k belongs to node k / 2.
 /// </summary>
-public static class CellLayout
+internal static class CellLayout
 {
     public const int InputNodes = 2;
     public const int IntermediateNodes = Genotype.IntermediateNodes;

@@ -8,7 +8,7 @@ public enum CellType
     Reduce,
 }
 
-public static class CellTypes
+internal static class CellTypes
 {
     public static readonly IReadOnlyList<CellType> All = [CellType.Normal, CellType.Reduce];
 

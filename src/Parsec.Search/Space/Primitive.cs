@@ -4,7 +4,7 @@ namespace Parsec.Search.Space;
 /// The kinds of operation a primitive can be. Each family is built (Model/Ops/OpFactory), exported to ONNX
 /// (Export/OnnxCellEmitter) and costed by one piece of code; a primitive picks a family and sizes it.
 /// </summary>
-public enum OpFamily
+internal enum OpFamily
 {
     /// <summary>3x3 max pooling, padding 1; in the search phase followed by a batch norm, as in DARTS.</summary>
     MaxPool,
@@ -26,7 +26,7 @@ public enum OpFamily
 /// <param name="Kernel">The side of the (depthwise) kernel; 3 for the pools, whose kernels are 3x3.</param>
 /// <param name="Dilation">1 except for dilated convolutions.</param>
 /// <param name="Colour">Its colour in plots and cell graphs ("#rrggbb"): a family shares a hue, a larger kernel is lighter.</param>
-public sealed record Primitive(string Name, OpFamily Family, int Kernel, int Dilation, string Colour)
+internal sealed record Primitive(string Name, OpFamily Family, int Kernel, int Dilation, string Colour)
 {
     /// <summary>Padding that keeps a stride-1 output the size of its input.</summary>
     public int Padding => Dilation * (Kernel - 1) / 2;

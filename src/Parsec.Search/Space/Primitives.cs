@@ -5,7 +5,7 @@ namespace Parsec.Search.Space;
 /// Adding a primitive is one line in <see cref="Declared"/>; the network, the ONNX export, the reports and the prior
 /// take it from there.
 /// </summary>
-public static class Primitives
+internal static class Primitives
 {
     public const string MaxPool3x3 = "max_pool_3x3";
     public const string AvgPool3x3 = "avg_pool_3x3";

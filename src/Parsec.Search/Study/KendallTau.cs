@@ -7,7 +7,7 @@ namespace Parsec.Search.Study;
 /// <param name="PValue">The chance of a |tau| at least this large when the orders are unrelated.</param>
 /// <param name="Count">Items ranked.</param>
 /// <param name="Exact">The p-value counts every permutation (small samples); otherwise it is the normal approximation.</param>
-public sealed record RankCorrelation(double Tau, double PValue, int Count, bool Exact);
+internal sealed record RankCorrelation(double Tau, double PValue, int Count, bool Exact);
 
 /// <summary>
 /// Kendall's tau-b (ties in either ranking reduce the denominator, as in scipy.stats.kendalltau). With
@@ -15,7 +15,7 @@ public sealed record RankCorrelation(double Tau, double PValue, int Count, bool 
 /// ranking whose |tau-b| reaches the observed one, ties included. Above that it uses the normal approximation of
 /// the pair-count statistic with Kendall's tie-corrected variance.
 /// </summary>
-public static class KendallTau
+internal static class KendallTau
 {
     /// <summary>9! = 362,880 reorderings of 36 pairs each: well under a second.</summary>
     public const int ExactLimit = 9;

@@ -8,7 +8,7 @@ namespace Parsec.Search.Study;
 /// Genotypes drawn uniformly from the search space: every term's input and operation uniform, with the
 /// same rule for the inputs of a node as the search (<see cref="TermInputs"/>). The baseline a search must beat.
 /// </summary>
-public static class RandomGenotypes
+internal static class RandomGenotypes
 {
     /// <summary><paramref name="count"/> genotypes from one generator seeded with <paramref name="seed"/>: the same seed gives the same list.</summary>
     public static IReadOnlyList<Genotype> Sample(int count, ulong seed, TermInputs termInputs) => Sample(count, seed, termInputs, _ => true);

@@ -9,7 +9,7 @@ namespace Parsec.Search.Study;
 /// genotypes it could have copied. Paths are stored absolute; one that has gone by the time of a resume is skipped
 /// with a note, since it only ever saves work.
 /// </summary>
-public static class ReuseList
+internal static class ReuseList
 {
     public const string FileName = "reuse.json";
 

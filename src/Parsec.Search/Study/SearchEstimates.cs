@@ -12,10 +12,10 @@ namespace Parsec.Search.Study;
 /// <param name="ValidationAccuracy">With the shared weights, on pi's part of the data (null when the search's weights were not at hand).</param>
 /// <param name="ValidationLogLikelihood">Mean log-likelihood per image, same images.</param>
 /// <param name="LogProbability">log p(genotype | pi); null when pi gives it no mass (its two inputs of a node coincide under distinct inputs).</param>
-public sealed record GenotypeEstimate(string Name, double? ValidationAccuracy, double? ValidationLogLikelihood, double? LogProbability);
+internal sealed record GenotypeEstimate(string Name, double? ValidationAccuracy, double? ValidationLogLikelihood, double? LogProbability);
 
 /// <summary>How well one search's estimates ordered the genotypes that training then measured (Kendall's tau-b against the trained means).</summary>
-public sealed record SearchRanking(string Search, int Genotypes, RankCorrelation? ByAccuracy, RankCorrelation? ByLogLikelihood, RankCorrelation? ByPi);
+internal sealed record SearchRanking(string Search, int Genotypes, RankCorrelation? ByAccuracy, RankCorrelation? ByLogLikelihood, RankCorrelation? ByPi);
 
 /// <summary>
 /// One search's estimates of every genotype of a study, taken at the end of the search: the search's own view of which
@@ -23,7 +23,7 @@ public sealed record SearchRanking(string Search, int Genotypes, RankCorrelation
 /// cells at this budget at all: near zero, no estimator can pick a good cell from them, and the fault is in the shared
 /// training; clearly positive, they can, and a poor pick comes from how pi uses them.
 /// </summary>
-public sealed record SearchEstimates(string Search, int Images, IReadOnlyList<GenotypeEstimate> Genotypes)
+internal sealed record SearchEstimates(string Search, int Images, IReadOnlyList<GenotypeEstimate> Genotypes)
 {
     /// <summary>Full batches of pi's part scored per genotype, at most (the search's batch size each): 1,024 images at the study's batch of 32, enough that one genotype's estimate is not one batch's luck (a standard error of about 1.5 points) at a cost of about a tenth of the search.</summary>
     public const int DefaultBatches = 32;

@@ -10,7 +10,7 @@ namespace Parsec.Search.Study;
 /// (docs/search-quality.md). These are the `study` command's options, declared here only; <see cref="Search"/>
 /// and <see cref="Training"/> turn them into the records study.json saves.
 /// </summary>
-public sealed record StudyBudget
+internal sealed record StudyBudget
 {
     [Flag("--channels <C>", "Initial channels C of the searched and the trained networks.", Min = 2, Max = 1024)] public int Channels { get; init; } = 8;
     [Flag("--layers <L>", "Cells of the searched and the trained networks.", Min = 1, Max = 100)] public int Layers { get; init; } = 5;

@@ -8,7 +8,7 @@ namespace Parsec.Search.Study;
 /// (the table, the verdict and the rank correlations), results.json, results.png (one point per seed per genotype)
 /// ranking.png (each search's estimate against the trained accuracy) and pareto.png (accuracy against cost).
 /// </summary>
-public sealed class StudyFolder(string path)
+internal sealed class StudyFolder(string path)
 {
     public string Path { get; } = System.IO.Path.GetFullPath(path);
     public string Options => File("study.json");

@@ -5,7 +5,7 @@ using Parsec.Search.Space;
 namespace Parsec.Search.Study;
 
 /// <summary>Where a compared genotype comes from.</summary>
-public enum GenotypeKind
+internal enum GenotypeKind
 {
     Searched,
     Random,
@@ -14,7 +14,7 @@ public enum GenotypeKind
 
 /// <summary>One genotype of a study, by the name its training folders use.</summary>
 /// <param name="Strategy">For a searched genotype, the strategy that found it ("parsec", "random-ws"); null in studies written before there could be several (PARSEC).</param>
-public sealed record StudyGenotype(string Name, GenotypeKind Kind, Genotype Genotype, string? Strategy = null)
+internal sealed record StudyGenotype(string Name, GenotypeKind Kind, Genotype Genotype, string? Strategy = null)
 {
     public static string KindName(GenotypeKind kind) => kind.ToString().ToLowerInvariant();
 

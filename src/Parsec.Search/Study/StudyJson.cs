@@ -5,7 +5,7 @@ using System.Text.Json.Serialization;
 namespace Parsec.Search.Study;
 
 /// <summary>study.json: <see cref="StudyOptions"/> in snake_case with enums as text, as options.json writes search options.</summary>
-public static class StudyJson
+internal static class StudyJson
 {
     private static readonly JsonSerializerOptions Json = new()
     {

@@ -12,7 +12,7 @@ namespace Parsec.Search.Study;
 /// <see cref="Seeds"/> seeds each. Saved as study.json; a resumed study reads it back. Its [Flag] properties and
 /// those of <see cref="StudyBudget"/> are the `study` command's options.
 /// </summary>
-public sealed record StudyOptions
+internal sealed record StudyOptions
 {
     /// <summary>The dataset: the search uses its training set (split in halves), every training the same training set, every test its test set.</summary>
     public required DatasetSpec Data { get; init; }

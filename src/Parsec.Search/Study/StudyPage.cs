@@ -12,7 +12,7 @@ namespace Parsec.Search.Study;
 /// to each one's own report.html, and the study's options. The study rewrites it after each search and each training.
 /// results.md is rendered with Markdig, so that the page and the Markdown file cannot say different things.
 /// </summary>
-public static class StudyPage
+internal static class StudyPage
 {
     private static readonly MarkdownPipeline Markdown = new MarkdownPipelineBuilder().UsePipeTables().Build();
 

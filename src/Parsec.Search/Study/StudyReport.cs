@@ -9,7 +9,7 @@ using Parsec.Search.RunFiles;
 namespace Parsec.Search.Study;
 
 /// <summary>Writes a finished study's results.md (the table and the verdict), results.json and results.png.</summary>
-public static class StudyReport
+internal static class StudyReport
 {
     public static void Write(StudyFolder folder, StudyResult result)
     {

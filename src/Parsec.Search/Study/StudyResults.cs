@@ -7,7 +7,7 @@ namespace Parsec.Search.Study;
 /// <summary>One genotype's trainings: test accuracy per seed, their mean and standard error, size and compute time.</summary>
 /// <param name="Strategy">The search strategy that found a searched genotype (<see cref="Loop.SearchStrategyConverter.Name"/>); null for the others.</param>
 /// <param name="MultiplyAdds">Of one image's forward pass through the trained network (<see cref="Cost.NetworkCost"/>); 0 when not counted.</param>
-public sealed record GenotypeResult(string Name, GenotypeKind Kind, string Genotype, double[] Accuracies, long Parameters, double TrainingSeconds,
+internal sealed record GenotypeResult(string Name, GenotypeKind Kind, string Genotype, double[] Accuracies, long Parameters, double TrainingSeconds,
     string? Strategy = null, long MultiplyAdds = 0)
 {
     public double Mean => Accuracies.Average();
@@ -23,7 +23,7 @@ public sealed record GenotypeResult(string Name, GenotypeKind Kind, string Genot
 /// every candidate). Strategies are compared by time: the three kinds of pass cost too differently to add up.
 /// <paramref name="PeakMib"/> is the backend's peak memory during the search.
 /// </summary>
-public sealed record SearchCompute(string Search, string Strategy, double Seconds, long TrainingImages, long ForwardImages, long SupernetImages = 0, double PeakMib = 0);
+internal sealed record SearchCompute(string Search, string Strategy, double Seconds, long TrainingImages, long ForwardImages, long SupernetImages = 0, double PeakMib = 0);
 
 /// <summary>
 /// One strategy's searched genotypes (one per search seed) judged against the random genotypes: their mean test
@@ -31,7 +31,7 @@ public sealed record SearchCompute(string Search, string Strategy, double Second
 /// there are several (a search is judged by what another seed would give), over training seeds when there is one. The
 /// strategy beats random when the margin exceeds 2.
 /// </summary>
-public sealed record StrategyResult(string Name, IReadOnlyList<GenotypeResult> Searched, IReadOnlyList<int> Ranks, double? RandomMedian,
+internal sealed record StrategyResult(string Name, IReadOnlyList<GenotypeResult> Searched, IReadOnlyList<int> Ranks, double? RandomMedian,
     IReadOnlyList<SearchCompute> Compute)
 {
     public double Mean => Searched.Average(r => r.Mean);
@@ -60,7 +60,7 @@ public sealed record StrategyResult(string Name, IReadOnlyList<GenotypeResult> S
 /// <param name="Estimates">Per search: what it believed of every genotype when it ended.</param>
 /// <param name="Budget">How long the searches trained their shared weights and each genotype was trained; null when unknown.</param>
 /// <param name="Searches">What each search cost.</param>
-public sealed record StudyResult(string Folder, string? UnfinishedAt, IReadOnlyList<GenotypeResult> Rows, double SearchSeconds,
+internal sealed record StudyResult(string Folder, string? UnfinishedAt, IReadOnlyList<GenotypeResult> Rows, double SearchSeconds,
     IReadOnlyList<SearchEstimates>? Estimates = null, StudyBudgetSummary? Budget = null, IReadOnlyList<SearchCompute>? Searches = null)
 {
     /// <summary>The cost a cost-aware study's searches and random genotypes were held to; null in a study without one.</summary>
@@ -111,7 +111,7 @@ public sealed record StudyResult(string Folder, string? UnfinishedAt, IReadOnlyL
 /// </summary>
 /// <param name="SearchWeightImages">Images in the part of the training set that trains a search's shared weights.</param>
 /// <param name="SearchImagesPerIteration">Batch size times the samples that train the weights.</param>
-public sealed record StudyBudgetSummary(int SearchIterations, int SearchWarmupIterations, int SearchBatchSize, int SearchWeightImages,
+internal sealed record StudyBudgetSummary(int SearchIterations, int SearchWarmupIterations, int SearchBatchSize, int SearchWeightImages,
     int SearchImagesPerIteration, int TrainingEpochs, int TrainingImages)
 {
     /// <summary>Epochs of its part the shared weights were trained for, counting one pass of a batch per iteration (each pass trains several sampled architectures).</summary>
@@ -123,7 +123,7 @@ public sealed record StudyBudgetSummary(int SearchIterations, int SearchWarmupIt
 }
 
 /// <summary>Reads a finished study's training folders into a <see cref="StudyResult"/>.</summary>
-public static class StudyResults
+internal static class StudyResults
 {
     /// <param name="searches">What each search the study ran or took cost (their times add up to the search time).</param>
     /// <param name="estimates">The searches' own estimates of the genotypes (<see cref="SearchEstimates"/>), to rank against the trained accuracies.</param>

@@ -11,7 +11,7 @@ using Parsec.Search.RunFiles;
 namespace Parsec.Search.Study;
 
 /// <summary>Receives a study's progress: one line per step of work, and the share of the work done.</summary>
-public interface IStudyProgress
+internal interface IStudyProgress
 {
     void Report(string message, double fractionDone);
 }
@@ -22,7 +22,7 @@ public interface IStudyProgress
 /// Every part is a run folder that resumes on its own, so <see cref="Resume"/> after an interruption repeats no
 /// finished work and ends with the same results as an uninterrupted study.
 /// </summary>
-public sealed class StudyRunner
+internal sealed class StudyRunner
 {
     private readonly StudyOptions _options;
     private readonly StudyFolder _folder;
@@ -387,7 +387,7 @@ public sealed class StudyRunner
 }
 
 /// <param name="StopAfterTrainings">Stop before the training that would exceed this many (for tests of resuming; null: run to the end).</param>
-public sealed record StudyLimits(int? StopAfterTrainings = null, CancellationToken Cancellation = default)
+internal sealed record StudyLimits(int? StopAfterTrainings = null, CancellationToken Cancellation = default)
 {
     public static readonly StudyLimits None = new();
 }

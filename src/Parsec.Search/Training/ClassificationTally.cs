@@ -4,7 +4,7 @@ namespace Parsec.Search.Training;
 /// Running counts over evaluated examples: summed loss, top-1 and top-k hits, and per-class totals and
 /// top-1 hits. Fed one batch of logits at a time.
 /// </summary>
-public sealed class ClassificationTally
+internal sealed class ClassificationTally
 {
     private readonly long[] _perClassTotal;
     private readonly long[] _perClassCorrect;

@@ -11,7 +11,7 @@ namespace Parsec.Search.Training;
 /// weights file. Written atomically (temporary file, then rename), so a crash keeps the previous checkpoint;
 /// only a finite state is written, and loading verifies each tensor's checksum.
 /// </summary>
-public static class EvaluationCheckpoint
+internal static class EvaluationCheckpoint
 {
     public const string CheckpointFileName = "checkpoint.safetensors";
     public const string WeightsFileName = "weights.safetensors";

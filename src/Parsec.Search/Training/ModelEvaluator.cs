@@ -5,7 +5,7 @@ using Parsec.Search.Model;
 namespace Parsec.Search.Training;
 
 /// <summary>Runs a network over a whole set in evaluation mode (running batch-norm statistics, no drop path, no gradients).</summary>
-public static class ModelEvaluator
+internal static class ModelEvaluator
 {
     public static ClassificationTally Evaluate(Network network, Tape tape, BatchLoader loader, int topK = 5, CancellationToken cancel = default)
     {

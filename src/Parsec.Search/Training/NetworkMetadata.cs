@@ -8,7 +8,7 @@ namespace Parsec.Search.Training;
 /// NetworkCIFAR(C, num_classes, layers, auxiliary, genotype), so that a rebuild in another framework needs
 /// nothing else (the genotype is beside it under "genotype", in DARTS' Genotype form). See docs/interop.md.
 /// </summary>
-public sealed record NetworkMetadata(
+internal sealed record NetworkMetadata(
     [property: JsonPropertyName("C")] int Channels,
     [property: JsonPropertyName("num_classes")] int Classes,
     [property: JsonPropertyName("layers")] int Layers,

@@ -10,7 +10,7 @@ namespace Parsec.Search.Training;
 /// safetensors file). Names are the network's own, which follow its module structure
 /// ("cells.3.node1.term2.sep_conv_3x3.op.1.weight", "stem.1.running_mean", ...).
 /// </summary>
-public static class NetworkWeights
+internal static class NetworkWeights
 {
     public static List<NamedTensor> Export(ParameterStore store) =>
         store.All.Select(t => new NamedTensor(t.Name!, t.Shape, t.ToFloatArray())).ToList();

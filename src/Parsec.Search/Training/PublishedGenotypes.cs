@@ -6,7 +6,7 @@ namespace Parsec.Search.Training;
 /// Cells published by DARTS (Liu, Simonyan, Yang, ICLR 2019), as listed in the reference repository's
 /// genotypes.py: V1 from the first-order search, V2 (the paper's 2.76 % CIFAR-10 cell) from the second-order one.
 /// </summary>
-public static class PublishedGenotypes
+internal static class PublishedGenotypes
 {
     public static readonly Genotype DartsV1 = new(
         Normal:

@@ -6,13 +6,13 @@ using Parsec.Search.Model;
 namespace Parsec.Search.Training;
 
 /// <summary>The accuracy of trained weights on a test set.</summary>
-public sealed record WeightsEvaluationResult(string WeightsPath, TrainingRecord Record, string Dataset, ClassificationTally Tally, IReadOnlyList<string> ClassNames);
+internal sealed record WeightsEvaluationResult(string WeightsPath, TrainingRecord Record, string Dataset, ClassificationTally Tally, IReadOnlyList<string> ClassNames);
 
 /// <summary>
 /// Rebuilds the network a weights or checkpoint file was trained as (genotype, size and normalisation come
 /// from its metadata) and measures top-1, top-k and per-class accuracy on a dataset's test set.
 /// </summary>
-public static class WeightsEvaluation
+internal static class WeightsEvaluation
 {
     /// <summary>A file, or a run folder (its final weights, else its last checkpoint).</summary>
     public static string ResolvePath(string path)

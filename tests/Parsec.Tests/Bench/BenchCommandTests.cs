@@ -13,7 +13,7 @@ namespace Parsec.Tests.Bench;
 /// </summary>
 [TestFixture]
 [NonParallelizable] // captures the shared console
-public class BenchCommandTests
+internal class BenchCommandTests
 {
     private static readonly string[] OneQuickStep = ["bench", "--backend", "cpu", "--steps", "1", "--warmup", "0"];
 

@@ -46,7 +46,7 @@ public class ProgressLayoutTests
 
 /// <summary>`--help` at 80 columns: every command's descriptions get a column wide enough to read.</summary>
 [NonParallelizable] // swaps the process-wide console
-public class HelpLayoutTests
+internal class HelpLayoutTests
 {
     [TestCaseSource(typeof(Parsec.Search.Cli.CommandRegistry), nameof(Parsec.Search.Cli.CommandRegistry.All))]
     public void DescriptionsGetAtLeast24ColumnsOn80ColumnTerminals(Parsec.Search.Cli.CommandEntry command)

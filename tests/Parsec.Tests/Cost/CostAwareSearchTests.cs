@@ -121,7 +121,7 @@ public class CostAwareSearchTests
             Assert.That(table.Shape, Is.EqualTo(SearchSession.CostShapeOf(probe, SearchRunner.LoadDataset(probe))));
             var cost = SearchRunner.ReadGenotypeCost(whole)!;
             Assert.That(cost.Measure, Is.EqualTo(CostMeasure.Latency));
-            Assert.That(cost.Cost, Is.EqualTo(table.Predict(Genotype.Load(whole.Genotype))).Within(1e-9 * cost.Cost));
+            Assert.That(cost.Cost, Is.EqualTo(table.Predict(Genotype.Load(whole.Genotype))).Within(1e-9 * Math.Abs(cost.Cost)));
             Assert.That(cost.Describe(), Does.StartWith("predicted forward latency: ").And.Contain(" ms"));
             Assert.That(JsonNode.Parse(File.ReadLines(whole.Metrics).Last())!["expected_cost"]!.GetValue<double>(), Is.GreaterThan(0));
 

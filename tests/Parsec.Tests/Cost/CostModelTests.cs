@@ -8,7 +8,7 @@ using Parsec.Search.Training;
 
 namespace Parsec.Tests.Cost;
 
-public class CostModelTests
+internal class CostModelTests
 {
     private static readonly CostShape Small = new(Channels: 8, Layers: 5, ImageSide: 28, InputChannels: 1);
 

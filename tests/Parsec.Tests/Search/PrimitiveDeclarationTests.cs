@@ -15,7 +15,7 @@ namespace Parsec.Tests.Search;
 /// declaration, and the Python mirrors (the PyTorch bench reference and the weights interop) agree with it.
 /// </summary>
 [TestFixture]
-public sealed class PrimitiveDeclarationTests
+internal sealed class PrimitiveDeclarationTests
 {
     [Test]
     public void EveryDeclaredPrimitiveIsOneTheEngineBuildsWithItsOwnNameAndColour()

@@ -7,7 +7,7 @@ using Parsec.Search.Space;
 
 namespace Parsec.Tests.Search;
 
-public class PriorTests
+internal class PriorTests
 {
     private static ArchitecturePrior RandomPrior(TermInputs mode, ulong seed, double scale = 1.5)
     {

@@ -13,7 +13,7 @@ namespace Parsec.Tests.Search;
 /// against the one-pass accumulator, which rescales shared buffers with a running log-sum-exp: real tape gradients of a
 /// tiny network in Float64.
 /// </summary>
-public class SampleReductionTests
+internal class SampleReductionTests
 {
     private sealed record Sample(double LogLikelihood, DeferredUpdates Updates) : IDisposable
     {

@@ -9,7 +9,7 @@ namespace Parsec.Autodiff;
 public abstract record ElementwiseArgs;
 
 /// <summary>y = max(x, 0).</summary>
-public sealed record ReluArgs : ElementwiseArgs
+internal sealed record ReluArgs : ElementwiseArgs
 {
     public ReluArgs(Storage x, Storage y)
     {
@@ -22,7 +22,7 @@ public sealed record ReluArgs : ElementwiseArgs
 }
 
 /// <summary>dx (+)= dy * (y > 0), using the forward output y.</summary>
-public sealed record ReluBackwardArgs : ElementwiseArgs
+internal sealed record ReluBackwardArgs : ElementwiseArgs
 {
     public ReluBackwardArgs(Storage y, Storage dy, Storage dx, bool accumulate)
     {
@@ -37,7 +37,7 @@ public sealed record ReluBackwardArgs : ElementwiseArgs
 }
 
 /// <summary>y = a + b.</summary>
-public sealed record AddArgs : ElementwiseArgs
+internal sealed record AddArgs : ElementwiseArgs
 {
     public AddArgs(Storage a, Storage b, Storage y)
     {
@@ -51,7 +51,7 @@ public sealed record AddArgs : ElementwiseArgs
 }
 
 /// <summary>y (+)= alpha * x.</summary>
-public sealed record ScaleArgs : ElementwiseArgs
+internal sealed record ScaleArgs : ElementwiseArgs
 {
     public ScaleArgs(Storage x, double alpha, Storage y, bool accumulate)
     {
@@ -66,7 +66,7 @@ public sealed record ScaleArgs : ElementwiseArgs
 }
 
 /// <summary>y[r, ...] (+)= x[r, ...] * rowScale[r] for rows of <see cref="RowLength"/> elements (drop path).</summary>
-public sealed record ScaleRowsArgs : ElementwiseArgs
+internal sealed record ScaleRowsArgs : ElementwiseArgs
 {
     public ScaleRowsArgs(Storage x, Storage rowScale, int rowLength, Storage y, bool accumulate)
     {

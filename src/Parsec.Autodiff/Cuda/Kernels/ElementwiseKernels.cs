@@ -6,7 +6,7 @@ namespace Parsec.Autodiff.Cuda;
 // (checked by KernelSignatureTests), and the element-wise op record each is launched for.
 
 /// <summary>Which kernel runs each element-wise op record, with which arguments.</summary>
-public static class ElementwiseLaunches
+internal static class ElementwiseLaunches
 {
     public static void Launch(ElementwiseArgs args, IElementwiseLauncher gpu)
     {
@@ -39,31 +39,31 @@ public static class ElementwiseLaunches
     private static int Flag(bool accumulate) => accumulate ? 1 : 0;
 }
 
-public readonly record struct ReluForwardKernel(DevicePointer X, DevicePointer Y, long N) : IKernelArguments
+internal readonly record struct ReluForwardKernel(DevicePointer X, DevicePointer Y, long N) : IKernelArguments
 {
     public static string File => "elementwise.cu";
     public static IReadOnlyList<string> Functions { get; } = ["relu_forward"];
 }
 
-public readonly record struct ReluBackwardKernel(DevicePointer Y, DevicePointer Dy, DevicePointer Dx, long N, int Accumulate) : IKernelArguments
+internal readonly record struct ReluBackwardKernel(DevicePointer Y, DevicePointer Dy, DevicePointer Dx, long N, int Accumulate) : IKernelArguments
 {
     public static string File => "elementwise.cu";
     public static IReadOnlyList<string> Functions { get; } = ["relu_backward"];
 }
 
-public readonly record struct AddForwardKernel(DevicePointer A, DevicePointer B, DevicePointer Y, long N) : IKernelArguments
+internal readonly record struct AddForwardKernel(DevicePointer A, DevicePointer B, DevicePointer Y, long N) : IKernelArguments
 {
     public static string File => "elementwise.cu";
     public static IReadOnlyList<string> Functions { get; } = ["add_forward"];
 }
 
-public readonly record struct ScaleKernel(DevicePointer X, float Alpha, DevicePointer Y, long N, int Accumulate) : IKernelArguments
+internal readonly record struct ScaleKernel(DevicePointer X, float Alpha, DevicePointer Y, long N, int Accumulate) : IKernelArguments
 {
     public static string File => "elementwise.cu";
     public static IReadOnlyList<string> Functions { get; } = ["scale"];
 }
 
-public readonly record struct ScaleRowsKernel(DevicePointer X, DevicePointer RowScale, long RowLength, DevicePointer Y, long N, int Accumulate) : IKernelArguments
+internal readonly record struct ScaleRowsKernel(DevicePointer X, DevicePointer RowScale, long RowLength, DevicePointer Y, long N, int Accumulate) : IKernelArguments
 {
     public static string File => "elementwise.cu";
     public static IReadOnlyList<string> Functions { get; } = ["scale_rows"];

@@ -4,7 +4,7 @@ using Parsec.Cuda.Compilation;
 namespace Parsec.Autodiff.Cuda;
 
 /// <summary>What <see cref="ElementwiseLaunches"/> needs from a GPU backend (tests pass a recorder instead).</summary>
-public interface IElementwiseLauncher
+internal interface IElementwiseLauncher
 {
     /// <summary>The device address of a storage the backend owns, checked to be alive and Float32.</summary>
     DevicePointer Pointer(Storage s, string op, string name);

@@ -5,25 +5,25 @@ namespace Parsec.Autodiff.Cuda;
 // Launch declarations of kernels/multi_tensor.cu: one record per extern "C" kernel, parameters in the order of its C
 // signature (checked by KernelSignatureTests).
 
-public readonly record struct FillManyKernel(TensorSlots Slots, float Value) : IKernelArguments
+internal readonly record struct FillManyKernel(TensorSlots Slots, float Value) : IKernelArguments
 {
     public static string File => "multi_tensor.cu";
     public static IReadOnlyList<string> Functions { get; } = ["fill_many"];
 }
 
-public readonly record struct ScaleManyKernel(TensorSlots Slots, float Factor) : IKernelArguments
+internal readonly record struct ScaleManyKernel(TensorSlots Slots, float Factor) : IKernelArguments
 {
     public static string File => "multi_tensor.cu";
     public static IReadOnlyList<string> Functions { get; } = ["scale_many"];
 }
 
-public readonly record struct SumSquaresManyKernel(TensorSlots Slots, DevicePointer Partial) : IKernelArguments
+internal readonly record struct SumSquaresManyKernel(TensorSlots Slots, DevicePointer Partial) : IKernelArguments
 {
     public static string File => "multi_tensor.cu";
     public static IReadOnlyList<string> Functions { get; } = ["sum_squares_many"];
 }
 
-public readonly record struct AllFiniteManyKernel(TensorSlots Slots, DevicePointer Flag) : IKernelArguments
+internal readonly record struct AllFiniteManyKernel(TensorSlots Slots, DevicePointer Flag) : IKernelArguments
 {
     public static string File => "multi_tensor.cu";
     public static IReadOnlyList<string> Functions { get; } = ["all_finite_many"];

@@ -7,7 +7,7 @@ using Spectre.Console.Cli;
 namespace Parsec.Search.Cli.Console;
 
 /// <summary>The dataset options shared by `data`, `train` and `evaluate`.</summary>
-public class DatasetSettings : CommandSettings
+internal class DatasetSettings : CommandSettings
 {
     // The names of these flags in a --config file are those options.json gives the dataset record (DatasetSpec).
     [CommandOption("--dataset <NAME>")]

@@ -11,7 +11,7 @@ namespace Parsec.Search.Cli.Replay;
 /// validation and its view of what was given (a search's --resume, train's --flip) treat a value from the file exactly
 /// as a typed one, and options.json records the result as it records any run.
 /// </summary>
-public sealed partial class ConfigArguments
+internal sealed partial class ConfigArguments
 {
     private readonly Dictionary<string, string> _keyOfFlag;
 

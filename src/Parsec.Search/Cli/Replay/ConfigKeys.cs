@@ -7,7 +7,7 @@ using Parsec.Search.Loop;
 namespace Parsec.Search.Cli.Replay;
 
 /// <summary>One option a config key sets; a switch is given when the key holds <paramref name="OnValue"/>.</summary>
-public sealed record ConfigTarget(PropertyInfo Property, CommandOptionAttribute Option, bool OnValue)
+internal sealed record ConfigTarget(PropertyInfo Property, CommandOptionAttribute Option, bool OnValue)
 {
     /// <summary>"--lr": the name the inserted argument uses.</summary>
     public string Flag => Option.LongNames.Count > 0 ? "--" + Option.LongNames[0] : "-" + Option.ShortNames[0];
@@ -19,7 +19,7 @@ public sealed record ConfigTarget(PropertyInfo Property, CommandOptionAttribute 
 }
 
 /// <summary>A key of a config file and the options it sets: one, or for a recorded true or false, the switches that say it.</summary>
-public sealed record ConfigKey(string Name, IReadOnlyList<ConfigTarget> Targets)
+internal sealed record ConfigKey(string Name, IReadOnlyList<ConfigTarget> Targets)
 {
     /// <summary>"--lr", or "--flip / --no-flip".</summary>
     public string Flags => string.Join(" / ", Targets.Select(t => t.Flag));
@@ -32,7 +32,7 @@ public sealed record ConfigKey(string Name, IReadOnlyList<ConfigTarget> Targets)
 /// --lr: "weight_learning_rate"); the command's own options follow the same rule (--prior-from: "prior_from"), and
 /// <see cref="ConfigKeyAttribute"/> names the rest. This is the only place config keys are mapped to flags.
 /// </summary>
-public static class ConfigKeys
+internal static class ConfigKeys
 {
     /// <summary>Options a config cannot set: a config is not nested, and a resumed run keeps the options it saved.</summary>
     private static readonly string[] NotFromConfig = [ConfigurableSettings.Flag, "--resume"];

@@ -8,7 +8,7 @@ namespace Parsec.Search.Cli.Replay;
 /// turns the file into flags before the command line is parsed). The property is here so that the parser knows the
 /// flag and --help lists it; nothing reads it afterwards.
 /// </summary>
-public abstract class ConfigurableSettings : Console.DatasetSettings
+internal abstract class ConfigurableSettings : Console.DatasetSettings
 {
     public const string Flag = "--config";
 

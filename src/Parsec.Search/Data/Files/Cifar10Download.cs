@@ -11,7 +11,7 @@ namespace Parsec.Search.Data.Files;
 /// it. The download goes to a .part file and resumes with an HTTP Range request after an interruption;
 /// only a verified archive is ever extracted. Nothing else in the project needs the network.
 /// </summary>
-public static class Cifar10Download
+internal static class Cifar10Download
 {
     public const string OfficialUrl = "https://www.cs.toronto.edu/~kriz/cifar-10-binary.tar.gz";
     /// <summary>MD5 of cifar-10-binary.tar.gz as published with the dataset (torchvision checks the same value).</summary>

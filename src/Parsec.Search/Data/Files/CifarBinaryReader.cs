@@ -7,7 +7,7 @@ namespace Parsec.Search.Data.Files;
 /// <param name="LabelNames">What each label byte is, in file order (CIFAR-100: "coarse", "fine").</param>
 /// <param name="LabelClasses">How many classes each label byte may take (CIFAR-100: 20, 100).</param>
 /// <param name="UsedLabel">Which label byte becomes the dataset's label.</param>
-public sealed record CifarLayout(string[] LabelNames, int[] LabelClasses, int UsedLabel)
+internal sealed record CifarLayout(string[] LabelNames, int[] LabelClasses, int UsedLabel)
 {
     public const int Channels = 3;
     public const int Side = 32;
@@ -23,10 +23,10 @@ public sealed record CifarLayout(string[] LabelNames, int[] LabelClasses, int Us
 }
 
 /// <summary>The images (N x 3072 bytes, CHW per image) and labels of one CIFAR binary file.</summary>
-public sealed record CifarRecords(byte[] Pixels, int[] Labels);
+internal sealed record CifarRecords(byte[] Pixels, int[] Labels);
 
 /// <summary>Reads CIFAR-10 / CIFAR-100 binary files record by record, checking the length and every label.</summary>
-public static class CifarBinaryReader
+internal static class CifarBinaryReader
 {
     public static CifarRecords Read(string path, CifarLayout layout) => Parse(DataFileBytes.Read(path), path, layout);
 

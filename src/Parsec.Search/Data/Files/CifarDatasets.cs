@@ -5,7 +5,7 @@ namespace Parsec.Search.Data.Files;
 /// (data_batch_1..5.bin, test_batch.bin, batches.meta.txt) or cifar-100-binary.tar.gz (train.bin, test.bin,
 /// fine_label_names.txt, coarse_label_names.txt). The archive's own subfolder may be given or its parent.
 /// </summary>
-public static class CifarDatasets
+internal static class CifarDatasets
 {
     public const string Cifar10Subfolder = "cifar-10-batches-bin";
     public const string Cifar100Subfolder = "cifar-100-binary";

@@ -9,7 +9,7 @@ namespace Parsec.Search.Data.Files;
 /// quietly at the end of a truncated stream, so the result is checked against the gzip trailer (RFC 1952: CRC-32
 /// and length of the unpacked data in the last 8 bytes); dataset files are single gzip members, as MNIST ships them.
 /// </summary>
-public static class DataFileBytes
+internal static class DataFileBytes
 {
     /// <summary>A 10-byte header and the 8-byte trailer.</summary>
     private const int MinimumGzipBytes = 18;

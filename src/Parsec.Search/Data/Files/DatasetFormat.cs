@@ -2,7 +2,7 @@ using Parsec.Search.Data.Generated;
 namespace Parsec.Search.Data.Files;
 
 /// <summary>The file formats the loaders understand (generated datasets need no files; see <see cref="DatasetCatalog"/>).</summary>
-public enum DatasetFormat
+internal enum DatasetFormat
 {
     Cifar10,
     Cifar100,
@@ -12,7 +12,7 @@ public enum DatasetFormat
     ImageFolder,
 }
 
-public static class DatasetFormats
+internal static class DatasetFormats
 {
     private static readonly (DatasetFormat Format, string Name)[] Names =
     [

@@ -46,7 +46,7 @@ public sealed record DatasetSpec(string Name, string? Folder = null, int ImageSi
 /// Turns a <see cref="DatasetSpec"/> into training and test sets: file formats through their loaders (the
 /// format detected from the folder's content when not given), generated datasets through the catalog.
 /// </summary>
-public static class DatasetSplitsLoader
+internal static class DatasetSplitsLoader
 {
     /// <summary>The dataset commands use when none is named: generated, so that they run offline.</summary>
     public const string DefaultDataset = OrientedTextures.Name;

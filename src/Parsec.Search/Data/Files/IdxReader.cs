@@ -3,14 +3,14 @@ using System.Buffers.Binary;
 namespace Parsec.Search.Data.Files;
 
 /// <summary>An unsigned-byte IDX array: its dimensions and the raw values in row-major order.</summary>
-public sealed record IdxArray(string Path, int[] Dimensions, ReadOnlyMemory<byte> Values);
+internal sealed record IdxArray(string Path, int[] Dimensions, ReadOnlyMemory<byte> Values);
 
 /// <summary>
 /// The IDX format of MNIST and Fashion-MNIST: a big-endian magic number 0x0000TTDD (TT the element type,
 /// DD the number of dimensions), DD big-endian int32 sizes, then the values. Only unsigned bytes (TT = 0x08)
 /// occur in these datasets; the file must hold exactly the values its header announces.
 /// </summary>
-public static class IdxReader
+internal static class IdxReader
 {
     /// <summary>0x00000803: unsigned bytes, 3 dimensions (count, rows, columns).</summary>
     public const int ImagesMagic = 2051;

@@ -9,7 +9,7 @@ namespace Parsec.Search.Data.Files;
 /// (val/ is accepted for test/). Classes are the folder names in ordinal order, so labels are stable across
 /// machines; every image is decoded as RGB and resized to size x size.
 /// </summary>
-public static class ImageFolderDataset
+internal static class ImageFolderDataset
 {
     public static readonly string[] Extensions = [".png", ".jpg", ".jpeg"];
     public const string TrainFolder = "train";

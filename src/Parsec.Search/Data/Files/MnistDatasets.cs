@@ -5,7 +5,7 @@ namespace Parsec.Search.Data.Files;
 /// t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte), gzip-compressed (.gz, as distributed) or not.
 /// Both datasets use the same names and layout: 28x28 grey images, 10 classes.
 /// </summary>
-public static class MnistDatasets
+internal static class MnistDatasets
 {
     public const int Side = 28;
     public const int Classes = 10;

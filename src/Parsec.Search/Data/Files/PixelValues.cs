@@ -1,7 +1,7 @@
 namespace Parsec.Search.Data.Files;
 
 /// <summary>8-bit pixels to the [0, 1] floats every loader produces (and the normalisation expects).</summary>
-public static class PixelValues
+internal static class PixelValues
 {
     /// <summary>A division, not a multiplication by 1/255: the result is the float nearest to b / 255.</summary>
     public static float ToUnit(byte b) => b / 255f;

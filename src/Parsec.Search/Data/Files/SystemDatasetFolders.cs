@@ -5,7 +5,7 @@ namespace Parsec.Search.Data.Files;
 /// such a package is installed. Debian's dataset-fashion-mnist puts the real Fashion-MNIST (IDX, gzip) in
 /// /usr/share/datasets/fashion-mnist.
 /// </summary>
-public static class SystemDatasetFolders
+internal static class SystemDatasetFolders
 {
     private static readonly Dictionary<DatasetFormat, (string Folder, string Install)> Known = new()
     {

@@ -5,16 +5,16 @@ namespace Parsec.Search.Data.Generated;
 /// <param name="Count">Images to generate; null for the generator's default.</param>
 /// <param name="ImageSize">Side of generated images; null for the default.</param>
 /// <param name="Seed">Seed of generated data.</param>
-public sealed record DatasetRequest(string Name, int? Count = null, int? ImageSize = null, ulong Seed = 1);
+internal sealed record DatasetRequest(string Name, int? Count = null, int? ImageSize = null, ulong Seed = 1);
 
 /// <summary>A named way to obtain an <see cref="InMemoryDataset"/>.</summary>
-public sealed record DatasetSource(string Description, Func<DatasetRequest, InMemoryDataset> Load);
+internal sealed record DatasetSource(string Description, Func<DatasetRequest, InMemoryDataset> Load);
 
 /// <summary>
 /// The datasets made in code, by name. Commands reach them, and the file formats, through
 /// <see cref="Files.DatasetSplitsLoader"/>.
 /// </summary>
-public static class DatasetCatalog
+internal static class DatasetCatalog
 {
     // Registration point: one line per generated dataset.
     private static readonly Dictionary<string, DatasetSource> Sources = new(StringComparer.OrdinalIgnoreCase)

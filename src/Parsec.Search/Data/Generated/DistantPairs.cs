@@ -11,7 +11,7 @@ namespace Parsec.Search.Data.Generated;
 /// window spans both dots (half the side plus the dot) can tell the classes apart, which ops with wide or
 /// dilated windows reach in fewer layers.
 /// </summary>
-public static class DistantPairs
+internal static class DistantPairs
 {
     public const string Name = "distant-pairs";
     public const int Classes = 2;

@@ -5,7 +5,7 @@ namespace Parsec.Search.Data.Generated;
 /// <param name="ImageSize">Height and width in pixels (a multiple of 4, so two reductions divide it).</param>
 /// <param name="Seed">Seed of the generator that draws every random detail.</param>
 /// <param name="Noise">Standard deviation of the Gaussian pixel noise (pixels are clipped to [0, 1]).</param>
-public sealed record GeneratedDatasetOptions(int Count = 2000, int ImageSize = 16, ulong Seed = 1, double Noise = 0.1)
+internal sealed record GeneratedDatasetOptions(int Count = 2000, int ImageSize = 16, ulong Seed = 1, double Noise = 0.1)
 {
     public void Validate(string dataset)
     {

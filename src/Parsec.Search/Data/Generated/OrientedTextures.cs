@@ -8,7 +8,7 @@ namespace Parsec.Search.Data.Generated;
 /// image and carry no class information; Gaussian noise is added. Local oriented filters separate the
 /// classes, so a small network learns them in a short search.
 /// </summary>
-public static class OrientedTextures
+internal static class OrientedTextures
 {
     public const string Name = "textures";
     public const int Classes = 10;

@@ -8,7 +8,7 @@ namespace Parsec.Search.Data.Pipeline;
 /// and their labels. Disposing it hands the image buffer back to the pipeline for the next batch, which
 /// keeps a training run from allocating a large array per step.
 /// </summary>
-public sealed class Batch : IDisposable
+internal sealed class Batch : IDisposable
 {
     private readonly BatchBufferPool? _pool;
 

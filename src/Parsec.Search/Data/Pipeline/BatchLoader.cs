@@ -6,7 +6,7 @@ namespace Parsec.Search.Data.Pipeline;
 /// <param name="Augmentation">Training augmentation, or null to only normalise (test and evaluation data).</param>
 /// <param name="Prefetch">Finished batches allowed to wait ahead of the consumer.</param>
 /// <param name="Workers">Threads preparing batches.</param>
-public sealed record BatchLoaderOptions(int BatchSize, bool Shuffle, bool DropLast, AugmentationOptions? Augmentation,
+internal sealed record BatchLoaderOptions(int BatchSize, bool Shuffle, bool DropLast, AugmentationOptions? Augmentation,
     int Prefetch = 3, int Workers = 1)
 {
     public void Validate()
@@ -29,7 +29,7 @@ public sealed record BatchLoaderOptions(int BatchSize, bool Shuffle, bool DropLa
 /// the test set is evaluated, say), so that not even an epoch's first batch keeps the step waiting. Saving
 /// <see cref="RngState"/> between epochs and restoring it resumes the exact same sequence of batches.
 /// </summary>
-public sealed class BatchLoader : IDisposable
+internal sealed class BatchLoader : IDisposable
 {
     private BatchStream? _pending;
     private ulong[]? _stateBeforePending;

@@ -7,7 +7,7 @@ namespace Parsec.Search.Data.Pipeline;
 /// for its augmentation. Drawing everything up front from a single generator makes the epoch's content
 /// independent of how many threads prepare it and in which order they finish.
 /// </summary>
-public sealed class BatchSchedule
+internal sealed class BatchSchedule
 {
     private BatchSchedule(int[] order, int batchSize, ulong[] batchSeeds)
     {

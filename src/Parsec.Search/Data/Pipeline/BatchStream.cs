@@ -10,7 +10,7 @@ namespace Parsec.Search.Data.Pipeline;
 /// w, w + W, w + 2W, ... in order into its own bounded queue, so reading batch i from queue i mod W yields
 /// the batches in schedule order while at most <c>prefetch</c> finished batches wait in memory.
 /// </summary>
-public sealed class BatchStream : IDisposable
+internal sealed class BatchStream : IDisposable
 {
     private readonly InMemoryDataset _data;
     private readonly BatchSchedule _schedule;

@@ -9,7 +9,7 @@ namespace Parsec.Search.Data.Pipeline;
 /// longer that digit, and a mirrored grating of the textures dataset has another orientation, i.e. another
 /// class. Crops shift by an eighth of the side (DARTS' 4 pixels on 32x32); cutout 16 is DARTS' CIFAR setting.
 /// </summary>
-public static class DatasetAugmentation
+internal static class DatasetAugmentation
 {
     public static AugmentationOptions For(string dataset, int imageSide)
     {

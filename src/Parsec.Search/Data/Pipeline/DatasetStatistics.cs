@@ -4,7 +4,7 @@ namespace Parsec.Search.Data.Pipeline;
 /// What the `data` command prints about a set and what training normalises with: images per class, and
 /// the per-channel mean and (population) standard deviation over every pixel of every image.
 /// </summary>
-public sealed record DatasetStatistics(string Name, int Count, int Channels, int Height, int Width,
+internal sealed record DatasetStatistics(string Name, int Count, int Channels, int Height, int Width,
     IReadOnlyList<string> ClassNames, long[] PerClass, double[] Mean, double[] Std, float Min, float Max)
 {
     public static DatasetStatistics Compute(InMemoryDataset data)

@@ -7,7 +7,7 @@ namespace Parsec.Search.Data.Pipeline;
 /// pass over the output. The random draws per image are, in order: crop row, crop column, flip, cutout
 /// row, cutout column (each only when its step is on), so a given generator state gives one result.
 /// </summary>
-public static class ImageAugmenter
+internal static class ImageAugmenter
 {
     /// <summary>Where the crop window starts, whether it is flipped, and the cutout centre (-1 when off).</summary>
     public readonly record struct Draw(int OffsetY, int OffsetX, bool Flip, int CutoutY, int CutoutX);

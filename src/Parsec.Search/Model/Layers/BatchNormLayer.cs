@@ -3,7 +3,7 @@ using Parsec.Autodiff;
 namespace Parsec.Search.Model.Layers;
 
 /// <summary>Whether a batch norm has learnable scale and shift (gamma, beta).</summary>
-public enum Affinity
+internal enum Affinity
 {
     NonAffine,
     Affine,
@@ -13,7 +13,7 @@ public enum Affinity
 /// Batch norm over (N, H, W) per channel with PyTorch's names and defaults (momentum 0.1, eps 1e-5):
 /// "{scope}.weight" and "{scope}.bias" when affine, buffers "{scope}.running_mean" and "{scope}.running_var".
 /// </summary>
-public sealed class BatchNormLayer
+internal sealed class BatchNormLayer
 {
     private readonly Tensor? _gamma, _beta;             // (C) each; null without affine parameters
     private readonly Tensor _runningMean, _runningVar;  // (C) each

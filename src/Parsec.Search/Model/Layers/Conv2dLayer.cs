@@ -3,7 +3,7 @@ using Parsec.Autodiff;
 namespace Parsec.Search.Model.Layers;
 
 /// <summary>A bias-free square convolution (PyTorch nn.Conv2d(bias=False)); its weight is "{scope}.weight" (OutC, InC / groups, K, K).</summary>
-public sealed class Conv2dLayer
+internal sealed class Conv2dLayer
 {
     private readonly Tensor _weight; // (OutC, InC / groups, K, K)
     private readonly int _stride, _padding, _dilation, _groups;

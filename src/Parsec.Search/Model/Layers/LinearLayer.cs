@@ -3,7 +3,7 @@ using Parsec.Autodiff;
 namespace Parsec.Search.Model.Layers;
 
 /// <summary>A fully connected layer (PyTorch nn.Linear): "{scope}.weight" (Out, In) and "{scope}.bias" (Out), both fan-in uniform.</summary>
-public sealed class LinearLayer
+internal sealed class LinearLayer
 {
     private readonly Tensor _weight, _bias; // (Out, In) and (Out)
 

@@ -15,7 +15,7 @@ public enum NetworkPhase
     Evaluation,
 }
 
-public static class NetworkPhases
+internal static class NetworkPhases
 {
     /// <summary>The batch norms inside cells: non-affine while searching, affine in evaluation training.</summary>
     public static Affinity CellAffinity(this NetworkPhase phase) =>

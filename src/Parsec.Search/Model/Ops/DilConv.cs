@@ -3,7 +3,7 @@ using Parsec.Autodiff;
 namespace Parsec.Search.Model.Ops;
 
 /// <summary>dil_conv_kxk: ReLU, depthwise k x k with dilation d (2 in DARTS; stride s), pointwise 1x1, BN. Weights "{scope}.op.1/2/3".</summary>
-public sealed class DilConv : ICellOp
+internal sealed class DilConv : ICellOp
 {
     private readonly ReluConvBnBlock _block;
 

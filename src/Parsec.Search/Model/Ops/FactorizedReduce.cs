@@ -9,7 +9,7 @@ namespace Parsec.Search.Model.Ops;
 /// Weights "{scope}.conv_1.weight", "{scope}.conv_2.weight", "{scope}.bn.*" (DARTS' names). It is the
 /// stride-2 skip_connect and the first preprocessing after a reduction cell. Needs even H and W.
 /// </summary>
-public sealed class FactorizedReduce : ICellOp
+internal sealed class FactorizedReduce : ICellOp
 {
     private readonly Conv2dLayer _conv1, _conv2;
     private readonly BatchNormLayer _norm;

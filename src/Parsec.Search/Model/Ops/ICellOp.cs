@@ -4,7 +4,7 @@ using Parsec.Autodiff;
 namespace Parsec.Search.Model.Ops;
 
 /// <summary>An operation on one cell edge or preprocessing path: (N, C, H, W) in, (N, C', H / stride, W / stride) out.</summary>
-public interface ICellOp
+internal interface ICellOp
 {
     Tensor Forward(Tape tape, Tensor x, NormMode norm);
 
@@ -13,7 +13,7 @@ public interface ICellOp
 }
 
 /// <summary>What an op factory needs besides the op's name: where its weights go, its width, stride and the network phase.</summary>
-public readonly record struct OpSpec(ModuleScope Scope, int Channels, int Stride, NetworkPhase Phase)
+internal readonly record struct OpSpec(ModuleScope Scope, int Channels, int Stride, NetworkPhase Phase)
 {
     public Layers.Affinity Affinity => Phase.CellAffinity();
 }

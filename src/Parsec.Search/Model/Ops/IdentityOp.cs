@@ -3,7 +3,7 @@ using Parsec.Autodiff;
 namespace Parsec.Search.Model.Ops;
 
 /// <summary>skip_connect with stride 1: the input itself (no copy, no weights).</summary>
-public sealed class IdentityOp : ICellOp
+internal sealed class IdentityOp : ICellOp
 {
     public Tensor Forward(Tape tape, Tensor x, NormMode norm) => tape.Identity(x);
 
@@ -14,7 +14,7 @@ public sealed class IdentityOp : ICellOp
 /// DARTS' `none` candidate: zeros of the op's output shape. It exists only in the DARTS supernet forward
 /// (the memory comparison); PARSEC's space leaves it out because no final cell uses it.
 /// </summary>
-public sealed class ZeroOp(int stride) : ICellOp
+internal sealed class ZeroOp(int stride) : ICellOp
 {
     public Tensor Forward(Tape tape, Tensor x, NormMode norm) => tape.Zero(x, stride);
 

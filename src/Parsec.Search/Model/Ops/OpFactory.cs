@@ -4,7 +4,7 @@ using Parsec.Search.Space;
 namespace Parsec.Search.Model.Ops;
 
 /// <summary>Builds a primitive's op from its declaration (<see cref="Primitives.Declared"/>): one builder per <see cref="OpFamily"/>.</summary>
-public static class OpFactory
+internal static class OpFactory
 {
     /// <summary>DARTS' zero op, a candidate of the DARTS supernet only.</summary>
     public const string None = "none";

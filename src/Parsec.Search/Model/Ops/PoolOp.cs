@@ -8,7 +8,7 @@ namespace Parsec.Search.Model.Ops;
 /// followed by a non-affine batch norm named "{scope}.1.*" (DARTS' nn.Sequential(pool, BatchNorm2d)); in the
 /// evaluation phase it stands alone, as in DARTS' derived network.
 /// </summary>
-public sealed class PoolOp : ICellOp
+internal sealed class PoolOp : ICellOp
 {
     private readonly PoolKind _kind;
     private readonly int _stride;

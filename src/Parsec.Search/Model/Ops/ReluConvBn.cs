@@ -4,7 +4,7 @@ using Parsec.Search.Model.Layers;
 namespace Parsec.Search.Model.Ops;
 
 /// <summary>The cell input preprocessing: ReLU, 1x1 convolution to C channels, BN. Weights "{scope}.op.1.weight", "{scope}.op.2.*".</summary>
-public sealed class ReluConvBn : ICellOp
+internal sealed class ReluConvBn : ICellOp
 {
     private readonly Conv2dLayer _conv;
     private readonly BatchNormLayer _norm;

@@ -6,7 +6,7 @@ namespace Parsec.Search.Model.Ops;
 /// sep_conv_kxk: two ReLU-depthwise-pointwise-BN blocks, the first with the op's stride, the second with
 /// stride 1. Weights "{scope}.op.1/2/3" and "{scope}.op.5/6/7" (DARTS' indices; 0 and 4 are the ReLUs).
 /// </summary>
-public sealed class SepConv : ICellOp
+internal sealed class SepConv : ICellOp
 {
     private readonly ReluConvBnBlock _first, _second;
 

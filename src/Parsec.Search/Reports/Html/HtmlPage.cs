@@ -5,7 +5,7 @@ using Parsec.Search.RunFiles;
 namespace Parsec.Search.Reports.Html;
 
 /// <summary>One cell of an <see cref="HtmlPage.Table"/>: text, optionally a link (relative to the page).</summary>
-public readonly record struct HtmlCell(string Text, string? Href = null)
+internal readonly record struct HtmlCell(string Text, string? Href = null)
 {
     public static implicit operator HtmlCell(string text) => new(text);
 }
@@ -15,7 +15,7 @@ public readonly record struct HtmlCell(string Text, string? Href = null)
 /// be mailed or attached and opens with no network access and no folder beside it. Everything given as text is
 /// escaped here, in one place; only <see cref="Fragment"/> takes markup (from a Markdown renderer).
 /// </summary>
-public sealed class HtmlPage(string title)
+internal sealed class HtmlPage(string title)
 {
     private const string Style = """
         body { font-family: system-ui, sans-serif; margin: 2em auto; max-width: 1100px; padding: 0 1em; color: #222; }

@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace Parsec.Search.Reports.Html;
 
 /// <summary>A JSON object as rows of (key, value) for a page's options table: nested objects by dotted key, arrays and scalars as compact text.</summary>
-public static class JsonTable
+internal static class JsonTable
 {
     public static IReadOnlyList<IReadOnlyList<HtmlCell>> Rows(string json)
     {

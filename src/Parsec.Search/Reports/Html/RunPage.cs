@@ -10,7 +10,7 @@ namespace Parsec.Search.Reports.Html;
 /// and options, with links to the raw files. The run rewrites it at each checkpoint, so a running job is watched by
 /// reloading the page; each piece not written yet is said to be pending rather than left out silently.
 /// </summary>
-public static class RunPage
+internal static class RunPage
 {
     public const string FileName = "report.html";
 

@@ -7,7 +7,7 @@ namespace Parsec.Search.Reports.Html;
 /// of <see cref="RunReport"/> and report.html. They are views of files already written, so a failure to draw them
 /// never fails the run: it is returned as a note instead.
 /// </summary>
-public static class RunViews
+internal static class RunViews
 {
     /// <summary>A search's views; <paramref name="totalIterations"/> from its options (null: not known).</summary>
     public static string RefreshSearch(string folder, int? totalIterations, bool finished) =>
