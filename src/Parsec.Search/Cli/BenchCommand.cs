@@ -71,7 +71,7 @@ internal sealed partial class BenchCommand : Command<BenchCommand.Settings>
         if (!settings.NoPyTorch)
         {
             python = PyTorchReference.FindPython(settings.Python, out why);
-            if (python is null && settings.Python is not null) throw new ArgumentException($"--python {settings.Python}: {why}");
+            if (python is null && settings.Python is not null) throw new BadInputException($"--python {settings.Python}: {why}");
         }
         if (settings.Case == BenchmarkChoice.Iteration) return Iteration(settings, backend, python, why);
         var chosen = settings.Case switch

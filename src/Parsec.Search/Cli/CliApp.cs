@@ -91,12 +91,12 @@ internal static class ErrorReport
         OperationCanceledException => (CliApp.Stopped, "stopped", "interrupted"),
         RunFolderInUseException or UnauthorizedAccessException => (CliApp.Failure, "error", e.Message),
         NonFiniteStateException or Training.TrainingDivergedException => (CliApp.NonFinite, "stopped", e.Message),
+        // Bad input is told by its type alone: checks of flags, files, genotypes, datasets and run folders throw it.
         BadInputException => (CliApp.UsageError, "error", e.Message),
         _ when FromBelowTheInputChecks(e) => Internal(e),
-        ArgumentException or FormatException or FileNotFoundException or DirectoryNotFoundException or InvalidDataException
-            or KeyNotFoundException or NotSupportedException or Data.Files.DataFileException => (CliApp.UsageError, "error", e.Message),
-        // Mistakes in the program's own logic, wherever they were thrown.
-        NullReferenceException or InvalidCastException or IndexOutOfRangeException or NotImplementedException or ArithmeticException => Internal(e),
+        // An argument or a state refused anywhere else is a mistake in the program's own logic, as are these.
+        ArgumentException or FormatException or InvalidDataException or KeyNotFoundException or NotSupportedException
+            or NullReferenceException or InvalidCastException or IndexOutOfRangeException or NotImplementedException or ArithmeticException => Internal(e),
         // The machine's failures (a disk, the network, CUDA) and refused states (a folder that already holds a study): exit 1 with their own message.
         _ => (CliApp.Failure, "error", $"{e.Message} ({e.GetType().Name})"),
     };

@@ -32,9 +32,9 @@ internal sealed class ExportCommand : Command<ExportCommand.Settings>
         string onnx = settings.Onnx!;
         string? folder = Path.GetDirectoryName(Path.GetFullPath(onnx));
         if (folder is not null && !Directory.Exists(folder))
-            throw new DirectoryNotFoundException($"--onnx {onnx}: the folder {folder} does not exist");
-        if (Directory.Exists(onnx)) throw new ArgumentException($"--onnx {onnx}: is a folder; name the model file to write");
-        if (File.Exists(onnx) && !settings.Force) throw new ArgumentException($"--onnx {onnx}: the file exists; give --force to replace it");
+            throw new BadInputException($"--onnx {onnx}: the folder {folder} does not exist");
+        if (Directory.Exists(onnx)) throw new BadInputException($"--onnx {onnx}: is a folder; name the model file to write");
+        if (File.Exists(onnx) && !settings.Force) throw new BadInputException($"--onnx {onnx}: the file exists; give --force to replace it");
         string weights;
         // The model is written to a temporary file beside the target, then renamed: a failure names the target, not that file.
         try { weights = OnnxExporter.ExportWeights(settings.Weights, onnx); }

@@ -35,9 +35,9 @@ internal sealed class MemoryCommand : Command<MemoryCommand.Settings>
         {
             // The ranges first: the network's own checks below speak of channels and cells, not of the flags.
             try { Flags.FlagRanges.Check(this); }
-            catch (ArgumentException e) { return ValidationResult.Error(e.Message); }
+            catch (BadInputException e) { return ValidationResult.Error(e.Message); }
             try { ToConfiguration().Network.Validate(); }
-            catch (ArgumentException e) { return ValidationResult.Error(e.Message); }
+            catch (BadInputException e) { return ValidationResult.Error(e.Message); }
             return ValidationResult.Success();
         }
     }

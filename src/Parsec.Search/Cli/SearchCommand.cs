@@ -53,7 +53,7 @@ internal sealed partial class SearchCommand : Command<SearchCommand.Settings>
             if (Resume is not null && !Directory.Exists(Resume)) return ValidationResult.Error($"--resume: run folder not found: {Resume}");
             if (PriorFrom is not null && !File.Exists(PriorFrom)) return ValidationResult.Error($"--prior-from: file not found: {PriorFrom} (expected a pi.json written by a search)");
             try { ToOptions().Validate(); }
-            catch (ArgumentException e) { return ValidationResult.Error(e.Message); }
+            catch (BadInputException e) { return ValidationResult.Error(e.Message); }
             return Resume is null ? base.Validate() : ValidationResult.Success();
         }
     }

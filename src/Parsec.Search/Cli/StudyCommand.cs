@@ -46,17 +46,17 @@ internal sealed partial class StudyCommand : Command<StudyCommand.Settings>
         public IReadOnlyList<Loop.SearchStrategy>? ParseStrategies()
         {
             if (Strategies is null) return null;
-            if (Strategies == Console.ConversionMessage.MissingValue) throw new ArgumentException("--strategies needs a value");
+            if (Strategies == Console.ConversionMessage.MissingValue) throw new BadInputException("--strategies needs a value");
             var converter = new Loop.SearchStrategyConverter();
             try { return Strategies.Split(',', StringSplitOptions.TrimEntries).Select(name => (Loop.SearchStrategy)converter.ConvertFrom(null, null, name)!).ToList(); }
-            catch (FormatException e) { throw new ArgumentException(e.Message.Replace("--strategy:", "--strategies:"), e); }
+            catch (BadInputException e) { throw new BadInputException(e.Message.Replace("--strategy:", "--strategies:"), e); }
         }
 
         /// <summary>--search-seeds, else --search-seed alone, else the default seeds; null when pi is taken from --search.</summary>
         private IReadOnlyList<ulong>? SearchSeedList(StudyBudget budget)
         {
             if (SearchSeeds is not null && budget.SearchSeed is not null)
-                throw new ArgumentException("give --search-seed (one search) or --search-seeds (several), not both");
+                throw new BadInputException("give --search-seed (one search) or --search-seeds (several), not both");
             if (ParseSearchSeeds() is { } seeds) return seeds;
             if (budget.SearchSeed is { } one) return [one];
             return Search is null ? StudyOptions.DefaultSearchSeeds : null;
@@ -66,13 +66,13 @@ internal sealed partial class StudyCommand : Command<StudyCommand.Settings>
         public IReadOnlyList<ulong>? ParseSearchSeeds()
         {
             if (SearchSeeds is null) return null;
-            if (SearchSeeds == Console.ConversionMessage.MissingValue) throw new ArgumentException("--search-seeds needs a value");
+            if (SearchSeeds == Console.ConversionMessage.MissingValue) throw new BadInputException("--search-seeds needs a value");
             var parts = SearchSeeds.Split(',', StringSplitOptions.TrimEntries);
             var seeds = new List<ulong>();
             foreach (string part in parts)
             {
                 if (!ulong.TryParse(part, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out ulong seed))
-                    throw new ArgumentException($"--search-seeds: '{part}' is not a seed; expected whole numbers separated by commas, such as 0,1,2");
+                    throw new BadInputException($"--search-seeds: '{part}' is not a seed; expected whole numbers separated by commas, such as 0,1,2");
                 seeds.Add(seed);
             }
             return seeds;
@@ -104,7 +104,7 @@ internal sealed partial class StudyCommand : Command<StudyCommand.Settings>
                 if (!Directory.Exists(folder)) return ValidationResult.Error($"--reuse: study folder not found: {folder}");
             // The budget's own flags first: --search-iterations is checked as itself, not as the --iterations it becomes.
             try { Flags.FlagRanges.Check(ApplyFlags(new StudyBudget())); ToOptions().Validate(); }
-            catch (ArgumentException e) { return ValidationResult.Error(e.Message); }
+            catch (BadInputException e) { return ValidationResult.Error(e.Message); }
             return base.Validate();
         }
     }

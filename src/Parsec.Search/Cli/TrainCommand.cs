@@ -50,7 +50,7 @@ internal sealed partial class TrainCommand : Command<TrainCommand.Settings>
             if (Resume is not null && Out is not null) return ValidationResult.Error("--resume continues an existing run folder; do not give --out with it");
             if (Out is not null && File.Exists(Out)) return ValidationResult.Error($"--out {Out} is a file; name a folder for the run");
             try { ToOptions().Validate(); }
-            catch (ArgumentException e) { return ValidationResult.Error(e.Message); }
+            catch (BadInputException e) { return ValidationResult.Error(e.Message); }
             return base.Validate();
         }
     }

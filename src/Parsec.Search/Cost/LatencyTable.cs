@@ -93,11 +93,11 @@ internal sealed class LatencyTable
     {
         try
         {
-            var table = JsonSerializer.Deserialize<LatencyTable>(File.ReadAllText(path)) ?? throw new InvalidDataException($"{path}: empty");
-            if (table.FileFormat != Format) throw new InvalidDataException($"{path}: format '{table.FileFormat}', expected '{Format}'");
+            var table = JsonSerializer.Deserialize<LatencyTable>(File.ReadAllText(path)) ?? throw new BadInputException($"{path}: empty");
+            if (table.FileFormat != Format) throw new BadInputException($"{path}: format '{table.FileFormat}', expected '{Format}'");
             return table;
         }
-        catch (JsonException e) { throw new InvalidDataException($"{path}: not a latency table ({e.Message})", e); }
+        catch (JsonException e) { throw new BadInputException($"{path}: not a latency table ({e.Message})", e); }
     }
 
     public void Write(string path) => AtomicFile.WriteAllText(path, JsonSerializer.Serialize(this, new JsonSerializerOptions { WriteIndented = true }));

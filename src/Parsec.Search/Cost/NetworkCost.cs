@@ -33,7 +33,7 @@ internal sealed record CostShape(int Channels, int Layers, int ImageSide, int In
     public void Validate()
     {
         Network().Validate();
-        if (ImageSide < 1) throw new ArgumentException($"--image-size must be >= 1, got {ImageSide}");
+        if (ImageSide < 1) throw new BadInputException($"--image-size must be >= 1, got {ImageSide}");
     }
 }
 

@@ -25,7 +25,7 @@ internal sealed class BatchSampler
     {
         if (batchSize < 1) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "batch size must be >= 1");
         if (count < batchSize)
-            throw new ArgumentException($"{count} items cannot fill one batch of {batchSize}; lower the batch size or use more data");
+            throw new BadInputException($"{count} items cannot fill one batch of {batchSize}; lower the batch size or use more data");
         _count = count;
         BatchSize = batchSize;
         _rng = rng;

@@ -91,7 +91,7 @@ public sealed class InMemoryDataset
         if (fraction is <= 0 or >= 1) throw new ArgumentOutOfRangeException(nameof(fraction), fraction, "split fraction must be in (0, 1)");
         int first = (int)Math.Floor(Count * fraction);
         if (first < 1 || first >= Count)
-            throw new ArgumentException($"dataset '{Name}' with {Count} images cannot be split at {fraction}: both parts need images");
+            throw new BadInputException($"dataset '{Name}' with {Count} images cannot be split at {fraction}: both parts need images");
         return (Subset(Enumerable.Range(0, first).ToArray(), $"{Name}[:{first}]"),
                 Subset(Enumerable.Range(first, Count - first).ToArray(), $"{Name}[{first}:]"));
     }

@@ -44,6 +44,6 @@ internal static class InitializerChecksum
         if (recorded is null) return;
         string actual = Of(model.Graph);
         if (actual != recorded)
-            throw new InvalidDataException($"{source}: the weights inside the model do not match the checksum recorded at export ({Key} {recorded}, found {actual}): the file was changed or damaged; export it again");
+            throw new BadInputException($"{source}: the weights inside the model do not match the checksum recorded at export ({Key} {recorded}, found {actual}): the file was changed or damaged; export it again");
     }
 }

@@ -43,17 +43,17 @@ public sealed record ModelInfo(string GenotypeJson, float[] NormalizationMean, f
         var info = new ModelInfo(Get(GenotypeKey), Parse<float[]>(MeanKey), Parse<float[]>(StdKey), Parse<string[]>(ClassNamesKey),
             Parse<int[]>(ImageShapeKey), Get(VersionKey));
         if (info.ImageShape.Length != 3 || info.NormalizationMean.Length != info.ImageShape[0] || info.ClassNames.Length < 2)
-            throw new InvalidDataException($"{source}: metadata '{ImageShapeKey}' must be [C, H, W] with one normalisation mean and std per channel and at least 2 class names");
+            throw new BadInputException($"{source}: metadata '{ImageShapeKey}' must be [C, H, W] with one normalisation mean and std per channel and at least 2 class names");
         _ = info.Normalization; // validates the statistics
         return info;
 
         string Get(string key) => metadata.TryGetValue(key, out var v) ? v
-            : throw new InvalidDataException($"{source}: not a model exported by `parsec export` (metadata has no '{key}')");
+            : throw new BadInputException($"{source}: not a model exported by `parsec export` (metadata has no '{key}')");
 
         T Parse<T>(string key)
         {
             try { return JsonSerializer.Deserialize<T>(Get(key)) ?? throw new JsonException("null"); }
-            catch (JsonException e) { throw new InvalidDataException($"{source}: metadata '{key}' is not valid JSON of the expected form ({e.Message})", e); }
+            catch (JsonException e) { throw new BadInputException($"{source}: metadata '{key}' is not valid JSON of the expected form ({e.Message})", e); }
         }
     }
 }

@@ -29,7 +29,7 @@ internal static class FlagRanges
                 _ => null,
             };
             if (number is not double x) continue;
-            if (!double.IsFinite(x)) throw new ArgumentException($"{flag.LongName} must be a finite number, got {Text(x)}");
+            if (!double.IsFinite(x)) throw new BadInputException($"{flag.LongName} must be a finite number, got {Text(x)}");
             bool low = !double.IsNaN(flag.Min) && x < flag.Min, high = !double.IsNaN(flag.Max) && x > flag.Max;
             if (!low && !high) continue;
             string range = (double.IsNaN(flag.Min), double.IsNaN(flag.Max)) switch
@@ -38,7 +38,7 @@ internal static class FlagRanges
                 (false, true) => $">= {Text(flag.Min)}",
                 _ => $"<= {Text(flag.Max)}",
             };
-            throw new ArgumentException($"{flag.LongName} must be {range}, got {Text(x)}");
+            throw new BadInputException($"{flag.LongName} must be {range}, got {Text(x)}");
         }
     }
 

@@ -43,13 +43,13 @@ internal static class OptionsFile
         try
         {
             if (JsonNode.Parse(File.ReadAllText(path))?[SplitClassesKey] is not JsonObject split) return null;
-            int[] Counts(string key) => (split[key] as JsonArray ?? throw new FormatException($"{path}: '{SplitClassesKey}.{key}' is not a list")).Select(n => n!.GetValue<int>()).ToArray();
+            int[] Counts(string key) => (split[key] as JsonArray ?? throw new BadInputException($"{path}: '{SplitClassesKey}.{key}' is not a list")).Select(n => n!.GetValue<int>()).ToArray();
             var names = (split["classes"] as JsonArray)?.Select(n => n!.GetValue<string>()).ToArray() ?? [];
             return new SplitClasses(names, Counts("weights"), Counts("pi"));
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
-            throw new FormatException($"{path}: not a valid options.json ({e.Message})", e);
+            throw new BadInputException($"{path}: not a valid options.json ({e.Message})", e);
         }
     }
 
@@ -62,14 +62,14 @@ internal static class OptionsFile
     internal static Precision ParsePrecision(string text, string path) =>
         Enum.TryParse<Precision>(text, ignoreCase: true, out var precision) && Enum.IsDefined(precision)
             ? precision
-            : throw new FormatException($"{path}: precision '{text}' is not one of fp32, tf32");
+            : throw new BadInputException($"{path}: precision '{text}' is not one of fp32, tf32");
 
     private static string? ReadString(string path, string key)
     {
         try { return JsonNode.Parse(File.ReadAllText(path))?[key]?.GetValue<string>(); }
         catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
-            throw new FormatException($"{path}: not a valid options.json ({e.Message})", e);
+            throw new BadInputException($"{path}: not a valid options.json ({e.Message})", e);
         }
     }
 
@@ -91,19 +91,19 @@ internal static class OptionsFile
     {
         try
         {
-            var node = JsonNode.Parse(File.ReadAllText(path))?.AsObject() ?? throw new FormatException($"{path}: empty options file");
+            var node = JsonNode.Parse(File.ReadAllText(path))?.AsObject() ?? throw new BadInputException($"{path}: empty options file");
             node.Remove(BackendKey);
             node.Remove(PrecisionKey);
             node.Remove(SplitClassesKey);
             FlatDatasetJson.Upgrade(node);
             UpgradeSplit(node);
-            var options = node.Deserialize<SearchOptions>(Json) ?? throw new FormatException($"{path}: empty options file");
+            var options = node.Deserialize<SearchOptions>(Json) ?? throw new BadInputException($"{path}: empty options file");
             options.Validate();
             return options;
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException or ArgumentException)
         {
-            throw new FormatException($"{path}: not a valid options.json ({e.Message})", e);
+            throw new BadInputException($"{path}: not a valid options.json ({e.Message})", e);
         }
     }
 }

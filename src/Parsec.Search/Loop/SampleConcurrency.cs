@@ -17,9 +17,9 @@ internal static class SampleConcurrency
     public static int Choose(int? requested, IBackend backend, int samples, Func<long> perSampleStepBytes)
     {
         if (requested is not { } count) return Automatic(backend, samples, perSampleStepBytes);
-        if (count < 1) throw new ArgumentException($"--concurrency must be >= 1, got {count}");
+        if (count < 1) throw new BadInputException($"--concurrency must be >= 1, got {count}");
         if (count > 1 && !backend.SupportsConcurrentTapes)
-            throw new ArgumentException($"--concurrency {count}: the {backend.Name} backend runs one sample at a time; use 1 or leave it automatic");
+            throw new BadInputException($"--concurrency {count}: the {backend.Name} backend runs one sample at a time; use 1 or leave it automatic");
         return Math.Min(count, samples);
     }
 

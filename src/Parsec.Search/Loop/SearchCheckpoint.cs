@@ -78,20 +78,20 @@ internal static class SearchCheckpoint
         var content = SafeTensorsReader.ReadFile(path);
         TensorChecksums.Require(content, path);
         if (!content.Metadata.TryGetValue(FormatKey, out var format) || format != Format)
-            throw new InvalidDataException($"{path}: not a search checkpoint (metadata 'format' should be '{Format}')");
+            throw new BadInputException($"{path}: not a search checkpoint (metadata 'format' should be '{Format}')");
         SearchProgress progress;
         try
         {
             progress = JsonSerializer.Deserialize<SearchProgress>(content.GetMetadata(StateKey, path))
-                ?? throw new InvalidDataException($"{path}: empty search state");
+                ?? throw new BadInputException($"{path}: empty search state");
         }
-        catch (JsonException e) { throw new InvalidDataException($"{path}: unreadable search state ({e.Message})", e); }
+        catch (JsonException e) { throw new BadInputException($"{path}: unreadable search state ({e.Message})", e); }
 
         foreach (var t in parameters.All)
         {
             var stored = content.Get(t.Name!, path);
             if (!stored.Shape.AsSpan().SequenceEqual(t.Shape))
-                throw new InvalidDataException($"{path}: '{t.Name}' has shape ({string.Join(", ", stored.Shape)}), the network expects ({string.Join(", ", t.Shape)}): was it written for other network options?");
+                throw new BadInputException($"{path}: '{t.Name}' has shape ({string.Join(", ", stored.Shape)}), the network expects ({string.Join(", ", t.Shape)}): was it written for other network options?");
             t.Backend.CopyIn(t.Storage, stored.Data);
         }
         var buffers = content.Tensors.Where(t => t.Name.StartsWith(OptimizerPrefix, StringComparison.Ordinal))

@@ -33,7 +33,7 @@ internal sealed class SearchStrategyConverter : System.ComponentModel.EnumConver
     public override object? ConvertFrom(System.ComponentModel.ITypeDescriptorContext? context, System.Globalization.CultureInfo? culture, object value) =>
         value is string text && Enum.TryParse<SearchStrategy>(text.Replace("-", "").Replace("_", ""), ignoreCase: true, out var strategy) && Enum.IsDefined(strategy)
             ? strategy
-            : throw new FormatException($"--strategy: '{value}' is not a strategy; expected parsec, random-ws or darts");
+            : throw new BadInputException($"--strategy: '{value}' is not a strategy; expected parsec, random-ws or darts");
 
     public static string Name(SearchStrategy strategy) => strategy switch
     {
@@ -291,7 +291,7 @@ public sealed record SearchOptions
 
         static void Require(bool condition, string message)
         {
-            if (!condition) throw new ArgumentException(message);
+            if (!condition) throw new BadInputException(message);
         }
     }
 }

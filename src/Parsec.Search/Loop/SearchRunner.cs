@@ -73,7 +73,7 @@ public static class SearchRunner
         Cost.LatencyTable? latency = null;
         using var session = new SearchSession(options, backend, LoadDataset(options), shape => latency = MeasuredLatency(shape, backend, world)) { World = world };
         using var runLock = Writes(session) ? RunLock.Acquire(run.Path) : null;
-        if (File.Exists(run.Checkpoint)) throw new ArgumentException($"{run.Path} already holds a search with a checkpoint; continue it with --resume {run.Path}");
+        if (File.Exists(run.Checkpoint)) throw new BadInputException($"{run.Path} already holds a search with a checkpoint; continue it with --resume {run.Path}");
         if (Writes(session))
         {
             // A start killed before its first checkpoint leaves logs of iterations that will run again: begin them anew.
@@ -127,7 +127,7 @@ public static class SearchRunner
         var options = (overrides?.ApplyTo(saved) ?? saved) with { Concurrency = concurrency };
         // The table the search started with, not today's: the same prices give the same bits.
         using var session = new SearchSession(options, backend, LoadDataset(options), _ => File.Exists(run.Latency) ? Cost.LatencyTable.Read(run.Latency)
-            : throw new FileNotFoundException($"{run.Path} is a --cost latency search without its latency.json", run.Latency)) { World = world };
+            : throw new BadInputException($"{run.Path} is a --cost latency search without its latency.json", run.Latency)) { World = world };
         session.Restore(run.Checkpoint);
         if (Writes(session))
         {

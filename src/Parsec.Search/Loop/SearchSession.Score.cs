@@ -24,7 +24,7 @@ internal sealed partial class SearchSession
         if (maxBatches < 1) throw new ArgumentOutOfRangeException(nameof(maxBatches), maxBatches, "score at least one batch");
         int batchSize = Options.BatchSize;
         int batches = Math.Min(maxBatches, ValidationData.Count / batchSize);
-        if (batches < 1) throw new ArgumentException($"pi's part holds {ValidationData.Count} images, fewer than one batch of {batchSize}");
+        if (batches < 1) throw new BadInputException($"pi's part holds {ValidationData.Count} images, fewer than one batch of {batchSize}");
         using var tape = new Tape(Backend);
         double correct = 0, logLikelihood = 0;
         for (int b = 0; b < batches; b++)

@@ -33,7 +33,7 @@ internal sealed partial class SearchSession : IDisposable
     private readonly Tape? _dartsTape;                // DARTS runs one mixed pass at a time
 
     private static Cost.LatencyTable LatencyTableFor(Cost.LatencyTable table, Cost.CostShape shape) =>
-        table.Shape == shape ? table : throw new InvalidDataException($"the latency table is for {table.Shape}, this search's network is {shape}");
+        table.Shape == shape ? table : throw new BadInputException($"the latency table is for {table.Shape}, this search's network is {shape}");
 
     /// <summary>The evaluation network a search's cost is counted for: its C and cells at the dataset's image size, channels and classes.</summary>
     public static Cost.CostShape CostShapeOf(SearchOptions options, InMemoryDataset dataset) =>
@@ -86,7 +86,7 @@ internal sealed partial class SearchSession : IDisposable
         {
             var shape = CostShapeOf(options, dataset);
             var table = measure != Parsec.Search.Cost.CostMeasure.Latency ? Parsec.Search.Cost.TermCostTable.Build(shape, measure)
-                : latency is null ? throw new ArgumentException("--cost latency needs a latency table measured on this backend (parsec search measures one)")
+                : latency is null ? throw new BadInputException("--cost latency needs a latency table measured on this backend (parsec search measures one)")
                 : LatencyTableFor(latency(shape), shape).ToTermCosts();
             Cost = new SearchCost(table, options.CostTarget, options.CostWeight, _warmupPrior);
         }
@@ -154,7 +154,7 @@ internal sealed partial class SearchSession : IDisposable
         if (Alpha is not null)
         {
             if (progress.PriorLogits.Length != Alpha.Logits.Length)
-                throw new InvalidDataException($"{checkpointPath}: {progress.PriorLogits.Length} architecture logits, DARTS' alpha has {Alpha.Logits.Length}");
+                throw new BadInputException($"{checkpointPath}: {progress.PriorLogits.Length} architecture logits, DARTS' alpha has {Alpha.Logits.Length}");
             progress.PriorLogits.CopyTo(Alpha.Logits, 0);
             _alphaOptimizer!.ImportState(progress.PriorOptimizer);
         }
@@ -184,10 +184,10 @@ internal sealed partial class SearchSession : IDisposable
     {
         if (options.Split == SubsetRule.First) return dataset.Split(options.TrainFraction);
         if (dataset.Count < 2)
-            throw new ArgumentException($"dataset '{dataset.Name}' with {dataset.Count} images cannot be split: both parts need images");
+            throw new BadInputException($"dataset '{dataset.Name}' with {dataset.Count} images cannot be split: both parts need images");
         var (first, second) = StratifiedSampling.Split(dataset.AllLabels, dataset.Classes, options.TrainFraction, new Rng(options.SplitSeed));
         if (first.Length == 0 || second.Length == 0)
-            throw new ArgumentException($"--train-fraction {options.TrainFraction} leaves one part of the {dataset.Count} training images empty");
+            throw new BadInputException($"--train-fraction {options.TrainFraction} leaves one part of the {dataset.Count} training images empty");
         return (dataset.Subset(first, $"{dataset.Name}[weights]"), dataset.Subset(second, $"{dataset.Name}[pi]"));
     }
 
@@ -195,7 +195,7 @@ internal sealed partial class SearchSession : IDisposable
     {
         var prior = PriorJson.Load(path);
         if (prior.TermInputs != expected)
-            throw new ArgumentException($"{path} was learnt with term inputs '{PriorJson.TermInputsName(prior.TermInputs)}', this search uses '{PriorJson.TermInputsName(expected)}'");
+            throw new BadInputException($"{path} was learnt with term inputs '{PriorJson.TermInputsName(prior.TermInputs)}', this search uses '{PriorJson.TermInputsName(expected)}'");
         return prior;
     }
 }

@@ -39,13 +39,13 @@ public sealed record NetworkOptions
 
     public void Validate()
     {
-        if (Channels < 1) throw new ArgumentException($"channels must be >= 1, got {Channels}");
-        if (Channels % 2 != 0) throw new ArgumentException($"channels must be even (the factorized reduction splits them in two), got {Channels}");
-        if (Layers < 1) throw new ArgumentException($"layers (cells) must be >= 1, got {Layers}");
-        if (Classes < 2) throw new ArgumentException($"classes must be >= 2, got {Classes}");
-        if (InputChannels < 1) throw new ArgumentException($"input channels must be >= 1, got {InputChannels}");
-        if (StemMultiplier < 1) throw new ArgumentException($"stem multiplier must be >= 1, got {StemMultiplier}");
-        if (DropPathProbability is < 0 or >= 1) throw new ArgumentException($"drop-path probability must be in [0, 1), got {DropPathProbability}");
-        if (DType == DType.Int32) throw new ArgumentException("a network computes in Float32 or Float64, not Int32");
+        if (Channels < 1) throw new BadInputException($"channels must be >= 1, got {Channels}");
+        if (Channels % 2 != 0) throw new BadInputException($"channels must be even (the factorized reduction splits them in two), got {Channels}");
+        if (Layers < 1) throw new BadInputException($"layers (cells) must be >= 1, got {Layers}");
+        if (Classes < 2) throw new BadInputException($"classes must be >= 2, got {Classes}");
+        if (InputChannels < 1) throw new BadInputException($"input channels must be >= 1, got {InputChannels}");
+        if (StemMultiplier < 1) throw new BadInputException($"stem multiplier must be >= 1, got {StemMultiplier}");
+        if (DropPathProbability is < 0 or >= 1) throw new BadInputException($"drop-path probability must be in [0, 1), got {DropPathProbability}");
+        if (DType == DType.Int32) throw new BadInputException("a network computes in Float32 or Float64, not Int32");
     }
 }

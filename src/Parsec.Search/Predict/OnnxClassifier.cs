@@ -20,28 +20,28 @@ internal sealed class OnnxClassifier : IImageClassifier
     public string Engine => "ONNX Runtime (CPU)";
 
     public static OnnxClassifier Load(string path) =>
-        File.Exists(path) ? FromModel(File.ReadAllBytes(path), path) : throw new FileNotFoundException($"ONNX model not found: {path}", path);
+        File.Exists(path) ? FromModel(File.ReadAllBytes(path), path) : throw new BadInputException($"ONNX model not found: {path}", path);
 
     /// <summary>A model held in memory; <paramref name="source"/> names it in errors.</summary>
     public static OnnxClassifier FromModel(byte[] model, string source)
     {
         try { InitializerChecksum.Verify(Onnx.ModelProto.Parser.ParseFrom(model), source); }
-        catch (Google.Protobuf.InvalidProtocolBufferException e) { throw new InvalidDataException($"{source}: not an ONNX model ({e.Message})", e); }
+        catch (Google.Protobuf.InvalidProtocolBufferException e) { throw new BadInputException($"{source}: not an ONNX model ({e.Message})", e); }
         InferenceSession session;
         try { session = new InferenceSession(model); }
-        catch (OnnxRuntimeException e) { throw new InvalidDataException($"{source}: ONNX Runtime cannot load it ({e.Message})", e); }
+        catch (OnnxRuntimeException e) { throw new BadInputException($"{source}: ONNX Runtime cannot load it ({e.Message})", e); }
         try
         {
             var info = ModelInfo.FromMetadata(session.ModelMetadata.CustomMetadataMap, source);
             if (!session.InputMetadata.ContainsKey(OnnxExporter.InputName) || !session.OutputMetadata.ContainsKey(OnnxExporter.OutputName))
-                throw new InvalidDataException($"{source}: expected input '{OnnxExporter.InputName}' and output '{OnnxExporter.OutputName}', as `parsec export` writes");
+                throw new BadInputException($"{source}: expected input '{OnnxExporter.InputName}' and output '{OnnxExporter.OutputName}', as `parsec export` writes");
             // The metadata says how images are prepared and what the outputs mean; it must describe this graph.
             var input = session.InputMetadata[OnnxExporter.InputName].Dimensions;
             var output = session.OutputMetadata[OnnxExporter.OutputName].Dimensions;
             if (input.Length != 4 || !input[1..].SequenceEqual(info.ImageShape))
-                throw new InvalidDataException($"{source}: metadata '{ModelInfo.ImageShapeKey}' says [{string.Join(", ", info.ImageShape)}], the graph's input '{OnnxExporter.InputName}' is [{string.Join(", ", input)}]");
+                throw new BadInputException($"{source}: metadata '{ModelInfo.ImageShapeKey}' says [{string.Join(", ", info.ImageShape)}], the graph's input '{OnnxExporter.InputName}' is [{string.Join(", ", input)}]");
             if (output.Length != 2 || output[1] != info.ClassNames.Length)
-                throw new InvalidDataException($"{source}: metadata '{ModelInfo.ClassNamesKey}' names {info.ClassNames.Length} classes, the graph's output '{OnnxExporter.OutputName}' is [{string.Join(", ", output)}]");
+                throw new BadInputException($"{source}: metadata '{ModelInfo.ClassNamesKey}' names {info.ClassNames.Length} classes, the graph's output '{OnnxExporter.OutputName}' is [{string.Join(", ", output)}]");
             return new OnnxClassifier(session, info);
         }
         catch

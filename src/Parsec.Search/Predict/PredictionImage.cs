@@ -19,10 +19,10 @@ internal static class PredictionImage
         if (!File.Exists(path))
             throw new DataFileException(path, Directory.Exists(path) ? "is a folder inside a folder (folders are not searched recursively)" : "not found (or a link to nothing)");
         int channels = imageShape[0], height = imageShape[1], width = imageShape[2];
-        if (height != width) throw new ArgumentException($"models are trained on square images; this one expects {height}x{width}");
+        if (height != width) throw new BadInputException($"models are trained on square images; this one expects {height}x{width}");
         if (channels == 3) ImageFolderDataset.Decode(path, height, destination);
         else if (channels == 1) DecodeGrey(path, height, destination);
-        else throw new ArgumentException($"images can feed a model of 1 (grey) or 3 (RGB) channels; this one has {channels}");
+        else throw new BadInputException($"images can feed a model of 1 (grey) or 3 (RGB) channels; this one has {channels}");
 
         int plane = height * width;
         for (int c = 0; c < channels; c++)
@@ -46,7 +46,7 @@ internal static class PredictionImage
                     .Where(f => FolderExtensions.Contains(Path.GetExtension(f), StringComparer.OrdinalIgnoreCase))
                     .Order(StringComparer.Ordinal).ToList();
                 if (images.Count == 0)
-                    throw new FileNotFoundException($"{path}: the folder holds no image files ({string.Join(", ", FolderExtensions)})");
+                    throw new BadInputException($"{path}: the folder holds no image files ({string.Join(", ", FolderExtensions)})");
                 files.AddRange(images);
             }
             else files.Add(path);

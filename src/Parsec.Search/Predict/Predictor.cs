@@ -21,8 +21,8 @@ internal static class Predictor
 {
     public static List<ImagePrediction> Run(IImageClassifier model, IReadOnlyList<string> files, int topK, int batchSize = 32, CancellationToken cancel = default)
     {
-        if (topK < 1) throw new ArgumentException($"--top must be >= 1, got {topK}");
-        if (batchSize < 1) throw new ArgumentException($"--batch-size must be >= 1, got {batchSize}");
+        if (topK < 1) throw new BadInputException($"--top must be >= 1, got {topK}");
+        if (batchSize < 1) throw new BadInputException($"--batch-size must be >= 1, got {batchSize}");
         var info = model.Info;
         int length = info.ImageShape[0] * info.ImageShape[1] * info.ImageShape[2];
         var normalization = info.Normalization;

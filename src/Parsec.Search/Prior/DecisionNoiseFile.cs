@@ -21,12 +21,12 @@ internal static class DecisionNoiseFile
         try
         {
             var thresholds = JsonNode.Parse(File.ReadAllText(path))?["thresholds"] as JsonObject
-                ?? throw new FormatException($"{path}: no 'thresholds' object");
+                ?? throw new BadInputException($"{path}: no 'thresholds' object");
             return thresholds.ToDictionary(t => int.Parse(t.Key), t => t.Value!.GetValue<double>());
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
         {
-            throw new FormatException($"{path}: not a valid {FileName} ({e.Message})", e);
+            throw new BadInputException($"{path}: not a valid {FileName} ({e.Message})", e);
         }
     }
 }

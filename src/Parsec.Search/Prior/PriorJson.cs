@@ -59,7 +59,7 @@ internal static class PriorJson
 
     public static ArchitecturePrior Load(string path)
     {
-        if (!File.Exists(path)) throw new FileNotFoundException($"prior file not found: {path} (expected a pi.json written by a search)", path);
+        if (!File.Exists(path)) throw new BadInputException($"prior file not found: {path} (expected a pi.json written by a search)", path);
         return FromJson(File.ReadAllText(path), path);
     }
 
@@ -67,17 +67,17 @@ internal static class PriorJson
     {
         JsonNode? root;
         try { root = JsonNode.Parse(json); }
-        catch (JsonException e) { throw new FormatException($"{source}: not a JSON document ({e.Message})", e); }
-        if (root is not JsonObject obj) throw new FormatException($"{source}: expected a JSON object with 'normal' and 'reduce' logits");
+        catch (JsonException e) { throw new BadInputException($"{source}: not a JSON document ({e.Message})", e); }
+        if (root is not JsonObject obj) throw new BadInputException($"{source}: expected a JSON object with 'normal' and 'reduce' logits");
         string? format = (obj["format"] as JsonValue)?.GetValue<string>();
-        if (format != Format) throw new FormatException($"{source}: 'format' is '{format}', expected '{Format}'");
+        if (format != Format) throw new BadInputException($"{source}: 'format' is '{format}', expected '{Format}'");
         var primitives = (obj["primitives"] as JsonArray)?.Select(p => p?.GetValue<string>()).ToArray();
         if (primitives is null || !primitives.SequenceEqual(Primitives.All))
-            throw new FormatException($"{source}: 'primitives' must be [{string.Join(", ", Primitives.All)}] in this order");
+            throw new BadInputException($"{source}: 'primitives' must be [{string.Join(", ", Primitives.All)}] in this order");
         var prior = new ArchitecturePrior(ParseTermInputs((obj["term_inputs"] as JsonValue)?.GetValue<string>(), source));
         foreach (var type in CellTypes.All)
         {
-            var cell = obj[type.JsonName()] as JsonObject ?? throw new FormatException($"{source}: missing object '{type.JsonName()}'");
+            var cell = obj[type.JsonName()] as JsonObject ?? throw new BadInputException($"{source}: missing object '{type.JsonName()}'");
             ReadRows(cell, "input_logits", k => ArchitecturePrior.InputBlock(type, k));
             ReadRows(cell, "op_logits", k => ArchitecturePrior.OpBlock(type, k));
 
@@ -85,18 +85,18 @@ internal static class PriorJson
             {
                 string where = $"{source}: {type.JsonName()}.{key}";
                 if (c[key] is not JsonArray rows || rows.Count != CellLayout.Terms)
-                    throw new FormatException($"{where} must be a list of {CellLayout.Terms} rows (one per term)");
+                    throw new BadInputException($"{where} must be a list of {CellLayout.Terms} rows (one per term)");
                 for (int k = 0; k < CellLayout.Terms; k++)
                 {
                     int block = blockOf(k), size = prior.Distribution.Size(block), offset = prior.Distribution.Offset(block);
                     if (rows[k] is not JsonArray row || row.Count != size)
-                        throw new FormatException($"{where}[{k}] must hold {size} numbers");
+                        throw new BadInputException($"{where}[{k}] must hold {size} numbers");
                     for (int i = 0; i < size; i++)
                     {
                         double v = row[i] is JsonValue jv && jv.TryGetValue(out double d) ? d
-                            : throw new FormatException($"{where}[{k}][{i}] is not a number");
+                            : throw new BadInputException($"{where}[{k}][{i}] is not a number");
                         if (!double.IsFinite(v) || Math.Abs(v) > MaxLogit)
-                            throw new FormatException($"{where}[{k}][{i}] is {v}; a logit must be a finite number within +-{MaxLogit} (a probability of e^-{MaxLogit} is already nothing)");
+                            throw new BadInputException($"{where}[{k}][{i}] is {v}; a logit must be a finite number within +-{MaxLogit} (a probability of e^-{MaxLogit} is already nothing)");
                         prior.Logits[offset + i] = v;
                     }
                 }
@@ -111,7 +111,7 @@ internal static class PriorJson
     {
         "independent" => TermInputs.Independent,
         "distinct_per_node" => TermInputs.DistinctPerNode,
-        _ => throw new FormatException($"{source}: 'term_inputs' is '{name}', expected 'independent' or 'distinct_per_node'"),
+        _ => throw new BadInputException($"{source}: 'term_inputs' is '{name}', expected 'independent' or 'distinct_per_node'"),
     };
 
     private static double[] Slice(ArchitecturePrior prior, int block) =>

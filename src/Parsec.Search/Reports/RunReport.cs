@@ -40,7 +40,7 @@ internal static class RunReport
     {
         options ??= new RunReportOptions();
         if (!Directory.Exists(runDirectory))
-            throw new DirectoryNotFoundException($"run folder not found: {runDirectory}");
+            throw new BadInputException($"run folder not found: {runDirectory}");
 
         var files = new List<string>();
         var notes = new List<string>();

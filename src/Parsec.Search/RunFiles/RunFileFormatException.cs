@@ -1,7 +1,7 @@
 namespace Parsec.Search.RunFiles;
 
 /// <summary>A run file that cannot be read; names the file and the 1-based line so the bad record can be found.</summary>
-internal sealed class RunFileFormatException : FormatException
+internal sealed class RunFileFormatException : BadInputException
 {
     public RunFileFormatException(string filePath, int lineNumber, string reason, Exception? inner = null)
         : base($"{filePath}, line {lineNumber}: {reason}", inner)

@@ -33,7 +33,7 @@ public sealed class RunFolder
     public static RunFolder CreateNew(string? root, string name, DateTime now)
     {
         if (string.IsNullOrWhiteSpace(name) || name.IndexOfAny(System.IO.Path.GetInvalidFileNameChars()) >= 0 || name.Contains('/'))
-            throw new ArgumentException($"run name '{name}' must be a plain file name");
+            throw new BadInputException($"run name '{name}' must be a plain file name");
         string baseName = $"{now:yyyyMMdd-HHmmss}-{name}";
         string parent = root ?? DefaultRoot;
         string path = System.IO.Path.Combine(parent, baseName);
@@ -46,10 +46,10 @@ public sealed class RunFolder
     public static RunFolder OpenExisting(string path)
     {
         var run = new RunFolder(path);
-        if (!Directory.Exists(run.Path)) throw new DirectoryNotFoundException($"run folder not found: {path}");
-        if (!System.IO.File.Exists(run.Options)) throw new FileNotFoundException($"{path} holds no options.json: not a search run folder", run.Options);
+        if (!Directory.Exists(run.Path)) throw new BadInputException($"run folder not found: {path}");
+        if (!System.IO.File.Exists(run.Options)) throw new BadInputException($"{path} holds no options.json: not a search run folder", run.Options);
         if (!System.IO.File.Exists(run.Checkpoint))
-            throw new FileNotFoundException($"{path} holds no checkpoint.safetensors: the run stopped before its first checkpoint and cannot be resumed", run.Checkpoint);
+            throw new BadInputException($"{path} holds no checkpoint.safetensors: the run stopped before its first checkpoint and cannot be resumed", run.Checkpoint);
         return run;
     }
 

@@ -17,7 +17,7 @@ internal sealed class SafeTensorsContent
         Metadata = metadata;
         _byName = new Dictionary<string, NamedTensor>(StringComparer.Ordinal);
         foreach (var t in tensors)
-            if (!_byName.TryAdd(t.Name, t)) throw new ArgumentException($"tensor name '{t.Name}' appears twice");
+            if (!_byName.TryAdd(t.Name, t)) throw new BadInputException($"tensor name '{t.Name}' appears twice");
     }
 
     public IReadOnlyList<NamedTensor> Tensors { get; }
@@ -28,11 +28,11 @@ internal sealed class SafeTensorsContent
     /// <summary>The tensor called <paramref name="name"/>; <paramref name="source"/> names the file in the error.</summary>
     public NamedTensor Get(string name, string source = "safetensors file") =>
         _byName.TryGetValue(name, out var t) ? t
-            : throw new KeyNotFoundException($"{source}: no tensor named '{name}' (it holds {Tensors.Count} tensors)");
+            : throw new BadInputException($"{source}: no tensor named '{name}' (it holds {Tensors.Count} tensors)");
 
     public string GetMetadata(string key, string source = "safetensors file") =>
         Metadata.TryGetValue(key, out var v) ? v
-            : throw new KeyNotFoundException($"{source}: metadata has no '{key}' entry");
+            : throw new BadInputException($"{source}: metadata has no '{key}' entry");
 }
 
 /// <summary>Constants of the safetensors layout (https://github.com/huggingface/safetensors, "Format").</summary>

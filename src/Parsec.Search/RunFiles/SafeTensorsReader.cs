@@ -14,7 +14,7 @@ internal static class SafeTensorsReader
 {
     public static SafeTensorsContent ReadFile(string path)
     {
-        if (!File.Exists(path)) throw new FileNotFoundException($"safetensors file not found: {path}", path);
+        if (!File.Exists(path)) throw new BadInputException($"safetensors file not found: {path}", path);
         return Read(File.ReadAllBytes(path), path);
     }
 
@@ -131,5 +131,5 @@ internal static class SafeTensorsReader
         return values;
     }
 
-    private static InvalidDataException Invalid(string source, string message) => new($"{source}: not a valid safetensors file: {message}");
+    private static BadInputException Invalid(string source, string message) => new($"{source}: not a valid safetensors file: {message}");
 }

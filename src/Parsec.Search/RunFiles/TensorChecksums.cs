@@ -22,10 +22,10 @@ internal static class TensorChecksums
     public static void Verify(IReadOnlyDictionary<string, string> recorded, string name, ReadOnlySpan<byte> bytes, string source)
     {
         if (!recorded.TryGetValue(name, out var expected))
-            throw new InvalidDataException($"{source}: tensor '{name}' has no checksum in '{MetadataKey}': the header was altered after the file was written");
+            throw new BadInputException($"{source}: tensor '{name}' has no checksum in '{MetadataKey}': the header was altered after the file was written");
         string actual = Of(bytes);
         if (actual != expected)
-            throw new InvalidDataException(
+            throw new BadInputException(
                 $"{source}: tensor '{name}' is corrupt: its bytes hash to {actual}, the file recorded {expected} when it was written (XXH3-64 in '{MetadataKey}'); restore the file from a copy or start the run again");
     }
 
@@ -36,15 +36,15 @@ internal static class TensorChecksums
         try
         {
             return JsonSerializer.Deserialize<Dictionary<string, string>>(json)
-                   ?? throw new InvalidDataException($"{source}: metadata '{MetadataKey}' is empty");
+                   ?? throw new BadInputException($"{source}: metadata '{MetadataKey}' is empty");
         }
-        catch (JsonException e) { throw new InvalidDataException($"{source}: metadata '{MetadataKey}' is not a JSON object of tensor checksums ({e.Message})", e); }
+        catch (JsonException e) { throw new BadInputException($"{source}: metadata '{MetadataKey}' is not a JSON object of tensor checksums ({e.Message})", e); }
     }
 
     /// <summary>For files whose integrity matters (checkpoints): refuses one that records no checksums.</summary>
     public static void Require(SafeTensorsContent content, string source)
     {
         if (!content.Metadata.ContainsKey(MetadataKey))
-            throw new InvalidDataException($"{source}: records no tensor checksums (metadata '{MetadataKey}'), so its data cannot be verified; it was not written by this version of parsec");
+            throw new BadInputException($"{source}: records no tensor checksums (metadata '{MetadataKey}'), so its data cannot be verified; it was not written by this version of parsec");
     }
 }

@@ -27,15 +27,15 @@ public sealed record Genotype(IReadOnlyList<GenotypeTerm> Normal, IReadOnlyList<
         void Check(IReadOnlyList<GenotypeTerm> terms, string cell)
         {
             if (terms is null || terms.Count != TermsPerCell)
-                throw new FormatException($"{source}: '{cell}' must list {TermsPerCell} (op, input) terms, got {terms?.Count ?? 0}");
+                throw new BadInputException($"{source}: '{cell}' must list {TermsPerCell} (op, input) terms, got {terms?.Count ?? 0}");
             for (int k = 0; k < terms.Count; k++)
             {
                 int node = k / TermsPerNode;
                 var t = terms[k];
                 if (!Primitives.All.Contains(t.Op))
-                    throw new FormatException($"{source}: {cell}[{k}] has unknown op '{t.Op}'; expected one of: {string.Join(", ", Primitives.All)}");
+                    throw new BadInputException($"{source}: {cell}[{k}] has unknown op '{t.Op}'; expected one of: {string.Join(", ", Primitives.All)}");
                 if (t.Input < 0 || t.Input >= node + 2)
-                    throw new FormatException($"{source}: {cell}[{k}] (node {node}) reads input {t.Input}; it may read 0..{node + 1}");
+                    throw new BadInputException($"{source}: {cell}[{k}] (node {node}) reads input {t.Input}; it may read 0..{node + 1}");
             }
         }
     }
@@ -46,9 +46,9 @@ public sealed record Genotype(IReadOnlyList<GenotypeTerm> Normal, IReadOnlyList<
     {
         GenotypeDto? dto;
         try { dto = JsonSerializer.Deserialize<GenotypeDto>(json, GenotypeJson.Options); }
-        catch (JsonException e) { throw new FormatException($"{source}: not a genotype JSON document ({e.Message})", e); }
+        catch (JsonException e) { throw new BadInputException($"{source}: not a genotype JSON document ({e.Message})", e); }
         if (dto?.Normal is null || dto.Reduce is null)
-            throw new FormatException($"{source}: expected an object with 'normal' and 'reduce' lists of [op, input] pairs");
+            throw new BadInputException($"{source}: expected an object with 'normal' and 'reduce' lists of [op, input] pairs");
         RequireDartsConcat(dto.NormalConcat, "normal_concat");
         RequireDartsConcat(dto.ReduceConcat, "reduce_concat");
         var g = new Genotype(Parse(dto.Normal, "normal"), Parse(dto.Reduce, "reduce"));
@@ -59,7 +59,7 @@ public sealed record Genotype(IReadOnlyList<GenotypeTerm> Normal, IReadOnlyList<
         void RequireDartsConcat(List<int>? concat, string field)
         {
             if (concat is not null && !concat.SequenceEqual(OutputNodes))
-                throw new FormatException($"{source}: '{field}' is [{string.Join(", ", concat)}]; only [{string.Join(", ", OutputNodes)}] (every intermediate node, as DARTS' cells concatenate) is supported; leave it out or write that list");
+                throw new BadInputException($"{source}: '{field}' is [{string.Join(", ", concat)}]; only [{string.Join(", ", OutputNodes)}] (every intermediate node, as DARTS' cells concatenate) is supported; leave it out or write that list");
         }
 
         List<GenotypeTerm> Parse(List<JsonElement[]> pairs, string cell)
@@ -69,9 +69,9 @@ public sealed record Genotype(IReadOnlyList<GenotypeTerm> Normal, IReadOnlyList<
             {
                 var p = pairs[k];
                 if (p.Length != 2 || p[0].ValueKind != JsonValueKind.String || p[1].ValueKind != JsonValueKind.Number)
-                    throw new FormatException($"{source}: {cell}[{k}] must be a pair [\"op_name\", input_index]");
+                    throw new BadInputException($"{source}: {cell}[{k}] must be a pair [\"op_name\", input_index]");
                 if (!p[1].TryGetInt32(out int input))
-                    throw new FormatException($"{source}: {cell}[{k}] has input index {p[1].GetRawText()}; expected a whole number naming an earlier node (0, 1 = the cell inputs, 2.. = intermediate nodes)");
+                    throw new BadInputException($"{source}: {cell}[{k}] has input index {p[1].GetRawText()}; expected a whole number naming an earlier node (0, 1 = the cell inputs, 2.. = intermediate nodes)");
                 result.Add(new GenotypeTerm(p[0].GetString()!, input));
             }
             return result;
@@ -80,7 +80,7 @@ public sealed record Genotype(IReadOnlyList<GenotypeTerm> Normal, IReadOnlyList<
 
     public static Genotype Load(string path)
     {
-        if (!File.Exists(path)) throw new FileNotFoundException($"genotype file not found: {path}", path);
+        if (!File.Exists(path)) throw new BadInputException($"genotype file not found: {path}", path);
         return FromJson(File.ReadAllText(path), path);
     }
 

@@ -38,7 +38,7 @@ internal static class Primitives
     {
         for (int i = 0; i < All.Count; i++)
             if (All[i] == name) return i;
-        throw new ArgumentException($"unknown operation '{name}'; expected one of: {string.Join(", ", All)}");
+        throw new BadInputException($"unknown operation '{name}'; expected one of: {string.Join(", ", All)}");
     }
 
     /// <summary>The declaration of <paramref name="name"/>; an unknown name is refused with the list of known ones.</summary>

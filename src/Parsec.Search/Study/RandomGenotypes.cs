@@ -23,7 +23,7 @@ internal static class RandomGenotypes
     /// </summary>
     public static IReadOnlyList<Genotype> Sample(int count, ulong seed, TermInputs termInputs, Func<Architecture, bool> accept)
     {
-        if (count < 0) throw new ArgumentException($"--random must be >= 0, got {count}");
+        if (count < 0) throw new BadInputException($"--random must be >= 0, got {count}");
         var uniform = new ArchitecturePrior(termInputs);
         var rng = new Rng(seed);
         var accepted = new List<Genotype>();
@@ -31,7 +31,7 @@ internal static class RandomGenotypes
         while (accepted.Count < count)
         {
             if (++draws > (long)MaxDrawsPerGenotype * count)
-                throw new ArgumentException($"{draws - 1} uniform genotypes gave only {accepted.Count} of the {count} under the cap: raise the cost target");
+                throw new BadInputException($"{draws - 1} uniform genotypes gave only {accepted.Count} of the {count} under the cap: raise the cost target");
             var architecture = uniform.Sample(rng);
             if (accept(architecture)) accepted.Add(architecture.ToGenotype());
         }

@@ -32,7 +32,7 @@ internal static class ReuseList
         if (File.Exists(file))
         {
             try { saved = JsonSerializer.Deserialize<List<string>>(File.ReadAllText(file)) ?? []; }
-            catch (JsonException e) { throw new InvalidDataException($"{file}: not a JSON list of study folders ({e.Message})", e); }
+            catch (JsonException e) { throw new BadInputException($"{file}: not a JSON list of study folders ({e.Message})", e); }
         }
         var all = saved.Concat(given.Select(Path.GetFullPath)).Distinct().ToList();
         if (write && all.Count > saved.Count) Save(study, all);

@@ -99,17 +99,17 @@ internal sealed record SearchEstimates(string Search, int Images, IReadOnlyList<
     {
         try
         {
-            var entries = JsonNode.Parse(File.ReadAllText(path)) as JsonArray ?? throw new FormatException($"{path}: expected a JSON list of searches");
+            var entries = JsonNode.Parse(File.ReadAllText(path)) as JsonArray ?? throw new BadInputException($"{path}: expected a JSON list of searches");
             return entries.Select((entry, i) => new SearchEstimates(
-                entry?["search"]?.GetValue<string>() ?? throw new FormatException($"{path}: entry {i} has no 'search'"),
+                entry?["search"]?.GetValue<string>() ?? throw new BadInputException($"{path}: entry {i} has no 'search'"),
                 entry["images"]?.GetValue<int>() ?? 0,
-                (entry["genotypes"] as JsonArray ?? throw new FormatException($"{path}: entry {i} has no 'genotypes' list")).Select(g => new GenotypeEstimate(
-                    g?["name"]?.GetValue<string>() ?? throw new FormatException($"{path}: entry {i} has a genotype without 'name'"),
+                (entry["genotypes"] as JsonArray ?? throw new BadInputException($"{path}: entry {i} has no 'genotypes' list")).Select(g => new GenotypeEstimate(
+                    g?["name"]?.GetValue<string>() ?? throw new BadInputException($"{path}: entry {i} has a genotype without 'name'"),
                     g["val_accuracy"]?.GetValue<double>(), g["val_log_likelihood"]?.GetValue<double>(), g["log_probability"]?.GetValue<double>())).ToList())).ToList();
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
-            throw new FormatException($"{path}: not a valid estimates file ({e.Message})", e);
+            throw new BadInputException($"{path}: not a valid estimates file ({e.Message})", e);
         }
     }
 }

@@ -30,16 +30,16 @@ internal sealed record StudyGenotype(string Name, GenotypeKind Kind, Genotype Ge
     public static IReadOnlyList<StudyGenotype> Load(string path)
     {
         JsonArray entries;
-        try { entries = JsonNode.Parse(File.ReadAllText(path)) as JsonArray ?? throw new FormatException($"{path}: expected a JSON list of genotypes"); }
-        catch (JsonException e) { throw new FormatException($"{path}: not a JSON document ({e.Message})", e); }
+        try { entries = JsonNode.Parse(File.ReadAllText(path)) as JsonArray ?? throw new BadInputException($"{path}: expected a JSON list of genotypes"); }
+        catch (JsonException e) { throw new BadInputException($"{path}: not a JSON document ({e.Message})", e); }
         return entries.Select((entry, i) =>
         {
             string where = $"{path}: entry {i}";
-            string name = entry?["name"]?.GetValue<string>() ?? throw new FormatException($"{where} has no 'name'");
-            string kind = entry["kind"]?.GetValue<string>() ?? throw new FormatException($"{where} has no 'kind'");
+            string name = entry?["name"]?.GetValue<string>() ?? throw new BadInputException($"{where} has no 'name'");
+            string kind = entry["kind"]?.GetValue<string>() ?? throw new BadInputException($"{where} has no 'kind'");
             var parsed = Enum.GetValues<GenotypeKind>().FirstOrDefault(k => KindName(k) == kind, (GenotypeKind)(-1));
-            if (!Enum.IsDefined(parsed)) throw new FormatException($"{where}: 'kind' is '{kind}', expected searched, random or published");
-            var genotype = entry["genotype"] ?? throw new FormatException($"{where} has no 'genotype'");
+            if (!Enum.IsDefined(parsed)) throw new BadInputException($"{where}: 'kind' is '{kind}', expected searched, random or published");
+            var genotype = entry["genotype"] ?? throw new BadInputException($"{where} has no 'genotype'");
             return new StudyGenotype(name, parsed, Genotype.FromJson(genotype.ToJsonString(), $"{where} genotype"), entry["strategy"]?.GetValue<string>());
         }).ToList();
     }

@@ -18,23 +18,23 @@ internal static class StudyJson
 
     public static StudyOptions Load(string path)
     {
-        if (!File.Exists(path)) throw new FileNotFoundException($"{path} not found: not a study folder", path);
+        if (!File.Exists(path)) throw new BadInputException($"{path} not found: not a study folder", path);
         try
         {
-            var node = JsonNode.Parse(File.ReadAllText(path)) as JsonObject ?? throw new FormatException($"{path}: empty study file");
+            var node = JsonNode.Parse(File.ReadAllText(path)) as JsonObject ?? throw new BadInputException($"{path}: empty study file");
             if (node["search"] is JsonObject search)
             {
                 Loop.FlatDatasetJson.Upgrade(search);
                 Loop.OptionsFile.UpgradeSplit(search);
             }
             Data.Files.DatasetSpec.UpgradeJson(node["data"]);
-            var options = node.Deserialize<StudyOptions>(Json) ?? throw new FormatException($"{path}: empty study file");
+            var options = node.Deserialize<StudyOptions>(Json) ?? throw new BadInputException($"{path}: empty study file");
             options.Validate();
             return options;
         }
         catch (Exception e) when (e is JsonException or ArgumentException or NotSupportedException)
         {
-            throw new FormatException($"{path}: not a valid study.json ({e.Message})", e);
+            throw new BadInputException($"{path}: not a valid study.json ({e.Message})", e);
         }
     }
 }

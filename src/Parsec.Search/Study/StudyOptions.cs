@@ -56,25 +56,25 @@ internal sealed record StudyOptions
     public void Validate()
     {
         Flags.FlagRanges.Check(this);
-        if (RandomGenotypes < 0) throw new ArgumentException($"--random must be >= 0, got {RandomGenotypes}");
-        if (Seeds < 1) throw new ArgumentException($"--seeds must be >= 1, got {Seeds}");
+        if (RandomGenotypes < 0) throw new BadInputException($"--random must be >= 0, got {RandomGenotypes}");
+        if (Seeds < 1) throw new BadInputException($"--seeds must be >= 1, got {Seeds}");
         // The study prices every genotype (its table, the cap on random genotypes, the Pareto plot) by parameters or
         // multiply-adds, counted exactly; latency needs a table measured on the machine, which only `search` does yet.
         if (Search.Cost == Cost.CostMeasure.Latency)
-            throw new ArgumentException("--cost latency: a study prices genotypes by params or flops; search with `parsec search --cost latency` instead");
+            throw new BadInputException("--cost latency: a study prices genotypes by params or flops; search with `parsec search --cost latency` instead");
         foreach (string name in Also)
             if (!PublishedGenotypes.ByName.ContainsKey(name))
-                throw new ArgumentException($"--also: unknown genotype '{name}'; expected one of: {string.Join(", ", PublishedGenotypes.ByName.Keys)}");
+                throw new BadInputException($"--also: unknown genotype '{name}'; expected one of: {string.Join(", ", PublishedGenotypes.ByName.Keys)}");
         if (SearchFrom is null) Search.Validate();
         if (Strategies is { } strategies && (strategies.Count == 0 || strategies.Distinct().Count() != strategies.Count))
-            throw new ArgumentException($"--strategies must list one or more different strategies, got '{string.Join(",", strategies.Select(SearchStrategyConverter.Name))}'");
-        if (DartsIterations is < 1) throw new ArgumentException($"--darts-iterations must be >= 1, got {DartsIterations}");
+            throw new BadInputException($"--strategies must list one or more different strategies, got '{string.Join(",", strategies.Select(SearchStrategyConverter.Name))}'");
+        if (DartsIterations is < 1) throw new BadInputException($"--darts-iterations must be >= 1, got {DartsIterations}");
         if (Strategies is not null && SearchFrom is not null)
-            throw new ArgumentException("--strategies and --search exclude each other: the study either runs its searches or takes pi from one");
+            throw new BadInputException("--strategies and --search exclude each other: the study either runs its searches or takes pi from one");
         if (SearchSeeds is not null && SearchFrom is not null)
-            throw new ArgumentException("--search-seeds and --search exclude each other: the study either runs its searches or takes pi from one");
+            throw new BadInputException("--search-seeds and --search exclude each other: the study either runs its searches or takes pi from one");
         if (SearchSeeds is { } seeds && (seeds.Count == 0 || seeds.Distinct().Count() != seeds.Count))
-            throw new ArgumentException($"--search-seeds must list one or more different seeds, got '{string.Join(",", seeds)}'");
+            throw new BadInputException($"--search-seeds must list one or more different seeds, got '{string.Join(",", seeds)}'");
         Training.Validate();
     }
 }

@@ -59,10 +59,10 @@ internal sealed class StudyRunner
     {
         options.Validate();
         var study = new StudyFolder(folder);
-        if (File.Exists(study.Options)) throw new ArgumentException($"--out: {folder} already holds a study; continue it with --resume {folder}");
-        if (File.Exists(study.Path)) throw new ArgumentException($"--out: {folder} is a file; name a folder for the study");
+        if (File.Exists(study.Options)) throw new BadInputException($"--out: {folder} already holds a study; continue it with --resume {folder}");
+        if (File.Exists(study.Path)) throw new BadInputException($"--out: {folder} is a file; name a folder for the study");
         if (options.SearchFrom is { } from && !File.Exists(PiFile(from)))
-            throw new FileNotFoundException($"--search: {from} holds no {Path.GetFileName(PiFile(from))}: give a search run folder that finished, or a pi.json", PiFile(from));
+            throw new BadInputException($"--search: {from} holds no {Path.GetFileName(PiFile(from))}: give a search run folder that finished, or a pi.json", PiFile(from));
         var data = DatasetSplitsLoader.Load(options.Data);
         var others = (reuse ?? []).Select(r => new StudyFolder(r)).ToList();
         var runner = new StudyRunner(options, study, backend, progress, others, world);
@@ -360,7 +360,7 @@ internal sealed class StudyRunner
 
     private static bool SameBudget(StudyFolder other, StudyOptions options)
     {
-        if (!File.Exists(other.Options)) throw new DirectoryNotFoundException($"--reuse: {other.Path} holds no study.json");
+        if (!File.Exists(other.Options)) throw new BadInputException($"--reuse: {other.Path} holds no study.json");
         var theirs = StudyJson.Load(other.Options);
         return theirs.Data == options.Data && theirs.Training == options.Training;
     }

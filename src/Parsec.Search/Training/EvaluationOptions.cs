@@ -99,6 +99,6 @@ public sealed record EvaluationOptions
 
     private static void Require(bool condition, string flag, string expected)
     {
-        if (!condition) throw new ArgumentException($"{flag} must be {expected}");
+        if (!condition) throw new BadInputException($"{flag} must be {expected}");
     }
 }

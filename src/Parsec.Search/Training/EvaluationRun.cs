@@ -44,7 +44,7 @@ public sealed class EvaluationRun : IDisposable
         _record = record;
         var options = record.Options;
         if (!data.Train.ImageShape.AsSpan().SequenceEqual(record.ImageShape) || data.Classes != record.Classes)
-            throw new InvalidDataException(
+            throw new BadInputException(
                 $"{data.Source}: images {string.Join("x", data.Train.ImageShape)} with {data.Classes} classes, but the run was set up for {string.Join("x", record.ImageShape)} with {record.Classes}");
         Genotype = record.Genotype(Path.Combine(folder, EvaluationCheckpoint.CheckpointFileName));
         _network = Network.CreateFixed(backend, options.Network(data.Channels, data.Classes), Genotype, initRng);
@@ -91,7 +91,7 @@ public sealed class EvaluationRun : IDisposable
     private static EvaluationRun Start(IBackend backend, string folder, Genotype genotype, EvaluationOptions options, DatasetSpec spec, DatasetSplits data, RunLock runLock)
     {
         if (File.Exists(Path.Combine(folder, EvaluationCheckpoint.CheckpointFileName)))
-            throw new ArgumentException($"--out: {folder} already holds a training run; resume it with --resume {folder} or choose another --out folder");
+            throw new BadInputException($"--out: {folder} already holds a training run; resume it with --resume {folder} or choose another --out folder");
         var normalization = DatasetStatistics.Compute(data.Train).ToNormalization();
         var record = new TrainingRecord
         {
@@ -126,17 +126,17 @@ public sealed class EvaluationRun : IDisposable
     public static EvaluationRun Resume(IBackend backend, string folder, DatasetSplits? data = null)
     {
         if (!Directory.Exists(folder))
-            throw new FileNotFoundException($"--resume: run folder not found: {folder}", Path.Combine(folder, EvaluationCheckpoint.CheckpointFileName));
+            throw new BadInputException($"--resume: run folder not found: {folder}", Path.Combine(folder, EvaluationCheckpoint.CheckpointFileName));
         return RunLock.AcquireFor(folder, runLock => Resume(backend, folder, data, runLock));
     }
 
     private static EvaluationRun Resume(IBackend backend, string folder, DatasetSplits? data, RunLock runLock)
     {
         string path = Path.Combine(folder, EvaluationCheckpoint.CheckpointFileName);
-        if (!File.Exists(path)) throw new FileNotFoundException($"--resume: {folder} holds no {EvaluationCheckpoint.CheckpointFileName}", path);
+        if (!File.Exists(path)) throw new BadInputException($"--resume: {folder} holds no {EvaluationCheckpoint.CheckpointFileName}", path);
         var (content, record) = EvaluationCheckpoint.Load(path);
         if (record.LoaderRng is null || record.DropPathRng is null)
-            throw new InvalidDataException($"{path}: a weights file, not a checkpoint (it has no generator states to resume from)");
+            throw new BadInputException($"{path}: a weights file, not a checkpoint (it has no generator states to resume from)");
         data ??= DatasetSplitsLoader.Load(record.Dataset);
         var run = new EvaluationRun(backend, folder, record, data, new Rng(record.Options.Seed), new Rng(0), new Rng(0)) { _runLock = runLock };
         try

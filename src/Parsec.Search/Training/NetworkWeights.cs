@@ -36,7 +36,7 @@ internal static class NetworkWeights
             if (!expected.Contains(saved.Name) && (ignoredPrefix is null || !saved.Name.StartsWith(ignoredPrefix, StringComparison.Ordinal)))
                 problems.Add($"unexpected '{saved.Name}' ({Shape(saved.Shape)})");
         if (problems.Count > 0)
-            throw new InvalidDataException(
+            throw new BadInputException(
                 $"{source}: the weights do not fit this network ({problems.Count} problem(s); was it saved for another genotype or size?): " +
                 string.Join("; ", problems.Take(8)) + (problems.Count > 8 ? "; ..." : ""));
         foreach (var t in store.All) CopyIn(t, content.Get(t.Name!, source).Data);

@@ -61,9 +61,9 @@ public sealed record TrainingRecord
     public static TrainingRecord FromMetadata(IReadOnlyDictionary<string, string> metadata, string source)
     {
         if (!metadata.TryGetValue(FormatKey, out var format) || format != FormatValue)
-            throw new InvalidDataException($"{source}: not a weights file written by `parsec train` (metadata '{FormatKey}' is '{format ?? "absent"}', expected '{FormatValue}')");
+            throw new BadInputException($"{source}: not a weights file written by `parsec train` (metadata '{FormatKey}' is '{format ?? "absent"}', expected '{FormatValue}')");
         if (!metadata.TryGetValue(MetadataKey, out var json))
-            throw new InvalidDataException($"{source}: metadata has no '{MetadataKey}' entry");
+            throw new BadInputException($"{source}: metadata has no '{MetadataKey}' entry");
         TrainingRecord? record;
         try
         {
@@ -71,9 +71,9 @@ public sealed record TrainingRecord
             DatasetSpec.UpgradeJson(node?["dataset"]);
             record = node.Deserialize<TrainingRecord>(Json);
         }
-        catch (Exception e) when (e is JsonException or InvalidOperationException) { throw new InvalidDataException($"{source}: metadata '{MetadataKey}' is not a valid training record ({e.Message})", e); }
+        catch (Exception e) when (e is JsonException or InvalidOperationException) { throw new BadInputException($"{source}: metadata '{MetadataKey}' is not a valid training record ({e.Message})", e); }
         if (record is null || record.ImageShape is not { Length: 3 } || record.NormalizationMean.Length != record.ImageShape[0])
-            throw new InvalidDataException($"{source}: metadata '{MetadataKey}' is incomplete (image shape or normalisation missing)");
+            throw new BadInputException($"{source}: metadata '{MetadataKey}' is incomplete (image shape or normalisation missing)");
         record.Options.Validate();
         return record;
     }

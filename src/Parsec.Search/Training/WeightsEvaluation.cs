@@ -22,9 +22,9 @@ internal static class WeightsEvaluation
         {
             foreach (string name in new[] { EvaluationCheckpoint.WeightsFileName, EvaluationCheckpoint.CheckpointFileName })
                 if (File.Exists(Path.Combine(path, name))) return Path.Combine(path, name);
-            throw new FileNotFoundException($"{path}: a run folder with neither {EvaluationCheckpoint.WeightsFileName} nor {EvaluationCheckpoint.CheckpointFileName}");
+            throw new BadInputException($"{path}: a run folder with neither {EvaluationCheckpoint.WeightsFileName} nor {EvaluationCheckpoint.CheckpointFileName}");
         }
-        throw new FileNotFoundException($"weights not found: {path} (expected a .safetensors file written by `parsec train`, or its run folder)", path);
+        throw new BadInputException($"weights not found: {path} (expected a .safetensors file written by `parsec train`, or its run folder)", path);
     }
 
     /// <param name="data">The dataset to test on; null for the one the weights were trained on.</param>
@@ -35,7 +35,7 @@ internal static class WeightsEvaluation
         var (content, record) = EvaluationCheckpoint.Load(file);
         data ??= DatasetSplitsLoader.Load(record.Dataset);
         if (!data.Test.ImageShape.AsSpan().SequenceEqual(record.ImageShape) || data.Classes != record.Classes)
-            throw new InvalidDataException(
+            throw new BadInputException(
                 $"{data.Source}: test images {string.Join("x", data.Test.ImageShape)} with {data.Classes} classes do not fit weights trained on {string.Join("x", record.ImageShape)} with {record.Classes} classes ({file})");
         var options = record.Options;
         using var network = Network.CreateFixed(backend, options.Network(record.ImageShape[0], record.Classes), record.Genotype(file), new Rng(options.Seed));

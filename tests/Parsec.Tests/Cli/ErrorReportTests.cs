@@ -1,9 +1,11 @@
+using Parsec.Search;
 using NUnit.Framework;
 using Parsec.Autodiff;
 using Parsec.Autodiff.Cpu;
 using Parsec.Search.Cli;
 using Parsec.Search.Loop;
 using Parsec.Search.RunFiles;
+using Parsec.Search.Space;
 using Parsec.Tests.Tooling;
 
 namespace Parsec.Tests.Cli;
@@ -57,7 +59,33 @@ public class ErrorReportTests
     [Test]
     public void AMissingFileTheUserNamedIsBadInput()
     {
-        var missing = Caught(() => File.ReadAllText(Path.Combine(Path.GetTempPath(), Guid.NewGuid().ToString("N"), "options.json")));
+        var missing = Caught(() => Genotype.Load(Path.Combine(Path.GetTempPath(), Guid.NewGuid().ToString("N"), "genotype.json")));
+        Assert.That(missing, Is.TypeOf<BadInputException>());
         Assert.That(ErrorReport.ExitCodeOf(missing), Is.EqualTo(ExitCodes.BadInput));
+    }
+
+    /// <summary>
+    /// Exit 2 is told by the type thrown where input is checked, never by the kind of exception: an argument or a
+    /// format refused inside parsec's own code, outside the input checks, is a bug; a file the program itself expected
+    /// and did not find is a failure of the machine (exit 1 both).
+    /// </summary>
+    [Test]
+    public void OnlyTheInputChecksExceptionIsBadInput()
+    {
+        var refusedInside = Caught(() => Parsec.Search.Study.KendallTau.Compute([1.0, 2.0], [1.0]));
+        Assert.That(refusedInside, Is.TypeOf<ArgumentException>());
+        Assert.That(ErrorReport.ExitCodeOf(refusedInside), Is.EqualTo(ExitCodes.Failure));
+        using (var console = new ConsoleCapture())
+        {
+            var error = new StringWriter();
+            var previous = Console.Error;
+            Console.SetError(error);
+            try { ErrorReport.Print(refusedInside, []); }
+            finally { Console.SetError(previous); }
+            Assert.That(console.Text, Does.Contain("internal error:").And.Contain("ArgumentException in Parsec.Search.Study.KendallTau"));
+        }
+        Assert.That(ErrorReport.ExitCodeOf(new FormatException("a parse inside parsec")), Is.EqualTo(ExitCodes.Failure));
+        Assert.That(ErrorReport.ExitCodeOf(new FileNotFoundException("a file parsec wrote itself")), Is.EqualTo(ExitCodes.Failure));
+        Assert.That(ErrorReport.ExitCodeOf(new BadInputException("--flag: wrong")), Is.EqualTo(ExitCodes.BadInput));
     }
 }

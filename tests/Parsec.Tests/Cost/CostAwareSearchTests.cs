@@ -1,3 +1,4 @@
+using Parsec.Search;
 using System.Text.Json.Nodes;
 using NUnit.Framework;
 using Parsec.Autodiff;
@@ -134,7 +135,7 @@ public class CostAwareSearchTests
             using (var backend = new CpuBackend()) SearchRunner.Start(options, backend, lost, limits: new RunLimits(StopAfterIteration: 3));
             File.Delete(lost.Latency);
             using (var backend = new CpuBackend())
-                Assert.That(() => SearchRunner.Resume(lost, backend), Throws.TypeOf<FileNotFoundException>().With.Message.Contains("without its latency.json"));
+                Assert.That(() => SearchRunner.Resume(lost, backend), Throws.TypeOf<BadInputException>().With.Message.Contains("without its latency.json"));
         }
         finally { Directory.Delete(root, recursive: true); }
     }
@@ -143,11 +144,11 @@ public class CostAwareSearchTests
     public void CostOptionsAreCheckedTogether()
     {
         var options = new SearchOptions();
-        Assert.That(() => (options with { CostTarget = 100 }).Validate(), Throws.ArgumentException.With.Message.Contains("--cost needs"));
-        Assert.That(() => (options with { Cost = CostMeasure.Params }).Validate(), Throws.ArgumentException.With.Message.Contains("--cost needs"));
-        Assert.That(() => (options with { Cost = CostMeasure.Params, CostTarget = 1, CostWeight = 1 }).Validate(), Throws.ArgumentException.With.Message.Contains("not both"));
-        Assert.That(() => (options with { Cost = CostMeasure.Params, CostTarget = -1 }).Validate(), Throws.ArgumentException.With.Message.Contains("--cost-target"));
-        Assert.That(() => (options with { Cost = CostMeasure.Flops, CostWeight = 1, Strategy = SearchStrategy.RandomWs }).Validate(), Throws.ArgumentException.With.Message.Contains("parsec strategy"));
+        Assert.That(() => (options with { CostTarget = 100 }).Validate(), Throws.TypeOf<BadInputException>().With.Message.Contains("--cost needs"));
+        Assert.That(() => (options with { Cost = CostMeasure.Params }).Validate(), Throws.TypeOf<BadInputException>().With.Message.Contains("--cost needs"));
+        Assert.That(() => (options with { Cost = CostMeasure.Params, CostTarget = 1, CostWeight = 1 }).Validate(), Throws.TypeOf<BadInputException>().With.Message.Contains("not both"));
+        Assert.That(() => (options with { Cost = CostMeasure.Params, CostTarget = -1 }).Validate(), Throws.TypeOf<BadInputException>().With.Message.Contains("--cost-target"));
+        Assert.That(() => (options with { Cost = CostMeasure.Flops, CostWeight = 1, Strategy = SearchStrategy.RandomWs }).Validate(), Throws.TypeOf<BadInputException>().With.Message.Contains("parsec strategy"));
         Assert.That(() => (options with { Cost = CostMeasure.Flops, CostWeight = 0.5 }).Validate(), Throws.Nothing);
     }
 }

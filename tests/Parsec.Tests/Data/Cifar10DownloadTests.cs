@@ -1,3 +1,4 @@
+using Parsec.Search;
 using System.Formats.Tar;
 using System.IO.Compression;
 using System.Net;
@@ -46,7 +47,7 @@ public class Cifar10DownloadTests
         using var temp = new TempFolder();
         string target = temp.Folder("data");
         File.WriteAllBytes(Path.Combine(target, Cifar10Download.ArchiveName), TinyArchive(temp));
-        var e = Assert.ThrowsAsync<InvalidDataException>(() =>
+        var e = Assert.ThrowsAsync<BadInputException>(() =>
             Cifar10Download.InstallAsync(target, "http://127.0.0.1:9/unused", Cifar10Download.OfficialMd5, null, CancellationToken.None))!;
         Assert.That(e.Message, Does.Contain("MD5").And.Contain(Cifar10Download.OfficialMd5));
         Assert.That(Directory.Exists(Path.Combine(target, "cifar-10-batches-bin")), Is.False);

@@ -1,3 +1,4 @@
+using Parsec.Search;
 using NUnit.Framework;
 using Parsec.Search.Data.Files;
 
@@ -62,10 +63,10 @@ public class CifarLoaderTests
         Assert.That(() => CifarDatasets.LoadCifar10(temp.Path), Throws.TypeOf<DataFileException>().With.Message.Contains("data_batch_4.bin").And.Message.Contains("empty"));
 
         File.Delete(temp["data_batch_4.bin"]);
-        Assert.That(() => CifarDatasets.LoadCifar10(temp.Path), Throws.TypeOf<FileNotFoundException>().With.Message.Contains("data_batch_4.bin"));
+        Assert.That(() => CifarDatasets.LoadCifar10(temp.Path), Throws.TypeOf<BadInputException>().With.Message.Contains("data_batch_4.bin"));
 
         using var empty = new TempFolder();
-        Assert.That(() => CifarDatasets.LoadCifar10(empty.Path), Throws.TypeOf<FileNotFoundException>().With.Message.Contains("test_batch.bin"));
+        Assert.That(() => CifarDatasets.LoadCifar10(empty.Path), Throws.TypeOf<BadInputException>().With.Message.Contains("test_batch.bin"));
     }
 
     [Test]

@@ -1,3 +1,4 @@
+using Parsec.Search;
 using NUnit.Framework;
 using Parsec.Search.Data.Files;
 using Parsec.Search.Data.Pipeline;
@@ -44,6 +45,6 @@ public class DatasetDefaultsTests
         Assert.That(data.Train.ClassNames, Is.EqualTo(MnistDatasets.FashionClassNames));
         Assert.That((data.Channels, data.Height, data.Width), Is.EqualTo((1, 28, 28)));
         Assert.That(SystemDatasetFolders.MissingFolderMessage("fashion-mnist", DatasetFormat.FashionMnist), Does.Contain("apt-get install dataset-fashion-mnist"));
-        Assert.That(() => DatasetSplitsLoader.Load(new DatasetSpec("cifar10")), Throws.ArgumentException.With.Message.Contains("--data-dir"));
+        Assert.That(() => DatasetSplitsLoader.Load(new DatasetSpec("cifar10")), Throws.TypeOf<BadInputException>().With.Message.Contains("--data-dir"));
     }
 }

@@ -1,3 +1,4 @@
+using Parsec.Search;
 using Parsec.Search.Data.Generated;
 using Parsec.Search.Data.Pipeline;
 using NUnit.Framework;
@@ -27,7 +28,7 @@ public class DatasetSplitsLoaderTests
         Assert.That(DatasetSplitsLoader.Detect(temp["FashionMNIST"]), Is.EqualTo(DatasetFormat.FashionMnist));
         Assert.That(DatasetSplitsLoader.Detect(temp["images"]), Is.EqualTo(DatasetFormat.ImageFolder));
         Assert.That(() => DatasetSplitsLoader.Detect(temp.Folder("nothing")),
-            Throws.TypeOf<InvalidDataException>().With.Message.Contains("--format"));
+            Throws.TypeOf<BadInputException>().With.Message.Contains("--format"));
     }
 
     [Test]
@@ -36,7 +37,7 @@ public class DatasetSplitsLoaderTests
         using var temp = new TempFolder();
         DatasetFiles.WriteCifar10(temp.Path, perBatch: 2, test: 4);
         Assert.That(() => DatasetSplitsLoader.Load(new DatasetSpec("cifar10")),
-            Throws.ArgumentException.With.Message.Contains("--data-dir"));
+            Throws.TypeOf<BadInputException>().With.Message.Contains("--data-dir"));
 
         var data = DatasetSplitsLoader.Load(new DatasetSpec("CIFAR-10", temp.Path, TrainCount: 3, TestCount: 2));
         Assert.That(data.Train.Count, Is.EqualTo(3));
@@ -54,7 +55,7 @@ public class DatasetSplitsLoaderTests
         Assert.That(data.Train.Image(0).ToArray(), Is.Not.EqualTo(data.Test.Image(0).ToArray()));
         Assert.That(DatasetCatalog.Names, Does.Contain(DatasetSplitsLoader.DefaultDataset));
         Assert.That(() => DatasetSplitsLoader.Load(new DatasetSpec("imagenet")),
-            Throws.ArgumentException.With.Message.Contains("unknown dataset 'imagenet'"));
+            Throws.TypeOf<BadInputException>().With.Message.Contains("unknown dataset 'imagenet'"));
     }
 
     [Test]

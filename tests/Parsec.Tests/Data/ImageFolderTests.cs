@@ -1,3 +1,4 @@
+using Parsec.Search;
 using NUnit.Framework;
 using Parsec.Search.Data.Files;
 using SixLabors.ImageSharp.PixelFormats;
@@ -66,15 +67,15 @@ public class ImageFolderTests
     {
         using var temp = new TempFolder();
         WriteSplit(temp["train"]);
-        Assert.That(() => ImageFolderDataset.Load(temp.Path, 8), Throws.TypeOf<DirectoryNotFoundException>().With.Message.Contains("test/"));
+        Assert.That(() => ImageFolderDataset.Load(temp.Path, 8), Throws.TypeOf<BadInputException>().With.Message.Contains("test/"));
 
         WriteSplit(temp["test"]);
         Directory.CreateDirectory(temp["test/green"]);
         Assert.That(() => ImageFolderDataset.Load(temp.Path, 8),
-            Throws.TypeOf<InvalidDataException>().With.Message.Contains("green").And.Message.Contains("holds no"));
+            Throws.TypeOf<BadInputException>().With.Message.Contains("green").And.Message.Contains("holds no"));
 
         DatasetFiles.WriteImage(temp["test/green/g.png"], 4, 4, new Rgb24(0, 255, 0));
         Assert.That(() => ImageFolderDataset.Load(temp.Path, 8),
-            Throws.TypeOf<InvalidDataException>().With.Message.Contains("class folders differ"));
+            Throws.TypeOf<BadInputException>().With.Message.Contains("class folders differ"));
     }
 }

@@ -1,3 +1,4 @@
+using Parsec.Search;
 using NUnit.Framework;
 using Parsec.Search.Data.Files;
 
@@ -110,6 +111,6 @@ public class MnistLoaderTests
         DatasetFiles.WriteMnist(temp.Path);
         File.Delete(temp["train-labels-idx1-ubyte"]);
         Assert.That(() => MnistDatasets.Load(temp.Path, DatasetFormat.Mnist),
-            Throws.TypeOf<FileNotFoundException>().With.Message.Contains("train-labels-idx1-ubyte[.gz] is missing"));
+            Throws.TypeOf<BadInputException>().With.Message.Contains("train-labels-idx1-ubyte[.gz] is missing"));
     }
 }

@@ -1,3 +1,4 @@
+using Parsec.Search;
 using NUnit.Framework;
 using Parsec.Autodiff.Cpu;
 using Parsec.Search.Cli;

@@ -1,3 +1,4 @@
+using Parsec.Search;
 using Google.Protobuf;
 using NUnit.Framework;
 using Parsec.Autodiff.Cpu;
@@ -261,13 +262,13 @@ public class PredictTests
             bytes[7] ^= 0x10;
             weight.RawData = Google.Protobuf.ByteString.CopyFrom(bytes);
         });
-        Assert.That(() => OnnxClassifier.Load(flipped), Throws.TypeOf<InvalidDataException>().With.Message.Contains("flipped.onnx").And.Message.Contains("checksum"));
+        Assert.That(() => OnnxClassifier.Load(flipped), Throws.TypeOf<BadInputException>().With.Message.Contains("flipped.onnx").And.Message.Contains("checksum"));
 
         string shape = Tampered("shape.onnx", m => m.MetadataProps.Single(p => p.Key == Parsec.Search.Export.ModelInfo.ImageShapeKey).Value = "[3,16,16]");
-        Assert.That(() => OnnxClassifier.Load(shape), Throws.TypeOf<InvalidDataException>().With.Message.Contains("shape.onnx").And.Message.Contains("parsec.image_shape"));
+        Assert.That(() => OnnxClassifier.Load(shape), Throws.TypeOf<BadInputException>().With.Message.Contains("shape.onnx").And.Message.Contains("parsec.image_shape"));
 
         string classes = Tampered("classes.onnx", m => m.MetadataProps.Single(p => p.Key == Parsec.Search.Export.ModelInfo.ClassNamesKey).Value = "[\"a\",\"b\"]");
-        Assert.That(() => OnnxClassifier.Load(classes), Throws.TypeOf<InvalidDataException>().With.Message.Contains("classes.onnx").And.Message.Contains("names 2 classes"));
+        Assert.That(() => OnnxClassifier.Load(classes), Throws.TypeOf<BadInputException>().With.Message.Contains("classes.onnx").And.Message.Contains("names 2 classes"));
 
         var (code, output) = Tooling.CapturedCli.Run("predict", flipped, Path.Combine(WriteImages(temp.Folder("images")), "a.png"));
         Assert.That(code, Is.EqualTo(CliApp.UsageError));

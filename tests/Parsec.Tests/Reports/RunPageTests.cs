@@ -1,3 +1,4 @@
+using Parsec.Search;
 using NUnit.Framework;
 using Parsec.Search.Reports;
 using Parsec.Search.Reports.Html;

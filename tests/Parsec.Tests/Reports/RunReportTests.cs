@@ -1,3 +1,4 @@
+using Parsec.Search;
 using NUnit.Framework;
 using Parsec.Search.Reports;
 using Parsec.Search.Space;
@@ -145,7 +146,7 @@ public class RunReportTests
     [Test]
     public void MissingFolderIsAnError()
     {
-        Assert.Throws<DirectoryNotFoundException>(() => RunReport.WriteAll(Path.Combine(Path.GetTempPath(), "parsec-report-tests", "absent-" + Guid.NewGuid().ToString("N"))));
+        Assert.Throws<BadInputException>(() => RunReport.WriteAll(Path.Combine(Path.GetTempPath(), "parsec-report-tests", "absent-" + Guid.NewGuid().ToString("N"))));
     }
 
     [Test]

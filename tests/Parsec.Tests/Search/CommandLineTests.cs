@@ -1,3 +1,4 @@
+using Parsec.Search;
 using System.Text.Json.Nodes;
 using NUnit.Framework;
 using Parsec.Autodiff.Cpu;

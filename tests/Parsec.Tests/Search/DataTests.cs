@@ -1,3 +1,4 @@
+using Parsec.Search;
 using NUnit.Framework;
 using Parsec.Autodiff;
 using Parsec.Search.Data;
@@ -48,6 +49,6 @@ public class DataTests
         var restored = new BatchSampler(10, 3, new Rng(99)) { State = saved };
         Assert.That(Enumerable.Range(0, 7).Select(_ => restored.Next()).ToList(), Is.EqualTo(expected));
         Assert.That(restored.Epoch, Is.EqualTo(3));
-        Assert.That(() => new BatchSampler(2, 3, new Rng(1)), Throws.ArgumentException.With.Message.Contains("cannot fill one batch"));
+        Assert.That(() => new BatchSampler(2, 3, new Rng(1)), Throws.TypeOf<BadInputException>().With.Message.Contains("cannot fill one batch"));
     }
 }

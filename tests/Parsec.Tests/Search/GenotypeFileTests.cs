@@ -1,3 +1,4 @@
+using Parsec.Search;
 using System.Text.Json.Nodes;
 using NUnit.Framework;
 using Parsec.Search.Space;
@@ -26,7 +27,7 @@ public class GenotypeFileTests
     public void ConcatListsOtherThanEveryIntermediateNodeAreRefused(string field, string list)
     {
         Assert.That(() => Genotype.FromJson(WithField(field, JsonNode.Parse(list)), "g.json"),
-            Throws.TypeOf<FormatException>().With.Message.Contains($"g.json: '{field}' is [").And.Message.Contains("only [2, 3, 4, 5]"));
+            Throws.TypeOf<BadInputException>().With.Message.Contains($"g.json: '{field}' is [").And.Message.Contains("only [2, 3, 4, 5]"));
     }
 
     [Test]
@@ -47,7 +48,7 @@ public class GenotypeFileTests
         json["normal"]![2]![1] = 1.5;
         string path = temp["genotype.json"];
         File.WriteAllText(path, json.ToJsonString());
-        Assert.That(() => Genotype.Load(path), Throws.TypeOf<FormatException>()
+        Assert.That(() => Genotype.Load(path), Throws.TypeOf<BadInputException>()
             .With.Message.Contains($"{path}: normal[2] has input index 1.5; expected a whole number"));
 
         var (code, output) = CapturedCli.Run(TinyCommands.Train(temp["run"], 1, "--genotype", path));

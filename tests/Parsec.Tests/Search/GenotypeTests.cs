@@ -1,3 +1,4 @@
+using Parsec.Search;
 using NUnit.Framework;
 using Parsec.Autodiff;
 using Parsec.Search.Prior;
@@ -27,7 +28,7 @@ public class GenotypeTests
     [TestCase("not json", "not a genotype JSON document")]
     public void MalformedGenotypeJsonIsRejected(string json, string expected)
     {
-        Assert.That(() => Genotype.FromJson(json, "g.json"), Throws.TypeOf<FormatException>().With.Message.Contains(expected));
+        Assert.That(() => Genotype.FromJson(json, "g.json"), Throws.TypeOf<BadInputException>().With.Message.Contains(expected));
     }
 
     [Test]
@@ -35,9 +36,9 @@ public class GenotypeTests
     {
         var good = new ArchitecturePrior().MostLikelyGenotype();
         var unknownOp = good with { Normal = good.Normal.Select((t, k) => k == 3 ? t with { Op = "conv_7x7" } : t).ToList() };
-        Assert.That(() => unknownOp.Validate(), Throws.TypeOf<FormatException>().With.Message.Contains("normal[3] has unknown op 'conv_7x7'"));
+        Assert.That(() => unknownOp.Validate(), Throws.TypeOf<BadInputException>().With.Message.Contains("normal[3] has unknown op 'conv_7x7'"));
         var badInput = good with { Reduce = good.Reduce.Select((t, k) => k == 1 ? t with { Input = 2 } : t).ToList() };
-        Assert.That(() => badInput.Validate(), Throws.TypeOf<FormatException>().With.Message.Contains("reduce[1] (node 0) reads input 2"));
+        Assert.That(() => badInput.Validate(), Throws.TypeOf<BadInputException>().With.Message.Contains("reduce[1] (node 0) reads input 2"));
         Assert.That(() => new Architecture(new TermChoice[7], new TermChoice[8]), Throws.ArgumentException.With.Message.Contains("8 terms"));
     }
 }

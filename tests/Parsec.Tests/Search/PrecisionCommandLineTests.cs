@@ -1,3 +1,4 @@
+using Parsec.Search;
 using NUnit.Framework;
 using Parsec.Search.Cli;
 using Spectre.Console;
@@ -38,7 +39,7 @@ public class PrecisionCommandLineTests
         Assert.That(OptionsFile.ReadPrecision(path), Is.EqualTo(Parsec.Autodiff.Precision.Tf32));
         Assert.That(OptionsFile.Read(path), Is.EqualTo(new Parsec.Search.Loop.SearchOptions()), "the precision key is not an option");
         File.WriteAllText(path, File.ReadAllText(path).Replace("\"tf32\"", "\"fp16\""));
-        var error = Assert.Throws<FormatException>(() => OptionsFile.ReadPrecision(path))!;
+        var error = Assert.Throws<BadInputException>(() => OptionsFile.ReadPrecision(path))!;
         Assert.That(error.Message, Does.Contain(path).And.Contain("fp16").And.Contain("fp32, tf32"));
         Directory.Delete(Path.GetDirectoryName(path)!, recursive: true);
     }

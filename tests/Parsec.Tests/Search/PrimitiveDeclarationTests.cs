@@ -1,3 +1,4 @@
+using Parsec.Search;
 using Parsec.Search.Model.Layers;
 using System.Text.RegularExpressions;
 using NUnit.Framework;
@@ -25,7 +26,7 @@ internal sealed class PrimitiveDeclarationTests
         Assert.That(Primitives.All, Is.Unique);
         Assert.That(Primitives.Declared.Select(p => p.Colour), Is.Unique.And.All.Match("^#[0-9a-f]{6}$"));
         Assert.That(Primitives.Get(Primitives.DilConv5x5), Is.EqualTo(new Primitive("dil_conv_5x5", OpFamily.DilatedConvolution, 5, 2, "#a1d99b")));
-        Assert.That(() => Primitives.Get("sep_conv_9x9"), Throws.ArgumentException.With.Message.Contains("unknown operation 'sep_conv_9x9'; expected one of: max_pool_3x3"));
+        Assert.That(() => Primitives.Get("sep_conv_9x9"), Throws.TypeOf<BadInputException>().With.Message.Contains("unknown operation 'sep_conv_9x9'; expected one of: max_pool_3x3"));
     }
 
     [TestCase(OpFamily.SeparableConvolution, 4, 1, "kernel 4 must be odd and positive")]

@@ -1,3 +1,4 @@
+using Parsec.Search;
 using NUnit.Framework;
 using Parsec.Autodiff;
 using Parsec.Autodiff.Meta;
@@ -145,7 +146,7 @@ internal class PriorTests
     [TestCase("{\"format\":\"parsec-prior/1\",\"primitives\":[\"max_pool_3x3\"]}", "'primitives'")]
     public void MalformedPriorFilesAreRejectedWithTheReason(string json, string expected)
     {
-        Assert.That(() => PriorJson.FromJson(json, "test.json"), Throws.TypeOf<FormatException>().With.Message.Contains(expected));
+        Assert.That(() => PriorJson.FromJson(json, "test.json"), Throws.TypeOf<BadInputException>().With.Message.Contains(expected));
     }
 
     [Test]
@@ -154,7 +155,7 @@ internal class PriorTests
         string json = PriorJson.ToJson(new ArchitecturePrior());
         string broken = json.Replace("\"input_logits\": [\n      [\n        0,\n        0\n      ]", "\"input_logits\": [\n      [\n        0\n      ]");
         Assert.That(broken, Is.Not.EqualTo(json), "the edit must hit the first term's input logits");
-        Assert.That(() => PriorJson.FromJson(broken, "test.json"), Throws.TypeOf<FormatException>().With.Message.Contains("normal.input_logits[0] must hold 2 numbers"));
+        Assert.That(() => PriorJson.FromJson(broken, "test.json"), Throws.TypeOf<BadInputException>().With.Message.Contains("normal.input_logits[0] must hold 2 numbers"));
     }
 
     /// <summary>A logit of 1e308 parses as a finite number, but no search writes one: the file is refused, naming the entry.</summary>
@@ -164,7 +165,7 @@ internal class PriorTests
         var prior = new ArchitecturePrior();
         prior.Logits[prior.Distribution.Offset(ArchitecturePrior.OpBlock(Parsec.Search.Space.CellType.Reduce, 3)) + 2] = 12345;
         string json = PriorJson.ToJson(prior).Replace("12345", "1e308");
-        Assert.That(() => PriorJson.FromJson(json, "test.json"), Throws.TypeOf<FormatException>().With.Message.Contains("reduce.op_logits[3][2] is 1E+308"));
+        Assert.That(() => PriorJson.FromJson(json, "test.json"), Throws.TypeOf<BadInputException>().With.Message.Contains("reduce.op_logits[3][2] is 1E+308"));
         prior.Logits[prior.Distribution.Offset(ArchitecturePrior.OpBlock(Parsec.Search.Space.CellType.Reduce, 3)) + 2] = 999;
         Assert.That(PriorJson.FromJson(PriorJson.ToJson(prior), "test.json").Logits, Is.EqualTo(prior.Logits), "a large but sane logit reads");
     }

@@ -1,3 +1,4 @@
+using Parsec.Search;
 using NUnit.Framework;
 using Parsec.Autodiff;
 using Parsec.Autodiff.Cpu;
@@ -79,9 +80,9 @@ public class SampleConcurrencyTests
         Assert.That(SampleConcurrency.Choose(null, meta, samples: 8, () => throw new AssertionException("memory is not asked")), Is.EqualTo(1),
             "a backend without concurrent tapes runs one sample at a time");
         Assert.That(SampleConcurrency.Choose(1, meta, samples: 8, () => 0), Is.EqualTo(1));
-        var refused = Assert.Throws<ArgumentException>(() => SampleConcurrency.Choose(2, meta, samples: 8, () => 0))!;
+        var refused = Assert.Throws<BadInputException>(() => SampleConcurrency.Choose(2, meta, samples: 8, () => 0))!;
         Assert.That(refused.Message, Does.Contain("--concurrency 2").And.Contain("meta backend runs one sample at a time"));
-        Assert.Throws<ArgumentException>(() => new SearchOptions { Concurrency = 0 }.Validate());
+        Assert.Throws<BadInputException>(() => new SearchOptions { Concurrency = 0 }.Validate());
     }
 
     [Test]

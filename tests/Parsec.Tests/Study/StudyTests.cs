@@ -1,3 +1,4 @@
+using Parsec.Search;
 using System.Text.Json;
 using NUnit.Framework;
 using Parsec.Autodiff.Cpu;
@@ -260,7 +261,7 @@ public class StudyTests
 
         var capped = RandomGenotypes.Sample(5, 3, TermInputs.DistinctPerNode, a => table.CostOf(a) <= target);
         Assert.That(capped.Select(g => table.CostOf(Architecture.FromGenotype(g))), Has.All.LessThanOrEqualTo(target));
-        Assert.That(() => RandomGenotypes.Sample(1, 3, TermInputs.DistinctPerNode, _ => false), Throws.ArgumentException.With.Message.Contains("raise the cost target"));
+        Assert.That(() => RandomGenotypes.Sample(1, 3, TermInputs.DistinctPerNode, _ => false), Throws.TypeOf<BadInputException>().With.Message.Contains("raise the cost target"));
     }
 
     /// <summary>Cancels a study when a progress line contains <paramref name="text"/>.</summary>
@@ -281,17 +282,17 @@ public class StudyTests
         using (var backend = new CpuBackend())
         {
             Assert.That(() => StudyRunner.Start(Tiny() with { Data = Tiny().Data with { Name = "bogus" } }, folder, backend),
-                Throws.ArgumentException.With.Message.Contains("--dataset: unknown dataset 'bogus'"));
+                Throws.TypeOf<BadInputException>().With.Message.Contains("--dataset: unknown dataset 'bogus'"));
             Assert.That(File.Exists(new StudyFolder(folder).Options), Is.False);
             Directory.CreateDirectory(temp["empty-search"]);
             Assert.That(() => StudyRunner.Start(Tiny() with { SearchFrom = temp["empty-search"] }, folder, backend),
-                Throws.TypeOf<FileNotFoundException>().With.Message.Contains("--search:").And.Message.Contains("pi.json"));
+                Throws.TypeOf<BadInputException>().With.Message.Contains("--search:").And.Message.Contains("pi.json"));
             Assert.That(() => StudyRunner.Start(Tiny(), folder, backend, reuse: [temp["empty-search"]]),
-                Throws.TypeOf<DirectoryNotFoundException>().With.Message.Contains("--reuse"));
+                Throws.TypeOf<BadInputException>().With.Message.Contains("--reuse"));
             Assert.That(File.Exists(new StudyFolder(folder).Options), Is.False);
             Assert.That(StudyRunner.Start(Tiny() with { Seeds = 1, RandomGenotypes = 1 }, folder, backend, limits: new StudyLimits(StopAfterTrainings: 0)).Finished, Is.False,
                 "the corrected command starts the study");
-            Assert.That(() => StudyRunner.Start(Tiny(), folder, backend), Throws.ArgumentException.With.Message.Contains("already holds a study; continue it with --resume"));
+            Assert.That(() => StudyRunner.Start(Tiny(), folder, backend), Throws.TypeOf<BadInputException>().With.Message.Contains("already holds a study; continue it with --resume"));
         }
     }
 
@@ -316,18 +317,18 @@ public class StudyTests
         Assert.That(new Parsec.Search.Cli.StudyCommand.Settings { SearchSeed = 5 }.ToOptions().EffectiveSearchSeeds, Is.EqualTo(new ulong[] { 5 }));
         Assert.That(new Parsec.Search.Cli.StudyCommand.Settings { SearchSeeds = "3, 4" }.ToOptions().EffectiveSearchSeeds, Is.EqualTo(new ulong[] { 3, 4 }));
         Assert.That(new Parsec.Search.Cli.StudyCommand.Settings { Search = "pi.json" }.ToOptions().SearchSeeds, Is.Null);
-        Assert.That(() => new Parsec.Search.Cli.StudyCommand.Settings { SearchSeed = 1, SearchSeeds = "1,2" }.ToOptions(), Throws.ArgumentException.With.Message.Contains("not both"));
-        Assert.That(() => new Parsec.Search.Cli.StudyCommand.Settings { SearchSeeds = "1,x" }.ToOptions(), Throws.ArgumentException.With.Message.Contains("--search-seeds: 'x'"));
+        Assert.That(() => new Parsec.Search.Cli.StudyCommand.Settings { SearchSeed = 1, SearchSeeds = "1,2" }.ToOptions(), Throws.TypeOf<BadInputException>().With.Message.Contains("not both"));
+        Assert.That(() => new Parsec.Search.Cli.StudyCommand.Settings { SearchSeeds = "1,x" }.ToOptions(), Throws.TypeOf<BadInputException>().With.Message.Contains("--search-seeds: 'x'"));
     }
 
     [Test]
     public void SearchSeedsAreCheckedAndExcludeATakenSearch()
     {
-        Assert.That(() => (Tiny() with { SearchSeeds = [1, 1] }).Validate(), Throws.ArgumentException.With.Message.Contains("--search-seeds"));
-        Assert.That(() => (Tiny() with { SearchSeeds = [] }).Validate(), Throws.ArgumentException.With.Message.Contains("--search-seeds"));
-        Assert.That(() => (Tiny() with { SearchSeeds = [1], SearchFrom = "pi.json" }).Validate(), Throws.ArgumentException.With.Message.Contains("exclude each other"));
+        Assert.That(() => (Tiny() with { SearchSeeds = [1, 1] }).Validate(), Throws.TypeOf<BadInputException>().With.Message.Contains("--search-seeds"));
+        Assert.That(() => (Tiny() with { SearchSeeds = [] }).Validate(), Throws.TypeOf<BadInputException>().With.Message.Contains("--search-seeds"));
+        Assert.That(() => (Tiny() with { SearchSeeds = [1], SearchFrom = "pi.json" }).Validate(), Throws.TypeOf<BadInputException>().With.Message.Contains("exclude each other"));
         Assert.That(() => (Tiny() with { Search = Tiny().Search with { Cost = Parsec.Search.Cost.CostMeasure.Latency, CostWeight = 1 } }).Validate(),
-            Throws.ArgumentException.With.Message.Contains("--cost latency: a study prices genotypes by params or flops"));
+            Throws.TypeOf<BadInputException>().With.Message.Contains("--cost latency: a study prices genotypes by params or flops"));
     }
 
     /// <summary>--reuse copies a finished training of the same genotype, data and budget instead of repeating it.</summary>

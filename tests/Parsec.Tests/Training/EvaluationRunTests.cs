@@ -1,3 +1,4 @@
+using Parsec.Search;
 using NUnit.Framework;
 using Parsec.Autodiff.Cpu;
 using Parsec.Search.Data.Files;
@@ -85,14 +86,14 @@ public class EvaluationRunTests
         Train(temp.Path, Tiny(1), spec);
         using var backend = new CpuBackend();
         Assert.That(() => EvaluationRun.Start(backend, temp.Path, PublishedGenotypes.DartsV1, Tiny(1), spec, DatasetSplitsLoader.Load(spec)),
-            Throws.ArgumentException.With.Message.Contains("--resume"));
-        Assert.That(() => EvaluationRun.Resume(backend, temp["nothing-here"]), Throws.TypeOf<FileNotFoundException>());
+            Throws.TypeOf<BadInputException>().With.Message.Contains("--resume"));
+        Assert.That(() => EvaluationRun.Resume(backend, temp["nothing-here"]), Throws.TypeOf<BadInputException>());
         using (var finished = EvaluationRun.Resume(backend, temp.Path))
             Assert.That(finished.EpochsCompleted, Is.EqualTo(1), "a finished run can be reopened (e.g. to rewrite its weights)");
         var other = DatasetSplitsLoader.Load(spec with { ImageSize = 12 });
         Assert.That(() => WeightsEvaluation.Evaluate(backend, temp.Path, other),
-            Throws.TypeOf<InvalidDataException>().With.Message.Contains("do not fit"));
-        Assert.That(() => Tiny(1) with { BatchSize = 1 } is var o && Validate(o), Throws.ArgumentException.With.Message.Contains("--batch-size"));
+            Throws.TypeOf<BadInputException>().With.Message.Contains("do not fit"));
+        Assert.That(() => Tiny(1) with { BatchSize = 1 } is var o && Validate(o), Throws.TypeOf<BadInputException>().With.Message.Contains("--batch-size"));
     }
 
     private static bool Validate(EvaluationOptions o)

@@ -1,3 +1,4 @@
+using Parsec.Search;
 using NUnit.Framework;
 using Parsec.Search.Space;
 using Parsec.Search.Training;
@@ -32,6 +33,6 @@ public class PublishedGenotypesTests
         var loaded = PublishedGenotypes.Resolve(path);
         Assert.That(Terms(loaded.Normal), Is.EqualTo(Terms(PublishedGenotypes.DartsV2.Normal)));
         Assert.That(() => PublishedGenotypes.Resolve("DARTS_V3"),
-            Throws.TypeOf<FileNotFoundException>().With.Message.Contains("DARTS_V1, DARTS_V2"));
+            Throws.TypeOf<BadInputException>().With.Message.Contains("DARTS_V1, DARTS_V2"));
     }
 }

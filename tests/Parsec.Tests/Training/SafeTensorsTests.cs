@@ -1,3 +1,4 @@
+using Parsec.Search;
 using System.Buffers.Binary;
 using System.Text;
 using NUnit.Framework;
@@ -85,7 +86,7 @@ public class SafeTensorsTests
         var bytes = File.ReadAllBytes(path);
         bytes[^1] ^= 0x01; // the last byte belongs to B, the last tensor
         File.WriteAllBytes(path, bytes);
-        Assert.That(() => SafeTensorsReader.ReadFile(path), Throws.TypeOf<InvalidDataException>()
+        Assert.That(() => SafeTensorsReader.ReadFile(path), Throws.TypeOf<BadInputException>()
             .With.Message.Contains($"{path}: tensor '{B.Name}' is corrupt"));
     }
 
@@ -97,7 +98,7 @@ public class SafeTensorsTests
         Assert.That(() => Write([new NamedTensor("__metadata__", [1], [1f])]), Throws.ArgumentException);
     }
 
-    private static InvalidDataException ReadError(byte[] bytes) => Assert.Throws<InvalidDataException>(() => SafeTensorsReader.Read(bytes, "w.safetensors"))!;
+    private static BadInputException ReadError(byte[] bytes) => Assert.Throws<BadInputException>(() => SafeTensorsReader.Read(bytes, "w.safetensors"))!;
 
     /// <summary>A file with the given header text (padded like the writer does) and data bytes.</summary>
     private static byte[] Raw(string header, int dataBytes)

@@ -54,13 +54,13 @@ internal class DatasetSettings : CommandSettings
     public DatasetSpec ToSpec(string? fallback = DatasetSplitsLoader.DefaultDataset)
     {
         string? name = Dataset;
-        if (DataDir is not null && !Directory.Exists(DataDir)) throw new DirectoryNotFoundException($"--data-dir: folder not found: {DataDir}");
+        if (DataDir is not null && !Directory.Exists(DataDir)) throw new BadInputException($"--data-dir: folder not found: {DataDir}");
         if (name is null && DataDir is not null)
         {
             try { name = DatasetSplitsLoader.Detect(DataDir).CliName(); }
-            catch (InvalidDataException e) { throw new InvalidDataException($"--data-dir: {e.Message}", e); }
+            catch (BadInputException e) { throw new BadInputException($"--data-dir: {e.Message}", e); }
         }
-        name ??= fallback ?? throw new ArgumentException("name a dataset with --dataset or --data-dir");
+        name ??= fallback ?? throw new BadInputException("name a dataset with --dataset or --data-dir");
         return new DatasetSpec(name, DataDir is null ? null : Path.GetFullPath(DataDir), ImageSize, TrainCount, TestCount, DataSeed, Coarse);
     }
 

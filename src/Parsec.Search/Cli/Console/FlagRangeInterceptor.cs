@@ -16,7 +16,7 @@ internal sealed class FlagRangeInterceptor(bool dryRun) : ICommandInterceptor
         FlagRanges.Check(settings);
         if (!dryRun) return;
         var validation = settings.Validate();
-        if (!validation.Successful) throw new ArgumentException(validation.Message);
+        if (!validation.Successful) throw new BadInputException(validation.Message ?? "invalid options");
         throw new DryRunComplete();
     }
 
@@ -32,7 +32,7 @@ internal sealed class FlagRangeInterceptor(bool dryRun) : ICommandInterceptor
                 string[] texts => texts.Contains(ConversionMessage.MissingValue),
                 _ => false,
             };
-            if (missing) throw new ArgumentException($"{(option.LongNames.Count > 0 ? "--" + option.LongNames[0] : "-" + option.ShortNames[0])} needs a value");
+            if (missing) throw new BadInputException($"{(option.LongNames.Count > 0 ? "--" + option.LongNames[0] : "-" + option.ShortNames[0])} needs a value");
         }
     }
 }

@@ -33,7 +33,7 @@ internal static class ResumeBackend
     private static BackendChoice ChoiceOf(string name) =>
         name == "cpu" ? BackendChoice.Cpu
         : name.StartsWith("cuda", StringComparison.Ordinal) ? BackendChoice.Cuda
-        : throw new FormatException($"the run records backend '{name}'; expected 'cpu' or 'cuda:N' (give --backend to choose one)");
+        : throw new BadInputException($"the run records backend '{name}'; expected 'cpu' or 'cuda:N' (give --backend to choose one)");
 
     private static bool SameKind(string a, string b) => a.Split(':')[0] == b.Split(':')[0];
 }

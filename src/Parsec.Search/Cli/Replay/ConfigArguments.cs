@@ -43,7 +43,7 @@ internal sealed partial class ConfigArguments
         // A --config left without its file is the parser's to report, as for any flag.
         if (FileOf(args) is not { } file) return unchanged;
         if (given.Contains("--resume"))
-            throw new ArgumentException($"{ConfigurableSettings.Flag} and --resume exclude each other: a resumed run continues with the options it saved");
+            throw new BadInputException($"{ConfigurableSettings.Flag} and --resume exclude each other: a resumed run continues with the options it saved");
 
         var keys = ConfigKeys.Of(settings);
         var byName = keys.ToDictionary(k => k.Name, StringComparer.Ordinal);
@@ -90,7 +90,7 @@ internal sealed partial class ConfigArguments
                     ? args[i][(ConfigurableSettings.Flag.Length + 1)..]
                     : null;
             if (found is null) continue;
-            if (file is not null) throw new ArgumentException($"{ConfigurableSettings.Flag} is given twice; give one file");
+            if (file is not null) throw new BadInputException($"{ConfigurableSettings.Flag} is given twice; give one file");
             file = found;
         }
         return file;
@@ -110,18 +110,18 @@ internal sealed partial class ConfigArguments
             if (value is not JsonObject inner)
             {
                 var inside = keys.Where(k => k.Name.StartsWith(name + ".", StringComparison.Ordinal)).Select(k => k.Name[(name.Length + 1)..]);
-                throw new FormatException($"{file}: '{name}' must be an object of {string.Join(", ", inside)} (as options.json writes it), got {value?.ToJsonString() ?? "null"}");
+                throw new BadInputException($"{file}: '{name}' must be an object of {string.Join(", ", inside)} (as options.json writes it), got {value?.ToJsonString() ?? "null"}");
             }
             foreach (var (innerName, innerValue) in inner) yield return ($"{name}.{innerName}", innerValue);
         }
     }
 
-    private static FormatException Unknown(string file, string name, string command, IReadOnlyList<ConfigKey> keys)
+    private static BadInputException Unknown(string file, string name, string command, IReadOnlyList<ConfigKey> keys)
     {
         string hint = NearestKey.For(name, keys) is { } near
             ? $"did you mean '{near.Name}' ({near.Flags})?"
             : $"`parsec {command} {ConfigurableSettings.Flag}` takes {string.Join(", ", keys.Select(k => k.Name))}";
-        return new FormatException($"{file}: unknown key '{name}'; {hint}");
+        return new BadInputException($"{file}: unknown key '{name}'; {hint}");
     }
 
     [GeneratedRegex(@"(?<![\w-])--?[a-z][a-z0-9-]*")]

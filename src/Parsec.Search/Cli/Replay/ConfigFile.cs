@@ -9,20 +9,20 @@ internal static class ConfigFile
     public static JsonObject Read(string path)
     {
         if (Directory.Exists(path))
-            throw new FileNotFoundException($"{ConfigurableSettings.Flag}: {path} is a folder; name the file, such as {Path.Combine(path, "options.json")}", path);
+            throw new BadInputException($"{ConfigurableSettings.Flag}: {path} is a folder; name the file, such as {Path.Combine(path, "options.json")}", path);
         if (!File.Exists(path))
-            throw new FileNotFoundException($"{ConfigurableSettings.Flag}: file not found: {path} (expected a run's options.json or a JSON object of options)", path);
+            throw new BadInputException($"{ConfigurableSettings.Flag}: file not found: {path} (expected a run's options.json or a JSON object of options)", path);
         try
         {
             var options = JsonNode.Parse(File.ReadAllText(path)) as JsonObject
-                ?? throw new FormatException($"{path}: expected a JSON object of options, such as a run's options.json");
+                ?? throw new BadInputException($"{path}: expected a JSON object of options, such as a run's options.json");
             // A key written twice is an error here rather than one of them silently winning.
             _ = options.Count;
             return options;
         }
         catch (Exception e) when (e is JsonException or ArgumentException)
         {
-            throw new FormatException($"{path}: not a valid config file ({e.Message})", e);
+            throw new BadInputException($"{path}: not a valid config file ({e.Message})", e);
         }
     }
 }

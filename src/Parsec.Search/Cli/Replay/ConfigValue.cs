@@ -74,6 +74,6 @@ internal static class ConfigValue
         Nullable.GetUnderlyingType(property.PropertyType) is not null
         || (!property.PropertyType.IsValueType && new NullabilityInfoContext().Create(property).WriteState == NullabilityState.Nullable);
 
-    private static FormatException WrongType(string file, ConfigKey key, JsonNode? value) =>
+    private static BadInputException WrongType(string file, ConfigKey key, JsonNode? value) =>
         new($"{file}: '{key.Name}' must be {ConversionMessage.Expected(key.Targets[0].Property.PropertyType)} (it sets {key.Flags}), got {value?.ToJsonString() ?? "null"}");
 }

@@ -31,7 +31,7 @@ internal static class RecordedKeys
         if (required is null) return true;
         string? text = value?.GetValueKind() == System.Text.Json.JsonValueKind.String ? value.GetValue<string>() : null;
         if (text != required)
-            throw new FormatException(
+            throw new BadInputException(
                 $"{file}: '{key}' is {value?.ToJsonString() ?? "null"}, but a new run always uses \"{required}\" (a run recorded with another rule is continued with --resume, not replayed)");
         return true;
     }

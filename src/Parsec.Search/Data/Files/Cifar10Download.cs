@@ -81,7 +81,7 @@ internal static class Cifar10Download
                 $"put it at {archive} and run the command again (it is verified and extracted), or use the built-in dataset (--dataset generated).", e);
         }
         try { VerifyMd5(partial, md5, "the download is corrupt and has been deleted; run the command again"); }
-        catch (InvalidDataException) { File.Delete(partial); throw; }
+        catch (BadInputException) { File.Delete(partial); throw; }
         File.Move(partial, archive, overwrite: true);
     }
 
@@ -91,7 +91,7 @@ internal static class Cifar10Download
         string actual;
         using (var stream = File.OpenRead(path)) actual = Convert.ToHexStringLower(MD5.HashData(stream));
         if (!string.Equals(actual, expected.Trim(), StringComparison.OrdinalIgnoreCase))
-            throw new InvalidDataException($"{path}: MD5 is {actual}, expected {expected.Trim().ToLowerInvariant()}; {advice}");
+            throw new BadInputException($"{path}: MD5 is {actual}, expected {expected.Trim().ToLowerInvariant()}; {advice}");
     }
 
     /// <summary>Extracts a verified archive into <paramref name="folder"/> and returns the folder holding the batches.</summary>
@@ -103,7 +103,7 @@ internal static class Cifar10Download
             // TarFile refuses entries that would land outside the destination folder.
             TarFile.ExtractToDirectory(gzip, folder, overwriteFiles: true);
         }
-        return CifarDatasets.FindCifar10(folder) ?? throw new InvalidDataException(
+        return CifarDatasets.FindCifar10(folder) ?? throw new BadInputException(
             $"{archive}: extracted into {folder}, but no {CifarDatasets.Cifar10Subfolder}/{CifarDatasets.Cifar10TestFile} appeared; is it the CIFAR-10 binary archive?");
     }
 }

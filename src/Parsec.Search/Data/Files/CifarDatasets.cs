@@ -83,11 +83,11 @@ internal static class CifarDatasets
     {
         string path = Path.Combine(root, file);
         if (!File.Exists(path))
-            throw new FileNotFoundException($"{dataset} file missing: {path} (the folder has {string.Join(", ", Directory.GetFiles(root).Select(Path.GetFileName))})", path);
+            throw new BadInputException($"{dataset} file missing: {path} (the folder has {string.Join(", ", Directory.GetFiles(root).Select(Path.GetFileName))})", path);
         return path;
     }
 
-    private static FileNotFoundException Missing(string folder, string dataset, string subfolder, string[] files) =>
+    private static BadInputException Missing(string folder, string dataset, string subfolder, string[] files) =>
         new($"{folder}: no {dataset} files here or in {subfolder}/; expected {string.Join(", ", files)} " +
             $"(the binary version of {dataset}{(dataset == "CIFAR-10" ? "; `parsec download cifar10` fetches it" : "")})");
 }

@@ -4,7 +4,7 @@ namespace Parsec.Search.Data.Files;
 /// A dataset file that does not match its format. The message always names the file and, where the fault
 /// has a position, the byte offset and record, and says what was expected there.
 /// </summary>
-internal sealed class DataFileException : IOException
+internal sealed class DataFileException : BadInputException
 {
     public DataFileException(string path, string message, Exception? inner = null)
         : base($"{path}: {message}", inner)

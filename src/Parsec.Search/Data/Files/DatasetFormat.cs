@@ -30,7 +30,7 @@ internal static class DatasetFormats
     /// <summary>Parses a command-line name ("cifar10", "fashion-mnist", ...), ignoring case, '-' and '_'.</summary>
     public static DatasetFormat Parse(string name, string option = "--format") =>
         TryParse(name, out var format) ? format
-            : throw new ArgumentException($"{option}: unknown dataset format '{name}'; expected one of: {AllNames}");
+            : throw new BadInputException($"{option}: unknown dataset format '{name}'; expected one of: {AllNames}");
 
     public static bool TryParse(string name, out DatasetFormat format)
     {

@@ -12,7 +12,7 @@ public sealed record DatasetSplits(string Dataset, string Source, InMemoryDatase
     public DatasetSplits Validated()
     {
         if (!Train.ImageShape.AsSpan().SequenceEqual(Test.ImageShape) || Train.Classes != Test.Classes)
-            throw new InvalidDataException(
+            throw new BadInputException(
                 $"{Source}: the training set ({Train}) and the test set ({Test}) differ in image shape or number of classes");
         return this;
     }

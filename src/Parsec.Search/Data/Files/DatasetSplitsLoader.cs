@@ -57,11 +57,11 @@ internal static class DatasetSplitsLoader
         if (DatasetFormats.TryParse(spec.Name, out var format))
         {
             string folder = spec.Folder ?? SystemDatasetFolders.Find(format)
-                ?? throw new ArgumentException(SystemDatasetFolders.MissingFolderMessage(spec.Name, format));
+                ?? throw new BadInputException(SystemDatasetFolders.MissingFolderMessage(spec.Name, format));
             return Limit(LoadFolder(folder, format, spec.ImageSize, spec.Cifar100Coarse), spec);
         }
         if (!DatasetCatalog.Names.Contains(spec.Name, StringComparer.OrdinalIgnoreCase))
-            throw new ArgumentException(
+            throw new BadInputException(
                 $"--dataset: unknown dataset '{spec.Name}'; expected a file format ({DatasetFormats.AllNames}) or a generated dataset ({string.Join(", ", DatasetCatalog.Names)})");
         var train = DatasetCatalog.Load(new DatasetRequest(spec.Name, spec.TrainCount, spec.ImageSize, spec.Seed));
         // The complement of the seed gives an unrelated stream: test images are new draws from the same distribution.
@@ -72,7 +72,7 @@ internal static class DatasetSplitsLoader
     /// <summary>Loads a folder in <paramref name="format"/>, or in the format its content shows when null.</summary>
     public static DatasetSplits LoadFolder(string folder, DatasetFormat? format, int imageSize = 32, bool cifar100Coarse = false)
     {
-        if (!Directory.Exists(folder)) throw new DirectoryNotFoundException($"dataset folder not found: {folder}");
+        if (!Directory.Exists(folder)) throw new BadInputException($"dataset folder not found: {folder}");
         // A folder that cannot be listed would otherwise read as one without the dataset's files.
         try { using var entries = Directory.EnumerateFileSystemEntries(folder).GetEnumerator(); entries.MoveNext(); }
         catch (UnauthorizedAccessException e) { throw new UnauthorizedAccessException($"dataset folder {folder} cannot be read ({e.Message}): check its permissions", e); }
@@ -98,7 +98,7 @@ internal static class DatasetSplitsLoader
         if (MnistDatasets.Find(folder) is not null)
             return Path.GetFullPath(folder).Contains("fashion", StringComparison.OrdinalIgnoreCase) ? DatasetFormat.FashionMnist : DatasetFormat.Mnist;
         if (ImageFolderDataset.FindSplits(folder) is not null) return DatasetFormat.ImageFolder;
-        throw new InvalidDataException(
+        throw new BadInputException(
             $"{folder}: cannot tell the dataset format; looked for {CifarDatasets.Cifar10TestFile} (CIFAR-10), {CifarDatasets.Cifar100TestFile} (CIFAR-100), " +
             $"{MnistDatasets.TestImages}[.gz] (MNIST, Fashion-MNIST) and train/ + test/ class folders (image-folder), also in the archives' own subfolders. " +
             $"Name the format with --format ({DatasetFormats.AllNames}).");

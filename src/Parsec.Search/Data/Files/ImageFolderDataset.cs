@@ -25,12 +25,12 @@ internal static class ImageFolderDataset
 
     public static DatasetSplits Load(string root, int size)
     {
-        var splits = FindSplits(root) ?? throw new DirectoryNotFoundException(
+        var splits = FindSplits(root) ?? throw new BadInputException(
             $"{root}: an image-folder dataset needs {TrainFolder}/ and {string.Join(" or ", TestFolders.Select(t => t + "/"))} subfolders, each with one folder of PNG/JPEG images per class");
         var train = LoadSplit(splits.Train, size, "image-folder-train");
         var test = LoadSplit(splits.Test, size, "image-folder-test");
         if (!train.ClassNames.SequenceEqual(test.ClassNames))
-            throw new InvalidDataException(
+            throw new BadInputException(
                 $"{root}: the class folders differ between {splits.Train} ({string.Join(", ", train.ClassNames)}) and {splits.Test} ({string.Join(", ", test.ClassNames)})");
         return new DatasetSplits(DatasetFormat.ImageFolder.CliName(), root, train, test).Validated();
     }
@@ -38,14 +38,14 @@ internal static class ImageFolderDataset
     /// <summary>Reads one folder of class folders into a dataset of 3 x size x size images in [0, 1].</summary>
     public static InMemoryDataset LoadSplit(string folder, int size, string name)
     {
-        if (size < 1) throw new ArgumentException($"image size must be >= 1, got {size}");
-        if (!Directory.Exists(folder)) throw new DirectoryNotFoundException($"image folder not found: {folder}");
+        if (size < 1) throw new BadInputException($"image size must be >= 1, got {size}");
+        if (!Directory.Exists(folder)) throw new BadInputException($"image folder not found: {folder}");
         var classes = Directory.GetDirectories(folder).Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal).ToArray();
         if (classes.Length == 0)
-            throw new InvalidDataException($"{folder}: no class folders; expected one subfolder of PNG/JPEG images per class");
+            throw new BadInputException($"{folder}: no class folders; expected one subfolder of PNG/JPEG images per class");
         // One class leaves nothing to learn or to search for, and a classifier of one output cannot be trained.
         if (classes.Length == 1)
-            throw new InvalidDataException($"{folder}: only one class folder ({classes[0]}); a classification dataset needs at least two, one subfolder of PNG/JPEG images per class");
+            throw new BadInputException($"{folder}: only one class folder ({classes[0]}); a classification dataset needs at least two, one subfolder of PNG/JPEG images per class");
         var files = new List<(string Path, int Label)>();
         for (int c = 0; c < classes.Length; c++)
         {
@@ -53,7 +53,7 @@ internal static class ImageFolderDataset
                 .Where(f => Extensions.Contains(Path.GetExtension(f), StringComparer.OrdinalIgnoreCase))
                 .Order(StringComparer.Ordinal).ToArray();
             if (images.Length == 0)
-                throw new InvalidDataException($"{Path.Combine(folder, classes[c])}: class folder holds no {string.Join("/", Extensions)} images");
+                throw new BadInputException($"{Path.Combine(folder, classes[c])}: class folder holds no {string.Join("/", Extensions)} images");
             files.AddRange(images.Select(f => (f, c)));
         }
         int length = 3 * size * size;
@@ -99,7 +99,7 @@ internal static class ImageFolderDataset
         {
             throw new DataFileException(path, $"cannot be decoded as an image ({e.Message}); expected a PNG or JPEG file", e);
         }
-        catch (Exception e) when (e is IOException and not DataFileException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new DataFileException(path, $"cannot be read ({e.Message})", e);
         }

@@ -30,7 +30,7 @@ internal static class MnistDatasets
         if (format is not (DatasetFormat.Mnist or DatasetFormat.FashionMnist))
             throw new ArgumentException($"MNIST loader asked for format {format}");
         string label = format == DatasetFormat.Mnist ? "MNIST" : "Fashion-MNIST";
-        string root = Find(folder) ?? throw new FileNotFoundException(
+        string root = Find(folder) ?? throw new BadInputException(
             $"{folder}: no {label} files here or in raw/; expected {TrainImages}, {TrainLabels}, {TestImages}, {TestLabels} (each optionally .gz)");
         string name = format.CliName();
         IReadOnlyList<string>? names = format == DatasetFormat.FashionMnist ? FashionClassNames : null;
@@ -41,8 +41,8 @@ internal static class MnistDatasets
 
     private static InMemoryDataset LoadPair(string root, string imagesName, string labelsName, string name, IReadOnlyList<string>? classNames)
     {
-        string imagesPath = Resolve(root, imagesName) ?? throw new FileNotFoundException($"{root}: {imagesName}[.gz] is missing", Path.Combine(root, imagesName));
-        string labelsPath = Resolve(root, labelsName) ?? throw new FileNotFoundException($"{root}: {labelsName}[.gz] is missing", Path.Combine(root, labelsName));
+        string imagesPath = Resolve(root, imagesName) ?? throw new BadInputException($"{root}: {imagesName}[.gz] is missing", Path.Combine(root, imagesName));
+        string labelsPath = Resolve(root, labelsName) ?? throw new BadInputException($"{root}: {labelsName}[.gz] is missing", Path.Combine(root, labelsName));
         var images = IdxReader.Read(imagesPath, IdxReader.ImagesMagic);
         var labels = IdxReader.Read(labelsPath, IdxReader.LabelsMagic);
         if (images.Dimensions[1] != Side || images.Dimensions[2] != Side)

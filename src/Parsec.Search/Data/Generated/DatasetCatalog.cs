@@ -29,7 +29,7 @@ internal static class DatasetCatalog
 
     public static InMemoryDataset Load(DatasetRequest request) =>
         Sources.TryGetValue(request.Name, out var source) ? source.Load(request)
-            : throw new ArgumentException($"unknown dataset '{request.Name}'; expected one of: {string.Join(", ", Sources.Keys)}");
+            : throw new BadInputException($"unknown dataset '{request.Name}'; expected one of: {string.Join(", ", Sources.Keys)}");
 
     private static GeneratedDatasetOptions Generated(DatasetRequest r)
     {

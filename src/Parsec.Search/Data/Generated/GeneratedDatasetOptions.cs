@@ -9,8 +9,8 @@ internal sealed record GeneratedDatasetOptions(int Count = 2000, int ImageSize =
 {
     public void Validate(string dataset)
     {
-        if (Count < 2) throw new ArgumentException($"{dataset}: needs at least 2 images, got {Count}");
-        if (ImageSize < 8 || ImageSize % 4 != 0) throw new ArgumentException($"{dataset}: image size must be a multiple of 4 and at least 8, got {ImageSize}");
-        if (Noise is < 0 or > 1) throw new ArgumentException($"{dataset}: noise must be in [0, 1], got {Noise}");
+        if (Count < 2) throw new BadInputException($"{dataset}: needs at least 2 images, got {Count}");
+        if (ImageSize < 8 || ImageSize % 4 != 0) throw new BadInputException($"{dataset}: image size must be a multiple of 4 and at least 8, got {ImageSize}");
+        if (Noise is < 0 or > 1) throw new BadInputException($"{dataset}: noise must be in [0, 1], got {Noise}");
     }
 }

@@ -35,7 +35,7 @@ internal sealed class BatchSchedule
         if (shuffle) rng.Shuffle(order);
         int batches = dropLast ? examples / batchSize : (examples + batchSize - 1) / batchSize;
         if (batches == 0)
-            throw new ArgumentException($"{examples} examples make no full batch of {batchSize}; lower the batch size or keep the last partial batch");
+            throw new BadInputException($"{examples} examples make no full batch of {batchSize}; lower the batch size or keep the last partial batch");
         var seeds = new ulong[batches];
         for (int b = 0; b < batches; b++) seeds[b] = rng.NextUInt64();
         return new BatchSchedule(order, batchSize, seeds);

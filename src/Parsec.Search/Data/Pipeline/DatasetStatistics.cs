@@ -9,7 +9,7 @@ internal sealed record DatasetStatistics(string Name, int Count, int Channels, i
 {
     public static DatasetStatistics Compute(InMemoryDataset data)
     {
-        if (data.Count == 0) throw new InvalidDataException($"dataset '{data.Name}' holds no images");
+        if (data.Count == 0) throw new BadInputException($"dataset '{data.Name}' holds no images");
         var perClass = new long[data.Classes];
         foreach (int label in data.AllLabels) perClass[label]++;
         int plane = data.Height * data.Width;

@@ -32,7 +32,7 @@ internal static class RunViews
     }
 
     private static bool IsDrawingFailure(Exception e) =>
-        e is IOException or InvalidOperationException or FormatException or UnauthorizedAccessException
+        e is BadInputException or IOException or InvalidOperationException or FormatException or UnauthorizedAccessException
             or TypeInitializationException or DllNotFoundException or JsonException or KeyNotFoundException;
 
     private static string Refresh(string folder, Action writePage)
