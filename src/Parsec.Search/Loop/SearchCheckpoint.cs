@@ -1,3 +1,4 @@
+using Parsec.Search.Data.Pipeline;
 using Parsec.Search.Model.Layers;
 using System.Text.Json;
 using Parsec.Autodiff;

@@ -1,3 +1,4 @@
+using Parsec.Search.Data.Pipeline;
 using System.Diagnostics;
 using Parsec.Autodiff;
 using Parsec.Search.Data;

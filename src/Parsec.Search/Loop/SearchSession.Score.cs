@@ -1,3 +1,4 @@
+using Parsec.Search.Data.Pipeline;
 using Parsec.Autodiff;
 using Parsec.Search.Data;
 using Parsec.Search.Model;

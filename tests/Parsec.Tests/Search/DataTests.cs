@@ -1,3 +1,4 @@
+using Parsec.Search.Data.Pipeline;
 using Parsec.Search;
 using NUnit.Framework;
 using Parsec.Autodiff;
@@ -49,6 +50,32 @@ public class DataTests
         var restored = new BatchSampler(10, 3, new Rng(99)) { State = saved };
         Assert.That(Enumerable.Range(0, 7).Select(_ => restored.Next()).ToList(), Is.EqualTo(expected));
         Assert.That(restored.Epoch, Is.EqualTo(3));
-        Assert.That(() => new BatchSampler(2, 3, new Rng(1)), Throws.TypeOf<BadInputException>().With.Message.Contains("cannot fill one batch"));
+        Assert.That(() => new BatchSampler(2, 3, new Rng(1)), Throws.TypeOf<BadInputException>().With.Message.Contains("make no full batch of 3"));
+    }
+
+    /// <summary>
+    /// One pipeline: the search's sampler reads, epoch after epoch, exactly the batches of the training's
+    /// <see cref="BatchSchedule"/> made with the same generator (shuffled, last partial batch dropped, no augmentation
+    /// seeds), and the search's batch accuracy is the training tally's top-1, ties included.
+    /// </summary>
+    [Test]
+    public void TheSearchAndTrainingCutTheSameBatchesAndCountAccuracyAlike()
+    {
+        var sampler = new BatchSampler(10, 3, new Rng(5));
+        var scheduleRng = new Rng(5);
+        for (int epoch = 0; epoch < 3; epoch++)
+        {
+            var schedule = BatchSchedule.Create(10, 3, shuffle: true, dropLast: true, scheduleRng, seeded: false);
+            for (int b = 0; b < schedule.BatchCount; b++)
+                Assert.That(sampler.Next(), Is.EqualTo(schedule.Examples(b).ToArray()), $"epoch {epoch}, batch {b}");
+        }
+
+        var data = new InMemoryDataset("three", new float[3], [0, 1, 2], 1, 1, 1, 3);
+        var batch = new HostBatch(data, [0, 1, 2]);
+        // Row 0 is right; row 1 ties classes 0 and 1 (the tie goes to class 0, wrong for label 1); row 2 is wrong.
+        float[] logits = [5, 1, 0, 2, 2, 0, 3, 0, 1];
+        var tally = new ClassificationTally(3, topK: 1);
+        tally.Add(logits, [0, 1, 2], meanLoss: 0);
+        Assert.That(batch.Accuracy(logits), Is.EqualTo(1.0 / 3).And.EqualTo(tally.Top1Accuracy));
     }
 }

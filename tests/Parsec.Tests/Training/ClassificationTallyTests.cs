@@ -1,3 +1,4 @@
+using Parsec.Search.Data.Pipeline;
 using NUnit.Framework;
 using Parsec.Search.Training;
 

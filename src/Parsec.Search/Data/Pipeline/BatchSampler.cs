@@ -1,6 +1,6 @@
 using Parsec.Autodiff;
 
-namespace Parsec.Search.Data;
+namespace Parsec.Search.Data.Pipeline;
 
 /// <summary>Where a <see cref="BatchSampler"/> stands: saved in checkpoints so a resumed run reads the same batches.</summary>
 /// <param name="Epoch">Epochs completed.</param>
@@ -10,30 +10,27 @@ namespace Parsec.Search.Data;
 internal sealed record BatchSamplerState(int Epoch, int Position, int[] Order, ulong[] RngState);
 
 /// <summary>
-/// Deterministic shuffled batches over <c>count</c> items: each epoch is a fresh permutation drawn from the
-/// sampler's own generator, cut into full batches (an incomplete last batch is dropped, so every batch has
-/// the same size and batch norm never sees a tiny batch).
+/// The search's endless stream of shuffled batches over <c>count</c> items: each epoch is a
+/// <see cref="BatchSchedule"/> (a fresh permutation from the sampler's own generator, cut into full batches, so batch
+/// norm never sees a tiny batch), taken one batch at a time, with a state a checkpoint keeps.
 /// </summary>
 internal sealed class BatchSampler
 {
     private readonly int _count;
     private readonly Rng _rng;
-    private int[] _order;
+    private BatchSchedule _epoch;
     private int _position;
 
     public BatchSampler(int count, int batchSize, Rng rng)
     {
-        if (batchSize < 1) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "batch size must be >= 1");
-        if (count < batchSize)
-            throw new BadInputException($"{count} items cannot fill one batch of {batchSize}; lower the batch size or use more data");
         _count = count;
         BatchSize = batchSize;
         _rng = rng;
-        _order = NewOrder();
+        _epoch = NewEpoch();
     }
 
     public int BatchSize { get; }
-    public int BatchesPerEpoch => _count / BatchSize;
+    public int BatchesPerEpoch => _epoch.BatchCount;
     public int Epoch { get; private set; }
 
     /// <summary>The indices of the next batch; starts a new epoch (new permutation) when the current one is used up.</summary>
@@ -43,31 +40,24 @@ internal sealed class BatchSampler
         {
             Epoch++;
             _position = 0;
-            _order = NewOrder();
+            _epoch = NewEpoch();
         }
-        var batch = _order.AsSpan(_position * BatchSize, BatchSize).ToArray();
-        _position++;
-        return batch;
+        return _epoch.Examples(_position++).ToArray();
     }
 
     public BatchSamplerState State
     {
-        get => new(Epoch, _position, (int[])_order.Clone(), _rng.State);
+        get => new(Epoch, _position, (int[])_epoch.Order.Clone(), _rng.State);
         set
         {
             if (value.Order.Length != _count || value.Position < 0 || value.Position > BatchesPerEpoch || value.Epoch < 0)
                 throw new ArgumentException($"a sampler state for {value.Order.Length} items at batch {value.Position} does not fit {_count} items in batches of {BatchSize}");
             Epoch = value.Epoch;
             _position = value.Position;
-            _order = (int[])value.Order.Clone();
+            _epoch = BatchSchedule.FromOrder(value.Order, BatchSize);
             _rng.State = value.RngState;
         }
     }
 
-    private int[] NewOrder()
-    {
-        var order = Enumerable.Range(0, _count).ToArray();
-        _rng.Shuffle(order);
-        return order;
-    }
+    private BatchSchedule NewEpoch() => BatchSchedule.Create(_count, BatchSize, shuffle: true, dropLast: true, _rng, seeded: false);
 }

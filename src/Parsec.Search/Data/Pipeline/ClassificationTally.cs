@@ -1,4 +1,4 @@
-namespace Parsec.Search.Training;
+namespace Parsec.Search.Data.Pipeline;
 
 /// <summary>
 /// Running counts over evaluated examples: summed loss, top-1 and top-k hits, and per-class totals and

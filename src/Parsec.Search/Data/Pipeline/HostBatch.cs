@@ -1,4 +1,4 @@
-namespace Parsec.Search.Data;
+namespace Parsec.Search.Data.Pipeline;
 
 /// <summary>
 /// One batch gathered on the host: images (B, C, H, W) and labels (B). The search uploads it once per
@@ -19,18 +19,11 @@ internal sealed class HostBatch
     public int[] Labels { get; }
     public int Count => Labels.Length;
 
-    /// <summary>Fraction of rows of <paramref name="logits"/> (B, classes) whose largest entry is at the label.</summary>
+    /// <summary>Fraction of rows of <paramref name="logits"/> (B, classes) whose largest entry is at the label (ties go to the lower class, as everywhere).</summary>
     public double Accuracy(float[] logits)
     {
-        int classes = logits.Length / Count, correct = 0;
-        for (int r = 0; r < Count; r++)
-        {
-            var row = logits.AsSpan(r * classes, classes);
-            int best = 0;
-            for (int c = 1; c < classes; c++)
-                if (row[c] > row[best]) best = c;
-            if (best == Labels[r]) correct++;
-        }
-        return (double)correct / Count;
+        var tally = new ClassificationTally(logits.Length / Count, topK: 1);
+        tally.Add(logits, Labels, meanLoss: 0);
+        return tally.Top1Accuracy;
     }
 }

@@ -1,6 +1,6 @@
 using Parsec.Autodiff;
 
-namespace Parsec.Search.Data;
+namespace Parsec.Search.Data.Pipeline;
 
 /// <summary>
 /// A <see cref="HostBatch"/> on a backend, uploaded once and read by every sample of a pass, concurrently: no op
