@@ -9,29 +9,19 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 namespace Parsec.Options.Generator;
 
 /// <summary>One property of an options record that carries <c>[Flag]</c>: its flag, description, type and constant default.</summary>
-internal sealed class FlagProperty
+internal sealed class FlagProperty(string name, string type, string template, string? description, string? defaultLiteral, bool isSwitch)
 {
     private static readonly SymbolDisplayFormat TypeFormat = SymbolDisplayFormat.FullyQualifiedFormat
         .AddMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.IncludeNullableReferenceTypeModifier);
 
-    private FlagProperty(string name, string type, string template, string? description, string? defaultLiteral, bool isSwitch)
-    {
-        Name = name;
-        Type = type;
-        Template = template;
-        Description = description;
-        DefaultLiteral = defaultLiteral;
-        IsSwitch = isSwitch;
-    }
-
-    public string Name { get; }
-    private string Type { get; }
-    private string Template { get; }
-    private string? Description { get; }
+    public string Name { get; } = name;
+    private string Type { get; } = type;
+    private string Template { get; } = template;
+    private string? Description { get; } = description;
     /// <summary>The default as a C# expression, or null when the property has none (a nullable option left unset).</summary>
-    private string? DefaultLiteral { get; }
+    private string? DefaultLiteral { get; } = defaultLiteral;
     /// <summary>A bool flag: present or absent, shown without a default.</summary>
-    private bool IsSwitch { get; }
+    private bool IsSwitch { get; } = isSwitch;
 
     /// <summary>The [Flag] properties of <paramref name="record"/>, in declaration order; problems go to <paramref name="errors"/>.</summary>
     public static IReadOnlyList<FlagProperty> Of(INamedTypeSymbol record, Compilation compilation, List<string> errors)

@@ -10,23 +10,14 @@ public readonly record struct CallSite(string Expression, string File, int Line)
 /// A native call returned a failure status. Carries the status code, its C name (e.g. CUDA_ERROR_OUT_OF_MEMORY),
 /// the library's text for it, and the C# call site, so a failure on the GPU machine can be located from the log alone.
 /// </summary>
-public abstract class GpuLibraryException : Exception
+public abstract class GpuLibraryException(string library, int status, string statusName, string statusText, CallSite site, string? detail = null)
+    : Exception($"{library} call failed with {statusName} ({status}): {statusText}; in {site}" + (string.IsNullOrEmpty(detail) ? "" : Environment.NewLine + detail))
 {
-    protected GpuLibraryException(string library, int status, string statusName, string statusText, CallSite site, string? detail = null)
-        : base($"{library} call failed with {statusName} ({status}): {statusText}; in {site}" + (string.IsNullOrEmpty(detail) ? "" : Environment.NewLine + detail))
-    {
-        Library = library;
-        Status = status;
-        StatusName = statusName;
-        StatusText = statusText;
-        Site = site;
-    }
-
-    public string Library { get; }
-    public int Status { get; }
-    public string StatusName { get; }
-    public string StatusText { get; }
-    public CallSite Site { get; }
+    public string Library { get; } = library;
+    public int Status { get; } = status;
+    public string StatusName { get; } = statusName;
+    public string StatusText { get; } = statusText;
+    public CallSite Site { get; } = site;
 }
 
 /// <summary>A CUDA driver API call (cu*) failed.</summary>

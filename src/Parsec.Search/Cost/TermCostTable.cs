@@ -12,23 +12,16 @@ namespace Parsec.Search.Cost;
 /// <see cref="CostOf"/> is then exact for every genotype, and so is the expected cost under pi and its gradient
 /// (<see cref="ExpectedCost"/>), which factorise over the choices.
 /// </summary>
-internal sealed class TermCostTable
+/// <param name="terms">(cell type, term, input, op)</param>
+internal sealed class TermCostTable(CostShape shape, CostMeasure measure, double fixedPart, double[,,,] terms)
 {
     private static readonly int Free = Primitives.IndexOf(Primitives.MaxPool3x3);
-    private readonly double[,,,] _terms; // (cell type, term, input, op)
+    private readonly double[,,,] _terms = terms;
 
-    private TermCostTable(CostShape shape, CostMeasure measure, double fixedPart, double[,,,] terms)
-    {
-        Shape = shape;
-        Measure = measure;
-        Fixed = fixedPart;
-        _terms = terms;
-    }
-
-    public CostShape Shape { get; }
-    public CostMeasure Measure { get; }
+    public CostShape Shape { get; } = shape;
+    public CostMeasure Measure { get; } = measure;
     /// <summary>The stem, the cells' preprocessing and the classifier.</summary>
-    public double Fixed { get; }
+    public double Fixed { get; } = fixedPart;
 
     /// <summary>The part of term <paramref name="term"/> of <paramref name="type"/> cells reading <paramref name="input"/> through op <paramref name="op"/>.</summary>
     public double Term(CellType type, int term, int input, int op) => _terms[(int)type, term, input, op];

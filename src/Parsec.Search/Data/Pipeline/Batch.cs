@@ -8,29 +8,16 @@ namespace Parsec.Search.Data.Pipeline;
 /// and their labels. Disposing it hands the image buffer back to the pipeline for the next batch, which
 /// keeps a training run from allocating a large array per step.
 /// </summary>
-internal sealed class Batch : IDisposable
+internal sealed class Batch(int index, float[] images, int[] labels, int channels, int height, int width, BatchBufferPool? pool) : IDisposable
 {
-    private readonly BatchBufferPool? _pool;
-
-    internal Batch(int index, float[] images, int[] labels, int channels, int height, int width, BatchBufferPool? pool)
-    {
-        Index = index;
-        Images = images;
-        Labels = labels;
-        Channels = channels;
-        Height = height;
-        Width = width;
-        _pool = pool;
-    }
-
     /// <summary>Position of the batch in its epoch.</summary>
-    public int Index { get; }
-    public float[] Images { get; private set; }
-    public int[] Labels { get; }
+    public int Index { get; } = index;
+    public float[] Images { get; private set; } = images;
+    public int[] Labels { get; } = labels;
     public int Count => Labels.Length;
-    public int Channels { get; }
-    public int Height { get; }
-    public int Width { get; }
+    public int Channels { get; } = channels;
+    public int Height { get; } = height;
+    public int Width { get; } = width;
     public int[] ImageShape => [Count, Channels, Height, Width];
 
     /// <summary>Copies the images to <paramref name="backend"/> as a (Count, C, H, W) input tensor the caller owns.</summary>
@@ -43,7 +30,7 @@ internal sealed class Batch : IDisposable
     public void Dispose()
     {
         if (Images.Length == 0) return;
-        _pool?.Return(Images);
+        pool?.Return(Images);
         Images = [];
     }
 }
