@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Parsec.Search.Bench;
 
 /// <summary>
@@ -46,12 +48,16 @@ internal static class BenchTrust
     public static IReadOnlyList<string> Doubts(string figure, IReadOnlyList<double> perRound, double? otherCores, int cores, bool onGpu)
     {
         var doubts = new List<string>();
+        // Each limit judges the figure as printed, so that a reader never sees "10 % (more than 10 %)".
         // A GPU benchmark spends its time on the device; other processes on the host matter only for a CPU one.
-        if (!onGpu && otherCores > MaxOtherCores)
-            doubts.Add($"other processes kept {otherCores:0.00} of the {cores} cores busy while it ran");
-        double error = OverRounds(perRound).RelativeError;
-        if (error > MaxRelativeError)
-            doubts.Add($"{figure} has a standard error of {100 * error:0} % over its {perRound.Count} rounds (more than {100 * MaxRelativeError:0} %)");
+        if (!onGpu && otherCores is double others && AsPrinted(others, "0.00") > MaxOtherCores)
+            doubts.Add($"other processes kept {others:0.00} of the {cores} cores busy while it ran");
+        double errorPercent = AsPrinted(100 * OverRounds(perRound).RelativeError, "0");
+        if (errorPercent > 100 * MaxRelativeError)
+            doubts.Add($"{figure} has a standard error of {errorPercent:0} % over its {perRound.Count} rounds (more than {100 * MaxRelativeError:0} %)");
         return doubts;
     }
+
+    private static double AsPrinted(double value, string format) =>
+        double.Parse(value.ToString(format, CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
 }

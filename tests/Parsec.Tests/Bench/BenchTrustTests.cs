@@ -54,6 +54,28 @@ public class BenchTrustTests
         Assert.That(BenchTrust.Doubts("the ratio", steady, null, 2, false), Is.Empty, "no /proc, no claim");
     }
 
+    /// <summary>
+    /// Near the limits the warning judges the figures as printed: a standard error printed as 10 % or a load printed as
+    /// 0.25 cores is within the limit, whatever digits follow (a ratio once printed "10 % (more than 10 %)").
+    /// </summary>
+    [Test]
+    public void TheLimitsJudgeTheFiguresAsPrinted()
+    {
+        var rng = new Random(7);
+        int near = 0;
+        for (int i = 0; i < 2000; i++)
+        {
+            IReadOnlyList<double> rounds = Enumerable.Range(0, 3).Select(_ => 1 + 0.2 * (rng.NextDouble() - 0.5) * 3).ToList();
+            int printed = int.Parse((100 * BenchTrust.OverRounds(rounds).RelativeError).ToString("0", CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
+            if (printed == 10) near++;
+            bool warned = BenchTrust.Doubts("the ratio", rounds, otherCores: 0, cores: 2, onGpu: false).Count > 0;
+            Assert.That(warned, Is.EqualTo(printed > 10), $"a standard error printed as {printed} %");
+        }
+        Assert.That(near, Is.GreaterThan(20), "the draws reach the limit itself");
+        Assert.That(BenchTrust.Doubts("the ratio", [1.0, 1.0], otherCores: 0.2549, cores: 2, onGpu: false), Is.Empty, "0.25 printed");
+        Assert.That(BenchTrust.Doubts("the ratio", [1.0, 1.0], otherCores: 0.2551, cores: 2, onGpu: false), Has.Count.EqualTo(1), "0.26 printed");
+    }
+
     [Test]
     public void ASlowSpellOnBothSidesOfARoundCancelsInTheRatio()
     {
