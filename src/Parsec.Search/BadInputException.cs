@@ -7,13 +7,4 @@ namespace Parsec.Search;
 /// kinds is reported as a bug in parsec. It derives from ArgumentException so that the option records' validation,
 /// which Spectre calls for each command, can catch it.
 /// </summary>
-internal class BadInputException : ArgumentException
-{
-    public BadInputException(string message, Exception? inner = null) : base(message, inner) { }
-
-    /// <param name="subject">The file, folder or parameter the input came from, where the message is about one.</param>
-    public BadInputException(string message, string? subject) : base(message) => Subject = subject;
-
-    /// <summary>The file, folder or parameter the input came from, when the check named one.</summary>
-    public string? Subject { get; }
-}
+internal class BadInputException(string message, Exception? inner = null) : ArgumentException(message, inner);

@@ -102,7 +102,6 @@ public sealed partial class CudaBackend : IBackend
     public CudaDevice Device => _device;
     /// <summary>The stream all of this backend's work is queued on (for event timing).</summary>
     internal CudaStream Stream => _stream;
-    internal DeviceArena Arena => _arena;
     /// <summary>Bytes of the arena's per-step region: what one step's activations and gradients may take.</summary>
     public long PerStepArenaBytes => _arena.PerStepCapacityBytes;
     public CudaBackendOptions Options => _options;

@@ -113,7 +113,7 @@ internal sealed partial class CostCommand : Command<CostCommand.Settings>
         if (Directory.Exists(settings.Genotype))
         {
             var run = new RunFolder(settings.Genotype);
-            if (!File.Exists(run.Genotype)) throw new BadInputException($"{settings.Genotype} holds no genotype.json: not a finished search run folder", run.Genotype);
+            if (!File.Exists(run.Genotype)) throw new BadInputException($"{settings.Genotype} holds no genotype.json: not a finished search run folder");
             genotype = Genotype.Load(run.Genotype);
             if (File.Exists(run.Options))
             {

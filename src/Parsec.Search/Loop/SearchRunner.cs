@@ -127,7 +127,7 @@ public static class SearchRunner
         var options = (overrides?.ApplyTo(saved) ?? saved) with { Concurrency = concurrency };
         // The table the search started with, not today's: the same prices give the same bits.
         using var session = new SearchSession(options, backend, LoadDataset(options), _ => File.Exists(run.Latency) ? Cost.LatencyTable.Read(run.Latency)
-            : throw new BadInputException($"{run.Path} is a --cost latency search without its latency.json", run.Latency)) { World = world };
+            : throw new BadInputException($"{run.Path} is a --cost latency search without its latency.json")) { World = world };
         session.Restore(run.Checkpoint);
         if (Writes(session))
         {

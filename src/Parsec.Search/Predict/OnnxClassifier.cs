@@ -20,7 +20,7 @@ internal sealed class OnnxClassifier : IImageClassifier
     public string Engine => "ONNX Runtime (CPU)";
 
     public static OnnxClassifier Load(string path) =>
-        File.Exists(path) ? FromModel(File.ReadAllBytes(path), path) : throw new BadInputException($"ONNX model not found: {path}", path);
+        File.Exists(path) ? FromModel(File.ReadAllBytes(path), path) : throw new BadInputException($"ONNX model not found: {path}");
 
     /// <summary>A model held in memory; <paramref name="source"/> names it in errors.</summary>
     public static OnnxClassifier FromModel(byte[] model, string source)

@@ -59,7 +59,7 @@ internal static class PriorJson
 
     public static ArchitecturePrior Load(string path)
     {
-        if (!File.Exists(path)) throw new BadInputException($"prior file not found: {path} (expected a pi.json written by a search)", path);
+        if (!File.Exists(path)) throw new BadInputException($"prior file not found: {path} (expected a pi.json written by a search)");
         return FromJson(File.ReadAllText(path), path);
     }
 

@@ -47,9 +47,9 @@ public sealed class RunFolder
     {
         var run = new RunFolder(path);
         if (!Directory.Exists(run.Path)) throw new BadInputException($"run folder not found: {path}");
-        if (!System.IO.File.Exists(run.Options)) throw new BadInputException($"{path} holds no options.json: not a search run folder", run.Options);
+        if (!System.IO.File.Exists(run.Options)) throw new BadInputException($"{path} holds no options.json: not a search run folder");
         if (!System.IO.File.Exists(run.Checkpoint))
-            throw new BadInputException($"{path} holds no checkpoint.safetensors: the run stopped before its first checkpoint and cannot be resumed", run.Checkpoint);
+            throw new BadInputException($"{path} holds no checkpoint.safetensors: the run stopped before its first checkpoint and cannot be resumed");
         return run;
     }
 

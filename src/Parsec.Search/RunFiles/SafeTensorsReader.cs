@@ -14,7 +14,7 @@ internal static class SafeTensorsReader
 {
     public static SafeTensorsContent ReadFile(string path)
     {
-        if (!File.Exists(path)) throw new BadInputException($"safetensors file not found: {path}", path);
+        if (!File.Exists(path)) throw new BadInputException($"safetensors file not found: {path}");
         return Read(File.ReadAllBytes(path), path);
     }
 

@@ -80,7 +80,7 @@ public sealed record Genotype(IReadOnlyList<GenotypeTerm> Normal, IReadOnlyList<
 
     public static Genotype Load(string path)
     {
-        if (!File.Exists(path)) throw new BadInputException($"genotype file not found: {path}", path);
+        if (!File.Exists(path)) throw new BadInputException($"genotype file not found: {path}");
         return FromJson(File.ReadAllText(path), path);
     }
 

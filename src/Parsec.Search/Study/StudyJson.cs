@@ -18,7 +18,7 @@ internal static class StudyJson
 
     public static StudyOptions Load(string path)
     {
-        if (!File.Exists(path)) throw new BadInputException($"{path} not found: not a study folder", path);
+        if (!File.Exists(path)) throw new BadInputException($"{path} not found: not a study folder");
         try
         {
             var node = JsonNode.Parse(File.ReadAllText(path)) as JsonObject ?? throw new BadInputException($"{path}: empty study file");

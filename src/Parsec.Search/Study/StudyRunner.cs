@@ -62,7 +62,7 @@ internal sealed class StudyRunner
         if (File.Exists(study.Options)) throw new BadInputException($"--out: {folder} already holds a study; continue it with --resume {folder}");
         if (File.Exists(study.Path)) throw new BadInputException($"--out: {folder} is a file; name a folder for the study");
         if (options.SearchFrom is { } from && !File.Exists(PiFile(from)))
-            throw new BadInputException($"--search: {from} holds no {Path.GetFileName(PiFile(from))}: give a search run folder that finished, or a pi.json", PiFile(from));
+            throw new BadInputException($"--search: {from} holds no {Path.GetFileName(PiFile(from))}: give a search run folder that finished, or a pi.json");
         var data = DatasetSplitsLoader.Load(options.Data);
         var others = (reuse ?? []).Select(r => new StudyFolder(r)).ToList();
         var runner = new StudyRunner(options, study, backend, progress, others, world);

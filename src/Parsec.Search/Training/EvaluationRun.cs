@@ -126,14 +126,14 @@ public sealed class EvaluationRun : IDisposable
     public static EvaluationRun Resume(IBackend backend, string folder, DatasetSplits? data = null)
     {
         if (!Directory.Exists(folder))
-            throw new BadInputException($"--resume: run folder not found: {folder}", Path.Combine(folder, EvaluationCheckpoint.CheckpointFileName));
+            throw new BadInputException($"--resume: run folder not found: {folder}");
         return RunLock.AcquireFor(folder, runLock => Resume(backend, folder, data, runLock));
     }
 
     private static EvaluationRun Resume(IBackend backend, string folder, DatasetSplits? data, RunLock runLock)
     {
         string path = Path.Combine(folder, EvaluationCheckpoint.CheckpointFileName);
-        if (!File.Exists(path)) throw new BadInputException($"--resume: {folder} holds no {EvaluationCheckpoint.CheckpointFileName}", path);
+        if (!File.Exists(path)) throw new BadInputException($"--resume: {folder} holds no {EvaluationCheckpoint.CheckpointFileName}");
         var (content, record) = EvaluationCheckpoint.Load(path);
         if (record.LoaderRng is null || record.DropPathRng is null)
             throw new BadInputException($"{path}: a weights file, not a checkpoint (it has no generator states to resume from)");

@@ -55,6 +55,6 @@ internal static class PublishedGenotypes
         if (ByName.TryGetValue(nameOrPath, out var published)) return published;
         if (File.Exists(nameOrPath)) return Genotype.Load(nameOrPath);
         throw new BadInputException(
-            $"genotype '{nameOrPath}' is neither a published genotype ({string.Join(", ", ByName.Keys)}) nor an existing JSON file", nameOrPath);
+            $"genotype '{nameOrPath}' is neither a published genotype ({string.Join(", ", ByName.Keys)}) nor an existing JSON file");
     }
 }

@@ -24,7 +24,7 @@ internal static class WeightsEvaluation
                 if (File.Exists(Path.Combine(path, name))) return Path.Combine(path, name);
             throw new BadInputException($"{path}: a run folder with neither {EvaluationCheckpoint.WeightsFileName} nor {EvaluationCheckpoint.CheckpointFileName}");
         }
-        throw new BadInputException($"weights not found: {path} (expected a .safetensors file written by `parsec train`, or its run folder)", path);
+        throw new BadInputException($"weights not found: {path} (expected a .safetensors file written by `parsec train`, or its run folder)");
     }
 
     /// <param name="data">The dataset to test on; null for the one the weights were trained on.</param>

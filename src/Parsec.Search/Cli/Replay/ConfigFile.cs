@@ -9,9 +9,9 @@ internal static class ConfigFile
     public static JsonObject Read(string path)
     {
         if (Directory.Exists(path))
-            throw new BadInputException($"{ConfigurableSettings.Flag}: {path} is a folder; name the file, such as {Path.Combine(path, "options.json")}", path);
+            throw new BadInputException($"{ConfigurableSettings.Flag}: {path} is a folder; name the file, such as {Path.Combine(path, "options.json")}");
         if (!File.Exists(path))
-            throw new BadInputException($"{ConfigurableSettings.Flag}: file not found: {path} (expected a run's options.json or a JSON object of options)", path);
+            throw new BadInputException($"{ConfigurableSettings.Flag}: file not found: {path} (expected a run's options.json or a JSON object of options)");
         try
         {
             var options = JsonNode.Parse(File.ReadAllText(path)) as JsonObject

@@ -83,7 +83,7 @@ internal static class CifarDatasets
     {
         string path = Path.Combine(root, file);
         if (!File.Exists(path))
-            throw new BadInputException($"{dataset} file missing: {path} (the folder has {string.Join(", ", Directory.GetFiles(root).Select(Path.GetFileName))})", path);
+            throw new BadInputException($"{dataset} file missing: {path} (the folder has {string.Join(", ", Directory.GetFiles(root).Select(Path.GetFileName))})");
         return path;
     }
 

@@ -16,7 +16,7 @@ internal static class DataFileBytes
 
     public static byte[] Read(string path)
     {
-        if (!File.Exists(path)) throw new BadInputException($"dataset file not found: {path}", path);
+        if (!File.Exists(path)) throw new BadInputException($"dataset file not found: {path}");
         if (!path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase)) return File.ReadAllBytes(path);
         try
         {

@@ -41,8 +41,8 @@ internal static class MnistDatasets
 
     private static InMemoryDataset LoadPair(string root, string imagesName, string labelsName, string name, IReadOnlyList<string>? classNames)
     {
-        string imagesPath = Resolve(root, imagesName) ?? throw new BadInputException($"{root}: {imagesName}[.gz] is missing", Path.Combine(root, imagesName));
-        string labelsPath = Resolve(root, labelsName) ?? throw new BadInputException($"{root}: {labelsName}[.gz] is missing", Path.Combine(root, labelsName));
+        string imagesPath = Resolve(root, imagesName) ?? throw new BadInputException($"{root}: {imagesName}[.gz] is missing");
+        string labelsPath = Resolve(root, labelsName) ?? throw new BadInputException($"{root}: {labelsName}[.gz] is missing");
         var images = IdxReader.Read(imagesPath, IdxReader.ImagesMagic);
         var labels = IdxReader.Read(labelsPath, IdxReader.LabelsMagic);
         if (images.Dimensions[1] != Side || images.Dimensions[2] != Side)

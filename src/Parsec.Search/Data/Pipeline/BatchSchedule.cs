@@ -32,9 +32,9 @@ internal sealed class BatchSchedule
     /// <param name="seeded">Draw a seed per batch for augmentation; the search, which does not augment, draws only the order.</param>
     public static BatchSchedule Create(int examples, int batchSize, bool shuffle, bool dropLast, Rng rng, bool seeded = true)
     {
-        var order = new int[Math.Max(examples, 0)];
-        for (int i = 0; i < examples; i++) order[i] = i;
         int batches = Batches(examples, batchSize, dropLast);
+        var order = new int[examples];
+        for (int i = 0; i < examples; i++) order[i] = i;
         if (shuffle) rng.Shuffle(order);
         var seeds = new ulong[seeded ? batches : 0];
         for (int b = 0; b < seeds.Length; b++) seeds[b] = rng.NextUInt64();
