@@ -5,6 +5,7 @@ using Parsec.Search.Space;
 using Spectre.Console;
 using Spectre.Console.Cli;
 using Parsec.Search.RunFiles;
+using Parsec.Search.Loop;
 
 namespace Parsec.Search.Cli;
 
@@ -32,6 +33,13 @@ internal sealed class DeriveCommand : Command<DeriveCommand.Settings>
         var derived = Derivation.Derive(prior, DecisionNoiseFile.LoadBeside(path));
         AnsiConsole.MarkupLineInterpolated($"{path}: term inputs {PriorJson.TermInputsName(prior.TermInputs)}, entropy {prior.Entropy():0.000} nats (uniform {prior.UniformEntropy():0.000})");
         DerivationTable.Print(derived);
+        if (Directory.Exists(settings.Prior) && CostTarget(new RunFolder(settings.Prior)) is var (table, target))
+        {
+            // A cost-aware search's genotype spends its budget: derived again the way the search derived it.
+            var (fitted, cost) = Cost.BudgetDerivation.Fit(derived.Genotype, prior, table, target);
+            derived = derived with { Genotype = fitted };
+            AnsiConsole.MarkupLineInterpolated($"{cost.Describe()}");
+        }
         AnsiConsole.MarkupLineInterpolated($"genotype: {derived.Genotype}");
         string json = derived.Genotype.ToJson();
         if (settings.Out is null) AnsiConsole.WriteLine(json);
@@ -41,5 +49,13 @@ internal sealed class DeriveCommand : Command<DeriveCommand.Settings>
             AnsiConsole.MarkupLineInterpolated($"wrote {settings.Out}");
         }
         return CliApp.Success;
+    }
+
+    /// <summary>The cost table and target of a search run with --cost-target, priced as the search priced it (latency with its kept latency.json); null for any other run.</summary>
+    private static (Cost.TermCostTable Table, double Target)? CostTarget(RunFolder run)
+    {
+        if (!File.Exists(run.Options) || OptionsFile.Read(run.Options) is not { Cost: { } measure, CostTarget: double target } options) return null;
+        var dataset = Loop.SearchRunner.LoadDataset(options);
+        return (Loop.SearchSession.CostTableOf(options, dataset, measure, _ => Cost.LatencyTable.Read(run.Latency)), target);
     }
 }

@@ -282,7 +282,7 @@ public static class SearchRunner
         var derived = Derivation.Derive(session.Prior, noise);
         if (session.Cost is { } cost)
         {
-            var (fitted, genotypeCost) = Cost.CostRepair.Fit(derived.Genotype, session.Prior, cost.Table, cost.Target);
+            var (fitted, genotypeCost) = Cost.BudgetDerivation.Fit(derived.Genotype, session.Prior, cost.Table, cost.Target);
             derived = derived with { Genotype = fitted };
             AtomicFile.WriteAllText(run.File(GenotypeCostFile), System.Text.Json.JsonSerializer.Serialize(genotypeCost, CostJson));
         }

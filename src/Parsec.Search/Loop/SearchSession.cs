@@ -39,6 +39,15 @@ internal sealed partial class SearchSession : IDisposable
     public static Cost.CostShape CostShapeOf(SearchOptions options, InMemoryDataset dataset) =>
         new(options.Channels, options.Layers, dataset.Height, dataset.Channels, dataset.Classes);
 
+    /// <summary>The exact per-term cost table a search with <paramref name="measure"/> prices pi and its genotype with; <paramref name="latency"/> as for the constructor.</summary>
+    public static Cost.TermCostTable CostTableOf(SearchOptions options, InMemoryDataset dataset, Cost.CostMeasure measure, Func<Cost.CostShape, Cost.LatencyTable>? latency)
+    {
+        var shape = CostShapeOf(options, dataset);
+        return measure != Parsec.Search.Cost.CostMeasure.Latency ? Parsec.Search.Cost.TermCostTable.Build(shape, measure)
+            : latency is null ? throw new BadInputException("--cost latency needs a latency table measured on this backend (parsec search measures one)")
+            : LatencyTableFor(latency(shape), shape).ToTermCosts();
+    }
+
     /// <param name="latency">
     /// For a --cost latency search: gives the latency table for the search's network (<see cref="SearchRunner"/>
     /// measures one, or reads the run folder's), asked once the options are checked; null otherwise.
@@ -84,11 +93,7 @@ internal sealed partial class SearchSession : IDisposable
         _reduction = new SampleReduction(Network.Parameters.Weights);
         if (options.Cost is { } measure)
         {
-            var shape = CostShapeOf(options, dataset);
-            var table = measure != Parsec.Search.Cost.CostMeasure.Latency ? Parsec.Search.Cost.TermCostTable.Build(shape, measure)
-                : latency is null ? throw new BadInputException("--cost latency needs a latency table measured on this backend (parsec search measures one)")
-                : LatencyTableFor(latency(shape), shape).ToTermCosts();
-            Cost = new SearchCost(table, options.CostTarget, options.CostWeight, _warmupPrior);
+            Cost = new SearchCost(CostTableOf(options, dataset, measure, latency), options.CostTarget, options.CostWeight, _warmupPrior);
         }
         if (options.Strategy == SearchStrategy.Darts)
         {

@@ -18,35 +18,87 @@ public class CostAwareSearchTests
 {
     private static readonly CostShape Small = new(Channels: 8, Layers: 5, ImageSide: 28, InputChannels: 1);
 
+    /// <summary>
+    /// Under a target, the genotype is pi's most likely one among those that spend 90-100 % of it: the cost term makes
+    /// each undecided term's favourite its cheapest op, so pi's argmax alone falls far under the budget. Checked
+    /// against every one-node change of the result that the band admits (with the cost axis' rounding left aside): none
+    /// is more likely.
+    /// </summary>
     [Test]
-    public void AGenotypeOverItsTargetGivesUpTheLeastLikelyChoicesUntilItFits()
+    public void UnderATargetTheGenotypeIsTheMostLikelyThatSpendsTheBudget()
     {
         var table = TermCostTable.Build(Small, CostMeasure.Params);
         var prior = new ArchitecturePrior(TermInputs.DistinctPerNode);
         var rng = new Rng(2);
         for (int i = 0; i < prior.Logits.Length; i++) prior.Logits[i] = rng.NextGaussian();
-        var genotype = PublishedGenotypes.DartsV2;
-        double cost = table.CostOf(Architecture.FromGenotype(genotype));
-
-        var (same, unchanged) = CostRepair.Fit(genotype, prior, table, cost + 1);
-        Assert.That(same.ToJson(), Is.EqualTo(genotype.ToJson()));
-        Assert.That((unchanged.ChangedTerms, unchanged.MeetsTarget), Is.EqualTo((0, true)));
-
-        double target = 0.8 * cost;
-        var (fitted, fit) = CostRepair.Fit(genotype, prior, table, target);
-        Assert.That(fit.Cost, Is.EqualTo(table.CostOf(Architecture.FromGenotype(fitted))));
-        Assert.That(fit.Cost, Is.LessThanOrEqualTo(target));
-        Assert.That(fit.ChangedTerms, Is.GreaterThan(0));
-        var before = Architecture.FromGenotype(genotype);
-        var after = Architecture.FromGenotype(fitted);
+        // Pools favoured, as the cost term leaves an undecided pi: its argmax costs little more than the fixed part.
         foreach (var type in CellTypes.All)
             for (int k = 0; k < CellLayout.Terms; k++)
-                Assert.That(after.Of(type)[k].Input, Is.EqualTo(before.Of(type)[k].Input), "only ops change");
-        Assert.That(fit.Describe(), Does.Contain("under").And.Contain("changed to cheaper ops"));
+                prior.Logits[prior.Distribution.Offset(ArchitecturePrior.OpBlock(type, k)) + Primitives.IndexOf(Primitives.AvgPool3x3)] += 3;
+        var mostLikely = Derivation.Derive(prior, noise: null).Genotype;
+        double uniformCost = table.ExpectedCost(new ArchitecturePrior(TermInputs.DistinctPerNode)).Expected;
+        double target = 0.8 * uniformCost;
+        Assert.That(table.CostOf(Architecture.FromGenotype(mostLikely)), Is.LessThan(0.6 * target), "the argmax leaves most of the budget unspent");
 
-        var (_, impossible) = CostRepair.Fit(genotype, prior, table, table.Fixed / 2);
+        var (fitted, fit) = BudgetDerivation.Fit(mostLikely, prior, table, target);
+        var chosen = Architecture.FromGenotype(fitted);
+        Assert.That(fit.Cost, Is.EqualTo(table.CostOf(chosen)));
+        Assert.That(fit.Cost, Is.InRange(BudgetDerivation.SpentFraction * target, target));
+        Assert.That(fit.ChangedTerms, Is.GreaterThan(0));
+        Assert.That(fit.MostLikelyCost, Is.EqualTo(table.CostOf(Architecture.FromGenotype(mostLikely))));
+        Assert.That(fit.Describe(), Does.Contain("under").And.Contain("differ from its most likely genotype"));
+
+        double step = (target - table.Fixed) / BudgetDerivation.Steps, slack = 2 * CellLayout.IntermediateNodes * step;
+        double logP = prior.LogProbability(chosen);
+        int admitted = 0;
+        var distribution = prior.Distribution;
+        foreach (var type in CellTypes.All)
+            for (int node = 0; node < CellLayout.IntermediateNodes; node++)
+            {
+                int first = node * CellLayout.TermsPerNode, inputs = CellLayout.InputsOfNode(node);
+                for (int a = 0; a < inputs; a++)
+                    for (int b = 0; b < inputs; b++)
+                        for (int opA = 0; opA < Primitives.All.Count; opA++)
+                            for (int opB = 0; opB < Primitives.All.Count; opB++)
+                            {
+                                if (a == b) continue; // distinct inputs
+                                var choices = prior.ToChoices(chosen);
+                                choices[ArchitecturePrior.InputBlock(type, first)] = a;
+                                choices[ArchitecturePrior.OpBlock(type, first)] = opA;
+                                choices[ArchitecturePrior.InputBlock(type, first + 1)] = b;
+                                choices[ArchitecturePrior.OpBlock(type, first + 1)] = opB;
+                                var other = prior.FromChoices(choices);
+                                double cost = table.CostOf(other);
+                                if (cost < BudgetDerivation.SpentFraction * target || cost > target - slack) continue;
+                                admitted++;
+                                Assert.That(distribution.LogProbability(choices), Is.LessThanOrEqualTo(logP + 1e-9), $"{other} is in the band and more likely");
+                            }
+            }
+        Assert.That(admitted, Is.GreaterThan(100), "the check compares against many alternatives");
+    }
+
+    [Test]
+    public void AGenotypeInTheBandStaysAndAnUnreachableTargetIsReportedOver()
+    {
+        var table = TermCostTable.Build(Small, CostMeasure.Params);
+        var prior = new ArchitecturePrior(TermInputs.DistinctPerNode);
+        var rng = new Rng(3);
+        for (int i = 0; i < prior.Logits.Length; i++) prior.Logits[i] = rng.NextGaussian();
+        var mostLikely = Derivation.Derive(prior, noise: null).Genotype;
+        double cost = table.CostOf(Architecture.FromGenotype(mostLikely));
+
+        var (same, unchanged) = BudgetDerivation.Fit(mostLikely, prior, table, cost / 0.95);
+        Assert.That(same.ToJson(), Is.EqualTo(mostLikely.ToJson()), "pi's argmax already spends 95 % of the target");
+        Assert.That((unchanged.ChangedTerms, unchanged.MeetsTarget), Is.EqualTo((0, true)));
+
+        var (_, beyond) = BudgetDerivation.Fit(mostLikely, prior, table, 1e9);
+        Assert.That(beyond.ChangedTerms, Is.EqualTo(0), "a target no genotype reaches 90 % of leaves the argmax as it is");
+
+        var (over, impossible) = BudgetDerivation.Fit(mostLikely, prior, table, table.Fixed / 2);
         Assert.That(impossible.MeetsTarget, Is.False);
+        Assert.That(impossible.Cost, Is.EqualTo(table.Fixed), "the cheapest genotype: every term free");
         Assert.That(impossible.Describe(), Does.Contain("OVER"));
+        Assert.That(table.CostOf(Architecture.FromGenotype(over)), Is.EqualTo(table.Fixed));
     }
 
     /// <summary>
