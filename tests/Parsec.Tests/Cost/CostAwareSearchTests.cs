@@ -146,6 +146,9 @@ public class CostAwareSearchTests
             Assert.That(cost.Target, Is.EqualTo(target));
             Assert.That(cost.Cost, Is.EqualTo(table.CostOf(Architecture.FromGenotype(Genotype.Load(whole.Genotype)))));
             Assert.That(cost.MeetsTarget, Is.True);
+            string derived = Path.Combine(root, "derived.json");
+            Assert.That(Parsec.Search.Cli.CliApp.Run(["derive", whole.Path, "--out", derived]), Is.EqualTo(Parsec.Search.Cli.CliApp.Success));
+            Assert.That(File.ReadAllText(derived), Is.EqualTo(File.ReadAllText(whole.Genotype)), "derive gives a cost-aware run's genotype as the search derived it");
             var last = JsonNode.Parse(File.ReadLines(whole.Metrics).Last())!;
             Assert.That(last["expected_cost"]!.GetValue<double>(), Is.GreaterThan(0));
             Assert.That(last["cost_multiplier"]!.GetValue<double>(), Is.GreaterThanOrEqualTo(0));
