@@ -31,6 +31,7 @@ internal sealed class StudyRunner
     private readonly IReadOnlyList<StudyFolder> _reuse;
     /// <summary>Every --reuse study: searches are reused from any with the same search options, trainings only from those with the same data and budget.</summary>
     private readonly IReadOnlyList<StudyFolder> _allReuse;
+    private Cost.TermCostTable? _costTable;
 
     /// <summary>The MPI job the study is spread over (null: one process); see <see cref="Run"/>.</summary>
     private readonly Distributed.MpiWorld? _world;
@@ -261,8 +262,8 @@ internal sealed class StudyRunner
     /// <summary>With a cost target the random genotypes are drawn under it too (the baseline matched in cost); otherwise every draw is kept.</summary>
     private Func<Architecture, bool> UnderTheCostCap()
     {
-        if (_options.Search is not { Cost: { } measure, CostTarget: { } target }) return _ => true;
-        var table = Cost.TermCostTable.Build(CostShapeOf(_options), measure);
+        if (CostTable() is not { } table) return _ => true;
+        double target = _options.Search.CostTarget!.Value;
         return architecture => table.CostOf(architecture) <= target;
     }
 
@@ -277,7 +278,11 @@ internal sealed class StudyRunner
     /// PARSEC's result is derived from pi (with today's derivation, whatever wrote genotype.json); another strategy's, or
     /// a cost-aware search's, is its genotype.json. <paramref name="termInputs"/>: the rule its space used for a node's inputs.
     /// </summary>
-    private static Genotype SearchedGenotype(string source, out TermInputs termInputs)
+    /// <remarks>
+    /// A study with a cost target given pi of a search without one (--search) derives pi's most likely genotype within
+    /// the target's budget (<see cref="Cost.BudgetDerivation"/>): one search, judged at any budget.
+    /// </remarks>
+    private Genotype SearchedGenotype(string source, out TermInputs termInputs)
     {
         var run = Directory.Exists(source) ? new RunFolder(source) : null;
         // A cost-aware search's genotype.json is pi's argmax brought under the target, not pi's argmax itself.
@@ -289,8 +294,13 @@ internal sealed class StudyRunner
         string piPath = PiFile(source);
         var prior = PriorJson.Load(piPath);
         termInputs = prior.TermInputs;
-        return Derivation.Derive(prior, DecisionNoiseFile.LoadBeside(piPath)).Genotype;
+        var mostLikely = Derivation.Derive(prior, DecisionNoiseFile.LoadBeside(piPath)).Genotype;
+        return CostTable() is { } table ? Cost.BudgetDerivation.Fit(mostLikely, prior, table, _options.Search.CostTarget).Genotype : mostLikely;
     }
+
+    /// <summary>The study's exact cost table when it has a cost target (the random genotypes' cap and the searched genotype's budget); null otherwise.</summary>
+    private Cost.TermCostTable? CostTable() =>
+        _options.Search is { Cost: { } measure, CostTarget: not null } ? _costTable ??= Cost.TermCostTable.Build(CostShapeOf(_options), measure) : null;
 
     /// <summary>Every search's estimate of every genotype, measured once before the trainings (what the searches believed, not fitted to the results).</summary>
     private IReadOnlyList<SearchEstimates> Estimates(IReadOnlyList<StudySearch> searches, IReadOnlyList<StudyGenotype> genotypes)

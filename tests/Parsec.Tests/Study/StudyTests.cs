@@ -264,6 +264,37 @@ public class StudyTests
         Assert.That(() => RandomGenotypes.Sample(1, 3, TermInputs.DistinctPerNode, _ => false), Throws.TypeOf<BadInputException>().With.Message.Contains("raise the cost target"));
     }
 
+    /// <summary>
+    /// A study with a cost target given pi of a search without one judges pi's most likely genotype within the budget:
+    /// here pi favours pools, whose argmax spends almost none of it, and the study's genotype spends 90-100 % of it.
+    /// </summary>
+    [Test]
+    public void AStudyUnderACostTargetDerivesAGivenPiWithinTheBudget()
+    {
+        using var temp = new TempFolder();
+        var probe = Tiny();
+        var table = Parsec.Search.Cost.TermCostTable.Build(StudyRunner.CostShapeOf(probe), Parsec.Search.Cost.CostMeasure.Params);
+        var prior = new ArchitecturePrior(TermInputs.DistinctPerNode);
+        foreach (var type in CellTypes.All)
+            for (int k = 0; k < CellLayout.Terms; k++)
+                prior.Logits[prior.Distribution.Offset(ArchitecturePrior.OpBlock(type, k)) + Primitives.IndexOf(Primitives.MaxPool3x3)] = 2;
+        string pi = Path.Combine(Directory.CreateDirectory(temp["given"]).FullName, "pi.json");
+        PriorJson.Save(prior, pi);
+        double target = 0.9 * table.ExpectedCost(new ArchitecturePrior(TermInputs.DistinctPerNode)).Expected;
+        Assert.That(table.CostOf(prior.MostLikely()), Is.LessThan(0.9 * target), "pi's argmax alone leaves the budget unspent");
+        var options = probe with
+        {
+            SearchFrom = pi, Search = probe.Search with { Cost = Parsec.Search.Cost.CostMeasure.Params, CostTarget = target },
+            RandomGenotypes = 1, Seeds = 1, Also = [],
+        };
+        using (var backend = new CpuBackend())
+            Assert.That(StudyRunner.Start(options, temp["study"], backend, limits: new StudyLimits(StopAfterTrainings: 0)).Finished, Is.False);
+
+        var searched = StudyGenotype.Load(new StudyFolder(temp["study"]).Genotypes).Single(g => g.Kind == GenotypeKind.Searched).Genotype;
+        Assert.That(table.CostOf(Architecture.FromGenotype(searched)), Is.InRange(0.9 * target, target));
+        Assert.That(searched.ToJson(), Is.EqualTo(Parsec.Search.Cost.BudgetDerivation.Fit(prior.MostLikelyGenotype(), prior, table, target).Genotype.ToJson()));
+    }
+
     /// <summary>Cancels a study when a progress line contains <paramref name="text"/>.</summary>
     private sealed class CancelOn(string text, CancellationTokenSource cancel) : IStudyProgress
     {
