@@ -105,7 +105,7 @@ public sealed record SearchOptions
     /// </summary>
     [Flag("--cost <MEASURE>", "params, flops (multiply-adds per image) or latency (forward milliseconds at batch 128 on this backend, from a latency table measured at the start and kept in latency.json): the cost --cost-target or --cost-weight applies to, for the evaluation network at this search's sizes.")]
     public Cost.CostMeasure? Cost { get; init; }
-    [Flag("--cost-target <T>", "Keep pi's expected cost at most T (a constraint whose multiplier adapts during the search); the derived genotype is brought under T.", Min = 0)]
+    [Flag("--cost-target <T>", "Keep pi's expected cost at most T (a constraint whose multiplier adapts during the search); the derived genotype is pi's most likely one costing 90-100 % of T.", Min = 0)]
     public double? CostTarget { get; init; }
     [Flag("--cost-weight <LAMBDA>", "A fixed trade-off: pi's objective loses LAMBDA times its expected cost over the uniform prior's.", Min = 0, Max = 1e6)]
     public double? CostWeight { get; init; }

@@ -285,7 +285,7 @@ internal sealed class StudyRunner
     private Genotype SearchedGenotype(string source, out TermInputs termInputs)
     {
         var run = Directory.Exists(source) ? new RunFolder(source) : null;
-        // A cost-aware search's genotype.json is pi's argmax brought under the target, not pi's argmax itself.
+        // A cost-aware search's genotype.json is pi's most likely genotype within the target's budget, not pi's argmax itself.
         if (run is not null && File.Exists(run.Options) && OptionsFile.Read(run.Options) is var options && (options.Strategy != SearchStrategy.Parsec || options.Cost is not null))
         {
             termInputs = options.TermInputs;
