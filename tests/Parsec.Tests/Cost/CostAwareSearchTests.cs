@@ -163,6 +163,36 @@ public class CostAwareSearchTests
         finally { Directory.Delete(root, recursive: true); }
     }
 
+    /// <summary>`derive RUN --cost params --cost-target T`: one search without a cost, a genotype for any budget; without a run folder to price it for, refused by name.</summary>
+    [Test]
+    public void DeriveGivesASearchWithoutACostItsGenotypeForAnyBudget()
+    {
+        string root = Directory.CreateTempSubdirectory("parsec-derive-budget-").FullName;
+        try
+        {
+            var options = SearchRunTests.Tiny(4) with { WarmupFraction = 0 };
+            var run = RunFolder.CreateNew(root, "plain", DateTime.Now);
+            using (var backend = new CpuBackend()) SearchRunner.Start(options, backend, run);
+            var data = SearchRunner.LoadDataset(options);
+            var table = TermCostTable.Build(new CostShape(options.Channels, options.Layers, data.Height, data.Channels, data.Classes), CostMeasure.Params);
+            foreach (double share in new[] { 0.6, 0.8 })
+            {
+                double target = table.Fixed + share * (table.ExpectedCost(new ArchitecturePrior(TermInputs.DistinctPerNode)).Expected - table.Fixed);
+                string derived = Path.Combine(root, $"derived-{share}.json");
+                Assert.That(Parsec.Search.Cli.CliApp.Run(["derive", run.Path, "--cost", "params", "--cost-target", $"{target}", "--out", derived]), Is.EqualTo(Parsec.Search.Cli.CliApp.Success));
+                Assert.That(table.CostOf(Architecture.FromGenotype(Genotype.Load(derived))), Is.InRange(BudgetDerivation.SpentFraction * target, target));
+            }
+            var errors = new StringWriter();
+            var previous = Spectre.Console.AnsiConsole.Console;
+            Spectre.Console.AnsiConsole.Console = Spectre.Console.AnsiConsole.Create(new Spectre.Console.AnsiConsoleSettings { Out = new Spectre.Console.AnsiConsoleOutput(errors), Ansi = Spectre.Console.AnsiSupport.No });
+            Spectre.Console.AnsiConsole.Console.Profile.Width = 400;
+            try { Assert.That(Parsec.Search.Cli.CliApp.Run(["derive", run.Pi, "--cost", "params", "--cost-target", "30000"]), Is.EqualTo(2)); }
+            finally { Spectre.Console.AnsiConsole.Console = previous; }
+            Assert.That(errors.ToString(), Does.Contain("--cost-target").And.Contain("give the run folder"));
+        }
+        finally { Directory.Delete(root, recursive: true); }
+    }
+
     /// <summary>
     /// --cost latency: the search measures (or takes this machine's cached) latency table, keeps it in latency.json,
     /// prices its genotype with it exactly, and a resume prices with the kept table (without it, it refuses).
