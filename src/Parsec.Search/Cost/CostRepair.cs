@@ -41,7 +41,7 @@ internal static class CostRepair
         {
             (CellType Type, int Term, int Op, double Price)? best = null;
             foreach (var type in CellTypes.All)
-                for (int k = 0; k < CellLayout.Terms; k++)
+                for (int k = 0; k < architecture.Space.Terms; k++)
                 {
                     var current = architecture.Of(type)[k];
                     var p = prior.OpProbabilities(type, k);
@@ -70,6 +70,6 @@ internal static class CostRepair
             if (t == type) terms[term] = terms[term] with { Op = op };
             return terms;
         }
-        return new Architecture(Cell(CellType.Normal), Cell(CellType.Reduce));
+        return new Architecture(Cell(CellType.Normal), Cell(CellType.Reduce), architecture.Space);
     }
 }

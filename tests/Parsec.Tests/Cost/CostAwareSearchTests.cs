@@ -40,7 +40,7 @@ public class CostAwareSearchTests
         var before = Architecture.FromGenotype(genotype);
         var after = Architecture.FromGenotype(fitted);
         foreach (var type in CellTypes.All)
-            for (int k = 0; k < CellLayout.Terms; k++)
+            for (int k = 0; k < SearchSpace.Darts.Terms; k++)
                 Assert.That(after.Of(type)[k].Input, Is.EqualTo(before.Of(type)[k].Input), "only ops change");
         Assert.That(fit.Describe(), Does.Contain("under").And.Contain("changed to cheaper ops"));
 
