@@ -112,7 +112,7 @@ public sealed record SearchOptions
 
     // ---- space --------------------------------------------------------------------------------------
     /// <summary>
-    /// The operations and nodes per cell pi is learnt over; set from --ops, --nodes or --space (Cli/Console/SpaceSettings).
+    /// The operations and nodes per cell pi is learnt over; set from --ops, --nodes or --space (Cli/SpaceSettings).
     /// options.json written before spaces were chosen have no "space" and read as DARTS', which they searched.
     /// </summary>
     public Space.SearchSpace Space { get; init; } = Parsec.Search.Space.SearchSpace.Darts;

@@ -66,9 +66,6 @@ public sealed class SearchSpace : IEquatable<SearchSpace>
         throw new BadInputException($"operation '{op}' is not in the search space {this}");
     }
 
-    /// <summary>The space of cells with <see cref="Nodes"/> nodes and every declared primitive: where a cost reference built from any primitive lives.</summary>
-    public SearchSpace WithEveryPrimitive() => new(Primitives.All, Nodes);
-
     /// <summary>{"ops": [...], "nodes": N}: the form options.json, pi.json, genotype.json and a --space file share.</summary>
     public JsonObject ToJson() => new()
     {

@@ -76,6 +76,14 @@ public class UserSpaceTests
         Assert.That(OptionsFile.Read(run.Options).Space, Is.EqualTo(expected));
         Assert.That(Genotype.Load(run.Genotype).Space, Is.EqualTo(expected));
         Assert.That(JsonNode.Parse(File.ReadAllText(run.Options))!["space"]!.ToJsonString(), Is.EqualTo("""{"ops":["sep_conv_3x3","dil_conv_7x7","skip_connect"],"nodes":2}"""));
+
+        // Its options.json replays as a --config file, the space included.
+        var (code, output) = CapturedCli.Check("search", "--config", run.Options);
+        Assert.That(code, Is.EqualTo(CliApp.Success), output);
+        File.WriteAllText(temp["other.json"], File.ReadAllText(run.Options).Replace("\"nodes\": 2", "\"nodes\": 8"));
+        (code, output) = CapturedCli.Check("search", "--config", temp["other.json"]);
+        Assert.That(code, Is.EqualTo(ExitCodes.BadInput), output);
+        Assert.That(output, Does.Contain("--nodes"));
     }
 
     /// <summary>Genotypes, pi and options written before spaces were chosen have no space field: they are DARTS'.</summary>

@@ -4,7 +4,7 @@ using System.Text.Json.Nodes;
 using Parsec.Search.Space;
 using Spectre.Console.Cli;
 
-namespace Parsec.Search.Cli.Console;
+namespace Parsec.Search.Cli;
 
 /// <summary>The search space options shared by `search` and `study`: the operations and nodes pi is learnt over.</summary>
 internal abstract class SpaceSettings : Replay.ConfigurableSettings

@@ -1,8 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Parsec.Search.Space;
 
-namespace Parsec.Search.RunFiles;
+namespace Parsec.Search.Space;
 
 /// <summary>The search space a run folder's files belong to: the "space" its options.json records.</summary>
 internal static class RunSpace
