@@ -147,6 +147,24 @@ public class UserSpaceTests
         Assert.That(output, Does.Contain($"belongs to the search space {ThreeNodesWithSepConv7x7}, not to this run's {SearchSpace.Darts}"));
     }
 
+    /// <summary>The random baseline is drawn from the study's space; DARTS_V2, of another space, is trained but not estimated by the search.</summary>
+    [Test]
+    public void AStudyOfAUserSpaceDrawsItsRandomGenotypesThereAndEstimatesOnlyThose()
+    {
+        using var temp = new TempFolder();
+        var tiny = Parsec.Tests.Study.StudyTests.Tiny();
+        var options = tiny with { Search = tiny.Search with { Space = ThreeNodesWithSepConv7x7 }, Seeds = 1 };
+        using (var backend = new Parsec.Autodiff.Cpu.CpuBackend()) Parsec.Search.Study.StudyRunner.Start(options, temp["study"], backend);
+        var folder = new Parsec.Search.Study.StudyFolder(temp["study"]);
+
+        var genotypes = Parsec.Search.Study.StudyGenotype.Load(folder.Genotypes);
+        Assert.That(genotypes.Select(g => g.Name), Is.EqualTo(new[] { "searched", "random-1", "random-2", "DARTS_V2" }));
+        Assert.That(genotypes.Take(3).Select(g => g.Genotype.Space), Has.All.EqualTo(ThreeNodesWithSepConv7x7));
+        var estimates = Parsec.Search.Study.SearchEstimates.Load(folder.Estimates).Single().Genotypes;
+        Assert.That(estimates.Take(3), Has.All.Matches<Parsec.Search.Study.GenotypeEstimate>(g => g.ValidationAccuracy is >= 0 and <= 1 && g.LogProbability < 0));
+        Assert.That(estimates[3], Is.EqualTo(new Parsec.Search.Study.GenotypeEstimate("DARTS_V2", null, null, null)));
+    }
+
     [TestCase("--ops", "sep_conv_3x3,conv_9x9", "--ops: unknown operation 'conv_9x9'")]
     [TestCase("--ops", "sep_conv_3x3,skip_connect,sep_conv_3x3", "--ops: 'sep_conv_3x3' is listed twice")]
     [TestCase("--ops", "sep_conv_3x3", "--ops: 1 operation; a space needs at least 2")]
