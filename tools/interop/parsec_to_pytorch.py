@@ -78,6 +78,8 @@ OPS = {
     "sep_conv_5x5": lambda c, stride: SepConv(c, c, 5, stride, 2),
     "dil_conv_3x3": lambda c, stride: DilConv(c, c, 3, stride, 2, 2),
     "dil_conv_5x5": lambda c, stride: DilConv(c, c, 5, stride, 4, 2),
+    "sep_conv_7x7": lambda c, stride: SepConv(c, c, 7, stride, 3),
+    "dil_conv_7x7": lambda c, stride: DilConv(c, c, 7, stride, 6, 2),
 }
 
 

@@ -93,7 +93,7 @@ internal sealed partial class CostCommand : Command<CostCommand.Settings>
         var rows = new Table().AddColumns("random genotype", "predicted ms", "measured ms", "spread", "error");
         var errors = new List<double>();
         int i = 0;
-        foreach (var genotype in Study.RandomGenotypes.Sample(count, 0, Prior.TermInputs.DistinctPerNode))
+        foreach (var genotype in Study.RandomGenotypes.Sample(count, 0, Prior.TermInputs.DistinctPerNode, latency.Shape.Space))
         {
             double predicted = latency.Predict(genotype);
             var measured = LatencyMeasurement.Network(backend, genotype, latency.Shape, settings);
@@ -125,7 +125,7 @@ internal sealed partial class CostCommand : Command<CostCommand.Settings>
         }
         else genotype = PublishedGenotypes.Resolve(settings.Genotype);
         var shape = new CostShape(settings.Channels ?? defaults.Channels, settings.Layers ?? defaults.Layers, settings.ImageSize ?? defaults.ImageSide,
-            settings.InputChannels ?? defaults.InputChannels, settings.Classes ?? defaults.Classes);
+            settings.InputChannels ?? defaults.InputChannels, settings.Classes ?? defaults.Classes) { Space = genotype.Space };
         shape.Validate();
         return (genotype, shape, source);
     }

@@ -38,8 +38,10 @@ internal sealed class DeriveCommand : Command<DeriveCommand.Settings>
     {
         string path = Directory.Exists(settings.Prior) ? Path.Combine(settings.Prior, "pi.json") : settings.Prior;
         var prior = PriorJson.Load(path);
+        // A run folder's pi.json must be of the space its search ran in.
+        if (Directory.Exists(settings.Prior)) SearchSpace.RequireSame(RunSpace.Of(settings.Prior), prior.Space, path);
         var derived = Derivation.Derive(prior, DecisionNoiseFile.LoadBeside(path));
-        AnsiConsole.MarkupLineInterpolated($"{path}: term inputs {PriorJson.TermInputsName(prior.TermInputs)}, entropy {prior.Entropy():0.000} nats (uniform {prior.UniformEntropy():0.000})");
+        AnsiConsole.MarkupLineInterpolated($"{path}: search space {prior.Space.ToString()}, term inputs {PriorJson.TermInputsName(prior.TermInputs)}, entropy {prior.Entropy():0.000} nats (uniform {prior.UniformEntropy():0.000})");
         DerivationTable.Print(derived);
         if (Budget(settings) is var (table, target))
         {

@@ -18,7 +18,7 @@ internal sealed partial class SearchCommand : Command<SearchCommand.Settings>
 {
     [FlagsOf(typeof(BackendFlags))]
     [FlagsOf(typeof(SearchOptions))]
-    public sealed partial class Settings : Replay.ConfigurableSettings
+    public sealed partial class Settings : SpaceSettings
     {
         [CommandOption("--resume <RUN>")]
         [Description("Continue the run folder RUN from its checkpoint, with the options and backend it was started with; --lr, --prior-lr and --grad-clip may change the step sizes, --backend and --precision the backend, --concurrency the workers (other options are ignored).")]
@@ -43,6 +43,7 @@ internal sealed partial class SearchCommand : Command<SearchCommand.Settings>
         {
             Dataset = ToSpec() with { TestCount = null }, // the search never reads the test set
             PriorFrom = PriorFrom is null ? null : Path.GetFullPath(PriorFrom),
+            Space = ToSpace(),
         });
 
         public override ValidationResult Validate()

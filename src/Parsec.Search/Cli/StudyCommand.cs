@@ -22,7 +22,7 @@ internal sealed partial class StudyCommand : Command<StudyCommand.Settings>
     [FlagsOf(typeof(StudyBudget))]
     [FlagsOf(typeof(BackendFlags))]
     [FlagsOf(typeof(StudyOptions))]
-    public sealed partial class Settings : Replay.ConfigurableSettings
+    public sealed partial class Settings : SpaceSettings
     {
         [CommandOption("--out <FOLDER>")] [Description("Study folder (default runs/<time>-study).")] public string? Out { get; init; }
         [CommandOption("--resume <FOLDER>")] [Description("Continue the study in FOLDER with the options it was started with.")] public string? Resume { get; init; }
@@ -85,7 +85,7 @@ internal sealed partial class StudyCommand : Command<StudyCommand.Settings>
             {
                 Data = ToSpec() with { TrainCount = TrainCount ?? DefaultTrainCount },
                 SearchFrom = Search is null ? null : Path.GetFullPath(Search),
-                Search = budget.Search(),
+                Search = budget.Search() with { Space = ToSpace() },
                 Training = budget.Training(),
                 Also = NoPublished ? [] : Also ?? StudyOptions.DefaultAlso,
                 SearchSeeds = SearchSeedList(budget),

@@ -17,7 +17,7 @@ namespace Parsec.Search.Cost;
 /// </para>
 /// <para>
 /// The search is exact over the choices: a node's two terms (inputs and ops, the second input given the first when
-/// inputs are distinct) are one choice among at most 20 x 7 x 7, costs add over nodes, and a dynamic programme over
+/// inputs are distinct) are one choice (at most 20 x 7 x 7 in DARTS' space), costs add over nodes, and a dynamic programme over
 /// the cost in <see cref="Steps"/> steps of the target's variable part keeps the most likely way to reach each step.
 /// Term costs are rounded up to whole steps, so the result never exceeds the target and may cost up to one step per
 /// node less than the band's lower bound says.
@@ -94,10 +94,10 @@ internal static class BudgetDerivation
         {
             var option = nodes[n].Options[from[n][end]];
             var node = nodes[n];
-            choices[ArchitecturePrior.InputBlock(node.Type, node.First)] = option.FirstInput;
-            choices[ArchitecturePrior.OpBlock(node.Type, node.First)] = option.FirstOp;
-            choices[ArchitecturePrior.InputBlock(node.Type, node.First + 1)] = option.SecondInput;
-            choices[ArchitecturePrior.OpBlock(node.Type, node.First + 1)] = option.SecondOp;
+            choices[prior.InputBlock(node.Type, node.First)] = option.FirstInput;
+            choices[prior.OpBlock(node.Type, node.First)] = option.FirstOp;
+            choices[prior.InputBlock(node.Type, node.First + 1)] = option.SecondInput;
+            choices[prior.OpBlock(node.Type, node.First + 1)] = option.SecondOp;
             end -= option.Steps;
         }
         return prior.FromChoices(choices);
@@ -121,14 +121,14 @@ internal static class BudgetDerivation
     {
         var distribution = prior.Distribution;
         foreach (var type in CellTypes.All)
-            for (int node = 0; node < CellLayout.IntermediateNodes; node++)
+            for (int node = 0; node < prior.Space.Nodes; node++)
             {
                 int first = node * CellLayout.TermsPerNode, second = first + 1;
                 int inputs = CellLayout.InputsOfNode(node);
                 var firstInput = prior.InputProbabilities(type, first);
                 var firstOp = prior.OpProbabilities(type, first);
                 var secondOp = prior.OpProbabilities(type, second);
-                int firstBlock = ArchitecturePrior.InputBlock(type, first), secondBlock = ArchitecturePrior.InputBlock(type, second);
+                int firstBlock = prior.InputBlock(type, first), secondBlock = prior.InputBlock(type, second);
                 var options = new List<NodeOption>();
                 for (int a = 0; a < inputs; a++)
                 {

@@ -40,11 +40,11 @@ internal static class LatencyMeasurement
         }
         var withoutFit = new LatencyTable
         {
-            Machine = Machine(backend), Shape = shape, Batch = settings.Batch, Primitives = LatencyTable.CurrentPrimitives(),
+            Machine = Machine(backend), Shape = shape, Batch = settings.Batch, Primitives = LatencyTable.CurrentPrimitives(shape.Space),
             FixedMs = 0, OpScale = 1, Calibrations = [], Ops = ops,
         };
         // The reference network and random genotypes of a seed no check draws from.
-        var networks = CalibrationGenotypes(settings.CalibrationNetworks);
+        var networks = CalibrationGenotypes(settings.CalibrationNetworks, shape.Space);
         var calibrations = new List<LatencyTable.Calibration>();
         foreach (var genotype in networks)
         {
@@ -63,11 +63,11 @@ internal static class LatencyMeasurement
     public const ulong CalibrationSeed = 1_000_003;
 
     /// <summary>The reference genotype (every term a max pool), then random genotypes drawn with <see cref="CalibrationSeed"/>.</summary>
-    private static IReadOnlyList<Genotype> CalibrationGenotypes(int count)
+    private static IReadOnlyList<Genotype> CalibrationGenotypes(int count, SearchSpace space)
     {
-        var uniform = new Prior.ArchitecturePrior(Prior.TermInputs.DistinctPerNode);
+        var uniform = new Prior.ArchitecturePrior(Prior.TermInputs.DistinctPerNode, space);
         var rng = new Rng(CalibrationSeed);
-        return [TermCostTable.AllFree(), .. Enumerable.Range(0, count - 1).Select(_ => uniform.Sample(rng).ToGenotype())];
+        return [TermCostTable.AllFree(space.Nodes), .. Enumerable.Range(0, count - 1).Select(_ => uniform.Sample(rng).ToGenotype())];
     }
 
     /// <summary>One op alone at its position, on a fixed random input.</summary>

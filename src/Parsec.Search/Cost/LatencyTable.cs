@@ -29,7 +29,7 @@ internal sealed class LatencyTable
     [JsonPropertyName("machine")] public required string Machine { get; init; }
     [JsonPropertyName("shape")] public required CostShape Shape { get; init; }
     [JsonPropertyName("batch")] public required int Batch { get; init; }
-    /// <summary>The declared primitives it covers, each as its declaration: a changed declaration invalidates the table.</summary>
+    /// <summary>The primitives of its shape's space it covers, each as its declaration: a changed declaration invalidates the table.</summary>
     [JsonPropertyName("primitives")] public required IReadOnlyList<string> Primitives { get; init; }
     [JsonPropertyName("fixed_ms")] public required double FixedMs { get; init; }
     /// <summary>What an op's entry is multiplied by in a prediction (1: the entries are taken as measured; see <see cref="Fit"/>).</summary>
@@ -63,7 +63,7 @@ internal sealed class LatencyTable
     public double OpsOf(Genotype genotype)
     {
         var architecture = Architecture.FromGenotype(genotype);
-        return CellPlacement.Of(Shape).Sum(cell => architecture.Of(cell.Type).Sum(t => Of(cell.Position(t.OpName, t.Input))));
+        return CellPlacement.Of(Shape).Sum(cell => architecture.Of(cell.Type).Sum(t => Of(cell.Position(architecture.OpName(t), t.Input))));
     }
 
     /// <summary>
@@ -85,7 +85,7 @@ internal sealed class LatencyTable
     {
         var cells = CellPlacement.Of(Shape);
         return TermCostTable.FromParts(Shape, CostMeasure.Latency, FixedMs, (type, term, input, op) =>
-            OpScale * cells.Where(c => c.Type == type).Sum(c => Of(c.Position(Space.Primitives.All[op], input))));
+            OpScale * cells.Where(c => c.Type == type).Sum(c => Of(c.Position(Shape.Space.Ops[op], input))));
     }
 
     /// <summary>Reads a table kept in a run folder (latency.json), so that a resumed search prices with the table it started with.</summary>
@@ -102,9 +102,9 @@ internal sealed class LatencyTable
 
     public void Write(string path) => AtomicFile.WriteAllText(path, JsonSerializer.Serialize(this, new JsonSerializerOptions { WriteIndented = true }));
 
-    /// <summary>The declarations a table must have been measured with to be used today.</summary>
-    public static IReadOnlyList<string> CurrentPrimitives() =>
-        Space.Primitives.Declared.Select(p => $"{p.Name} {p.Family} {p.Kernel} {p.Dilation}").ToList();
+    /// <summary>The declarations of <paramref name="space"/>'s operations a table must have been measured with to be used today.</summary>
+    public static IReadOnlyList<string> CurrentPrimitives(SearchSpace space) =>
+        space.Ops.Select(Space.Primitives.Get).Select(p => $"{p.Name} {p.Family} {p.Kernel} {p.Dilation}").ToList();
 
     /// <summary>
     /// The cache key: a hash of the machine, the shape set, the batch and the primitives' declarations. A table is
@@ -112,7 +112,7 @@ internal sealed class LatencyTable
     /// </summary>
     public static string Key(string machine, CostShape shape, int batch) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('\0',
-            [Format, machine, JsonSerializer.Serialize(shape), $"{batch}", .. CurrentPrimitives()]))))[..16];
+            [Format, machine, JsonSerializer.Serialize(shape), $"{batch}", .. CurrentPrimitives(shape.Space)]))))[..16];
 
     /// <summary>$PARSEC_LATENCY_CACHE, else $XDG_CACHE_HOME/parsec/latency, else ~/.cache/parsec/latency.</summary>
     public static string DefaultCacheFolder()
@@ -135,7 +135,7 @@ internal sealed class LatencyTable
         try { table = JsonSerializer.Deserialize<LatencyTable>(File.ReadAllText(path)); }
         catch (JsonException) { return null; }
         return table is not null && table.FileFormat == Format && table.Machine == machine && table.Shape == shape && table.Batch == batch
-            && table.Primitives.SequenceEqual(CurrentPrimitives()) ? table : null;
+            && table.Primitives.SequenceEqual(CurrentPrimitives(shape.Space)) ? table : null;
     }
 
     public void Save(string folder)

@@ -21,13 +21,16 @@ public enum CostMeasure
 /// <param name="ImageSide">Height and width of the input images.</param>
 internal sealed record CostShape(int Channels, int Layers, int ImageSide, int InputChannels = 3, int Classes = 10)
 {
+    /// <summary>The space whose genotypes are costed: its terms and operations size a cost table.</summary>
+    [System.Text.Json.Serialization.JsonPropertyName("space")] public SearchSpace Space { get; init; } = SearchSpace.Darts;
+
     /// <summary>DARTS' evaluation network on CIFAR-10: C = 36, 20 cells, 32x32 RGB images, 10 classes.</summary>
     public static readonly CostShape DartsCifar10 = new(36, 20, 32);
 
     public NetworkOptions Network() => new()
     {
         Channels = Channels, Layers = Layers, Classes = Classes, InputChannels = InputChannels,
-        Phase = NetworkPhase.Evaluation, Auxiliary = AuxiliaryClassifier.None, DType = DType.Float32,
+        Phase = NetworkPhase.Evaluation, Auxiliary = AuxiliaryClassifier.None, DType = DType.Float32, Space = Space,
     };
 
     public void Validate()

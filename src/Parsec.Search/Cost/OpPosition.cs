@@ -37,9 +37,12 @@ internal readonly record struct CellPlacement(CellType Type, int Channels, int I
         return cells;
     }
 
-    /// <summary>Every position any genotype of <paramref name="shape"/> can put an op at: what a latency table measures.</summary>
+    /// <summary>
+    /// Every position any genotype of <paramref name="shape"/> (and its space) can put an op at: what a latency table
+    /// measures. The 3x3 max pool is measured in every space: the calibration's reference network is built of it.
+    /// </summary>
     public static IReadOnlyList<OpPosition> AllPositions(CostShape shape) =>
-        Of(shape).SelectMany(cell => Enumerable.Range(0, CellLayout.InputsOfTerm(CellLayout.Terms - 1))
-                .SelectMany(input => Primitives.All.Select(op => cell.Position(op, input))))
+        Of(shape).SelectMany(cell => Enumerable.Range(0, shape.Space.MaxInputs)
+                .SelectMany(input => shape.Space.Ops.Append(Primitives.MaxPool3x3).Select(op => cell.Position(op, input))))
             .Distinct().ToList();
 }

@@ -15,7 +15,6 @@ namespace Parsec.Search.Cost;
 /// <param name="terms">(cell type, term, input, op)</param>
 internal sealed class TermCostTable(CostShape shape, CostMeasure measure, double fixedPart, double[,,,] terms)
 {
-    private static readonly int Free = Primitives.IndexOf(Primitives.MaxPool3x3);
     private readonly double[,,,] _terms = terms;
 
     public CostShape Shape { get; } = shape;
@@ -26,23 +25,28 @@ internal sealed class TermCostTable(CostShape shape, CostMeasure measure, double
     /// <summary>The part of term <paramref name="term"/> of <paramref name="type"/> cells reading <paramref name="input"/> through op <paramref name="op"/>.</summary>
     public double Term(CellType type, int term, int input, int op) => _terms[(int)type, term, input, op];
 
-    /// <summary>Measures the table: one network per (cell type, term, input, op), on the shape-only backend.</summary>
+    /// <summary>
+    /// Measures the table: one network per (cell type, term, input, op), on the shape-only backend. The reference is
+    /// built whether or not the space holds a max pool: costs depend on the ops' names, not on the space.
+    /// </summary>
     public static TermCostTable Build(CostShape shape, CostMeasure measure)
     {
-        var reference = Architecture.FromGenotype(AllFree());
+        var space = shape.Space;
+        var reference = Architecture.FromGenotype(AllFree(space.Nodes));
         double fixedPart = NetworkCost.Of(reference.ToGenotype(), shape).Of(measure);
-        return FromParts(shape, measure, fixedPart, (type, k, input, op) =>
-            op == Free ? 0 : NetworkCost.Of(WithTerm(reference, type, k, new TermChoice(input, op)), shape).Of(measure) - fixedPart);
+        return FromParts(shape, measure, fixedPart, (type, k, input, op) => space.Ops[op] == Primitives.MaxPool3x3 ? 0
+            : NetworkCost.Of(WithTerm(reference, type, k, new TermChoice(input, reference.Space.IndexOf(space.Ops[op]))), shape).Of(measure) - fixedPart);
     }
 
     /// <summary>A table of a fixed part and the part of each (cell type, term, input, op), however they were obtained.</summary>
     public static TermCostTable FromParts(CostShape shape, CostMeasure measure, double fixedPart, Func<CellType, int, int, int, double> term)
     {
-        var terms = new double[CellTypes.All.Count, CellLayout.Terms, CellLayout.InputsOfTerm(CellLayout.Terms - 1), Primitives.All.Count];
+        var space = shape.Space;
+        var terms = new double[CellTypes.All.Count, space.Terms, space.MaxInputs, space.Ops.Count];
         foreach (var type in CellTypes.All)
-            for (int k = 0; k < CellLayout.Terms; k++)
+            for (int k = 0; k < space.Terms; k++)
                 for (int input = 0; input < CellLayout.InputsOfTerm(k); input++)
-                    for (int op = 0; op < Primitives.All.Count; op++)
+                    for (int op = 0; op < space.Ops.Count; op++)
                         terms[(int)type, k, input, op] = term(type, k, input, op);
         return new TermCostTable(shape, measure, fixedPart, terms);
     }
@@ -50,11 +54,12 @@ internal sealed class TermCostTable(CostShape shape, CostMeasure measure, double
     /// <summary>The cost of <paramref name="architecture"/>: exactly what <see cref="NetworkCost.Of"/> gives for it.</summary>
     public double CostOf(Architecture architecture)
     {
+        SearchSpace.RequireSame(Shape.Space, architecture.Space, "the architecture costed");
         double cost = Fixed;
         foreach (var type in CellTypes.All)
         {
             var terms = architecture.Of(type);
-            for (int k = 0; k < CellLayout.Terms; k++) cost += Term(type, k, terms[k].Input, terms[k].Op);
+            for (int k = 0; k < terms.Count; k++) cost += Term(type, k, terms[k].Input, terms[k].Op);
         }
         return cost;
     }
@@ -70,7 +75,7 @@ internal sealed class TermCostTable(CostShape shape, CostMeasure measure, double
         var gradient = new double[prior.Logits.Length];
         double expected = Fixed;
         foreach (var type in CellTypes.All)
-            for (int node = 0; node < CellLayout.IntermediateNodes; node++)
+            for (int node = 0; node < Shape.Space.Nodes; node++)
             {
                 int first = node * CellLayout.TermsPerNode, second = first + 1;
                 int inputs = CellLayout.InputsOfNode(node);
@@ -81,7 +86,7 @@ internal sealed class TermCostTable(CostShape shape, CostMeasure measure, double
                 var dFirst = D(first, opFirst);
                 var dSecond = D(second, opSecond);
                 var p = prior.InputProbabilities(type, first);
-                int firstBlock = ArchitecturePrior.InputBlock(type, first), secondBlock = ArchitecturePrior.InputBlock(type, second);
+                int firstBlock = prior.InputBlock(type, first), secondBlock = prior.InputBlock(type, second);
                 // r[a][b]: the second input's probability given the first is a (masked when inputs are distinct).
                 var r = Enumerable.Range(0, inputs).Select(a => distribution.DistinctFrom(secondBlock) == firstBlock
                     ? distribution.ConditionalProbabilities(secondBlock, Choice(firstBlock, a, distribution.BlockCount))
@@ -100,7 +105,7 @@ internal sealed class TermCostTable(CostShape shape, CostMeasure measure, double
                 foreach (var (k, ops, marginal) in new[] { (first, opFirst, p), (second, opSecond, marginalSecond) })
                 {
                     var perOp = Enumerable.Range(0, ops.Length).Select(o => Enumerable.Range(0, inputs).Sum(i => marginal[i] * Term(type, k, i, o))).ToArray();
-                    AddSoftmaxGradient(gradient, distribution.Offset(ArchitecturePrior.OpBlock(type, k)), ops, perOp, 1);
+                    AddSoftmaxGradient(gradient, distribution.Offset(prior.OpBlock(type, k)), ops, perOp, 1);
                 }
             }
         return (expected, gradient);
@@ -122,11 +127,15 @@ internal sealed class TermCostTable(CostShape shape, CostMeasure measure, double
         return choices;
     }
 
-    /// <summary>Every term a 3x3 max pool (no weights, no multiply-adds): the reference whose cost is the fixed part.</summary>
-    internal static Genotype AllFree()
+    /// <summary>
+    /// Cells of <paramref name="nodes"/> nodes whose every term is a 3x3 max pool (no weights, no multiply-adds): the
+    /// reference whose cost is the fixed part, in the space of every declared primitive.
+    /// </summary>
+    internal static Genotype AllFree(int nodes)
     {
-        var terms = Enumerable.Range(0, CellLayout.Terms).Select(k => new GenotypeTerm(Primitives.MaxPool3x3, k % CellLayout.TermsPerNode)).ToList();
-        return new Genotype(terms, terms);
+        var space = new SearchSpace(Primitives.All, nodes);
+        var terms = Enumerable.Range(0, space.Terms).Select(k => new GenotypeTerm(Primitives.MaxPool3x3, k % CellLayout.TermsPerNode)).ToList();
+        return new Genotype(terms, terms) { Space = space };
     }
 
     private static Genotype WithTerm(Architecture reference, CellType type, int term, TermChoice choice)
@@ -137,6 +146,6 @@ internal sealed class TermCostTable(CostShape shape, CostMeasure measure, double
             if (t == type) terms[term] = choice;
             return terms;
         }
-        return new Architecture(Cell(CellType.Normal), Cell(CellType.Reduce)).ToGenotype();
+        return new Architecture(Cell(CellType.Normal), Cell(CellType.Reduce), reference.Space).ToGenotype();
     }
 }

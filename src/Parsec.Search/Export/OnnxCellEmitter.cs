@@ -24,23 +24,25 @@ internal sealed class OnnxCellEmitter
         _ => throw new InvalidOperationException($"no ONNX form for family {primitive.Family} ('{primitive.Name}')"),
     };
 
-    /// <summary>Cell "{scope}" with the given terms applied to the outputs <paramref name="s0"/> and <paramref name="s1"/> of the two previous cells.</summary>
-    public string Cell(string scope, CellShape shape, IReadOnlyList<TermChoice> terms, string s0, string s1)
+    /// <summary>Cell "{scope}" with <paramref name="architecture"/>'s terms of its type applied to the outputs <paramref name="s0"/> and <paramref name="s1"/> of the two previous cells.</summary>
+    public string Cell(string scope, CellShape shape, Architecture architecture, string s0, string s1)
     {
+        var terms = architecture.Of(shape.Type);
         var states = new List<string>
         {
             shape.AfterReduction ? FactorizedReduce(s0, $"{scope}.preprocess0", shape.PrevPrevChannels)
                 : ReluConvBn(s0, $"{scope}.preprocess0", shape.PrevPrevChannels),
             ReluConvBn(s1, $"{scope}.preprocess1", shape.PrevChannels),
         };
-        for (int node = 0; node < CellLayout.IntermediateNodes; node++)
+        for (int node = 0; node < architecture.Space.Nodes; node++)
         {
             string? sum = null;
             for (int slot = 0; slot < CellLayout.TermsPerNode; slot++)
             {
                 var choice = terms[node * CellLayout.TermsPerNode + slot];
-                string opScope = $"{scope}.node{node}.term{slot}.{choice.OpName}";
-                string y = Op(Primitives.Get(choice.OpName), states[choice.Input], opScope, shape.Channels, CellLayout.StrideOf(shape.Type, choice.Input));
+                string name = architecture.OpName(choice);
+                string opScope = $"{scope}.node{node}.term{slot}.{name}";
+                string y = Op(Primitives.Get(name), states[choice.Input], opScope, shape.Channels, CellLayout.StrideOf(shape.Type, choice.Input));
                 sum = sum is null ? y : _layers.Add(sum, y, $"{scope}.node{node}");
             }
             states.Add(sum!);

@@ -42,7 +42,7 @@ public static class OnnxExporter
         for (int i = 0; i < network.Cells.Count; i++)
         {
             var shape = network.Cells[i].Shape;
-            (s0, s1) = (s1, cells.Cell($"cells.{i}", shape, architecture.Of(shape.Type), s0, s1));
+            (s0, s1) = (s1, cells.Cell($"cells.{i}", shape, architecture, s0, s1));
         }
         string logits = layers.Linear(layers.GlobalAveragePool(s1, "head"), "classifier", OutputName);
         graph.Output(logits, (int)TensorProto.Types.DataType.Float, [BatchDimension, options.Classes]);

@@ -21,7 +21,7 @@ internal static class CandidateSelection
 
     public static IReadOnlyList<ScoredCandidate> Score(SearchSession session)
     {
-        var uniform = new ArchitecturePrior(session.Options.TermInputs);
+        var uniform = new ArchitecturePrior(session.Options.TermInputs, session.Options.Space);
         var rng = session.CandidateRng();
         return Enumerable.Range(0, session.Options.Candidates)
             .Select(_ => uniform.Sample(rng))

@@ -21,7 +21,7 @@ internal static class DartsAlphaFile
         foreach (var type in CellTypes.All)
         {
             var edges = new JsonArray();
-            for (int node = 0; node < CellLayout.IntermediateNodes; node++)
+            for (int node = 0; node < alpha.Space.Nodes; node++)
                 for (int input = 0; input < CellLayout.InputsOfNode(node); input++)
                 {
                     var w = alpha.Weights(type, CellLayout.EdgeIndex(node, input));
@@ -29,7 +29,7 @@ internal static class DartsAlphaFile
                     {
                         ["node"] = node,
                         ["input"] = input,
-                        ["weights"] = new JsonObject(OpFactory.SupernetCandidates.Select((name, c) => KeyValuePair.Create(name, (JsonNode?)w[c]))),
+                        ["weights"] = new JsonObject(alpha.CandidateNames.Select((name, c) => KeyValuePair.Create(name, (JsonNode?)w[c]))),
                     });
                 }
             json[type.JsonName()] = edges;

@@ -22,8 +22,9 @@ internal static class DecisionNoise
     /// <param name="Omegas">The importance weights of the pi gradient, one vector of K per logged iteration after the warm-up; they are cycled to fill <paramref name="Iterations"/>.</param>
     /// <param name="Iterations">The pi updates the search made.</param>
     /// <param name="InitialLogits">Where pi started (zeros, or a transferred prior).</param>
+    /// <param name="Space">The space pi was learnt over; null: the DARTS space.</param>
     public sealed record Replay(TermInputs TermInputs, PriorOptimizerOptions Optimizer, PriorBaseline Baseline,
-        IReadOnlyList<double[]> Omegas, int Iterations, double[]? InitialLogits = null);
+        IReadOnlyList<double[]> Omegas, int Iterations, double[]? InitialLogits = null, Space.SearchSpace? Space = null);
 
     /// <summary>The 95th percentile of the null margin (top probability minus the runner-up's) per block size.</summary>
     public static IReadOnlyDictionary<int, double> Thresholds(Replay replay, int replays = DefaultReplays, ulong seed = 0)
@@ -53,7 +54,7 @@ internal static class DecisionNoise
 
     private static ArchitecturePrior NullRun(Replay replay, Rng rng)
     {
-        var prior = new ArchitecturePrior(replay.TermInputs);
+        var prior = new ArchitecturePrior(replay.TermInputs, replay.Space);
         if (replay.InitialLogits is { } initial) prior.SetLogits(initial);
         var optimizer = new PriorOptimizer(prior, replay.Optimizer);
         for (int t = 0; t < replay.Iterations; t++)

@@ -20,7 +20,7 @@ internal static class DecisionNoiseWriter
         var initial = options.PriorFrom is { } from ? PriorJson.Load(from).Logits : null;
         var replay = new DecisionNoise.Replay(options.TermInputs,
             new PriorOptimizerOptions(options.PriorLearningRate!.Value, options.PriorBeta1, options.PriorBeta2, options.PriorWeightDecay),
-            options.PriorBaseline, omegas, piUpdates, initial);
+            options.PriorBaseline, omegas, piUpdates, initial, options.Space);
         var thresholds = DecisionNoise.Thresholds(replay);
         var json = new JsonObject
         {

@@ -31,6 +31,8 @@ internal static class OptionsFile
     public static void Write(string path, SearchOptions options, string backendName, Precision precision, SplitClasses? splitClasses = null)
     {
         var node = JsonSerializer.SerializeToNode(options, Json)!.AsObject();
+        // A DARTS search's options.json is written as before spaces were chosen; a missing "space" reads as DARTS'.
+        if (options.Space.Equals(Space.SearchSpace.Darts)) node.Remove(SpaceKey);
         node[BackendKey] = backendName;
         node[PrecisionKey] = precision.ToString().ToLowerInvariant();
         if (splitClasses is not null) node[SplitClassesKey] = splitClasses.ToJson();
@@ -85,6 +87,7 @@ internal static class OptionsFile
     }
 
     internal const string SplitKey = "split";
+    private const string SpaceKey = "space";
     private const string PixelsKey = "pixels";
 
     public static SearchOptions Read(string path)

@@ -110,6 +110,13 @@ public sealed record SearchOptions
     [Flag("--cost-weight <LAMBDA>", "A fixed trade-off: pi's objective loses LAMBDA times its expected cost over the uniform prior's.", Min = 0, Max = 1e6)]
     public double? CostWeight { get; init; }
 
+    // ---- space --------------------------------------------------------------------------------------
+    /// <summary>
+    /// The operations and nodes per cell pi is learnt over; set from --ops, --nodes or --space (Cli/SpaceSettings).
+    /// options.json written before spaces were chosen have no "space" and read as DARTS', which they searched.
+    /// </summary>
+    public Space.SearchSpace Space { get; init; } = Parsec.Search.Space.SearchSpace.Darts;
+
     // ---- network ----------------------------------------------------------------------------------
     [Flag("--channels <C>", "Initial channels C.", Min = 2, Max = 1024)] public int Channels { get; init; } = 16;
     [Flag("--layers <L>", "Cells (reductions at L/3 and 2L/3).", Min = 1, Max = 100)] public int Layers { get; init; } = 8;

@@ -32,7 +32,7 @@ internal sealed partial class SearchSession
 
         WeightOptimizer.ZeroGrad();
         var trainBatch = new HostBatch(TrainData, TrainBatches.Next());
-        var (trainLoss, trainAccuracy) = MixedPass(tape, trainBatch, new MixedOpWeights(alpha.Logits), number, "train forward");
+        var (trainLoss, trainAccuracy) = MixedPass(tape, trainBatch, new MixedOpWeights(alpha.Space, alpha.Logits), number, "train forward");
         double gradientNorm = StepWeights(number, learningRate); // every weight is in the supernet: every one has a gradient
 
         Backend.Synchronize();

@@ -37,7 +37,7 @@ internal sealed partial class SearchSession : IDisposable
 
     /// <summary>The evaluation network a search's cost is counted for: its C and cells at the dataset's image size, channels and classes.</summary>
     public static Cost.CostShape CostShapeOf(SearchOptions options, InMemoryDataset dataset) =>
-        new(options.Channels, options.Layers, dataset.Height, dataset.Channels, dataset.Classes);
+        new(options.Channels, options.Layers, dataset.Height, dataset.Channels, dataset.Classes) { Space = options.Space };
 
     /// <summary>The exact per-term cost table a search with <paramref name="measure"/> prices pi and its genotype with; <paramref name="latency"/> as for the constructor.</summary>
     public static Cost.TermCostTable CostTableOf(SearchOptions options, InMemoryDataset dataset, Cost.CostMeasure measure, Func<Cost.CostShape, Cost.LatencyTable>? latency)
@@ -75,7 +75,7 @@ internal sealed partial class SearchSession : IDisposable
         NetworkOptions = new NetworkOptions
         {
             Channels = options.Channels, Layers = options.Layers, Classes = dataset.Classes, InputChannels = dataset.Channels,
-            Phase = NetworkPhase.Search,
+            Phase = NetworkPhase.Search, Space = options.Space,
         };
         // The backend decides the automatic concurrency, so it is resolved here rather than in Resolved.
         var footprint = new FootprintConfiguration(NetworkOptions, options.BatchSize, dataset.Height);
@@ -86,8 +86,8 @@ internal sealed partial class SearchSession : IDisposable
                 () => MemoryFootprint.Measure(footprint, FootprintCase.SampledArchitecture).StepPeakBytes),
         };
         Network = Network.CreateShared(backend, NetworkOptions, initRng);
-        Prior = options.PriorFrom is { } priorFile ? LoadTransferredPrior(priorFile, options.TermInputs) : new ArchitecturePrior(options.TermInputs);
-        _warmupPrior = new ArchitecturePrior(options.TermInputs);
+        Prior = options.PriorFrom is { } priorFile ? LoadTransferredPrior(priorFile, options.TermInputs, options.Space) : new ArchitecturePrior(options.TermInputs, options.Space);
+        _warmupPrior = new ArchitecturePrior(options.TermInputs, options.Space);
         PriorOptimizer = new PriorOptimizer(Prior, new PriorOptimizerOptions(options.PriorLearningRate!.Value, options.PriorBeta1, options.PriorBeta2, options.PriorWeightDecay));
         WeightOptimizer = new Sgd(Network.Parameters.Weights, options.WeightMomentum, options.WeightDecay);
         _reduction = new SampleReduction(Network.Parameters.Weights);
@@ -97,7 +97,7 @@ internal sealed partial class SearchSession : IDisposable
         }
         if (options.Strategy == SearchStrategy.Darts)
         {
-            Alpha = MixedOpWeights.Initial(alphaRng, trackGradients: true);
+            Alpha = MixedOpWeights.Initial(options.Space, alphaRng, trackGradients: true);
             _alphaOptimizer = new PriorOptimizer(Alpha.Logits, PriorOptimizer.Options, "darts.alpha");
             _dartsTape = new Tape(backend);
         }
@@ -196,9 +196,10 @@ internal sealed partial class SearchSession : IDisposable
         return (dataset.Subset(first, $"{dataset.Name}[weights]"), dataset.Subset(second, $"{dataset.Name}[pi]"));
     }
 
-    private static ArchitecturePrior LoadTransferredPrior(string path, TermInputs expected)
+    private static ArchitecturePrior LoadTransferredPrior(string path, TermInputs expected, Space.SearchSpace space)
     {
         var prior = PriorJson.Load(path);
+        Space.SearchSpace.RequireSame(space, prior.Space, $"--prior-from {path}");
         if (prior.TermInputs != expected)
             throw new BadInputException($"{path} was learnt with term inputs '{PriorJson.TermInputsName(prior.TermInputs)}', this search uses '{PriorJson.TermInputsName(expected)}'");
         return prior;

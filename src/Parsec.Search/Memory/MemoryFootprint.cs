@@ -67,7 +67,7 @@ internal static class MemoryFootprint
     {
         var options = configuration.Network with { DType = DType.Float32 };
         var samplingRng = new Rng(configuration.Seed);
-        var prior = new ArchitecturePrior();
+        var prior = new ArchitecturePrior(space: options.Space);
         // A fixed network runs its own architecture and the supernet runs all candidates: one pass each.
         var architectures = Enumerable.Range(0, footprintCase == FootprintCase.SampledArchitecture ? configuration.SampledArchitectures : 1)
             .Select(_ => prior.Sample(samplingRng)).ToList();
@@ -92,7 +92,7 @@ internal static class MemoryFootprint
             using var images = Tensor.Empty(meta, [configuration.BatchSize, options.InputChannels, configuration.ImageSize, configuration.ImageSize], DType.Float32, BufferCategory.Inputs, "images");
             using var labels = Tensor.Empty(meta, [configuration.BatchSize], DType.Int32, BufferCategory.Inputs, "labels");
             var logits = footprintCase == FootprintCase.DartsSupernet
-                ? network.ForwardMixed(tape, images, MixedOpWeights.Uniform(trackGradients: true), NormMode.Training)
+                ? network.ForwardMixed(tape, images, MixedOpWeights.Uniform(options.Space, trackGradients: true), NormMode.Training)
                 : network.Forward(tape, images, architecture, ForwardMode.Training).Logits;
             var loss = tape.SoftmaxCrossEntropy(logits, labels).Loss;
             var plan = tape.PlanLifetimes();

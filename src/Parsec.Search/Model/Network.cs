@@ -27,7 +27,7 @@ namespace Parsec.Search.Model;
 /// auxiliary_head.features.{2,3,5,6}.*, auxiliary_head.classifier.*
 /// classifier.weight, classifier.bias
 /// </code>
-/// Nodes j = 0..3 are the intermediate nodes; inputs 0 and 1 are the cell inputs, 2 + j the intermediate nodes.
+/// Nodes j = 0..3 (in the DARTS space) are the intermediate nodes; inputs 0 and 1 are the cell inputs, 2 + j the intermediate nodes.
 /// </summary>
 public sealed class Network : IDisposable
 {
@@ -52,16 +52,17 @@ public sealed class Network : IDisposable
 
         int prevPrev = stemChannels, prev = stemChannels, channels = options.Channels;
         bool afterReduction = false;
+        var space = fixedArchitecture?.Space ?? options.Space;
         for (int i = 0; i < options.Layers; i++)
         {
             bool reduction = options.IsReduction(i);
             if (reduction) channels *= 2;
             var type = reduction ? CellType.Reduce : CellType.Normal;
-            var shape = new CellShape(type, prevPrev, prev, channels, afterReduction);
+            var shape = new CellShape(type, prevPrev, prev, channels, afterReduction, space.Nodes);
             var scope = root.Child($"cells.{i}");
             _cells.Add(fixedArchitecture is null
-                ? Cell.Shared(scope, shape, options.Phase)
-                : Cell.Fixed(scope, shape, options.Phase, fixedArchitecture.Of(type)));
+                ? Cell.Shared(scope, shape, options.Phase, space)
+                : Cell.Fixed(scope, shape, options.Phase, space, fixedArchitecture.Of(type)));
             afterReduction = reduction;
             (prevPrev, prev) = (prev, shape.OutputChannels);
             if (i == options.AuxiliaryCell && options.Auxiliary == AuxiliaryClassifier.AtTwoThirdsDepth)

@@ -29,6 +29,8 @@ public sealed record NetworkOptions
     /// Trainers that ramp it up per epoch set <see cref="Network.DropPathProbability"/> instead.
     /// </summary>
     public double DropPathProbability { get; init; }
+    /// <summary>The space of the shared network's cells (its candidates and node count); a fixed network takes its genotype's.</summary>
+    public Space.SearchSpace Space { get; init; } = Parsec.Search.Space.SearchSpace.Darts;
     /// <summary>Float32 normally; Float64 on the CPU when gradients are checked tightly.</summary>
     public DType DType { get; init; } = DType.Float32;
 

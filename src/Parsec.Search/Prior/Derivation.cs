@@ -65,10 +65,10 @@ internal static class Derivation
         var architecture = prior.FromChoices(choices);
         var decisions = new List<ChoiceDecision>();
         foreach (var type in CellTypes.All)
-            for (int k = 0; k < CellLayout.Terms; k++)
+            for (int k = 0; k < prior.Space.Terms; k++)
                 foreach (bool isInput in new[] { true, false })
                 {
-                    int block = isInput ? ArchitecturePrior.InputBlock(type, k) : ArchitecturePrior.OpBlock(type, k);
+                    int block = isInput ? prior.InputBlock(type, k) : prior.OpBlock(type, k);
                     var p = distribution.ConditionalProbabilities(block, choices);
                     double chosen = p[choices[block]];
                     double runnerUp = p.Where((_, i) => i != choices[block]).DefaultIfEmpty(0).Max();

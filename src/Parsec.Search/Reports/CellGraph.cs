@@ -50,7 +50,8 @@ internal static class CellGraph
         dot.AppendLine("    color=\"#999999\";");
         for (int input = 0; input < 2; input++)
             dot.AppendLine($"    {NodeId(cell, input)} [label={Quote(CellNames.Input(input))}, fillcolor=\"#c7e9c0\"];");
-        for (int node = 0; node < Genotype.IntermediateNodes; node++)
+        int nodes = terms.Count / CellLayout.TermsPerNode;
+        for (int node = 0; node < nodes; node++)
             dot.AppendLine($"    {NodeId(cell, node + 2)} [label={Quote(CellNames.Input(node + 2))}, shape=ellipse, fillcolor=\"#c6dbef\"];");
         dot.AppendLine($"    {output} [label={Quote(CellNames.Output)}, fillcolor=\"#fdd0a2\"];");
         // The two cell inputs share the first rank so that both sit on the left edge even when one feeds only a late node.
@@ -59,11 +60,11 @@ internal static class CellGraph
         for (int k = 0; k < terms.Count; k++)
         {
             var term = terms[k];
-            int node = k / Genotype.TermsPerNode;
+            int node = CellLayout.NodeOfTerm(k);
             string color = ReportStyle.OpColorHex(term.Op);
             dot.AppendLine($"    {NodeId(cell, term.Input)} -> {NodeId(cell, node + 2)} [label={Quote(term.Op)}, color={Quote(color)}, fontcolor=\"#333333\"];");
         }
-        for (int node = 0; node < Genotype.IntermediateNodes; node++)
+        for (int node = 0; node < nodes; node++)
             dot.AppendLine($"    {NodeId(cell, node + 2)} -> {output} [color=\"#888888\", style=dashed, penwidth=1.2];");
         dot.AppendLine("  }");
     }

@@ -11,7 +11,7 @@ internal static class CellNames
     public static string Output => "c_{k}";
 
     /// <summary>Term k is the first ("a") or second ("b") summand of intermediate node k/2.</summary>
-    public static string Term(int k) => $"node {k / Genotype.TermsPerNode} {(char)('a' + k % Genotype.TermsPerNode)}";
+    public static string Term(int k) => $"node {k / CellLayout.TermsPerNode} {(char)('a' + k % CellLayout.TermsPerNode)}";
 
     public static string Cell(bool reduction) => reduction ? "reduction" : "normal";
 }

@@ -43,18 +43,19 @@ internal static class PiEvolutionPlot
             xLabel = "snapshot";
         }
 
-        var plots = new List<Plot> { Header(reduction, snapshots.Count, snapshots[^1].Iteration) };
-        int rows = Genotype.IntermediateNodes;
+        var plots = new List<Plot> { Header(reduction, snapshots.Count, snapshots[^1].Iteration, history.Space) };
+        var space = history.Space;
+        int rows = space.Nodes;
         for (int node = 0; node < rows; node++)
         {
             for (int column = 0; column < Columns; column++)
             {
-                int term = node * Genotype.TermsPerNode + column % Genotype.TermsPerNode;
-                bool ops = column < Genotype.TermsPerNode;
+                int term = node * CellLayout.TermsPerNode + column % CellLayout.TermsPerNode;
+                bool ops = column < CellLayout.TermsPerNode;
                 var plot = ops
-                    ? Stacked(x, cells.Select(c => c.Ops[term]).ToArray(), Primitives.All, i => ReportStyle.OpColor(Primitives.All[i]))
+                    ? Stacked(x, cells.Select(c => c.Ops[term]).ToArray(), space.Ops, i => ReportStyle.OpColor(space.Ops[i]))
                     : Stacked(x, cells.Select(c => c.Inputs[term]).ToArray(),
-                        Enumerable.Range(0, term / Genotype.TermsPerNode + 2).Select(CellNames.Input).ToList(), ReportStyle.InputColor);
+                        Enumerable.Range(0, CellLayout.InputsOfTerm(term)).Select(CellNames.Input).ToList(), ReportStyle.InputColor);
 
                 plot.Title(PanelTitle(cells[^1], term, ops, chosen is null ? null : reduction ? chosen.Reduce : chosen.Normal), 13);
                 if (column == 0) plot.YLabel("probability (stacked)", 12);
@@ -72,8 +73,8 @@ internal static class PiEvolutionPlot
     public static string PanelTitle(CellPi final, int term, bool ops, IReadOnlyList<GenotypeTerm>? chosen)
     {
         var probabilities = ops ? final.Ops[term] : final.Inputs[term];
-        int value = chosen is null ? CellPi.ArgMax(probabilities) : ops ? Primitives.IndexOf(chosen[term].Op) : chosen[term].Input;
-        string name = ops ? Primitives.All[value] : CellNames.Input(value);
+        int value = chosen is null ? CellPi.ArgMax(probabilities) : ops ? final.Space.IndexOf(chosen[term].Op) : chosen[term].Input;
+        string name = ops ? final.Space.Ops[value] : CellNames.Input(value);
         return $"{CellNames.Term(term)} · {(ops ? "operation" : "input")} → {name} ({probabilities[value]:0.00})";
     }
 
@@ -100,7 +101,7 @@ internal static class PiEvolutionPlot
     }
 
     /// <summary>Title and the two legends (operations, inputs) shared by every panel.</summary>
-    private static Plot Header(bool reduction, int snapshots, long lastIteration)
+    private static Plot Header(bool reduction, int snapshots, long lastIteration, SearchSpace space)
     {
         var plot = new Plot();
         ReportStyle.Apply(plot);
@@ -108,14 +109,14 @@ internal static class PiEvolutionPlot
         plot.Title($"π of the {CellNames.Cell(reduction)} cell during the search ({snapshots} snapshot{(snapshots == 1 ? "" : "s")}, last at iteration {lastIteration})", 18);
 
         var ops = plot.Legend;
-        ops.ManualItems.AddRange(Primitives.All.Select(op => new LegendItem { LabelText = op, FillColor = ReportStyle.OpColor(op) }));
+        ops.ManualItems.AddRange(space.Ops.Select(op => new LegendItem { LabelText = op, FillColor = ReportStyle.OpColor(op) }));
         ops.Orientation = Orientation.Horizontal;
         ops.Alignment = Alignment.UpperCenter;
         ops.FontSize = 14;
         ops.IsVisible = true;
 
         var inputs = plot.Add.Legend();
-        inputs.ManualItems.AddRange(Enumerable.Range(0, Genotype.IntermediateNodes + 1)
+        inputs.ManualItems.AddRange(Enumerable.Range(0, space.MaxInputs)
             .Select(i => new LegendItem { LabelText = $"input {CellNames.Input(i)}", FillColor = ReportStyle.InputColor(i) }));
         inputs.DisplayPlottableLegendItems = false;
         inputs.Orientation = Orientation.Horizontal;

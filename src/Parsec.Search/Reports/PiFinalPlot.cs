@@ -21,11 +21,12 @@ internal static class PiFinalPlot
     {
         if (history.Snapshots.Count == 0) return null;
         var last = history.Snapshots[^1];
-        var inputNames = Enumerable.Range(0, Genotype.IntermediateNodes + 1).Select(CellNames.Input).ToList();
+        var space = history.Space;
+        var inputNames = Enumerable.Range(0, space.MaxInputs).Select(CellNames.Input).ToList();
         var plots = new List<Plot>
         {
-            Heatmap($"normal cell: operation probabilities (iteration {last.Iteration}){Legend(derived)}", last.Normal.Ops, Primitives.All, colorBar: false, Picks(derived, CellType.Normal, false)),
-            Heatmap($"reduction cell: operation probabilities (iteration {last.Iteration})", last.Reduce.Ops, Primitives.All, colorBar: true, Picks(derived, CellType.Reduce, false)),
+            Heatmap($"normal cell: operation probabilities (iteration {last.Iteration}){Legend(derived)}", last.Normal.Ops, space.Ops, colorBar: false, Picks(derived, CellType.Normal, false)),
+            Heatmap($"reduction cell: operation probabilities (iteration {last.Iteration})", last.Reduce.Ops, space.Ops, colorBar: true, Picks(derived, CellType.Reduce, false)),
             Heatmap("normal cell: input probabilities", last.Normal.Inputs, inputNames, colorBar: false, Picks(derived, CellType.Normal, true)),
             Heatmap("reduction cell: input probabilities", last.Reduce.Inputs, inputNames, colorBar: true, Picks(derived, CellType.Reduce, true)),
         };

@@ -5,16 +5,18 @@ using Parsec.Search.RunFiles;
 namespace Parsec.Search.Reports;
 
 /// <summary>
-/// The distribution of one cell type at one moment: for each of the <see cref="Genotype.TermsPerCell"/> terms, the
-/// probabilities of its input (term k feeds node k/2, which may read k/2 + 2 earlier nodes) and of its operation
-/// (in the order of <see cref="Primitives.All"/>).
+/// The distribution of one cell type at one moment: for each of its space's terms, the probabilities of its input
+/// (term k feeds node k/2, which may read k/2 + 2 earlier nodes) and of its operation (in the order of the space's
+/// <see cref="SearchSpace.Ops"/>).
 /// </summary>
 internal sealed record CellPi(IReadOnlyList<double[]> Inputs, IReadOnlyList<double[]> Ops)
 {
+    public SearchSpace Space { get; init; } = SearchSpace.Darts;
+
     /// <summary>The most likely choice of every categorical; because they are independent this is the most likely cell.</summary>
     public IReadOnlyList<GenotypeTerm> MostLikelyTerms() =>
-        Enumerable.Range(0, Genotype.TermsPerCell)
-            .Select(k => new GenotypeTerm(Primitives.All[ArgMax(Ops[k])], ArgMax(Inputs[k])))
+        Enumerable.Range(0, Space.Terms)
+            .Select(k => new GenotypeTerm(Space.Ops[ArgMax(Ops[k])], ArgMax(Inputs[k])))
             .ToList();
 
     public static int ArgMax(double[] p)
@@ -28,13 +30,16 @@ internal sealed record CellPi(IReadOnlyList<double[]> Inputs, IReadOnlyList<doub
 
 internal sealed record PiSnapshot(long Iteration, CellPi Normal, CellPi Reduce)
 {
-    public Genotype MostLikelyGenotype() => new(Normal.MostLikelyTerms(), Reduce.MostLikelyTerms());
+    public Genotype MostLikelyGenotype() => new(Normal.MostLikelyTerms(), Reduce.MostLikelyTerms()) { Space = Normal.Space };
 }
 
-/// <summary>How pi moved during a search: one snapshot per logged iteration, in file order.</summary>
-internal sealed record PiHistory(string Path, IReadOnlyList<PiSnapshot> Snapshots, IReadOnlyList<string> Warnings);
+/// <summary>How pi moved during a search: one snapshot per logged iteration, in file order, of pi over <see cref="Space"/>.</summary>
+internal sealed record PiHistory(string Path, IReadOnlyList<PiSnapshot> Snapshots, IReadOnlyList<string> Warnings)
+{
+    public SearchSpace Space { get; init; } = SearchSpace.Darts;
+}
 
-/// <summary>Reads pi_history.jsonl, checking every snapshot's shape against the DARTS cell space.</summary>
+/// <summary>Reads pi_history.jsonl, checking every snapshot's shape against the run's search space.</summary>
 internal static class PiHistoryFile
 {
     public const string FileName = "pi_history.jsonl";
@@ -45,8 +50,10 @@ internal static class PiHistoryFile
     /// </summary>
     private const double SumTolerance = 1e-2;
 
-    public static PiHistory Read(string path)
+    /// <param name="space">The space of the search that wrote it; null: the space the options.json beside it records.</param>
+    public static PiHistory Read(string path, SearchSpace? space = null)
     {
+        space ??= RunSpace.Of(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!);
         var snapshots = new List<PiSnapshot>();
         var warnings = new List<string>();
         JsonLines.Read(path, (lineNumber, obj) =>
@@ -59,29 +66,29 @@ internal static class PiHistoryFile
                     throw new RunFileFormatException(path, lineNumber, $"'iteration' should be a number, found {JsonLines.Describe(it.ValueKind)}");
                 iteration = (long)v;
             }
-            var normal = ReadCell(obj, "normal", path, lineNumber);
-            var reduce = ReadCell(obj, "reduce", path, lineNumber);
+            var normal = ReadCell(obj, "normal", path, lineNumber, space);
+            var reduce = ReadCell(obj, "reduce", path, lineNumber, space);
             snapshots.Add(new PiSnapshot(iteration, normal, reduce));
         }, warnings);
-        return new PiHistory(path, snapshots, warnings);
+        return new PiHistory(path, snapshots, warnings) { Space = space };
     }
 
-    private static CellPi ReadCell(JsonElement obj, string cell, string path, int line)
+    private static CellPi ReadCell(JsonElement obj, string cell, string path, int line, SearchSpace space)
     {
         if (!obj.TryGetProperty(cell, out var c) || c.ValueKind != JsonValueKind.Object)
             throw new RunFileFormatException(path, line, $"expected an object '{cell}' with 'inputs' and 'ops'");
-        var inputs = ReadTerms(c, cell, "inputs", k => k / Genotype.TermsPerNode + 2, path, line);
-        var ops = ReadTerms(c, cell, "ops", _ => Primitives.All.Count, path, line);
-        return new CellPi(inputs, ops);
+        var inputs = ReadTerms(c, cell, "inputs", space.Terms, CellLayout.InputsOfTerm, path, line);
+        var ops = ReadTerms(c, cell, "ops", space.Terms, _ => space.Ops.Count, path, line);
+        return new CellPi(inputs, ops) { Space = space };
     }
 
-    private static double[][] ReadTerms(JsonElement cellObj, string cell, string field, Func<int, int> width, string path, int line)
+    private static double[][] ReadTerms(JsonElement cellObj, string cell, string field, int count, Func<int, int> width, string path, int line)
     {
         if (!cellObj.TryGetProperty(field, out var terms) || terms.ValueKind != JsonValueKind.Array)
-            throw new RunFileFormatException(path, line, $"'{cell}.{field}' should be an array of {Genotype.TermsPerCell} probability lists");
-        if (terms.GetArrayLength() != Genotype.TermsPerCell)
-            throw new RunFileFormatException(path, line, $"'{cell}.{field}' has {terms.GetArrayLength()} terms, expected {Genotype.TermsPerCell}");
-        var result = new double[Genotype.TermsPerCell][];
+            throw new RunFileFormatException(path, line, $"'{cell}.{field}' should be an array of {count} probability lists");
+        if (terms.GetArrayLength() != count)
+            throw new RunFileFormatException(path, line, $"'{cell}.{field}' has {terms.GetArrayLength()} terms, expected {count}");
+        var result = new double[count][];
         int k = 0;
         foreach (var term in terms.EnumerateArray())
         {

@@ -1,21 +1,16 @@
 namespace Parsec.Search.Space;
 
 /// <summary>
-/// The wiring of a DARTS cell, shared by the prior, the architecture type and the network: nodes 0 and 1
-/// are the two (preprocessed) cell inputs, intermediate node j (0..3) is node j + 2 and sums
-/// <see cref="Genotype.TermsPerNode"/> terms, and term k belongs to node k / 2.
+/// The wiring of a cell, shared by the prior, the architecture type and the network: nodes 0 and 1 are the two
+/// (preprocessed) cell inputs, intermediate node j is node j + 2 and sums <see cref="TermsPerNode"/> terms, and
+/// term k belongs to node k / 2. How many intermediate nodes a cell has is its <see cref="SearchSpace"/>'s.
 /// </summary>
 internal static class CellLayout
 {
     public const int InputNodes = 2;
-    public const int IntermediateNodes = Genotype.IntermediateNodes;
-    public const int TermsPerNode = Genotype.TermsPerNode;
-    public const int Terms = Genotype.TermsPerCell;
+    public const int TermsPerNode = 2;
 
-    /// <summary>The (node, input) edges of a cell: 2 + 3 + 4 + 5 = 14, as in DARTS.</summary>
-    public const int Edges = 14;
-
-    /// <summary>The intermediate node (0..3) a term belongs to.</summary>
+    /// <summary>The intermediate node (0, 1, ...) a term belongs to.</summary>
     public static int NodeOfTerm(int term) => term / TermsPerNode;
 
     /// <summary>How many earlier nodes intermediate node j may read: 2 + j.</summary>
@@ -27,7 +22,7 @@ internal static class CellLayout
     /// <summary>Index of edge (node, input) in DARTS order: node 0's two edges, then node 1's three, and so on.</summary>
     public static int EdgeIndex(int node, int input)
     {
-        if (node < 0 || node >= IntermediateNodes || input < 0 || input >= InputsOfNode(node))
+        if (node < 0 || input < 0 || input >= InputsOfNode(node))
             throw new ArgumentOutOfRangeException(nameof(input), $"node {node} has no input {input}");
         int offset = 0;
         for (int j = 0; j < node; j++) offset += InputsOfNode(j);
@@ -39,8 +34,8 @@ internal static class CellLayout
 
     /// <summary>
     /// The name of node <paramref name="index"/> as a genotype stores it, used the same way in genotype text,
-    /// tables, plots and cell graphs: c_{k-2} and c_{k-1} are the outputs of the two previous cells, "node 0"..
-    /// "node 3" the intermediate nodes (genotype inputs 2..5).
+    /// tables, plots and cell graphs: c_{k-2} and c_{k-1} are the outputs of the two previous cells, "node 0",
+    /// "node 1", ... the intermediate nodes (genotype inputs 2, 3, ...).
     /// </summary>
     public static string InputName(int index) => index switch
     {

@@ -7,18 +7,18 @@ namespace Parsec.Search.Space;
 public readonly record struct GenotypeTerm(string Op, int Input);
 
 /// <summary>
-/// A fixed architecture in the DARTS form: for each cell type, two terms per intermediate node (8 in all);
-/// every cell's output concatenates the intermediate nodes 2..5.
+/// A fixed architecture of a <see cref="SearchSpace"/>: for each cell type, two terms per intermediate node (8 in all
+/// in the DARTS space); every cell's output concatenates the intermediate nodes (2..5 in the DARTS space).
 /// </summary>
 public sealed record Genotype(IReadOnlyList<GenotypeTerm> Normal, IReadOnlyList<GenotypeTerm> Reduce)
 {
-    public const int IntermediateNodes = 4;
-    public const int TermsPerNode = 2;
-    public const int TermsPerCell = IntermediateNodes * TermsPerNode;
-    /// <summary>The nodes every cell's output concatenates: all intermediate nodes.</summary>
-    public static readonly IReadOnlyList<int> OutputNodes = [2, 3, 4, 5];
+    /// <summary>The space the genotype's cells belong to: its node count and the operations its terms may name.</summary>
+    public SearchSpace Space { get; init; } = SearchSpace.Darts;
 
-    /// <summary>Throws with the cell, term and field at fault when the genotype is not a valid DARTS cell pair.</summary>
+    /// <summary>The terms of a cell of the DARTS space (a genotype of another space has its <see cref="SearchSpace.Terms"/>).</summary>
+    public static int TermsPerCell => SearchSpace.Darts.Terms;
+
+    /// <summary>Throws with the cell, term and field at fault when the genotype is not a valid cell pair of its space.</summary>
     public void Validate(string source = "genotype")
     {
         Check(Normal, "normal");
@@ -26,16 +26,18 @@ public sealed record Genotype(IReadOnlyList<GenotypeTerm> Normal, IReadOnlyList<
 
         void Check(IReadOnlyList<GenotypeTerm> terms, string cell)
         {
-            if (terms is null || terms.Count != TermsPerCell)
-                throw new BadInputException($"{source}: '{cell}' must list {TermsPerCell} (op, input) terms, got {terms?.Count ?? 0}");
+            if (terms is null || terms.Count != Space.Terms)
+                throw new BadInputException($"{source}: '{cell}' must list {Space.Terms} (op, input) terms ({Space.Nodes} nodes of {CellLayout.TermsPerNode}), got {terms?.Count ?? 0}");
             for (int k = 0; k < terms.Count; k++)
             {
-                int node = k / TermsPerNode;
+                int node = CellLayout.NodeOfTerm(k);
                 var t = terms[k];
                 if (!Primitives.All.Contains(t.Op))
-                    throw new BadInputException($"{source}: {cell}[{k}] has unknown op '{t.Op}'; expected one of: {string.Join(", ", Primitives.All)}");
-                if (t.Input < 0 || t.Input >= node + 2)
-                    throw new BadInputException($"{source}: {cell}[{k}] (node {node}) reads input {t.Input}; it may read 0..{node + 1}");
+                    throw new BadInputException($"{source}: {cell}[{k}] has unknown op '{t.Op}'; expected one of: {string.Join(", ", Space.Ops)}");
+                if (!Space.Ops.Contains(t.Op))
+                    throw new BadInputException($"{source}: {cell}[{k}] has op '{t.Op}', which is not in the genotype's search space {Space}");
+                if (t.Input < 0 || t.Input >= CellLayout.InputsOfNode(node))
+                    throw new BadInputException($"{source}: {cell}[{k}] (node {node}) reads input {t.Input}; it may read 0..{CellLayout.InputsOfNode(node) - 1}");
             }
         }
     }
@@ -49,17 +51,19 @@ public sealed record Genotype(IReadOnlyList<GenotypeTerm> Normal, IReadOnlyList<
         catch (JsonException e) { throw new BadInputException($"{source}: not a genotype JSON document ({e.Message})", e); }
         if (dto?.Normal is null || dto.Reduce is null)
             throw new BadInputException($"{source}: expected an object with 'normal' and 'reduce' lists of [op, input] pairs");
-        RequireDartsConcat(dto.NormalConcat, "normal_concat");
-        RequireDartsConcat(dto.ReduceConcat, "reduce_concat");
-        var g = new Genotype(Parse(dto.Normal, "normal"), Parse(dto.Reduce, "reduce"));
+        // Files written before spaces were chosen hold DARTS cells and say nothing of their space.
+        var space = dto.Space is null ? SearchSpace.Darts : SearchSpace.FromJson(dto.Space, $"{source}: 'space'");
+        RequireEveryNode(dto.NormalConcat, "normal_concat");
+        RequireEveryNode(dto.ReduceConcat, "reduce_concat");
+        var g = new Genotype(Parse(dto.Normal, "normal"), Parse(dto.Reduce, "reduce")) { Space = space };
         g.Validate(source);
         return g;
 
         // The cells always concatenate every intermediate node; a file that says otherwise describes another network.
-        void RequireDartsConcat(List<int>? concat, string field)
+        void RequireEveryNode(List<int>? concat, string field)
         {
-            if (concat is not null && !concat.SequenceEqual(OutputNodes))
-                throw new BadInputException($"{source}: '{field}' is [{string.Join(", ", concat)}]; only [{string.Join(", ", OutputNodes)}] (every intermediate node, as DARTS' cells concatenate) is supported; leave it out or write that list");
+            if (concat is not null && !concat.SequenceEqual(space.OutputNodes))
+                throw new BadInputException($"{source}: '{field}' is [{string.Join(", ", concat)}]; only [{string.Join(", ", space.OutputNodes)}] (every intermediate node, as DARTS' cells concatenate) is supported; leave it out or write that list");
         }
 
         List<GenotypeTerm> Parse(List<JsonElement[]> pairs, string cell)
@@ -87,17 +91,19 @@ public sealed record Genotype(IReadOnlyList<GenotypeTerm> Normal, IReadOnlyList<
     private GenotypeDto ToDto() => new()
     {
         Normal = Normal.Select(t => new[] { JsonSerializer.SerializeToElement(t.Op), JsonSerializer.SerializeToElement(t.Input) }).ToList(),
-        NormalConcat = [.. OutputNodes],
+        NormalConcat = [.. Space.OutputNodes],
         Reduce = Reduce.Select(t => new[] { JsonSerializer.SerializeToElement(t.Op), JsonSerializer.SerializeToElement(t.Input) }).ToList(),
-        ReduceConcat = [.. OutputNodes],
+        ReduceConcat = [.. Space.OutputNodes],
+        // DARTS' genotypes are written as before spaces were chosen, so that their files stay the same bytes.
+        Space = Space.Equals(SearchSpace.Darts) ? null : Space.ToJson(),
     };
 
     /// <summary>"normal: node 0 = sep_conv_3x3(c_{k-1}) + skip_connect(c_{k-2}); node 1 = ... | reduce: ...", with <see cref="CellLayout.InputName"/>'s names.</summary>
     public override string ToString() => $"normal: {Describe(Normal)} | reduce: {Describe(Reduce)}";
 
-    public static string Describe(IReadOnlyList<GenotypeTerm> terms) => string.Join("; ", Enumerable.Range(0, IntermediateNodes).Select(node =>
+    public static string Describe(IReadOnlyList<GenotypeTerm> terms) => string.Join("; ", Enumerable.Range(0, terms.Count / CellLayout.TermsPerNode).Select(node =>
         $"{CellLayout.InputName(node + CellLayout.InputNodes)} = " +
-        string.Join(" + ", terms.Skip(node * TermsPerNode).Take(TermsPerNode).Select(t => $"{t.Op}({CellLayout.InputName(t.Input)})"))));
+        string.Join(" + ", terms.Skip(node * CellLayout.TermsPerNode).Take(CellLayout.TermsPerNode).Select(t => $"{t.Op}({CellLayout.InputName(t.Input)})"))));
 
     private sealed class GenotypeDto
     {
@@ -105,6 +111,7 @@ public sealed record Genotype(IReadOnlyList<GenotypeTerm> Normal, IReadOnlyList<
         public List<int>? NormalConcat { get; set; }
         public List<JsonElement[]>? Reduce { get; set; }
         public List<int>? ReduceConcat { get; set; }
+        public System.Text.Json.Nodes.JsonObject? Space { get; set; }
     }
 }
 

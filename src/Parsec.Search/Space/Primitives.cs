@@ -1,9 +1,9 @@
 namespace Parsec.Search.Space;
 
 /// <summary>
-/// The DARTS operation space, as data: each candidate declared once, in a fixed order (indices are stored in pi).
-/// Adding a primitive is one line in <see cref="Declared"/>; the network, the ONNX export, the reports and the prior
-/// take it from there.
+/// The operations a search space may offer, as data: each declared once. Adding a primitive is one line in
+/// <see cref="Declared"/>; the network, the ONNX export and the reports take it from there, and a user-defined
+/// <see cref="SearchSpace"/> may then name it (the DARTS space keeps its own seven).
 /// </summary>
 internal static class Primitives
 {
@@ -14,11 +14,14 @@ internal static class Primitives
     public const string SepConv5x5 = "sep_conv_5x5";
     public const string DilConv3x3 = "dil_conv_3x3";
     public const string DilConv5x5 = "dil_conv_5x5";
+    public const string SepConv7x7 = "sep_conv_7x7";
+    public const string DilConv7x7 = "dil_conv_7x7";
 
     /// <summary>
-    /// The candidates a term chooses among. DARTS' `none` is left out: it is never chosen in a final cell. Colours:
-    /// pools orange, separable convolutions blue, dilated convolutions green (the 5x5 variant lighter), and
-    /// skip_connect red, because a drift towards skip connections is the failure a reader most needs to spot.
+    /// The candidates a term may choose among: DARTS' seven, then NASNet's larger separable convolution and a dilated
+    /// one of the same kernel. DARTS' `none` is left out: it is never chosen in a final cell. Colours: pools orange,
+    /// separable convolutions blue, dilated convolutions green (a larger kernel lighter), and skip_connect red,
+    /// because a drift towards skip connections is the failure a reader most needs to spot.
     /// </summary>
     public static readonly IReadOnlyList<Primitive> Declared =
     [
@@ -29,6 +32,8 @@ internal static class Primitives
         new(SepConv5x5, OpFamily.SeparableConvolution, Kernel: 5, Dilation: 1, "#9ecae1"),
         new(DilConv3x3, OpFamily.DilatedConvolution, Kernel: 3, Dilation: 2, "#2ca02c"),
         new(DilConv5x5, OpFamily.DilatedConvolution, Kernel: 5, Dilation: 2, "#a1d99b"),
+        new(SepConv7x7, OpFamily.SeparableConvolution, Kernel: 7, Dilation: 1, "#c6dbef"),
+        new(DilConv7x7, OpFamily.DilatedConvolution, Kernel: 7, Dilation: 2, "#c7e9c0"),
     ];
 
     /// <summary>The declared names, in order.</summary>

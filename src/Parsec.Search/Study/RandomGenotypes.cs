@@ -11,7 +11,7 @@ namespace Parsec.Search.Study;
 internal static class RandomGenotypes
 {
     /// <summary><paramref name="count"/> genotypes from one generator seeded with <paramref name="seed"/>: the same seed gives the same list.</summary>
-    public static IReadOnlyList<Genotype> Sample(int count, ulong seed, TermInputs termInputs) => Sample(count, seed, termInputs, _ => true);
+    public static IReadOnlyList<Genotype> Sample(int count, ulong seed, TermInputs termInputs, SearchSpace space) => Sample(count, seed, termInputs, space, _ => true);
 
     /// <summary>Draws a genotype this many times at most for each one accepted: a cap that rejects nearly every draw is reported, not looped on.</summary>
     public const int MaxDrawsPerGenotype = 100_000;
@@ -21,10 +21,10 @@ internal static class RandomGenotypes
     /// accepted part of the space, e.g. the genotypes under a cost cap, so that a cost-aware search meets random
     /// genotypes of its own cost.
     /// </summary>
-    public static IReadOnlyList<Genotype> Sample(int count, ulong seed, TermInputs termInputs, Func<Architecture, bool> accept)
+    public static IReadOnlyList<Genotype> Sample(int count, ulong seed, TermInputs termInputs, SearchSpace space, Func<Architecture, bool> accept)
     {
         if (count < 0) throw new BadInputException($"--random must be >= 0, got {count}");
-        var uniform = new ArchitecturePrior(termInputs);
+        var uniform = new ArchitecturePrior(termInputs, space);
         var rng = new Rng(seed);
         var accepted = new List<Genotype>();
         long draws = 0;

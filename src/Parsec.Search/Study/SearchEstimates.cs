@@ -30,7 +30,8 @@ internal sealed record SearchEstimates(string Search, int Images, IReadOnlyList<
 
     /// <summary>
     /// Scores every genotype with the shared weights of the finished search in <paramref name="run"/> and reads its pi.
-    /// Without the search's checkpoint (pi taken from a bare pi.json) only pi's probabilities are given.
+    /// Without the search's checkpoint (pi taken from a bare pi.json) only pi's probabilities are given. A genotype of
+    /// another space than the search's (a published DARTS cell beside a search of a user-defined space) gets no estimate.
     /// </summary>
     public static SearchEstimates Measure(string label, string runOrPi, IReadOnlyList<StudyGenotype> genotypes, IBackend backend, int batches = DefaultBatches)
     {
@@ -47,6 +48,7 @@ internal sealed record SearchEstimates(string Search, int Images, IReadOnlyList<
         int images = 0;
         var estimates = genotypes.Select(g =>
         {
+            if (!g.Genotype.Space.Equals(options.Space)) return new GenotypeEstimate(g.Name, null, null, null);
             var score = session.ScoreOnValidation(Architecture.FromGenotype(g.Genotype), batches);
             images = score.Images;
             return new GenotypeEstimate(g.Name, score.Accuracy, score.LogLikelihood, LogProbability(prior, g));
@@ -56,7 +58,7 @@ internal sealed record SearchEstimates(string Search, int Images, IReadOnlyList<
 
     private static double? LogProbability(ArchitecturePrior? prior, StudyGenotype genotype)
     {
-        if (prior is null) return null;
+        if (prior is null || !genotype.Genotype.Space.Equals(prior.Space)) return null;
         double log = prior.LogProbability(Architecture.FromGenotype(genotype.Genotype));
         return double.IsFinite(log) ? log : null;
     }

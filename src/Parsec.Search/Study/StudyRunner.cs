@@ -249,10 +249,13 @@ internal sealed class StudyRunner
         TermInputs? termInputs = null;
         foreach (var search in searches)
         {
-            list.Add(new StudyGenotype(search.GenotypeName, GenotypeKind.Searched, SearchedGenotype(search.Source, out var inputs), SearchStrategyConverter.Name(search.Strategy)));
+            var searched = SearchedGenotype(search.Source, out var inputs);
+            // The random baseline is drawn from the study's space: a search of another space would be judged against the wrong one.
+            SearchSpace.RequireSame(_options.Search.Space, searched.Space, $"the searched genotype of {search.Source}");
+            list.Add(new StudyGenotype(search.GenotypeName, GenotypeKind.Searched, searched, SearchStrategyConverter.Name(search.Strategy)));
             termInputs ??= inputs;
         }
-        var random = RandomGenotypes.Sample(_options.RandomGenotypes, _options.RandomSeed, termInputs ?? _options.Search.TermInputs, UnderTheCostCap());
+        var random = RandomGenotypes.Sample(_options.RandomGenotypes, _options.RandomSeed, termInputs ?? _options.Search.TermInputs, _options.Search.Space, UnderTheCostCap());
         list.AddRange(random.Select((g, i) => new StudyGenotype($"random-{i + 1}", GenotypeKind.Random, g)));
         list.AddRange(_options.Also.Select(name => new StudyGenotype(name.ToUpperInvariant(), GenotypeKind.Published, PublishedGenotypes.ByName[name])));
         AtomicFile.WriteAllText(_folder.Genotypes, StudyGenotype.ToJson(list));
@@ -271,7 +274,7 @@ internal sealed class StudyRunner
     public static Cost.CostShape CostShapeOf(StudyOptions options)
     {
         var data = DatasetSplitsLoader.Load(options.Data);
-        return new Cost.CostShape(options.Training.Channels, options.Training.Layers, data.Height, data.Channels, data.Classes);
+        return new Cost.CostShape(options.Training.Channels, options.Training.Layers, data.Height, data.Channels, data.Classes) { Space = options.Search.Space };
     }
 
     /// <summary>

@@ -33,8 +33,8 @@ public class CostAwareSearchTests
         for (int i = 0; i < prior.Logits.Length; i++) prior.Logits[i] = rng.NextGaussian();
         // Pools favoured, as the cost term leaves an undecided pi: its argmax costs little more than the fixed part.
         foreach (var type in CellTypes.All)
-            for (int k = 0; k < CellLayout.Terms; k++)
-                prior.Logits[prior.Distribution.Offset(ArchitecturePrior.OpBlock(type, k)) + Primitives.IndexOf(Primitives.AvgPool3x3)] += 3;
+            for (int k = 0; k < SearchSpace.Darts.Terms; k++)
+                prior.Logits[prior.Distribution.Offset(prior.OpBlock(type, k)) + SearchSpace.Darts.IndexOf(Primitives.AvgPool3x3)] += 3;
         var mostLikely = Derivation.Derive(prior, noise: null).Genotype;
         double uniformCost = table.ExpectedCost(new ArchitecturePrior(TermInputs.DistinctPerNode)).Expected;
         double target = 0.8 * uniformCost;
@@ -48,25 +48,25 @@ public class CostAwareSearchTests
         Assert.That(fit.MostLikelyCost, Is.EqualTo(table.CostOf(Architecture.FromGenotype(mostLikely))));
         Assert.That(fit.Describe(), Does.Contain("under").And.Contain("differ from its most likely genotype"));
 
-        double step = (target - table.Fixed) / BudgetDerivation.Steps, slack = 2 * CellLayout.IntermediateNodes * step;
+        double step = (target - table.Fixed) / BudgetDerivation.Steps, slack = 2 * SearchSpace.Darts.Nodes * step;
         double logP = prior.LogProbability(chosen);
         int admitted = 0;
         var distribution = prior.Distribution;
         foreach (var type in CellTypes.All)
-            for (int node = 0; node < CellLayout.IntermediateNodes; node++)
+            for (int node = 0; node < SearchSpace.Darts.Nodes; node++)
             {
                 int first = node * CellLayout.TermsPerNode, inputs = CellLayout.InputsOfNode(node);
                 for (int a = 0; a < inputs; a++)
                     for (int b = 0; b < inputs; b++)
-                        for (int opA = 0; opA < Primitives.All.Count; opA++)
-                            for (int opB = 0; opB < Primitives.All.Count; opB++)
+                        for (int opA = 0; opA < SearchSpace.Darts.Ops.Count; opA++)
+                            for (int opB = 0; opB < SearchSpace.Darts.Ops.Count; opB++)
                             {
                                 if (a == b) continue; // distinct inputs
                                 var choices = prior.ToChoices(chosen);
-                                choices[ArchitecturePrior.InputBlock(type, first)] = a;
-                                choices[ArchitecturePrior.OpBlock(type, first)] = opA;
-                                choices[ArchitecturePrior.InputBlock(type, first + 1)] = b;
-                                choices[ArchitecturePrior.OpBlock(type, first + 1)] = opB;
+                                choices[prior.InputBlock(type, first)] = a;
+                                choices[prior.OpBlock(type, first)] = opA;
+                                choices[prior.InputBlock(type, first + 1)] = b;
+                                choices[prior.OpBlock(type, first + 1)] = opB;
                                 var other = prior.FromChoices(choices);
                                 double cost = table.CostOf(other);
                                 if (cost < BudgetDerivation.SpentFraction * target || cost > target - slack) continue;

@@ -25,7 +25,7 @@ internal class CostModelTests
     [Test]
     public void TheParameterCountIsTheTrainedNetworksAndMultiplyAddsGrowWithTheImage()
     {
-        var genotype = RandomGenotypes.Sample(1, 3, TermInputs.DistinctPerNode)[0];
+        var genotype = RandomGenotypes.Sample(1, 3, TermInputs.DistinctPerNode, SearchSpace.Darts)[0];
         var small = NetworkCost.Of(genotype, Small);
         var larger = NetworkCost.Of(genotype, Small with { ImageSide = 56 });
         Assert.That(larger.Parameters, Is.EqualTo(small.Parameters), "weights do not depend on the image size");
@@ -37,9 +37,9 @@ internal class CostModelTests
     public void TheTableGivesEveryGenotypesCostExactly(CostMeasure measure)
     {
         var table = TermCostTable.Build(Small, measure);
-        foreach (var genotype in RandomGenotypes.Sample(10, 11, TermInputs.DistinctPerNode).Append(PublishedGenotypes.DartsV2))
+        foreach (var genotype in RandomGenotypes.Sample(10, 11, TermInputs.DistinctPerNode, SearchSpace.Darts).Append(PublishedGenotypes.DartsV2))
             Assert.That(table.CostOf(Architecture.FromGenotype(genotype)), Is.EqualTo(NetworkCost.Of(genotype, Small).Of(measure)), genotype.ToString());
-        Assert.That(table.Term(CellType.Normal, 0, 0, Primitives.IndexOf(Primitives.SepConv5x5)), Is.GreaterThan(table.Term(CellType.Normal, 0, 0, Primitives.IndexOf(Primitives.SepConv3x3))));
+        Assert.That(table.Term(CellType.Normal, 0, 0, SearchSpace.Darts.IndexOf(Primitives.SepConv5x5)), Is.GreaterThan(table.Term(CellType.Normal, 0, 0, SearchSpace.Darts.IndexOf(Primitives.SepConv3x3))));
     }
 
     /// <summary>

@@ -32,7 +32,7 @@ public sealed class LatencyTableTests
         Assert.That(reduce.Position("sep_conv_3x3", 2), Is.EqualTo(new OpPosition("sep_conv_3x3", 16, 14, 1)), "an intermediate node is already halved");
         // Three normal cells at (8, 28), (16, 14), (32, 7); the reductions add (16, 28, 2) and (32, 14, 2), their
         // intermediate nodes sharing (16, 14, 1) and (32, 7, 1) with the normal cells: 5 positions x 7 primitives.
-        Assert.That(CellPlacement.AllPositions(Small), Has.Count.EqualTo(5 * Primitives.All.Count).And.Unique);
+        Assert.That(CellPlacement.AllPositions(Small), Has.Count.EqualTo(5 * SearchSpace.Darts.Ops.Count).And.Unique);
     }
 
     [Test]
@@ -48,7 +48,7 @@ public sealed class LatencyTableTests
         double normal = 8 * (8 + 16 + 32) + 8 * 3 * 0.1;
         double reduction = 8 * (16 + 32) + 2 * (stride2 * 0.2 + (8 - stride2) * 0.1);
         Assert.That(table.Predict(genotype), Is.EqualTo(5 + normal + reduction).Within(1e-9));
-        Assert.That(() => Table(ops.Skip(1).ToList(), 0).Predict(TermCostTable.AllFree()), Throws.InvalidOperationException.With.Message.Contains("no entry for max_pool_3x3 C=8 28x28 stride 1"));
+        Assert.That(() => Table(ops.Skip(1).ToList(), 0).Predict(TermCostTable.AllFree(SearchSpace.Darts.Nodes)), Throws.InvalidOperationException.With.Message.Contains("no entry for max_pool_3x3 C=8 28x28 stride 1"));
     }
 
     /// <summary>The table as term costs prices every genotype as the prediction does, so pi's expected latency is exact with respect to it.</summary>
@@ -59,7 +59,7 @@ public sealed class LatencyTableTests
         var ops = CellPlacement.AllPositions(Small).Select(p => new LatencyTable.OpLatency(p.Op, p.Channels, p.Side, p.Stride, rng.NextDouble() * 3, 0)).ToList();
         var table = Table(ops, fixedMs: 4.5);
         var terms = table.ToTermCosts();
-        foreach (var genotype in RandomGenotypes.Sample(20, 3, Parsec.Search.Prior.TermInputs.DistinctPerNode))
+        foreach (var genotype in RandomGenotypes.Sample(20, 3, Parsec.Search.Prior.TermInputs.DistinctPerNode, SearchSpace.Darts))
             Assert.That(terms.CostOf(Architecture.FromGenotype(genotype)), Is.EqualTo(table.Predict(genotype)).Within(1e-9));
         Assert.That(terms.Measure, Is.EqualTo(CostMeasure.Latency));
     }
@@ -82,7 +82,7 @@ public sealed class LatencyTableTests
         table.Save(temp.Path);
         var loaded = LatencyTable.Load(temp.Path, table.Machine, Small, table.Batch);
         Assert.That(loaded, Is.Not.Null);
-        Assert.That(loaded!.Predict(TermCostTable.AllFree()), Is.EqualTo(table.Predict(TermCostTable.AllFree())));
+        Assert.That(loaded!.Predict(TermCostTable.AllFree(SearchSpace.Darts.Nodes)), Is.EqualTo(table.Predict(TermCostTable.AllFree(SearchSpace.Darts.Nodes))));
         Assert.That(LatencyTable.Load(temp.Path, "cuda:0 (H100) tf32; x 16", Small, table.Batch), Is.Null, "another machine measures anew");
         Assert.That(LatencyTable.Load(temp.Path, table.Machine, Small with { Channels = 16 }, table.Batch), Is.Null, "another shape measures anew");
         Assert.That(LatencyTable.Load(temp.Path, table.Machine, Small, 64), Is.Null, "another batch measures anew");
@@ -114,7 +114,7 @@ public sealed class LatencyTableTests
 
     private static LatencyTable Table(IReadOnlyList<LatencyTable.OpLatency> ops, double fixedMs) => new()
     {
-        Machine = "cpu fp32; test x 2", Shape = Small, Batch = 32, Primitives = LatencyTable.CurrentPrimitives(),
+        Machine = "cpu fp32; test x 2", Shape = Small, Batch = 32, Primitives = LatencyTable.CurrentPrimitives(Small.Space),
         FixedMs = fixedMs, OpScale = 1, Calibrations = [], Ops = ops,
     };
 

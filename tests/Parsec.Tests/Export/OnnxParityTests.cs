@@ -28,21 +28,24 @@ public class OnnxParityTests
     /// <summary>
     /// Every declared primitive at stride 1 in the normal cell (reading the cell inputs and the intermediate nodes) and
     /// at stride 2 in the reduction cell (skip_connect from a cell input becomes a factorized reduction), built from
-    /// <see cref="Primitives.All"/>: a newly declared primitive is exported and checked with no test edited.
+    /// <see cref="Primitives.All"/>: a newly declared primitive is exported and checked with no test edited. The cells
+    /// have as many nodes as it takes for every primitive to appear in each (at least DARTS' four).
     /// </summary>
     internal static readonly Genotype EveryPrimitiveBothStrides = EveryPrimitive();
 
     private static Genotype EveryPrimitive()
     {
-        int terms = CellLayout.Terms, count = Primitives.All.Count;
-        // A cell has 8 terms: beyond 8 primitives one genotype cannot hold them all at both strides.
-        Assert.That(count, Is.LessThanOrEqualTo(terms), "more primitives than a cell's terms: check them over several genotypes");
+        int count = Primitives.All.Count;
+        // A cell has at most 12 terms: beyond 12 primitives one genotype cannot hold them all at both strides.
+        Assert.That(count, Is.LessThanOrEqualTo(SearchSpace.MaxNodes * CellLayout.TermsPerNode), "more primitives than a cell's terms: check them over several genotypes");
+        var space = new SearchSpace(Primitives.All, Math.Max(SearchSpace.Darts.Nodes, (count + 1) / CellLayout.TermsPerNode));
+        int terms = space.Terms;
         string Op(int k) => Primitives.All[k % count];
         // Normal: node j's first term reads its newest input (node j - 1, or c_{k-1} for node 0), its second c_{k-2}.
         var normal = Enumerable.Range(0, terms).Select(k => new GenotypeTerm(Op(k), k % 2 == 0 ? CellLayout.InputsOfTerm(k) - 1 : 0)).ToList();
         // Reduce: every term reads a cell input, so every op runs at stride 2; ops shifted so the cells pair them differently.
         var reduce = Enumerable.Range(0, terms).Select(k => new GenotypeTerm(Op(k + 3), k % 2)).ToList();
-        return new Genotype(normal, reduce);
+        return new Genotype(normal, reduce) { Space = space };
     }
 
     [TestCase("DARTS_V1", 8, 5, 16)]
@@ -54,7 +57,7 @@ public class OnnxParityTests
     [TestCase(2UL)]
     [TestCase(3UL)]
     public void SampledGenotypes(ulong seed) =>
-        CheckParity(new ArchitecturePrior(TermInputs.DistinctPerNode).Sample(new Rng(seed)).ToGenotype(), 4, 3, 8, seed);
+        CheckParity(new ArchitecturePrior(TermInputs.DistinctPerNode, SearchSpace.Darts).Sample(new Rng(seed)).ToGenotype(), 4, 3, 8, seed);
 
     /// <summary>The genotype a real (tiny) search derives, read back from its genotype.json as `train` reads it.</summary>
     [Test]

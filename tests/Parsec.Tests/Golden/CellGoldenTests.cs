@@ -24,13 +24,13 @@ public sealed class CellGoldenTests
         var c = run.Case;
         using var store = new ParameterStore(run.Backend, dtype, new Rng(1));
         var type = CellTypes.All.Single(t => t.JsonName() == c.String("cell_type"));
-        var shape = new CellShape(type, c.Int("prev_prev_channels"), c.Int("prev_channels"), c.Int("channels"), c.Bool("after_reduction"));
+        var shape = new CellShape(type, c.Int("prev_prev_channels"), c.Int("prev_channels"), c.Int("channels"), c.Bool("after_reduction"), SearchSpace.Darts.Nodes);
         var terms = c.Attr("terms").EnumerateArray()
-            .Select(term => new TermChoice(term[1].GetInt32(), Primitives.IndexOf(term[0].GetString()!))).ToList();
+            .Select(term => new TermChoice(term[1].GetInt32(), SearchSpace.Darts.IndexOf(term[0].GetString()!))).ToList();
         var scope = new ModuleScope(store, "");
         var cell = c.String("phase") == "search"
-            ? Cell.Shared(scope, shape, NetworkPhase.Search)
-            : Cell.Fixed(scope, shape, NetworkPhase.Evaluation, terms);
+            ? Cell.Shared(scope, shape, NetworkPhase.Search, SearchSpace.Darts)
+            : Cell.Fixed(scope, shape, NetworkPhase.Evaluation, SearchSpace.Darts, terms);
         foreach (var (name, golden) in c.Params)
         {
             var weight = store[name];

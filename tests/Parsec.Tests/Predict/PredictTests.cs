@@ -304,7 +304,7 @@ public class PredictTests
     }
 
     /// <summary>PNGs at the training size and larger (resized), a JPEG, a file that is no image, a PNG cut short, and a text file.</summary>
-    private static string WriteImages(string folder)
+    internal static string WriteImages(string folder)
     {
         Save("a.png", 8, seed: 1, jpeg: false);
         Save("b.jpg", 12, seed: 2, jpeg: true);

@@ -21,7 +21,7 @@ public class CellGraphTests
                 string edge = $"{CellGraph.NodeId(cell, terms[k].Input)} -> {CellGraph.NodeId(cell, k / 2 + 2)} [label=\"{terms[k].Op}\"";
                 Assert.That(dot, Does.Contain(edge), $"{cell} term {k}");
             }
-            for (int node = 0; node < Genotype.IntermediateNodes; node++)
+            for (int node = 0; node < SearchSpace.Darts.Nodes; node++)
                 Assert.That(dot, Does.Contain($"{CellGraph.NodeId(cell, node + 2)} -> {cell}_c_k "));
         }
         Assert.That(Regex.Matches(dot, @"\[label=""(max_pool|avg_pool|skip|sep_conv|dil_conv)").Count, Is.EqualTo(16));
@@ -34,7 +34,7 @@ public class CellGraphTests
     {
         var genotype = SyntheticRun.Genotype;
         string text = genotype.ToString(), dot = CellGraph.ToDot(genotype);
-        for (int node = 0; node < Genotype.IntermediateNodes; node++)
+        for (int node = 0; node < SearchSpace.Darts.Nodes; node++)
         {
             Assert.That(text, Does.Contain($"node {node} = "));
             Assert.That(dot, Does.Contain($"{CellGraph.NodeId("normal", node + 2)} [label=\"node {node}\""));

@@ -29,14 +29,14 @@ public class PiHistoryFileTests
         Assert.That(history.Snapshots.Select(s => s.Iteration), Is.EqualTo(new long[] { 0, 100, 200, 300, 400 }));
         var last = history.Snapshots[^1];
         Assert.That(last.Normal.Inputs.Select(p => p.Length), Is.EqualTo(new[] { 2, 2, 3, 3, 4, 4, 5, 5 }));
-        Assert.That(last.Normal.Ops, Has.All.Matches<double[]>(p => p.Length == Primitives.All.Count));
+        Assert.That(last.Normal.Ops, Has.All.Matches<double[]>(p => p.Length == SearchSpace.Darts.Ops.Count));
 
         // The synthetic pi makes term k prefer op (3k) mod 7 and input k mod (k/2 + 2) in the normal cell.
         var genotype = last.MostLikelyGenotype();
         genotype.Validate();
-        for (int k = 0; k < Genotype.TermsPerCell; k++)
+        for (int k = 0; k < SearchSpace.Darts.Terms; k++)
         {
-            Assert.That(genotype.Normal[k].Op, Is.EqualTo(Primitives.All[3 * k % 7]));
+            Assert.That(genotype.Normal[k].Op, Is.EqualTo(SearchSpace.Darts.Ops[3 * k % 7]));
             Assert.That(genotype.Normal[k].Input, Is.EqualTo(k % (k / 2 + 2)));
         }
     }

@@ -48,7 +48,7 @@ public class RunReportSearchRunTests
     [Test]
     public void PiPlotsAreDrawn()
     {
-        int piHeight = PiEvolutionPlot.HeaderHeight + Genotype.IntermediateNodes * PiEvolutionPlot.PanelHeight;
+        int piHeight = PiEvolutionPlot.HeaderHeight + SearchSpace.Darts.Nodes * PiEvolutionPlot.PanelHeight;
         PngAssert.IsDrawnPng(_run.PathOf("pi_normal.png"), PiEvolutionPlot.Width, piHeight);
         PngAssert.IsDrawnPng(_run.PathOf("pi_reduce.png"), PiEvolutionPlot.Width, piHeight);
         PngAssert.IsDrawnPng(_run.PathOf("pi_final.png"), PiFinalPlot.Width, PiFinalPlot.Height);

@@ -79,11 +79,11 @@ internal sealed class SyntheticRun : IDisposable
     {
         var inputs = new List<string>();
         var ops = new List<string>();
-        for (int k = 0; k < Genotype.TermsPerCell; k++)
+        for (int k = 0; k < SearchSpace.Darts.Terms; k++)
         {
-            int n = k / Genotype.TermsPerNode + 2;
+            int n = k / CellLayout.TermsPerNode + 2;
             inputs.Add(Probabilities(n, (k + shift) % n, t));
-            ops.Add(Probabilities(Primitives.All.Count, (3 * k + shift) % Primitives.All.Count, t));
+            ops.Add(Probabilities(SearchSpace.Darts.Ops.Count, (3 * k + shift) % SearchSpace.Darts.Ops.Count, t));
         }
         return $"{{\"inputs\":[{string.Join(",", inputs)}],\"ops\":[{string.Join(",", ops)}]}}";
     }

@@ -87,7 +87,7 @@ public class CommandLineTests
     public void DeriveWritesTheMostLikelyGenotypeOfAPiFile()
     {
         var prior = new ArchitecturePrior();
-        prior.Logits[prior.Distribution.Offset(ArchitecturePrior.OpBlock(CellType.Normal, 0)) + 4] = 3;
+        prior.Logits[prior.Distribution.Offset(prior.OpBlock(CellType.Normal, 0)) + 4] = 3;
         string pi = Path.Combine(_root, "pi.json"), genotype = Path.Combine(_root, "genotype.json");
         PriorJson.Save(prior, pi);
         Assert.That(CliApp.Run(["derive", pi, "--out", genotype]), Is.EqualTo(CliApp.Success));

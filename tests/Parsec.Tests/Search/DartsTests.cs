@@ -35,22 +35,22 @@ public class DartsTests
         var options = TinyNetworks.Options(DType.Float64, layers: 2);
         using var network = Network.CreateShared(backend, options, new Rng(1));
         var (images, labels) = TinyNetworks.Batch(backend, options, batch: 4);
-        var logits = Enumerable.Range(0, MixedOpWeights.Count).Select(i => 0.5 * Math.Sin(i * 1.7)).ToArray();
+        var logits = Enumerable.Range(0, MixedOpWeights.Count(SearchSpace.Darts)).Select(i => 0.5 * Math.Sin(i * 1.7)).ToArray();
 
         double Loss(double[] alpha, MixedOpWeights? tracked = null)
         {
             using var tape = new Tape(backend);
-            var weights = tracked ?? new MixedOpWeights(alpha);
+            var weights = tracked ?? new MixedOpWeights(SearchSpace.Darts, alpha);
             var loss = tape.SoftmaxCrossEntropy(network.ForwardMixed(tape, images, weights, NormMode.Training), labels);
             if (tracked is null) return loss.Loss.Item();
             tape.Backward(loss.Loss);
             return loss.Loss.Item();
         }
 
-        var alphaWithGradient = new MixedOpWeights((double[])logits.Clone(), trackGradients: true);
+        var alphaWithGradient = new MixedOpWeights(SearchSpace.Darts, (double[])logits.Clone(), trackGradients: true);
         Loss(logits, alphaWithGradient);
         var analytic = alphaWithGradient.LogitGradient();
-        int candidates = MixedOpWeights.Candidates;
+        int candidates = alphaWithGradient.Candidates;
         // (cell type, edge, candidate): normal edge 0 (c_{k-2}) none and a pool; normal edge 13 (node 3 <- node 2); a reduction edge's convolution.
         var entries = new[] { (0, 0, 0), (0, 0, 2), (0, 13, 5), (1, 1, 4), (1, 9, 7) }.Select(e => (e.Item1 * 14 + e.Item2) * candidates + e.Item3).ToArray();
         const double h = 1e-5;
@@ -72,10 +72,10 @@ public class DartsTests
     [Test]
     public void DerivationKeepsTheTwoStrongestEdgesPerNodeIgnoringNone()
     {
-        var alpha = MixedOpWeights.Uniform();
-        int candidates = MixedOpWeights.Candidates;
+        var alpha = MixedOpWeights.Uniform(SearchSpace.Darts);
+        int candidates = alpha.Candidates;
         void Set(CellType type, int node, int input, string op, double logit) =>
-            alpha.Logits[((int)type * CellLayout.Edges + CellLayout.EdgeIndex(node, input)) * candidates + OpFactory.SupernetCandidates.ToList().IndexOf(op)] = logit;
+            alpha.Logits[((int)type * SearchSpace.Darts.Edges + CellLayout.EdgeIndex(node, input)) * candidates + alpha.CandidateNames.ToList().IndexOf(op)] = logit;
         // Node 1 (inputs 0, 1, 2): `none` dominates input 0 but does not count; input 2's sep_conv_3x3 is strongest, then input 1's avg pool.
         Set(CellType.Normal, 1, 0, OpFactory.None, 5);
         Set(CellType.Normal, 1, 1, Primitives.AvgPool3x3, 1.0);

@@ -21,7 +21,7 @@ public class DerivationTests
             for (int i = 0; i < prior.Logits.Length; i++) prior.Logits[i] = 3 * rng.NextGaussian();
             var genotype = Derivation.Derive(prior, noise: null).Genotype;
             foreach (var cell in new[] { genotype.Normal, genotype.Reduce })
-                for (int node = 0; node < Genotype.IntermediateNodes; node++)
+                for (int node = 0; node < SearchSpace.Darts.Nodes; node++)
                     Assert.That(cell[2 * node].Input, Is.Not.EqualTo(cell[2 * node + 1].Input), $"seed {seed}, node {node}");
         }
     }
@@ -36,8 +36,8 @@ public class DerivationTests
     public void TheDerivedGenotypeIsPisJointArgmax()
     {
         var designed = new ArchitecturePrior(TermInputs.DistinctPerNode);
-        SetBlock(designed, ArchitecturePrior.InputBlock(CellType.Normal, 2), [0.40, 0.35, 0.25]);
-        SetBlock(designed, ArchitecturePrior.InputBlock(CellType.Normal, 3), [0.90, 0.05, 0.05]);
+        SetBlock(designed, designed.InputBlock(CellType.Normal, 2), [0.40, 0.35, 0.25]);
+        SetBlock(designed, designed.InputBlock(CellType.Normal, 3), [0.90, 0.05, 0.05]);
         var node1 = Derivation.Derive(designed, noise: null).Genotype.Normal;
         Assert.That((node1[2].Input, node1[3].Input), Is.EqualTo((1, 0)));
 
@@ -51,7 +51,7 @@ public class DerivationTests
             foreach (var type in CellTypes.All)
             {
                 var cell = type == CellType.Normal ? genotype.Normal : genotype.Reduce;
-                for (int node = 0; node < Genotype.IntermediateNodes; node++)
+                for (int node = 0; node < SearchSpace.Darts.Nodes; node++)
                 {
                     var first = prior.InputProbabilities(type, 2 * node);
                     var second = prior.InputProbabilities(type, 2 * node + 1);
@@ -61,7 +61,7 @@ public class DerivationTests
                     for (int slot = 0; slot < 2; slot++)
                     {
                         var ops = prior.OpProbabilities(type, 2 * node + slot);
-                        Assert.That(Primitives.IndexOf(cell[2 * node + slot].Op), Is.EqualTo(Array.IndexOf(ops, ops.Max())));
+                        Assert.That(SearchSpace.Darts.IndexOf(cell[2 * node + slot].Op), Is.EqualTo(Array.IndexOf(ops, ops.Max())));
                     }
                 }
             }
@@ -86,7 +86,7 @@ public class DerivationTests
         var derived = Derivation.Derive(prior, noise);
         var ops = derived.Genotype.Normal.Concat(derived.Genotype.Reduce).Select(t => t.Op).ToList();
         Assert.That(ops.Distinct().Count(), Is.GreaterThan(2), "16 random draws of 7 primitives");
-        Assert.That(ops.Count(o => o == Primitives.All[0]), Is.LessThan(16));
+        Assert.That(ops.Count(o => o == SearchSpace.Darts.Ops[0]), Is.LessThan(16));
         // Node 0's second input is forced once the first is drawn: it is as undecided as its partner.
         Assert.That(derived.Choices.All(c => c.Tie), Is.True);
         Assert.That(derived.DecidedCount, Is.Zero);
@@ -99,10 +99,10 @@ public class DerivationTests
     public void AChoiceIsDecidedWhenItsMarginExceedsTheNoise()
     {
         var prior = new ArchitecturePrior(TermInputs.Independent);
-        int block = ArchitecturePrior.OpBlock(CellType.Normal, 0);
-        prior.Logits[prior.Distribution.Offset(block) + Primitives.IndexOf(Primitives.SepConv3x3)] = 2.0;
-        int weak = ArchitecturePrior.OpBlock(CellType.Normal, 1);
-        prior.Logits[prior.Distribution.Offset(weak) + Primitives.IndexOf(Primitives.SkipConnect)] = 0.05;
+        int block = prior.OpBlock(CellType.Normal, 0);
+        prior.Logits[prior.Distribution.Offset(block) + SearchSpace.Darts.IndexOf(Primitives.SepConv3x3)] = 2.0;
+        int weak = prior.OpBlock(CellType.Normal, 1);
+        prior.Logits[prior.Distribution.Offset(weak) + SearchSpace.Darts.IndexOf(Primitives.SkipConnect)] = 0.05;
         var noise = new Dictionary<int, double> { [2] = 0.2, [3] = 0.2, [4] = 0.2, [5] = 0.2, [7] = 0.1 };
         var derived = Derivation.Derive(prior, noise);
 

@@ -30,7 +30,7 @@ public class MemoryTests
         // A sampled cell runs 8 ops; a DARTS cell runs 8 candidates on each of 14 edges. Ops differ in size
         // (a sep_conv keeps far more than a pool), so the ratio is of the order of the candidate count, not exactly it.
         double ratio = (double)supernet.ActivationBytesAtPeak / sampled.ActivationBytesAtPeak;
-        int candidates = OpFactory.SupernetCandidates.Count;
+        int candidates = OpFactory.SupernetCandidates(SearchSpace.Darts).Count;
         TestContext.Out.WriteLine($"activation ratio supernet / sampled: {ratio:0.00} ({candidates} candidates per edge)");
         Assert.That(ratio, Is.InRange(candidates / 2.0, 2.0 * candidates));
         Assert.That(MemoryReport.SupernetRatio(footprints).Total, Is.GreaterThan(3));

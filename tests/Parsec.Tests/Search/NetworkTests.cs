@@ -49,14 +49,14 @@ public class NetworkTests
         Assert.That(names, Does.Contain("cells.1.node0.input0.skip_connect.conv_2.weight"), "stride-2 skip is a factorized reduction");
         Assert.That(names, Does.Contain("cells.0.node3.input4.max_pool_3x3.1.running_var"), "search-phase pools have a batch norm");
         Assert.That(names, Does.Contain("classifier.bias"));
-        Assert.That(names.Count(n => n.StartsWith("cells.0.") && n.Contains("sep_conv_5x5.op.1.weight")), Is.EqualTo(CellLayout.Edges));
+        Assert.That(names.Count(n => n.StartsWith("cells.0.") && n.Contains("sep_conv_5x5.op.1.weight")), Is.EqualTo(SearchSpace.Darts.Edges));
     }
 
     [Test]
     public void FixedNetworkHoldsOnlyItsGenotypeAndMatchesDartsEvaluationLayout()
     {
         using var backend = new MetaBackend();
-        var terms = Enumerable.Range(0, CellLayout.Terms).Select(k => new GenotypeTerm(Primitives.SepConv3x3, k % 2)).ToList();
+        var terms = Enumerable.Range(0, SearchSpace.Darts.Terms).Select(k => new GenotypeTerm(Primitives.SepConv3x3, k % 2)).ToList();
         var genotype = new Genotype(terms, terms);
         var options = TinyNetworks.Options() with { Phase = NetworkPhase.Evaluation };
         using var fixedNet = Network.CreateFixed(backend, options, genotype, new Rng(1));
@@ -120,7 +120,7 @@ public class NetworkTests
         using var net = Network.CreateShared(backend, options, new Rng(1));
         var (x, y) = TinyNetworks.Batch(backend, options);
         using var tape = new Tape(backend);
-        var logits = net.ForwardMixed(tape, x, MixedOpWeights.Random(new Rng(4)), NormMode.Training);
+        var logits = net.ForwardMixed(tape, x, MixedOpWeights.Random(SearchSpace.Darts, new Rng(4)), NormMode.Training);
         tape.Backward(tape.SoftmaxCrossEntropy(logits, y).Loss);
         // Every primitive of every edge took part: all conv weights of cell 0 have a gradient.
         foreach (var w in net.Parameters.Weights.Where(w => w.Name!.StartsWith("cells.0.node") && w.Name.EndsWith(".op.1.weight")))

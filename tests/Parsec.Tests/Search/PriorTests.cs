@@ -44,7 +44,7 @@ internal class PriorTests
         if (mode == TermInputs.DistinctPerNode)
         {
             // The second input of node 3 (5 inputs): its pairs with the first input, 20 categories.
-            int second = ArchitecturePrior.InputBlock(CellType.Normal, 7), first = set.DistinctFrom(second);
+            int second = prior.InputBlock(CellType.Normal, 7), first = set.DistinctFrom(second);
             var pairs = new List<(int, int)>();
             for (int a = 0; a < 5; a++) for (int b = 0; b < 5; b++) if (a != b) pairs.Add((a, b));
             var expected = pairs.Select(p => set.Probabilities(first)[p.Item1] * set.ConditionalProbabilities(second, Choice(first, p.Item1))[p.Item2]).ToArray();
@@ -67,7 +67,7 @@ internal class PriorTests
         var prior = RandomPrior(TermInputs.Independent, 3);
         var best = prior.MostLikely();
         foreach (var type in CellTypes.All)
-            for (int k = 0; k < CellLayout.Terms; k++)
+            for (int k = 0; k < SearchSpace.Darts.Terms; k++)
             {
                 Assert.That(best.Of(type)[k].Op, Is.EqualTo(ArgMax(prior.OpProbabilities(type, k))));
                 Assert.That(best.Of(type)[k].Input, Is.EqualTo(ArgMax(prior.InputProbabilities(type, k))));
@@ -163,10 +163,10 @@ internal class PriorTests
     public void APriorWithAnAbsurdLogitIsRejected()
     {
         var prior = new ArchitecturePrior();
-        prior.Logits[prior.Distribution.Offset(ArchitecturePrior.OpBlock(Parsec.Search.Space.CellType.Reduce, 3)) + 2] = 12345;
+        prior.Logits[prior.Distribution.Offset(prior.OpBlock(Parsec.Search.Space.CellType.Reduce, 3)) + 2] = 12345;
         string json = PriorJson.ToJson(prior).Replace("12345", "1e308");
         Assert.That(() => PriorJson.FromJson(json, "test.json"), Throws.TypeOf<BadInputException>().With.Message.Contains("reduce.op_logits[3][2] is 1E+308"));
-        prior.Logits[prior.Distribution.Offset(ArchitecturePrior.OpBlock(Parsec.Search.Space.CellType.Reduce, 3)) + 2] = 999;
+        prior.Logits[prior.Distribution.Offset(prior.OpBlock(Parsec.Search.Space.CellType.Reduce, 3)) + 2] = 999;
         Assert.That(PriorJson.FromJson(PriorJson.ToJson(prior), "test.json").Logits, Is.EqualTo(prior.Logits), "a large but sane logit reads");
     }
 }

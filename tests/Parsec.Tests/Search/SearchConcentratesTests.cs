@@ -33,12 +33,12 @@ public class SearchConcentratesTests
         var accuracy = new List<double>();
         while (!session.IsFinished) accuracy.Add(session.Step().ValAccuracy!.Value);
 
-        var ops = Enumerable.Range(0, Primitives.All.Count)
-            .Select(o => Enumerable.Range(0, CellLayout.Terms).Average(k => session.Prior.OpProbabilities(CellType.Reduce, k)[o])).ToArray();
+        var ops = Enumerable.Range(0, SearchSpace.Darts.Ops.Count)
+            .Select(o => Enumerable.Range(0, SearchSpace.Darts.Terms).Average(k => session.Prior.OpProbabilities(CellType.Reduce, k)[o])).ToArray();
         TestContext.Out.WriteLine($"validation accuracy (last 30): {accuracy.TakeLast(30).Average():0.000}; reduction-cell ops: " +
-            string.Join(", ", Primitives.All.Select((name, o) => $"{name} {ops[o]:0.000}")));
+            string.Join(", ", SearchSpace.Darts.Ops.Select((name, o) => $"{name} {ops[o]:0.000}")));
         Assert.That(accuracy.TakeLast(30).Average(), Is.GreaterThan(0.8), "the task is learnt");
-        int sepConv5 = Primitives.IndexOf(Primitives.SepConv5x5);
+        int sepConv5 = SearchSpace.Darts.IndexOf(Primitives.SepConv5x5);
         Assert.That(ops[sepConv5], Is.GreaterThan(0.2), "uniform is 1/7 = 0.143");
         Assert.That(Array.IndexOf(ops, ops.Max()), Is.EqualTo(sepConv5));
     }

@@ -22,10 +22,10 @@ public class SearchToTrainEquivalenceTests
     /// </summary>
     private static IEnumerable<Architecture> Covering(Func<int, bool>? opAllowed = null)
     {
-        var ops = Enumerable.Range(0, Primitives.All.Count).Where(o => opAllowed?.Invoke(o) ?? true).ToArray();
+        var ops = Enumerable.Range(0, SearchSpace.Darts.Ops.Count).Where(o => opAllowed?.Invoke(o) ?? true).ToArray();
         for (int m = 0; m < Math.Max(7, ops.Length); m++)
         {
-            TermChoice[] Cell() => Enumerable.Range(0, CellLayout.Terms).Select(k =>
+            TermChoice[] Cell() => Enumerable.Range(0, SearchSpace.Darts.Terms).Select(k =>
             {
                 int node = CellLayout.NodeOfTerm(k), slot = k % CellLayout.TermsPerNode;
                 return new TermChoice((m + slot) % (node + 2), ops[(m + k) % ops.Length]);
@@ -99,7 +99,7 @@ public class SearchToTrainEquivalenceTests
         using var shared = Network.CreateShared(backend, Options(NetworkPhase.Search), new Rng(1));
         var evaluation = Options(NetworkPhase.Evaluation);
         var (images, _) = TinyNetworks.Batch(backend, evaluation, batch: 5);
-        foreach (var architecture in Covering(op => !Primitives.All[op].Contains("pool")))
+        foreach (var architecture in Covering(op => !SearchSpace.Darts.Ops[op].Contains("pool")))
         {
             var genotype = Genotype.FromJson(architecture.ToGenotype().ToJson(), "round trip");
             using var fixedNet = Network.CreateFixed(backend, evaluation, genotype, new Rng(2));

@@ -40,7 +40,7 @@ public class WarmupTests
         }
 
         var ops = sampled.SelectMany(a => a.Normal.Concat(a.Reduce)).Select(t => t.Op).ToList();
-        Statistics.AssertChiSquare(ops, Enumerable.Repeat(1.0 / Primitives.All.Count, Primitives.All.Count).ToArray(), "operations");
+        Statistics.AssertChiSquare(ops, Enumerable.Repeat(1.0 / SearchSpace.Darts.Ops.Count, SearchSpace.Darts.Ops.Count).ToArray(), "operations");
         // Node 3 reads two distinct inputs of 5: 20 ordered pairs, each equally likely.
         var pairs = (from a in Enumerable.Range(0, 5) from b in Enumerable.Range(0, 5) where a != b select (a, b)).ToList();
         var observed = sampled.SelectMany(a => new[] { a.Normal, a.Reduce }).Select(c => pairs.IndexOf((c[6].Input, c[7].Input))).ToList();

@@ -95,9 +95,9 @@ public class StudyTests
     [Test]
     public void RandomGenotypesAreValidSeededAndReproducible()
     {
-        var first = RandomGenotypes.Sample(20, seed: 7, TermInputs.DistinctPerNode);
-        var again = RandomGenotypes.Sample(20, seed: 7, TermInputs.DistinctPerNode);
-        var other = RandomGenotypes.Sample(20, seed: 8, TermInputs.DistinctPerNode);
+        var first = RandomGenotypes.Sample(20, seed: 7, TermInputs.DistinctPerNode, SearchSpace.Darts);
+        var again = RandomGenotypes.Sample(20, seed: 7, TermInputs.DistinctPerNode, SearchSpace.Darts);
+        var other = RandomGenotypes.Sample(20, seed: 8, TermInputs.DistinctPerNode, SearchSpace.Darts);
         Assert.That(first.Select(g => g.ToJson()), Is.EqualTo(again.Select(g => g.ToJson())));
         Assert.That(first.Select(g => g.ToJson()), Is.Not.EqualTo(other.Select(g => g.ToJson())));
         Assert.That(first.Select(g => g.ToJson()).Distinct().Count(), Is.EqualTo(20));
@@ -105,7 +105,7 @@ public class StudyTests
         {
             g.Validate();
             foreach (var cell in new[] { g.Normal, g.Reduce })
-                for (int node = 0; node < Genotype.IntermediateNodes; node++)
+                for (int node = 0; node < SearchSpace.Darts.Nodes; node++)
                     Assert.That(cell[2 * node].Input, Is.Not.EqualTo(cell[2 * node + 1].Input), "DARTS' rule: distinct inputs per node");
         }
     }
@@ -259,9 +259,9 @@ public class StudyTests
         Assert.That(File.ReadAllText(new StudyFolder(temp["study"]).ResultsTable), Does.Contain("cost: every genotype's parameters against the target"));
         Assert.That(File.ReadAllBytes(new StudyFolder(temp["study"]).ParetoPlot).Take(4), Is.EqualTo(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }));
 
-        var capped = RandomGenotypes.Sample(5, 3, TermInputs.DistinctPerNode, a => table.CostOf(a) <= target);
+        var capped = RandomGenotypes.Sample(5, 3, TermInputs.DistinctPerNode, SearchSpace.Darts, a => table.CostOf(a) <= target);
         Assert.That(capped.Select(g => table.CostOf(Architecture.FromGenotype(g))), Has.All.LessThanOrEqualTo(target));
-        Assert.That(() => RandomGenotypes.Sample(1, 3, TermInputs.DistinctPerNode, _ => false), Throws.TypeOf<BadInputException>().With.Message.Contains("raise the cost target"));
+        Assert.That(() => RandomGenotypes.Sample(1, 3, TermInputs.DistinctPerNode, SearchSpace.Darts, _ => false), Throws.TypeOf<BadInputException>().With.Message.Contains("raise the cost target"));
     }
 
     /// <summary>
@@ -276,8 +276,8 @@ public class StudyTests
         var table = Parsec.Search.Cost.TermCostTable.Build(StudyRunner.CostShapeOf(probe), Parsec.Search.Cost.CostMeasure.Params);
         var prior = new ArchitecturePrior(TermInputs.DistinctPerNode);
         foreach (var type in CellTypes.All)
-            for (int k = 0; k < CellLayout.Terms; k++)
-                prior.Logits[prior.Distribution.Offset(ArchitecturePrior.OpBlock(type, k)) + Primitives.IndexOf(Primitives.MaxPool3x3)] = 2;
+            for (int k = 0; k < SearchSpace.Darts.Terms; k++)
+                prior.Logits[prior.Distribution.Offset(prior.OpBlock(type, k)) + SearchSpace.Darts.IndexOf(Primitives.MaxPool3x3)] = 2;
         string pi = Path.Combine(Directory.CreateDirectory(temp["given"]).FullName, "pi.json");
         PriorJson.Save(prior, pi);
         double target = 0.9 * table.ExpectedCost(new ArchitecturePrior(TermInputs.DistinctPerNode)).Expected;

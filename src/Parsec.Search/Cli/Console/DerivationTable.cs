@@ -17,7 +17,7 @@ internal static class DerivationTable
         {
             var table = new Table().Title($"{type.JsonName()} cell").AddColumns("node", "kind", "choice", "p", "margin", "noise", "decided");
             var terms = type == CellType.Normal ? derived.Genotype.Normal : derived.Genotype.Reduce;
-            for (int k = 0; k < CellLayout.Terms; k++)
+            for (int k = 0; k < terms.Count; k++)
             {
                 string node = CellLayout.InputName(CellLayout.NodeOfTerm(k) + CellLayout.InputNodes);
                 foreach (var choice in derived.Choices.Where(c => c.Cell == type && c.Term == k).OrderByDescending(c => c.IsInput))

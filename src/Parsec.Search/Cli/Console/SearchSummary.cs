@@ -51,16 +51,17 @@ internal static class SearchSummary
         }
     }
 
-    /// <summary>Each primitive's probability averaged over the 8 terms, per cell type (uniform: 1/7).</summary>
+    /// <summary>Each operation's probability averaged over the terms, per cell type (uniform: 1 / the space's operations).</summary>
     private static Table OperationTable(SearchResult result)
     {
-        var table = new Table().AddColumns("operation", "normal cell", "reduction cell").Caption($"mean over the 8 terms; uniform is {1.0 / Primitives.All.Count:0.000}");
-        for (int op = 0; op < Primitives.All.Count; op++)
+        var space = result.Prior.Space;
+        var table = new Table().AddColumns("operation", "normal cell", "reduction cell").Caption($"mean over the {space.Terms} terms; uniform is {1.0 / space.Ops.Count:0.000}");
+        for (int op = 0; op < space.Ops.Count; op++)
         {
-            table.AddRow(Primitives.All[op], Mean(CellType.Normal, op).ToString("0.000"), Mean(CellType.Reduce, op).ToString("0.000"));
+            table.AddRow(space.Ops[op], Mean(CellType.Normal, op).ToString("0.000"), Mean(CellType.Reduce, op).ToString("0.000"));
         }
         return table;
 
-        double Mean(CellType type, int op) => Enumerable.Range(0, CellLayout.Terms).Average(k => result.Prior.OpProbabilities(type, k)[op]);
+        double Mean(CellType type, int op) => Enumerable.Range(0, space.Terms).Average(k => result.Prior.OpProbabilities(type, k)[op]);
     }
 }

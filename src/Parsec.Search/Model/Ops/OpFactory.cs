@@ -9,8 +9,8 @@ internal static class OpFactory
     /// <summary>DARTS' zero op, a candidate of the DARTS supernet only.</summary>
     public const string None = "none";
 
-    /// <summary>The candidates of a DARTS mixed op, in DARTS' order: `none` followed by the primitives.</summary>
-    public static readonly IReadOnlyList<string> SupernetCandidates = [None, .. Primitives.All];
+    /// <summary>The candidates of a DARTS mixed op, in DARTS' order: `none` followed by the space's operations.</summary>
+    public static IReadOnlyList<string> SupernetCandidates(SearchSpace space) => [None, .. space.Ops];
 
     public static ICellOp Create(string name, OpSpec spec) => name == None ? new ZeroOp(spec.Stride) : Create(Primitives.Get(name), spec);
 
