@@ -119,22 +119,17 @@ internal static class BudgetDerivation
     /// <summary>Every (input, op, input, op) of each node with its log-probability under pi and its cost in whole steps.</summary>
     private static IEnumerable<NodeChoice> NodeChoices(ArchitecturePrior prior, TermCostTable table, double step)
     {
-        var distribution = prior.Distribution;
         foreach (var type in CellTypes.All)
             for (int node = 0; node < prior.Space.Nodes; node++)
             {
                 int first = node * CellLayout.TermsPerNode, second = first + 1;
-                int inputs = CellLayout.InputsOfNode(node);
                 var firstInput = prior.InputProbabilities(type, first);
-                var firstOp = prior.OpProbabilities(type, first);
-                var secondOp = prior.OpProbabilities(type, second);
-                int firstBlock = prior.InputBlock(type, first), secondBlock = prior.InputBlock(type, second);
+                var (firstOp, secondOp) = (prior.OpProbabilities(type, first), prior.OpProbabilities(type, second));
+                int inputs = firstInput.Length;
                 var options = new List<NodeOption>();
                 for (int a = 0; a < inputs; a++)
                 {
-                    var choices = new int[distribution.BlockCount];
-                    choices[firstBlock] = a;
-                    var secondInput = distribution.ConditionalProbabilities(secondBlock, choices);
+                    var secondInput = prior.SecondInputProbabilities(type, second, a);
                     for (int b = 0; b < inputs; b++)
                         for (int opA = 0; opA < firstOp.Length; opA++)
                             for (int opB = 0; opB < secondOp.Length; opB++)

@@ -88,9 +88,7 @@ internal sealed class TermCostTable(CostShape shape, CostMeasure measure, double
                 var p = prior.InputProbabilities(type, first);
                 int firstBlock = prior.InputBlock(type, first), secondBlock = prior.InputBlock(type, second);
                 // r[a][b]: the second input's probability given the first is a (masked when inputs are distinct).
-                var r = Enumerable.Range(0, inputs).Select(a => distribution.DistinctFrom(secondBlock) == firstBlock
-                    ? distribution.ConditionalProbabilities(secondBlock, Choice(firstBlock, a, distribution.BlockCount))
-                    : prior.InputProbabilities(type, second)).ToArray();
+                var r = Enumerable.Range(0, inputs).Select(a => prior.SecondInputProbabilities(type, second, a)).ToArray();
                 var m = Enumerable.Range(0, inputs).Select(a => Enumerable.Range(0, inputs).Sum(b => r[a][b] * dSecond[b])).ToArray();
                 var g = Enumerable.Range(0, inputs).Select(a => dFirst[a] + m[a]).ToArray();
                 double pairs = Enumerable.Range(0, inputs).Sum(a => p[a] * g[a]);
@@ -117,14 +115,6 @@ internal sealed class TermCostTable(CostShape shape, CostMeasure measure, double
         double mean = 0;
         for (int i = 0; i < p.Length; i++) mean += p[i] * value[i];
         for (int i = 0; i < p.Length; i++) gradient[offset + i] += weight * p[i] * (value[i] - mean);
-    }
-
-    /// <summary>A choice vector that sets only <paramref name="partnerBlock"/>: all a masked conditional needs.</summary>
-    private static int[] Choice(int partnerBlock, int partnerValue, int blocks)
-    {
-        var choices = new int[blocks];
-        choices[partnerBlock] = partnerValue;
-        return choices;
     }
 
     /// <summary>

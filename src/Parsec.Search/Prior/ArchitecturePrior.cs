@@ -51,6 +51,16 @@ public sealed class ArchitecturePrior
     public double[] InputProbabilities(CellType type, int term) => Distribution.Probabilities(InputBlock(type, term));
     public double[] OpProbabilities(CellType type, int term) => Distribution.Probabilities(OpBlock(type, term));
 
+    /// <summary>A node's second term's input probabilities given its first term reads <paramref name="firstInput"/> (that input masked when a node's inputs are distinct).</summary>
+    public double[] SecondInputProbabilities(CellType type, int secondTerm, int firstInput)
+    {
+        int secondBlock = InputBlock(type, secondTerm), firstBlock = InputBlock(type, secondTerm - 1);
+        if (Distribution.DistinctFrom(secondBlock) != firstBlock) return Distribution.Probabilities(secondBlock);
+        var choices = new int[Distribution.BlockCount];
+        choices[firstBlock] = firstInput;
+        return Distribution.ConditionalProbabilities(secondBlock, choices);
+    }
+
     public Architecture Sample(Rng rng) => FromChoices(Distribution.Sample(rng));
 
     public double LogProbability(Architecture architecture) => Distribution.LogProbability(ToChoices(architecture));

@@ -28,9 +28,7 @@ public class CostAwareSearchTests
     public void UnderATargetTheGenotypeIsTheMostLikelyThatSpendsTheBudget()
     {
         var table = TermCostTable.Build(Small, CostMeasure.Params);
-        var prior = new ArchitecturePrior(TermInputs.DistinctPerNode);
-        var rng = new Rng(2);
-        for (int i = 0; i < prior.Logits.Length; i++) prior.Logits[i] = rng.NextGaussian();
+        var prior = GaussianPrior(2);
         // Pools favoured, as the cost term leaves an undecided pi: its argmax costs little more than the fixed part.
         foreach (var type in CellTypes.All)
             for (int k = 0; k < SearchSpace.Darts.Terms; k++)
@@ -77,13 +75,20 @@ public class CostAwareSearchTests
         Assert.That(admitted, Is.GreaterThan(100), "the check compares against many alternatives");
     }
 
+    /// <summary>A prior with standard normal logits: a pi with a preference on every choice.</summary>
+    private static ArchitecturePrior GaussianPrior(ulong seed)
+    {
+        var prior = new ArchitecturePrior(TermInputs.DistinctPerNode);
+        var rng = new Rng(seed);
+        for (int i = 0; i < prior.Logits.Length; i++) prior.Logits[i] = rng.NextGaussian();
+        return prior;
+    }
+
     [Test]
     public void AGenotypeInTheBandStaysAndAnUnreachableTargetIsReportedOver()
     {
         var table = TermCostTable.Build(Small, CostMeasure.Params);
-        var prior = new ArchitecturePrior(TermInputs.DistinctPerNode);
-        var rng = new Rng(3);
-        for (int i = 0; i < prior.Logits.Length; i++) prior.Logits[i] = rng.NextGaussian();
+        var prior = GaussianPrior(3);
         var mostLikely = Derivation.Derive(prior, noise: null).Genotype;
         double cost = table.CostOf(Architecture.FromGenotype(mostLikely));
 
