@@ -14,7 +14,8 @@ public class DepthwiseKernelParityTests : DeviceTestBase
     public static IEnumerable<TestCaseData> Shapes()
     {
         var x = new Shape4(4, 16, 14, 14);
-        foreach (var (k, s, d) in new[] { (3, 1, 1), (5, 1, 1), (3, 1, 2), (5, 1, 2), (3, 2, 1), (5, 2, 2), (7, 1, 1) })
+        // sep_conv_7x7 and dil_conv_7x7 (user-defined spaces) run the 7-tap kernels at both strides, dilated too.
+        foreach (var (k, s, d) in new[] { (3, 1, 1), (5, 1, 1), (3, 1, 2), (5, 1, 2), (3, 2, 1), (5, 2, 2), (7, 1, 1), (7, 2, 1), (7, 1, 2), (7, 2, 2) })
         {
             int pad = d * (k - 1) / 2;
             yield return new TestCaseData(new Conv2dGeometry(x, 16, k, s, pad, d, 16)).SetName($"Depthwise_k{k}_s{s}_d{d}");

@@ -18,12 +18,21 @@ public class SampledNetworkParityTests : DeviceTestBase
     private const int Batch = 8;
     private const int ImageSize = 16;
 
+    /// <summary>A user-defined space of NASNet's larger kernels (sep_conv_7x7, dil_conv_7x7) with 3 nodes per cell.</summary>
+    private static readonly SearchSpace SevenBySeven = new([Primitives.SepConv7x7, Primitives.DilConv7x7, Primitives.SkipConnect, Primitives.MaxPool3x3], 3);
+
     [Test]
-    public void LossAndAllWeightGradientsMatchTheCpu([Values(1, 2, 3)] int seed)
+    public void LossAndAllWeightGradientsMatchTheCpu([Values(1, 2, 3)] int seed) => CheckStep(SearchSpace.Darts, seed);
+
+    [Test]
+    public void AUserSpaceOfSevenBySevenOpsMatchesTheCpu([Values(1, 2)] int seed) => CheckStep(SevenBySeven, seed);
+
+    private void CheckStep(SearchSpace space, int seed)
     {
-        using var cpuNet = Network.CreateShared(Cpu, Small, new Rng(42));
-        using var gpuNet = Network.CreateShared(Gpu, Small, new Rng(42));
-        var architecture = new ArchitecturePrior().Sample(new Rng((ulong)seed));
+        var options = Small with { Space = space };
+        using var cpuNet = Network.CreateShared(Cpu, options, new Rng(42));
+        using var gpuNet = Network.CreateShared(Gpu, options, new Rng(42));
+        var architecture = new ArchitecturePrior(space: space).Sample(new Rng((ulong)seed));
         float[] images = Random(seed, (long)Batch * 3 * ImageSize * ImageSize);
         int[] labels = Enumerable.Range(0, Batch).Select(i => (i * 7 + seed) % Small.Classes).ToArray();
 
