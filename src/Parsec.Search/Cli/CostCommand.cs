@@ -119,8 +119,7 @@ internal sealed partial class CostCommand : Command<CostCommand.Settings>
             {
                 var options = OptionsFile.Read(run.Options);
                 // The images' channels and the classes are the dataset's, which the options name.
-                var images = Loop.SearchRunner.LoadDataset(options);
-                defaults = new CostShape(options.Channels, options.Layers, images.Height, images.Channels, images.Classes);
+                defaults = Loop.SearchSession.CostShapeOf(options, Loop.SearchRunner.LoadDataset(options));
             }
         }
         else genotype = PublishedGenotypes.Resolve(settings.Genotype);

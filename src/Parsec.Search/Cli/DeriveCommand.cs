@@ -83,5 +83,5 @@ internal sealed class DeriveCommand : Command<DeriveCommand.Settings>
     }
 
     private static Cost.TermCostTable TableOf(SearchOptions options, Cost.CostMeasure measure, RunFolder run) =>
-        Loop.SearchSession.CostTableOf(options, Loop.SearchRunner.LoadDataset(options), measure, _ => Cost.LatencyTable.Read(run.Latency));
+        Loop.SearchSession.CostTableOf(options, Loop.SearchRunner.LoadDataset(options), measure, _ => Loop.SearchRunner.KeptLatencyTable(run));
 }

@@ -52,7 +52,7 @@ internal static class BudgetDerivation
     /// the most likely one under the target when none reaches the band (a target above what the space can spend), and
     /// null when even the cheapest genotype costs more than the target.
     /// </summary>
-    public static Architecture? MostLikelyWithin(ArchitecturePrior prior, TermCostTable table, double target)
+    private static Architecture? MostLikelyWithin(ArchitecturePrior prior, TermCostTable table, double target)
     {
         double room = target - table.Fixed;
         if (room < 0) return null;

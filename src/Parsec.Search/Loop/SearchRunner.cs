@@ -126,8 +126,7 @@ public static class SearchRunner
         var saved = OptionsFile.Read(run.Options);
         var options = (overrides?.ApplyTo(saved) ?? saved) with { Concurrency = concurrency };
         // The table the search started with, not today's: the same prices give the same bits.
-        using var session = new SearchSession(options, backend, LoadDataset(options), _ => File.Exists(run.Latency) ? Cost.LatencyTable.Read(run.Latency)
-            : throw new BadInputException($"{run.Path} is a --cost latency search without its latency.json")) { World = world };
+        using var session = new SearchSession(options, backend, LoadDataset(options), _ => KeptLatencyTable(run)) { World = world };
         session.Restore(run.Checkpoint);
         if (Writes(session))
         {
@@ -324,6 +323,10 @@ public static class SearchRunner
             if (!earlier.Contains(message)) AtomicFile.WriteAllText(run.Warnings, earlier + message + Environment.NewLine);
         }
     }
+
+    /// <summary>The latency table a --cost latency search priced with, kept in its run folder: a resume or a derivation prices with it, not with today's.</summary>
+    internal static Cost.LatencyTable KeptLatencyTable(RunFolder run) => File.Exists(run.Latency) ? Cost.LatencyTable.Read(run.Latency)
+        : throw new BadInputException($"{run.Path} is a --cost latency search without its latency.json");
 
     /// <summary>cost.json: a cost-aware search's genotype cost against its target (<see cref="Cost.GenotypeCost"/>).</summary>
     public const string GenotypeCostFile = "cost.json";

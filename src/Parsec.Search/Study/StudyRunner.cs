@@ -157,7 +157,7 @@ internal sealed class StudyRunner
             }
         _world?.Barrier(); // every rank's trainings are finished
         var costs = searches.Where(s => File.Exists(new RunFolder(s.Source).Options)).Select(s => StudyResults.SearchCost(s.Label, s.Source)).ToList();
-        var shape = new Cost.CostShape(_options.Training.Channels, _options.Training.Layers, data.Height, data.Channels, data.Classes);
+        var shape = CostShapeOf(_options, data);
         var result = StudyResults.Collect(_folder, genotypes, _options.Seeds, costs, estimates, Budget(searches, data), shape) with
         {
             CostMeasure = _options.Search.Cost, CostTarget = _options.Search.CostTarget,
@@ -271,11 +271,10 @@ internal sealed class StudyRunner
     }
 
     /// <summary>The evaluation network every genotype of the study is trained as.</summary>
-    public static Cost.CostShape CostShapeOf(StudyOptions options)
-    {
-        var data = DatasetSplitsLoader.Load(options.Data);
-        return new Cost.CostShape(options.Training.Channels, options.Training.Layers, data.Height, data.Channels, data.Classes) { Space = options.Search.Space };
-    }
+    public static Cost.CostShape CostShapeOf(StudyOptions options) => CostShapeOf(options, DatasetSplitsLoader.Load(options.Data));
+
+    private static Cost.CostShape CostShapeOf(StudyOptions options, DatasetSplits data) =>
+        new(options.Training.Channels, options.Training.Layers, data.Height, data.Channels, data.Classes) { Space = options.Search.Space };
 
     /// <summary>
     /// PARSEC's result is derived from pi (with today's derivation, whatever wrote genotype.json); another strategy's, or
