@@ -19,7 +19,21 @@ internal static unsafe partial class MpiNative
     public const int Int = 0x4c000405;
     public const int Float = 0x4c00040a;
     public const int Sum = 0x58000003;
+    public const int InfoNull = 0x1c000000;
+    public const int CommTypeShared = 1;
+    public const int AnySource = -2;
+    public const int ThreadSerialized = 2, ThreadMultiple = 3;
     public const int Success = 0;
+
+    /// <summary>MPI_Status in the MPICH ABI: two words of count, then the source, tag and error.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public struct Status
+    {
+        public int CountLow, CountHighAndCancelled, Source, Tag, Error;
+    }
+
+    /// <summary>MPI_STATUS_IGNORE.</summary>
+    public static Status* StatusIgnore => (Status*)1;
 
     public static readonly NativeLibrarySpec Library = new(
         Lib, "MPI (MPICH ABI)", ["libmpich.so.12", "libmpi.so.12", "libmpich.so", "libmpi.so"], "PARSEC_MPI_LIB",
@@ -41,6 +55,8 @@ internal static unsafe partial class MpiNative
     }
 
     [LibraryImport(Lib, EntryPoint = "MPI_Init")] public static partial int Init(int* argc, byte*** argv);
+    [LibraryImport(Lib, EntryPoint = "MPI_Init_thread")] public static partial int InitThread(int* argc, byte*** argv, int required, out int provided);
+    [LibraryImport(Lib, EntryPoint = "MPI_Query_thread")] public static partial int QueryThread(out int provided);
     [LibraryImport(Lib, EntryPoint = "MPI_Initialized")] public static partial int Initialized(out int flag);
     [LibraryImport(Lib, EntryPoint = "MPI_Finalize")] public static partial int Finalize();
     [LibraryImport(Lib, EntryPoint = "MPI_Abort")] public static partial int Abort(int comm, int errorCode);
@@ -53,6 +69,16 @@ internal static unsafe partial class MpiNative
     public static partial int Allgather(void* send, int sendCount, int sendType, void* receive, int receiveCount, int receiveType, int comm);
     [LibraryImport(Lib, EntryPoint = "MPI_Allgatherv")]
     public static partial int Allgatherv(void* send, int sendCount, int sendType, void* receive, int* receiveCounts, int* displacements, int receiveType, int comm);
+    [LibraryImport(Lib, EntryPoint = "MPI_Send")] public static partial int Send(void* buffer, int count, int datatype, int destination, int tag, int comm);
+    [LibraryImport(Lib, EntryPoint = "MPI_Recv")] public static partial int Recv(void* buffer, int count, int datatype, int source, int tag, int comm, Status* status);
+    [LibraryImport(Lib, EntryPoint = "MPI_Iprobe")] public static partial int Iprobe(int source, int tag, int comm, out int flag, Status* status);
+    [LibraryImport(Lib, EntryPoint = "MPI_Comm_split_type")] public static partial int CommSplitType(int comm, int splitType, int key, int info, out int newComm);
+    [LibraryImport(Lib, EntryPoint = "MPI_Comm_free")] public static partial int CommFree(ref int comm);
+    [LibraryImport(Lib, EntryPoint = "MPI_Win_allocate_shared")]
+    public static partial int WinAllocateShared(nint size, int displacementUnit, int info, int comm, void* basePointer, out int window);
+    [LibraryImport(Lib, EntryPoint = "MPI_Win_shared_query")]
+    public static partial int WinSharedQuery(int window, int rank, out nint size, out int displacementUnit, void* basePointer);
+    [LibraryImport(Lib, EntryPoint = "MPI_Win_free")] public static partial int WinFree(ref int window);
     [LibraryImport(Lib, EntryPoint = "MPI_Get_library_version")] public static partial int GetLibraryVersion(byte* version, out int length);
 
     /// <summary>Throws <see cref="MpiException"/> naming the call when MPI reports an error.</summary>

@@ -9,11 +9,12 @@ public sealed unsafe class MpiWorld : IDisposable
 {
     private bool _finalized;
 
-    private MpiWorld(int rank, int size, string library)
+    private MpiWorld(int rank, int size, string library, bool threads)
     {
         Rank = rank;
         Size = size;
         Library = library;
+        ServesThreads = threads;
     }
 
     public int Rank { get; }
@@ -21,6 +22,15 @@ public sealed unsafe class MpiWorld : IDisposable
     public bool IsRoot => Rank == 0;
     /// <summary>MPI's own description of itself (MPI_Get_library_version).</summary>
     public string Library { get; }
+
+    /// <summary>
+    /// Whether MPI may be called from a thread other than the main one (MPI_THREAD_SERIALIZED or better), as the
+    /// <see cref="WorkQueue"/>'s dispatcher on rank 0 does.
+    /// </summary>
+    public bool ServesThreads { get; }
+
+    /// <summary>The ranks' shared ticket counters when they all run on this machine; null over several machines.</summary>
+    internal NodeTickets? Tickets { get; private set; }
 
     /// <summary>Environment variables an MPI launcher sets on every process it starts (MPICH's hydra, PMIx, Open MPI, Slurm with PMI).</summary>
     private static readonly string[] LauncherVariables = ["PMI_SIZE", "PMI_RANK", "PMIX_RANK", "OMPI_COMM_WORLD_SIZE", "MPI_LOCALNRANKS"];
@@ -40,12 +50,16 @@ public sealed unsafe class MpiWorld : IDisposable
         if (!MpiNative.TryLoad(out string reason))
             throw new MpiException($"started by an MPI launcher, but the MPI library cannot be loaded: {reason}. {MpiNative.Library.InstallHint}");
         MpiNative.Check(MpiNative.Initialized(out int already), "MPI_Initialized");
-        if (already == 0) MpiNative.Check(MpiNative.Init(null, null), "MPI_Init");
+        int provided;
+        if (already == 0) MpiNative.Check(MpiNative.InitThread(null, null, MpiNative.ThreadMultiple, out provided), "MPI_Init_thread");
+        else MpiNative.Check(MpiNative.QueryThread(out provided), "MPI_Query_thread");
         MpiNative.Check(MpiNative.CommRank(MpiNative.CommWorld, out int rank), "MPI_Comm_rank");
         MpiNative.Check(MpiNative.CommSize(MpiNative.CommWorld, out int size), "MPI_Comm_size");
         // A rank that is killed cannot say so, and the launcher reports the process id of what ended: this line maps it to the rank.
         Console.Error.WriteLine($"parsec: MPI rank {rank} of {size} is process {Environment.ProcessId} on {Environment.MachineName}");
-        return new MpiWorld(rank, size, Version());
+        var world = new MpiWorld(rank, size, Version(), provided >= MpiNative.ThreadSerialized);
+        world.Tickets = NodeTickets.Create(world);
+        return world;
     }
 
     /// <summary>Whether MPI could run here, and why not: for `parsec info`.</summary>
@@ -123,6 +137,7 @@ public sealed unsafe class MpiWorld : IDisposable
     {
         if (_finalized) return;
         _finalized = true;
+        Tickets?.Dispose();
         MpiNative.Finalize();
     }
 }

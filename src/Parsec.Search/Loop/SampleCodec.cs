@@ -9,7 +9,7 @@ namespace Parsec.Search.Loop;
 internal sealed partial class SearchSession
 {
     /// <summary>
-    /// What one rank's samples produced, as bytes for the other ranks: per sample its log-likelihood and accuracy, then
+    /// What one rank's samples produced, as bytes for the other ranks: per sample its index in the pass, its log-likelihood and accuracy, then
     /// each gradient (the parameter's index in the bank, its float32 values) in the order the sample's backward first
     /// wrote them, then each batch statistic (the running buffer's index, the momentum, the values) in the order the
     /// pass computed them. Floats travel as their bits, so the rebuilt updates are the originals exactly.
@@ -19,7 +19,7 @@ internal sealed partial class SearchSession
         private const byte Ok = 1, Failed = 2;
 
         /// <param name="gradients">False when the ranks add their gradients with an all-reduce instead: only the log-likelihoods, accuracies and batch statistics travel.</param>
-        public static byte[] Encode(SampleRun[] samples, ParameterStore bank, bool gradients = true)
+        public static byte[] Encode((int Index, SampleRun Run)[] samples, ParameterStore bank, bool gradients = true)
         {
             var weights = Index(bank.Weights);
             var buffers = Index(bank.Buffers);
@@ -27,8 +27,9 @@ internal sealed partial class SearchSession
             using var writer = new BinaryWriter(stream);
             writer.Write(Ok);
             writer.Write(samples.Length);
-            foreach (var sample in samples)
+            foreach (var (index, sample) in samples)
             {
+                writer.Write(index);
                 writer.Write(sample.LogLikelihood);
                 writer.Write(sample.Accuracy);
                 writer.Write(gradients ? sample.Updates.Parameters.Count : 0);
@@ -49,13 +50,14 @@ internal sealed partial class SearchSession
             return stream.ToArray();
         }
 
-        public static SampleRun[] Decode(byte[] bytes, ParameterStore bank, IBackend backend)
+        public static (int Index, SampleRun Run)[] Decode(byte[] bytes, ParameterStore bank, IBackend backend)
         {
             using var reader = new BinaryReader(new MemoryStream(bytes));
             if (reader.ReadByte() != Ok) throw new InvalidDataException("a rank's samples were expected, a failure was found");
-            var samples = new SampleRun[reader.ReadInt32()];
+            var samples = new (int, SampleRun)[reader.ReadInt32()];
             for (int s = 0; s < samples.Length; s++)
             {
+                int index = reader.ReadInt32();
                 double logLikelihood = reader.ReadDouble(), accuracy = reader.ReadDouble();
                 var updates = new DeferredUpdates(backend);
                 int gradients = reader.ReadInt32();
@@ -71,7 +73,7 @@ internal sealed partial class SearchSession
                     double momentum = reader.ReadDouble();
                     updates.ImportStatistic(running, ReadFloats(reader), momentum);
                 }
-                samples[s] = new SampleRun(logLikelihood, accuracy, updates);
+                samples[s] = (index, new SampleRun(logLikelihood, accuracy, updates));
             }
             return samples;
         }
@@ -122,16 +124,18 @@ internal sealed partial class SearchSession
             return index;
         }
 
+        // Floats travel as their bytes in this machine's order: every rank of a job runs on the same architecture.
         private static void WriteFloats(BinaryWriter writer, float[] values)
         {
             writer.Write(values.Length);
-            foreach (float v in values) writer.Write(v);
+            writer.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.AsSpan()));
         }
 
         private static float[] ReadFloats(BinaryReader reader)
         {
             var values = new float[reader.ReadInt32()];
-            for (int i = 0; i < values.Length; i++) values[i] = reader.ReadSingle();
+            int read = reader.Read(System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.AsSpan()));
+            if (read != values.Length * sizeof(float)) throw new EndOfStreamException($"a rank's sample ended after {read} of {values.Length * sizeof(float)} bytes of floats");
             return values;
         }
     }

@@ -32,15 +32,26 @@ internal sealed class SampleWorkers : IDisposable
     /// </summary>
     public T[] Run<T>(int samples, Func<Tape, int, T> run) where T : class, IDisposable
     {
+        int next = -1;
+        return RunTaking(samples, run, () => Interlocked.Increment(ref next))!;
+    }
+
+    /// <summary>
+    /// As <see cref="Run"/>, but the workers take sample indices from <paramref name="take"/>, which other processes may
+    /// draw from too (<see cref="Distributed.NodeTickets"/>): the result holds this process's samples at their indices
+    /// and null where another process took the sample. A worker stops at the first index past the pass.
+    /// </summary>
+    public T?[] RunTaking<T>(int samples, Func<Tape, int, T> run, Func<int> take) where T : class, IDisposable
+    {
         var results = new T?[samples];
         var failures = new Exception?[samples];
-        int next = -1, failed = 0;
+        int failed = 0;
 
         void Work(Tape tape)
         {
             while (Volatile.Read(ref failed) == 0)
             {
-                int k = Interlocked.Increment(ref next);
+                int k = take();
                 if (k >= samples) return;
                 try { results[k] = run(tape, k); }
                 catch (Exception e)
@@ -69,7 +80,7 @@ internal sealed class SampleWorkers : IDisposable
             foreach (var r in results) r?.Dispose();
             ExceptionDispatchInfo.Capture(failures[first]!).Throw();
         }
-        return results!;
+        return results;
     }
 
     public void Dispose()

@@ -122,9 +122,9 @@ internal sealed class StudyRunner
 
     /// <summary>
     /// The study's steps, each resumable. Over MPI ranks every search is spread over all of them; rank 0 alone derives
-    /// the genotypes, scores them and writes every study file, the others reading what it wrote after a barrier; and
-    /// training i (in the study's order) is run by rank i mod n, each an ordinary train folder, so that a resume under any
-    /// number of ranks repeats no finished training.
+    /// the genotypes, scores them and writes every study file, the others reading what it wrote after a barrier; and the
+    /// trainings (in the study's order) go to the ranks one at a time from a queue kept by rank 0, each an ordinary train
+    /// folder, so that a resume under any number of ranks repeats no finished training.
     /// </summary>
     private StudyResult Run(StudyLimits limits, DatasetSplits data)
     {
@@ -142,19 +142,21 @@ internal sealed class StudyRunner
         _world?.Barrier();
         genotypes ??= StudyGenotype.Load(_folder.Genotypes);
         estimates ??= SearchEstimates.Load(_folder.Estimates);
-        int total = genotypes.Count * _options.Seeds, done = 0;
-        foreach (var genotype in genotypes)
-            for (int seed = 0; seed < _options.Seeds; seed++)
+        int total = genotypes.Count * _options.Seeds;
+        int stopAt = Math.Min(total, limits.StopAfterTrainings ?? total);
+        // Training i is genotype i / seeds with seed i mod seeds; every rank asks rank 0's queue for its next one.
+        using (var queue = new Distributed.WorkQueue(stopAt, _world))
+        {
+            int next = 0;
+            while (!limits.Cancellation.IsCancellationRequested && queue.Take() is int i)
             {
-                if (limits.Cancellation.IsCancellationRequested || done >= limits.StopAfterTrainings)
-                    return StudyResult.Unfinished(_folder, $"training {done + 1} of {total}");
-                if (_world is null || done % _world.Size == _world.Rank)
-                {
-                    Train(genotype, seed, data, done + 1, total, limits.Cancellation);
-                    RefreshPage();
-                }
-                done++;
+                Train(genotypes[i / _options.Seeds], i % _options.Seeds, data, i + 1, total, limits.Cancellation);
+                RefreshPage();
+                next = i + 1;
             }
+            if (limits.Cancellation.IsCancellationRequested) return StudyResult.Unfinished(_folder, $"training {next + 1} of {total}");
+        }
+        if (stopAt < total) return StudyResult.Unfinished(_folder, $"training {stopAt + 1} of {total}");
         _world?.Barrier(); // every rank's trainings are finished
         var costs = searches.Where(s => File.Exists(new RunFolder(s.Source).Options)).Select(s => StudyResults.SearchCost(s.Label, s.Source)).ToList();
         var shape = CostShapeOf(_options, data);

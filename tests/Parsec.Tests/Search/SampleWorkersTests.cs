@@ -71,6 +71,31 @@ public class SampleWorkersTests
         Assert.That(made.All(r => r.Disposed), Is.True);
     }
 
+    /// <summary>
+    /// Two pools taking from one ticket source, as two MPI ranks on one machine do: every sample runs exactly once, each
+    /// pool's results sit at their sample indices with nulls for the other's, and a pool whose samples take longer
+    /// takes fewer of them.
+    /// </summary>
+    [Test]
+    public void PoolsSharingTicketsRunEverySampleOnceAndTheSlowerTakesFewer()
+    {
+        using var backend = new CpuBackend();
+        using var fast = new SampleWorkers(backend, 1);
+        using var slow = new SampleWorkers(backend, 1);
+        int next = -1;
+        int Take() => Interlocked.Increment(ref next);
+        Result?[] fastResults = [], slowResults = [];
+        var slowPool = Task.Run(() => slowResults = slow.RunTaking(40, (_, k) => { Thread.Sleep(20); return new Result(k); }, Take));
+        fastResults = fast.RunTaking(40, (_, k) => { Thread.Sleep(1); return new Result(k); }, Take);
+        slowPool.Wait();
+        for (int k = 0; k < 40; k++)
+        {
+            Assert.That(fastResults[k] is null, Is.Not.EqualTo(slowResults[k] is null), $"sample {k} runs in exactly one pool");
+            Assert.That((fastResults[k] ?? slowResults[k])!.Sample, Is.EqualTo(k));
+        }
+        Assert.That(fastResults.Count(r => r is not null), Is.GreaterThan(slowResults.Count(r => r is not null)));
+    }
+
     [Test]
     public void SeveralWorkersNeedABackendThatRunsConcurrentTapes()
     {
