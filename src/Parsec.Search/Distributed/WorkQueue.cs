@@ -21,6 +21,7 @@ internal sealed unsafe class WorkQueue : IDisposable
     private readonly int _count;
     private readonly MpiWorld? _world;
     private readonly Thread? _dispatcher;
+    private readonly int[] _handedTo;
     private int _next = -1;
     private bool _left;
 
@@ -28,6 +29,7 @@ internal sealed unsafe class WorkQueue : IDisposable
     {
         _count = count;
         _world = world is { Size: > 1 } ? world : null;
+        _handedTo = new int[_world?.Size ?? 1];
         if (_world is { IsRoot: true, ServesThreads: true })
         {
             _dispatcher = new Thread(Dispatch) { IsBackground = true, Name = "parsec work queue" };
@@ -37,12 +39,18 @@ internal sealed unsafe class WorkQueue : IDisposable
 
     private bool FixedSplit => _world is { ServesThreads: false };
 
+    /// <summary>
+    /// On rank 0 once the queue is disposed: how many items each rank took from it (from the queue, so null with the
+    /// fixed split and on the other ranks).
+    /// </summary>
+    public IReadOnlyList<int>? HandedTo => _world is null || _world.IsRoot && !FixedSplit ? _handedTo : null;
+
     /// <summary>The next item for this rank, or null when none is left (this rank has then left the queue).</summary>
     public int? Take()
     {
         if (_left) return null;
         int item;
-        if (_world is null || _world.IsRoot && !FixedSplit) item = NextIndex();
+        if (_world is null || _world.IsRoot && !FixedSplit) item = NextIndex(rank: 0);
         else if (FixedSplit) item = (_next = _next < 0 ? _world.Rank : _next + _world.Size) < _count ? _next : Empty;
         else item = AskRankZero();
         if (item == Empty) _left = true;
@@ -64,10 +72,12 @@ internal sealed unsafe class WorkQueue : IDisposable
         _dispatcher?.Join();
     }
 
-    private int NextIndex()
+    private int NextIndex(int rank)
     {
         int index = Interlocked.Increment(ref _next);
-        return index < _count ? index : Empty;
+        if (index >= _count) return Empty;
+        Interlocked.Increment(ref _handedTo[rank]);
+        return index;
     }
 
     private int AskRankZero()
@@ -102,7 +112,7 @@ internal sealed unsafe class WorkQueue : IDisposable
                     open--;
                     continue;
                 }
-                int item = NextIndex();
+                int item = NextIndex(status.Source);
                 MpiNative.Check(MpiNative.Send(&item, 1, MpiNative.Int, status.Source, Tag, MpiNative.CommWorld), "MPI_Send");
                 if (item == Empty) open--;
             }

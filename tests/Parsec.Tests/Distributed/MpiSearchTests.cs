@@ -140,7 +140,10 @@ public class MpiSearchTests
     }
 }
 
-/// <summary>A study on two MPI ranks: the results of one process; killed part-way, it resumes in one process without repeating a finished training.</summary>
+/// <summary>
+/// A study on two MPI ranks: its trainings go to both ranks from rank 0's queue and give the results of one process;
+/// killed part-way, it resumes in one process without repeating a finished training.
+/// </summary>
 [NonParallelizable] // child processes
 public class MpiStudyTests
 {
@@ -182,7 +185,14 @@ public class MpiStudyTests
         Assert.That(CliApp.Run(Study(temp["one"])), Is.EqualTo(ExitCodes.Done));
 
         using (var job = ParsecProcess.StartRanks(2, Study(temp["two"])))
+        {
             Assert.That(job.WaitForExit(Limit), Is.EqualTo(ExitCodes.Done), job.Output);
+            // The 3 trainings came from rank 0's queue, and rank 1 asked for and ran some of them.
+            var handed = System.Text.RegularExpressions.Regex.Match(job.Output, @"trainings from rank 0's queue: rank 0 took (\d+), rank 1 took (\d+)");
+            Assert.That(handed.Success, Is.True, job.Output);
+            Assert.That(int.Parse(handed.Groups[1].Value) + int.Parse(handed.Groups[2].Value), Is.EqualTo(3));
+            Assert.That(int.Parse(handed.Groups[2].Value), Is.GreaterThanOrEqualTo(1));
+        }
         Assert.That(Results(temp["two"]), Is.EqualTo(Results(temp["one"])));
 
         // Killed once its first training is done; resumed in one process.
