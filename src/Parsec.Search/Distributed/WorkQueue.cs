@@ -39,20 +39,13 @@ internal sealed unsafe class WorkQueue : IDisposable
 
     private bool FixedSplit => _world is { ServesThreads: false };
 
-    /// <summary>
-    /// On rank 0 once the queue is disposed: how many items each rank took from it (from the queue, so null with the
-    /// fixed split and on the other ranks).
-    /// </summary>
-    public IReadOnlyList<int>? HandedTo => _world is null || _world.IsRoot && !FixedSplit ? _handedTo : null;
-
     /// <summary>The next item for this rank, or null when none is left (this rank has then left the queue).</summary>
     public int? Take()
     {
         if (_left) return null;
-        int item;
-        if (_world is null || _world.IsRoot && !FixedSplit) item = NextIndex(rank: 0);
-        else if (FixedSplit) item = (_next = _next < 0 ? _world.Rank : _next + _world.Size) < _count ? _next : Empty;
-        else item = AskRankZero();
+        int item = _world is null || _world.IsRoot && !FixedSplit ? NextIndex(rank: 0)
+            : FixedSplit ? NextOfMyShare(_world)
+            : AskRankZero();
         if (item == Empty) _left = true;
         return item == Empty ? null : item;
     }
@@ -65,12 +58,18 @@ internal sealed unsafe class WorkQueue : IDisposable
         if (_world is { IsRoot: false } && !FixedSplit) Send(Leave);
     }
 
-    /// <summary>Leaves the queue; on rank 0, waits until every rank has left it.</summary>
-    public void Dispose()
+    /// <summary>
+    /// Leaves the queue; on rank 0, waits until every rank has left it and returns how many items each rank took (null
+    /// on the other ranks and with the fixed split, where nobody counts).
+    /// </summary>
+    public IReadOnlyList<int>? Close()
     {
         LeaveEarly();
         _dispatcher?.Join();
+        return _world is null || _world.IsRoot && !FixedSplit ? _handedTo : null;
     }
+
+    public void Dispose() => Close();
 
     private int NextIndex(int rank)
     {
@@ -78,6 +77,13 @@ internal sealed unsafe class WorkQueue : IDisposable
         if (index >= _count) return Empty;
         Interlocked.Increment(ref _handedTo[rank]);
         return index;
+    }
+
+    /// <summary>The fixed split: this rank's items r, r + n, r + 2n, ... in turn.</summary>
+    private int NextOfMyShare(MpiWorld world)
+    {
+        _next = _next < 0 ? world.Rank : _next + world.Size;
+        return _next < _count ? _next : Empty;
     }
 
     private int AskRankZero()

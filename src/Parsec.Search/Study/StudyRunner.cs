@@ -155,8 +155,8 @@ internal sealed class StudyRunner
                 next = i + 1;
             }
             if (limits.Cancellation.IsCancellationRequested) return StudyResult.Unfinished(_folder, $"training {next + 1} of {total}");
-            queue.Dispose(); // on rank 0: waits until every rank has had its last training
-            if (_world is { Size: > 1 } && queue.HandedTo is { } handed)
+            // On rank 0 this waits until every rank has had its last training.
+            if (queue.Close() is { } handed && _world is { Size: > 1 })
                 _progress?.Report("trainings from rank 0's queue: " + string.Join(", ", handed.Select((n, rank) => $"rank {rank} took {n}")), (double)stopAt / total);
         }
         if (stopAt < total) return StudyResult.Unfinished(_folder, $"training {stopAt + 1} of {total}");
