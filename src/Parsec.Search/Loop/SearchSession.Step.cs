@@ -13,10 +13,12 @@ internal sealed partial class SearchSession
 {
     /// <summary>The K architectures the last <see cref="Step"/> sampled.</summary>
     public IReadOnlyList<Architecture> LastArchitectures { get; private set; } = [];
+    /// <summary>The architectures that trained the weights in the last <see cref="Step"/> (<see cref="SearchOptions.WeightSampling"/>).</summary>
+    public IReadOnlyList<Architecture> LastWeightArchitectures { get; private set; } = [];
 
     /// <summary>
     /// One PARSEC iteration: sample K architectures from pi; on a batch of the weight half, train the weights on
-    /// them: every sample computes its own gradient on a worker, then one fixed-order reduction weights them
+    /// the first --weight-samples of them (or on as many uniform samples, <see cref="SearchOptions.WeightSampling"/>): every sample computes its own gradient on a worker, then one fixed-order reduction weights them
     /// (importance-weighted or equal, <see cref="SearchOptions.WeightGradient"/>) and SGD takes a step; on a batch of
     /// the pi half, evaluate the K samples without gradients on the workers and take an Adam step on theta along
     /// the importance-weighted score. During the warm-up the K architectures are drawn uniformly, weighted equally,
@@ -39,11 +41,15 @@ internal sealed partial class SearchSession
         var architectures = new Architecture[warmup ? weightSamples : Options.Samples];
         for (int k = 0; k < architectures.Length; k++) architectures[k] = sampler.Sample(_architectureRng);
         LastArchitectures = architectures;
+        var weightArchitectures = architectures[..weightSamples];
+        if (!warmup && Options.WeightSampling == WeightSampling.Uniform)
+            for (int k = 0; k < weightSamples; k++) weightArchitectures[k] = _warmupPrior.Sample(_architectureRng);
+        LastWeightArchitectures = weightArchitectures;
 
         // Weights: sum_k omega_k g_k (or the plain mean), each g_k computed on a worker, reduced in sample order.
         var trainMode = warmup ? WeightGradient.Equal : Options.WeightGradient;
         var trainBatch = new HostBatch(TrainData, TrainBatches.Next());
-        var (train, reduced) = Pass(trainBatch, architectures[..weightSamples], number, "train forward",
+        var (train, reduced) = Pass(trainBatch, weightArchitectures, number, "train forward",
             samples => _reduction.ReduceGradients(samples.Select(s => s.Updates).ToList(), samples.Select(s => scale * s.LogLikelihood).ToList(), trainMode));
         var trainOmega = reduced!;
         AllReduceWeightGradients();

@@ -18,6 +18,8 @@ internal sealed record StudyBudget
     [Flag("--search-batch-size <N>", Min = 2, Max = 65536)] public int SearchBatchSize { get; init; } = 32;
     [Flag("-k|--samples <K>", "Architectures sampled per search iteration for pi.", Min = 1, Max = 4096)] public int Samples { get; init; } = 16;
     [Flag("--weight-samples <N>", "How many of them also train the weights.", Min = 1, Max = 4096)] public int WeightSamples { get; init; } = 4;
+    [Flag("--weight-sampling <MODE>", "pi or uniform: which architectures train the search's shared weights after the warm-up (search --weight-sampling).")]
+    public Estimator.WeightSampling WeightSampling { get; init; } = Estimator.WeightSampling.Pi;
     /// <summary>Null: the study's default, independent searches with seeds 0, 1 and 2 (<see cref="StudyOptions.DefaultSearchSeeds"/>).</summary>
     [Flag("--search-seed <SEED>", "Run one search, with this seed, instead of the default three (--search-seeds 0,1,2).")]
     public ulong? SearchSeed { get; init; }
@@ -42,7 +44,7 @@ internal sealed record StudyBudget
     public SearchOptions Search() => new()
     {
         Channels = Channels, Layers = Layers, BatchSize = SearchBatchSize, Iterations = SearchIterations, Samples = Samples,
-        WeightSamples = WeightSamples, Seed = SearchSeed ?? 0, CheckpointEvery = 50, Cost = Cost, CostTarget = CostTarget, CostWeight = CostWeight,
+        WeightSamples = WeightSamples, WeightSampling = WeightSampling, Seed = SearchSeed ?? 0, CheckpointEvery = 50, Cost = Cost, CostTarget = CostTarget, CostWeight = CostWeight,
     };
 
     /// <summary>
