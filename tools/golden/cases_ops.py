@@ -11,11 +11,21 @@ def randn(*shape):
     return torch.randn(*shape, dtype=torch.float64)
 
 
+def pair(value):
+    return value if isinstance(value, tuple) else (value, value)
+
+
 def conv2d(name, x_shape, out_channels, kernel, stride=1, padding=0, dilation=1, groups=1, relu_input=False):
-    """relu_input: the fused ReLU-Conv (Tape.ReluConv2d), conv2d(relu(x), w)."""
-    case = Case(name, "relu_conv2d" if relu_input else "conv2d", stride=stride, padding=padding, dilation=dilation, groups=groups)
+    """relu_input: the fused ReLU-Conv (Tape.ReluConv2d), conv2d(relu(x), w). kernel, stride and padding may be
+    (height, width) pairs; such a case records them per side (stride_h, stride_w, padding_h, padding_w)."""
+    if any(isinstance(v, tuple) for v in (kernel, stride, padding)):
+        (sh, sw), (ph, pw) = pair(stride), pair(padding)
+        case = Case(name, "relu_conv2d" if relu_input else "conv2d", stride_h=sh, stride_w=sw, padding_h=ph, padding_w=pw,
+                    dilation=dilation, groups=groups)
+    else:
+        case = Case(name, "relu_conv2d" if relu_input else "conv2d", stride=stride, padding=padding, dilation=dilation, groups=groups)
     t = leaves(x=randn(*x_shape))
-    p = leaves(w=randn(out_channels, x_shape[1] // groups, kernel, kernel))
+    p = leaves(w=randn(out_channels, x_shape[1] // groups, *pair(kernel)))
     case.add("inputs", "x", t["x"])
     case.add("params", "w", p["w"])
     x = F.relu(t["x"]) if relu_input else t["x"]
@@ -144,6 +154,9 @@ def all_cases():
     yield conv2d("conv2d_1x1", (N, C, H, W), 7, 1)
     yield conv2d("conv2d_1x1_stride2", (N, C, H, W), 4, 1, stride=2)
     yield conv2d("conv2d_3x3_groups3", (N, 6, H, W), 9, 3, padding=1, groups=3)
+    # NASNet's conv_7x1_1x7 at stride 2: a 1x7 with stride (1, 2), then a 7x1 with stride (2, 1).
+    yield conv2d("conv2d_1x7_stride1x2", (N, C, H, W), 6, (1, 7), stride=(1, 2), padding=(0, 3))
+    yield conv2d("conv2d_7x1_stride2x1", (N, C, H, W), 6, (7, 1), stride=(2, 1), padding=(3, 0))
     yield batch_norm("batch_norm_train_affine", affine=True, training=True)
     yield batch_norm("batch_norm_train_plain", affine=False, training=True)
     yield batch_norm("batch_norm_eval_affine", affine=True, training=False)
@@ -153,6 +166,7 @@ def all_cases():
     yield conv2d("relu_conv2d_3x3_depthwise", (N, C, H, W), C, 3, padding=1, groups=C, relu_input=True)
     yield conv2d("relu_conv2d_3x3_depthwise_dilation2", (N, C, H, W), C, 3, padding=2, dilation=2, groups=C, relu_input=True)
     yield conv2d("relu_conv2d_3x3_depthwise_stride2", (N, C, H, W), C, 3, stride=2, padding=1, groups=C, relu_input=True)
+    yield conv2d("relu_conv2d_1x7", (N, C, H, W), 6, (1, 7), padding=(0, 3), relu_input=True)
     yield batch_norm("batch_norm_relu_train_affine", affine=True, training=True, relu=True)
     yield batch_norm("batch_norm_relu_train_plain", affine=False, training=True, relu=True)
     yield batch_norm("batch_norm_relu_eval_affine", affine=True, training=False, relu=True)

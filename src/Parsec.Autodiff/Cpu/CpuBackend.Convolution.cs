@@ -6,7 +6,7 @@ namespace Parsec.Autodiff.Cpu;
 /// <summary>
 /// Convolutions as GEMMs per sample and group on the input unfolded by <see cref="Im2Col"/>. A 1x1 stride-1
 /// unpadded convolution multiplies with the input plane itself (CpuBackend.PointwiseConvolution.cs); convolutions
-/// with one input channel per group (depthwise) take the direct path in <see cref="DepthwiseConvolution"/>.
+/// with one input channel per group (depthwise) and a square window take the direct path in <see cref="DepthwiseConvolution"/>.
 /// A fused input ReLU is applied where the input is copied anyway (unfolding, padding, packing); its gradient
 /// masks the data gradient per sample while it is in cache.
 /// </summary>
@@ -30,7 +30,10 @@ public sealed partial class CpuBackend
         else ConvBackwardFilter(a.Geometry, Arr<float>(a.X), Arr<float>(a.Dy), Arr<float>(a.Dw), a.Accumulate, a.ReluInput);
     }
 
-    private static int ColumnRows(Conv2dGeometry g) => g.InChannelsPerGroup * g.Kernel * g.Kernel;
+    private static int ColumnRows(Conv2dGeometry g) => g.InChannelsPerGroup * g.KernelH * g.KernelW;
+
+    /// <summary>One input channel per group and a square window: the direct path. A rectangular one takes the GEMM path.</summary>
+    private static bool IsDepthwise(Conv2dGeometry g) => g.InChannelsPerGroup == 1 && g.IsSquare;
 
     /// <summary>One sample's group of input channels unfolded (through the ReLU, with relu) into col: the (kdim, outPlane) GEMM operand.</summary>
     private static MatrixView<T> InputColumns<T>(Conv2dGeometry g, T[] x, int xOffset, T[] col, bool relu, bool transposed)
@@ -42,7 +45,7 @@ public sealed partial class CpuBackend
 
     private static void ConvForward<T>(Conv2dGeometry g, T[] x, T[] w, T[] y, bool relu) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        if (g.InChannelsPerGroup == 1)
+        if (IsDepthwise(g))
         {
             DepthwiseConvolution.Forward(g, x, w, y, relu);
             return;
@@ -76,7 +79,7 @@ public sealed partial class CpuBackend
     /// <param name="reluMask">The forward input when the convolution read max(x, 0): each sample's gradient is masked by x > 0.</param>
     private static void ConvBackwardData<T>(Conv2dGeometry g, T[] dy, T[] w, T[] dx, bool accumulate, T[]? reluMask) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        if (g.InChannelsPerGroup == 1)
+        if (IsDepthwise(g))
         {
             DepthwiseConvolution.BackwardData(g, dy, w, dx, accumulate, reluMask);
             return;
@@ -119,7 +122,7 @@ public sealed partial class CpuBackend
 
     private static void ConvBackwardFilter<T>(Conv2dGeometry g, T[] x, T[] dy, T[] dw, bool accumulate, bool relu) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        if (g.InChannelsPerGroup == 1)
+        if (IsDepthwise(g))
         {
             DepthwiseConvolution.BackwardFilter(g, x, dy, dw, accumulate, relu);
             return;

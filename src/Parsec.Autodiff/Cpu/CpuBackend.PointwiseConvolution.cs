@@ -13,7 +13,7 @@ namespace Parsec.Autodiff.Cpu;
 public sealed partial class CpuBackend
 {
     /// <summary>1x1, stride 1, no padding: the input plane already is the GEMM operand.</summary>
-    private static bool IsPointwise(Conv2dGeometry g) => g.Kernel == 1 && g.Stride == 1 && g.Padding == 0;
+    private static bool IsPointwise(Conv2dGeometry g) => g.IsSquare && g.Kernel == 1 && g.Stride == 1 && g.Padding == 0;
 
     private static void PointwiseForward<T>(Conv2dGeometry g, T[] x, T[] w, T[] y, bool relu) where T : unmanaged, IFloatingPointIeee754<T>
     {

@@ -20,8 +20,8 @@ internal sealed class ConvolutionPlan : IDisposable
         X = new TensorDescriptor(g.Input.N, g.Input.C, g.Input.H, g.Input.W);
         var o = g.Output;
         Y = new TensorDescriptor(o.N, o.C, o.H, o.W);
-        W = new FilterDescriptor(g.OutChannels, g.InChannelsPerGroup, g.Kernel, g.Kernel);
-        Convolution = new ConvolutionDescriptor(g.Padding, g.Stride, g.Dilation, g.Groups, mathType);
+        W = new FilterDescriptor(g.OutChannels, g.InChannelsPerGroup, g.KernelH, g.KernelW);
+        Convolution = new ConvolutionDescriptor(g.PaddingH, g.PaddingW, g.StrideH, g.StrideW, g.Dilation, g.Groups, mathType);
     }
 
     public Conv2dGeometry Geometry { get; }

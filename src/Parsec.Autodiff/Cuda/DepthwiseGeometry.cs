@@ -17,8 +17,8 @@ internal struct DepthwiseGeometry
         Kernel = g.Kernel, Stride = g.Stride, Padding = g.Padding, Dilation = g.Dilation,
     };
 
-    /// <summary>One filter per channel and one output channel per input channel (channel multiplier 1).</summary>
-    public static bool Applies(Conv2dGeometry g) => g.Groups == g.Input.C && g.OutChannels == g.Input.C;
+    /// <summary>One filter per channel, one output channel per input channel (channel multiplier 1), a square window.</summary>
+    public static bool Applies(Conv2dGeometry g) => g.Groups == g.Input.C && g.OutChannels == g.Input.C && g.IsSquare;
 }
 
 /// <summary>Whether depthwise convolutions may use the kernels of kernels/depthwise.cu instead of cuDNN.</summary>

@@ -53,12 +53,12 @@ internal sealed unsafe class FilterDescriptor : IDisposable
 /// <summary>A 2-D cross-correlation ("convolution" in deep learning) with fp32 compute, groups and a math type.</summary>
 internal sealed unsafe class ConvolutionDescriptor : IDisposable
 {
-    public ConvolutionDescriptor(int padding, int stride, int dilation, int groups, cudnnMathType_t mathType)
+    public ConvolutionDescriptor(int paddingH, int paddingW, int strideH, int strideW, int dilation, int groups, cudnnMathType_t mathType)
     {
         nint d = 0;
         Check.Cudnn(Cudnn.cudnnCreateConvolutionDescriptor(&d));
         Handle = d;
-        Check.Cudnn(Cudnn.cudnnSetConvolution2dDescriptor(d, padding, padding, stride, stride, dilation, dilation,
+        Check.Cudnn(Cudnn.cudnnSetConvolution2dDescriptor(d, paddingH, paddingW, strideH, strideW, dilation, dilation,
             cudnnConvolutionMode_t.CUDNN_CROSS_CORRELATION, cudnnDataType_t.CUDNN_DATA_FLOAT));
         if (groups > 1) Check.Cudnn(Cudnn.cudnnSetConvolutionGroupCount(d, groups));
         Check.Cudnn(Cudnn.cudnnSetConvolutionMathType(d, mathType));

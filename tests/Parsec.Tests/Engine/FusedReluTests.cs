@@ -21,8 +21,8 @@ public sealed class FusedReluTests
         var rng = new Rng(41);
         // Away from zero: a finite-difference step must not cross the ReLU's kink.
         using var x = Parameters.RequireGrad(TestData.Input(backend, TestData.AwayFromZero(rng, (long)c.N * c.C * c.H * c.W), [c.N, c.C, c.H, c.W], "x"));
-        using var w = TestData.Parameter(backend, rng, [c.OutC, c.C / c.Groups, c.Kernel, c.Kernel], "w");
-        new GradientChecker(backend).AssertMatches(tape => tape.ReluConv2d(x, w, c.Stride, c.Padding, c.Dilation, c.Groups), x, w);
+        using var w = TestData.Parameter(backend, rng, c.WeightShape, "w");
+        new GradientChecker(backend).AssertMatches(tape => c.Apply(tape, x, w, reluInput: true), x, w);
     }
 
     [TestCaseSource(typeof(ConvCase), nameof(ConvCase.All))]
@@ -32,12 +32,12 @@ public sealed class FusedReluTests
         {
             var rng = new Rng(42);
             var xv = TestData.Uniform(rng, (long)c.N * c.C * c.H * c.W);
-            var wv = TestData.Uniform(rng, (long)c.OutC * (c.C / c.Groups) * c.Kernel * c.Kernel);
-            int[] xShape = [c.N, c.C, c.H, c.W], wShape = [c.OutC, c.C / c.Groups, c.Kernel, c.Kernel];
+            var wv = TestData.Uniform(rng, (long)c.OutC * (c.C / c.Groups) * c.Kernel * c.KernelW);
+            int[] xShape = [c.N, c.C, c.H, c.W], wShape = c.WeightShape;
             var fused = OutputAndGradients(dtype, [("x", xv, xShape), ("w", wv, wShape)],
-                (tape, t, _) => tape.ReluConv2d(t[0], t[1], c.Stride, c.Padding, c.Dilation, c.Groups));
+                (tape, t, _) => c.Apply(tape, t[0], t[1], reluInput: true));
             var pair = OutputAndGradients(dtype, [("x", xv, xShape), ("w", wv, wShape)],
-                (tape, t, _) => tape.Conv2d(tape.Relu(t[0]), t[1], c.Stride, c.Padding, c.Dilation, c.Groups));
+                (tape, t, _) => c.Apply(tape, tape.Relu(t[0]), t[1]));
             AssertIdentical(fused, pair, $"{dtype}");
         }
     }

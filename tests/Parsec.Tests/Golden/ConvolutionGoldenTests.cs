@@ -22,6 +22,21 @@ public sealed class ConvolutionGoldenTests
         run.ExpectOutputAndGradients(y);
     }
 
+    /// <summary>Rectangular windows, NASNet's conv_7x1_1x7 halves: a kernel, stride and padding per side.</summary>
+    [Test]
+    public void RectangularConv2dMatchesPyTorch(
+        [Values("conv2d_1x7_stride1x2", "conv2d_7x1_stride2x1", "relu_conv2d_1x7")] string caseName,
+        [ValueSource(typeof(GoldenRun), nameof(GoldenRun.Precisions))] DType dtype)
+    {
+        using var run = new GoldenRun(caseName, dtype);
+        var c = run.Case;
+        (int, int) stride = (c.Int("stride_h"), c.Int("stride_w")), padding = (c.Int("padding_h"), c.Int("padding_w"));
+        var y = c.Op == "relu_conv2d"
+            ? run.Tape.ReluConv2d(run.Input("x"), run.Param("w"), stride, padding, c.Int("groups"))
+            : run.Tape.Conv2d(run.Input("x"), run.Param("w"), stride, padding, c.Int("groups"));
+        run.ExpectOutputAndGradients(y);
+    }
+
     [Test]
     public void ReluConv2dMatchesPyTorch(
         [Values("relu_conv2d_1x1", "relu_conv2d_1x1_stride2", "relu_conv2d_3x3_depthwise", "relu_conv2d_3x3_depthwise_dilation2",
