@@ -57,6 +57,21 @@ class SepConv(nn.Module):
         return self.op(x)
 
 
+class Conv7x1And1x7(nn.Module):
+    """NASNet's conv_7x1_1x7 as DARTS' operations.py builds it."""
+
+    def __init__(self, c_in, c_out, kernel, stride, padding, affine=True):
+        super().__init__()
+        self.op = nn.Sequential(
+            nn.ReLU(inplace=False),
+            nn.Conv2d(c_in, c_in, (1, kernel), stride=(1, stride), padding=(0, padding), bias=False),
+            nn.Conv2d(c_in, c_out, (kernel, 1), stride=(stride, 1), padding=(padding, 0), bias=False),
+            nn.BatchNorm2d(c_out, affine=affine))
+
+    def forward(self, x):
+        return self.op(x)
+
+
 class FactorizedReduce(nn.Module):
     def __init__(self, c_in, c_out, affine=True):
         super().__init__()
@@ -80,6 +95,7 @@ OPS = {
     "dil_conv_5x5": lambda c, stride: DilConv(c, c, 5, stride, 4, 2),
     "sep_conv_7x7": lambda c, stride: SepConv(c, c, 7, stride, 3),
     "dil_conv_7x7": lambda c, stride: DilConv(c, c, 7, stride, 6, 2),
+    "conv_7x1_1x7": lambda c, stride: Conv7x1And1x7(c, c, 7, stride, 3),
 }
 
 

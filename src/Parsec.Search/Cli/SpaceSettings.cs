@@ -12,7 +12,7 @@ internal abstract class SpaceSettings : Replay.ConfigurableSettings
     // In a --config file these are the "space" object options.json records.
     [CommandOption("--ops <NAMES>")]
     [Flags.ConfigKey("space.ops")]
-    [Description("The operations a term chooses among, comma-separated, in pi's order (repeatable). Default: DARTS' max_pool_3x3, avg_pool_3x3, skip_connect, sep_conv_3x3, sep_conv_5x5, dil_conv_3x3, dil_conv_5x5; sep_conv_7x7 and dil_conv_7x7 may be added.")]
+    [Description("The operations a term chooses among, comma-separated, in pi's order (repeatable). Default: DARTS' max_pool_3x3, avg_pool_3x3, skip_connect, sep_conv_3x3, sep_conv_5x5, dil_conv_3x3, dil_conv_5x5; sep_conv_7x7, dil_conv_7x7 and conv_7x1_1x7 may be added.")]
     public string[]? Ops { get; init; }
 
     [CommandOption("--nodes <N>")]

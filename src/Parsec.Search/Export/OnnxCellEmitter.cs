@@ -21,6 +21,7 @@ internal sealed class OnnxCellEmitter
         OpFamily.Skip => stride == 1 ? x : FactorizedReduce(x, scope, channels),
         OpFamily.SeparableConvolution => SepConv(x, scope, channels, stride, primitive.Kernel),
         OpFamily.DilatedConvolution => DilConv(x, scope, channels, stride, primitive.Kernel, primitive.Dilation),
+        OpFamily.AsymmetricConvolution => AsymmetricConv(x, scope, channels, stride, primitive.Kernel),
         _ => throw new InvalidOperationException($"no ONNX form for family {primitive.Family} ('{primitive.Name}')"),
     };
 
@@ -74,6 +75,16 @@ internal sealed class OnnxCellEmitter
     /// <summary>One ReLU-depthwise-pointwise-BN block with the given dilation, "{scope}.op.1/2/3".</summary>
     private string DilConv(string x, string scope, int channels, int stride, int kernel, int dilation) =>
         Block(x, $"{scope}.op", 0, channels, stride, dilation * (kernel - 1) / 2, dilation);
+
+    /// <summary>ReLU, 1 x k convolution (stride (1, s)), k x 1 convolution (stride (s, 1)), BN: "{scope}.op.1/2/3".</summary>
+    private string AsymmetricConv(string x, string scope, int channels, int stride, int kernel)
+    {
+        int padding = (kernel - 1) / 2;
+        string relu = _layers.Relu(x, $"{scope}.op.0");
+        string row = _layers.Conv(relu, $"{scope}.op.1", channels, (1, stride), (0, padding));
+        string column = _layers.Conv(row, $"{scope}.op.2", channels, (stride, 1), (padding, 0));
+        return _layers.BatchNorm(column, $"{scope}.op.3");
+    }
 
     private string Block(string x, string scope, int firstIndex, int channels, int stride, int padding, int dilation)
     {

@@ -17,14 +17,18 @@ internal sealed class OnnxLayerEmitter(OnnxGraphBuilder graph, ParameterStore pa
     /// A bias-free convolution whose weight is "{scope}.weight" (OutC, InC / groups, K, K): kernel and groups
     /// follow from the weight's shape and the input's channels.
     /// </summary>
-    public string Conv(string x, string scope, int inChannels, int stride = 1, int padding = 0, int dilation = 1)
+    public string Conv(string x, string scope, int inChannels, int stride = 1, int padding = 0, int dilation = 1) =>
+        Conv(x, scope, inChannels, (stride, stride), (padding, padding), dilation);
+
+    /// <summary>A convolution whose kernel (from its weight), stride and padding may differ along the height and the width.</summary>
+    public string Conv(string x, string scope, int inChannels, (int H, int W) stride, (int H, int W) padding, int dilation = 1)
     {
         var w = parameters[$"{scope}.weight"];
-        int kernel = w.Shape[3], groups = inChannels / w.Shape[1];
+        int groups = inChannels / w.Shape[1];
         return graph.Node("Conv", $"{scope}/conv", [x, Weight(w.Name!)],
-            OnnxGraphBuilder.Ints("kernel_shape", kernel, kernel),
-            OnnxGraphBuilder.Ints("strides", stride, stride),
-            OnnxGraphBuilder.Ints("pads", padding, padding, padding, padding),
+            OnnxGraphBuilder.Ints("kernel_shape", w.Shape[2], w.Shape[3]),
+            OnnxGraphBuilder.Ints("strides", stride.H, stride.W),
+            OnnxGraphBuilder.Ints("pads", padding.H, padding.W, padding.H, padding.W),
             OnnxGraphBuilder.Ints("dilations", dilation, dilation),
             OnnxGraphBuilder.Int("group", groups));
     }

@@ -16,6 +16,11 @@ internal enum OpFamily
     SeparableConvolution,
     /// <summary>DARTS' dil_conv: one ReLU, dilated depthwise k x k, pointwise 1x1, BN block.</summary>
     DilatedConvolution,
+    /// <summary>
+    /// NASNet's conv_7x1_1x7 (as DARTS' operations.py builds it): ReLU, a full 1 x k convolution with stride (1, s),
+    /// a full k x 1 convolution with stride (s, 1), BN. Two C x C convolutions: it costs far more than a separable one.
+    /// </summary>
+    AsymmetricConvolution,
 }
 
 /// <summary>
@@ -23,7 +28,7 @@ internal enum OpFamily
 /// declaration: the network's op, its ONNX form, its colour in every report, pi's shape and random genotypes.
 /// </summary>
 /// <param name="Name">As genotypes, pi.json and parameter names spell it.</param>
-/// <param name="Kernel">The side of the (depthwise) kernel; 3 for the pools, whose kernels are 3x3.</param>
+/// <param name="Kernel">The side of the (depthwise) kernel; 3 for the pools, whose kernels are 3x3; the long side of an asymmetric convolution's 1 x k and k x 1.</param>
 /// <param name="Dilation">1 except for dilated convolutions.</param>
 /// <param name="Colour">Its colour in plots and cell graphs ("#rrggbb"): a family shares a hue, a larger kernel is lighter.</param>
 internal sealed record Primitive(string Name, OpFamily Family, int Kernel, int Dilation, string Colour)

@@ -16,11 +16,13 @@ internal static class Primitives
     public const string DilConv5x5 = "dil_conv_5x5";
     public const string SepConv7x7 = "sep_conv_7x7";
     public const string DilConv7x7 = "dil_conv_7x7";
+    public const string Conv7x1And1x7 = "conv_7x1_1x7";
 
     /// <summary>
-    /// The candidates a term may choose among: DARTS' seven, then NASNet's larger separable convolution and a dilated
-    /// one of the same kernel. DARTS' `none` is left out: it is never chosen in a final cell. Colours: pools orange,
-    /// separable convolutions blue, dilated convolutions green (a larger kernel lighter), and skip_connect red,
+    /// The candidates a term may choose among: DARTS' seven, then NASNet's larger separable convolution, a dilated
+    /// one of the same kernel and NASNet's 1x7-then-7x1 convolution. DARTS' `none` is left out: it is never chosen in a
+    /// final cell. Colours: pools orange, separable convolutions blue, dilated convolutions green (a larger kernel
+    /// lighter), the asymmetric convolution purple, and skip_connect red,
     /// because a drift towards skip connections is the failure a reader most needs to spot.
     /// </summary>
     public static readonly IReadOnlyList<Primitive> Declared =
@@ -34,6 +36,7 @@ internal static class Primitives
         new(DilConv5x5, OpFamily.DilatedConvolution, Kernel: 5, Dilation: 2, "#a1d99b"),
         new(SepConv7x7, OpFamily.SeparableConvolution, Kernel: 7, Dilation: 1, "#c6dbef"),
         new(DilConv7x7, OpFamily.DilatedConvolution, Kernel: 7, Dilation: 2, "#c7e9c0"),
+        new(Conv7x1And1x7, OpFamily.AsymmetricConvolution, Kernel: 7, Dilation: 1, "#9467bd"),
     ];
 
     /// <summary>The declared names, in order.</summary>

@@ -18,8 +18,8 @@ public class SampledNetworkParityTests : DeviceTestBase
     private const int Batch = 8;
     private const int ImageSize = 16;
 
-    /// <summary>A user-defined space of NASNet's larger kernels (sep_conv_7x7, dil_conv_7x7) with 3 nodes per cell.</summary>
-    private static readonly SearchSpace SevenBySeven = new([Primitives.SepConv7x7, Primitives.DilConv7x7, Primitives.SkipConnect, Primitives.MaxPool3x3], 3);
+    /// <summary>A user-defined space of NASNet's larger kernels (sep_conv_7x7, dil_conv_7x7, conv_7x1_1x7) with 3 nodes per cell.</summary>
+    private static readonly SearchSpace SevenBySeven = new([Primitives.SepConv7x7, Primitives.DilConv7x7, Primitives.Conv7x1And1x7, Primitives.SkipConnect, Primitives.MaxPool3x3], 3);
 
     [Test]
     public void LossAndAllWeightGradientsMatchTheCpu([Values(1, 2, 3)] int seed) => CheckStep(SearchSpace.Darts, seed);

@@ -62,6 +62,30 @@ internal sealed class PrimitiveDeclarationTests
         }
     }
 
+    /// <summary>
+    /// NASNet's conv_7x1_1x7, a primitive whose family has rectangular kernels: a 1x7 and a 7x1 convolution, both C to C
+    /// (C * C * 7 each), and an affine batch norm (2 C); the size kept at stride 1 and halved at stride 2.
+    /// </summary>
+    [Test]
+    public void TheAsymmetricConvolutionIsBuiltFromItsDeclaration()
+    {
+        const int channels = 4;
+        var primitive = Primitives.Get(Primitives.Conv7x1And1x7);
+        Assert.That(primitive, Is.EqualTo(new Primitive("conv_7x1_1x7", OpFamily.AsymmetricConvolution, 7, 1, "#9467bd")));
+        using var backend = new CpuBackend();
+        foreach (int stride in new[] { 1, 2 })
+        {
+            using var store = new ParameterStore(backend, DType.Float32, new Rng(3));
+            var op = OpFactory.Create(primitive, new OpSpec(new ModuleScope(store, $"s{stride}"), channels, stride, NetworkPhase.Evaluation));
+            Assert.That(store.WeightElementCount, Is.EqualTo(2 * channels * channels * 7 + 2 * channels));
+            using var tape = new Tape(backend);
+            using var x = Tensor.FromArray(backend, Enumerable.Range(0, 2 * channels * 12 * 12).Select(i => (float)Math.Sin(i)).ToArray(), [2, channels, 12, 12]);
+            var y = op.Forward(tape, x, NormMode.Training);
+            Assert.That(y.Shape, Is.EqualTo(new[] { 2, channels, 12 / stride, 12 / stride }));
+            tape.Reset();
+        }
+    }
+
     /// <summary>The bench measures the default search, whose candidates are the DARTS space's.</summary>
     [Test]
     public void ThePyTorchBenchReferenceListsTheDartsSpacesOperationsInOrder()
@@ -85,6 +109,7 @@ internal sealed class PrimitiveDeclarationTests
             {
                 OpFamily.SeparableConvolution => $"SepConv(c, c, {primitive.Kernel}, stride, {primitive.Padding})",
                 OpFamily.DilatedConvolution => $"DilConv(c, c, {primitive.Kernel}, stride, {primitive.Padding}, {primitive.Dilation})",
+                OpFamily.AsymmetricConvolution => $"Conv7x1And1x7(c, c, {primitive.Kernel}, stride, {primitive.Padding})",
                 OpFamily.MaxPool => "nn.MaxPool2d(3, stride=stride, padding=1)",
                 OpFamily.AveragePool => "nn.AvgPool2d(3, stride=stride, padding=1, count_include_pad=False)",
                 OpFamily.Skip => "nn.Identity() if stride == 1 else FactorizedReduce(c, c)",

@@ -21,6 +21,7 @@ internal static class OpFactory
         OpFamily.Skip => spec.Stride == 1 ? new IdentityOp() : new FactorizedReduce(spec.Scope, spec.Channels, spec.Channels, spec.Affinity),
         OpFamily.SeparableConvolution => new SepConv(spec, primitive.Kernel),
         OpFamily.DilatedConvolution => new DilConv(spec, primitive.Kernel, primitive.Dilation),
+        OpFamily.AsymmetricConvolution => new AsymmetricConv(spec, primitive.Kernel),
         _ => throw new InvalidOperationException($"no op is built for family {primitive.Family} ('{primitive.Name}')"),
     };
 }
