@@ -93,10 +93,12 @@ public sealed record SearchOptions
     /// With the study's defaults (300 iterations of batch 32, 16 samples scored for pi after a half warm-up) PARSEC runs
     /// 76,800 images through forward-only passes; 120 candidates of 20 batches of 32 is the same.
     /// </summary>
-    [Flag("--candidates <M>", "random-ws: uniformly sampled architectures scored with the shared weights at the end.", Min = 1, Max = 1000000)]
+    [Flag("--candidates <M>", "random-ws, and parsec with --pick scored: architectures scored with the shared weights at the end (random-ws draws them uniformly, parsec from pi).", Min = 1, Max = 1000000)]
     public int Candidates { get; init; } = 120;
-    [Flag("--candidate-batches <B>", "random-ws: batches of pi's part each candidate is scored on.", Min = 1, Max = 1000000)]
+    [Flag("--candidate-batches <B>", "random-ws, and parsec with --pick scored: batches of pi's part each candidate is scored on.", Min = 1, Max = 1000000)]
     public int CandidateBatches { get; init; } = 20;
+    [Flag("--pick <RULE>", "parsec: argmax (report pi's most likely genotype) or scored (score pi's most likely genotype and --candidates - 1 more drawn from pi with the shared weights on pi's part; keep the highest validation log-likelihood).")]
+    public GenotypePick Pick { get; init; } = GenotypePick.Argmax;
 
     // ---- cost (PARSEC) ------------------------------------------------------------------------------
     /// <summary>
@@ -246,7 +248,7 @@ public sealed record SearchOptions
     /// <summary>
     /// Images these (resolved) options send through forward-and-backward passes of one sampled architecture (each sample
     /// that trains the weights counts its batch), through forward-only passes (PARSEC's K samples scored for pi after the
-    /// warm-up, or random search's candidates), and through forward-and-backward passes of DARTS' supernet.
+    /// warm-up, and the candidates of random search or of a scored pick), and through forward-and-backward passes of DARTS' supernet.
     /// </summary>
     public (long Training, long Forward, long Supernet) ImagesThroughPasses()
     {
@@ -254,9 +256,10 @@ public sealed record SearchOptions
         // DARTS: per iteration one forward and backward pass of the supernet on each part.
         if (Strategy == SearchStrategy.Darts) return (0, 0, 2L * iterations * BatchSize);
         long training = (long)iterations * (WeightSamples ?? Samples) * BatchSize;
+        long scoring = (long)Candidates * CandidateBatches * BatchSize; // at most: pi's pool and pi's part may hold fewer
         long forward = Strategy == SearchStrategy.RandomWs
-            ? (long)Candidates * CandidateBatches * BatchSize
-            : (long)(iterations - WarmupIterations(iterations)) * Samples * BatchSize;
+            ? scoring
+            : (long)(iterations - WarmupIterations(iterations)) * Samples * BatchSize + (Pick == GenotypePick.Scored ? scoring : 0);
         return (training, forward, 0);
     }
 
@@ -293,6 +296,8 @@ public sealed record SearchOptions
         Require(CostWeight is null || (CostWeight >= 0 && double.IsFinite(CostWeight.Value)), $"--cost-weight must be >= 0, got {CostWeight}");
         Require(Cost is null || Strategy == SearchStrategy.Parsec, "--cost works with the parsec strategy, which learns pi");
         Require(Candidates >= 1, $"--candidates must be >= 1, got {Candidates}");
+        Require(Enum.IsDefined(Pick), $"--pick must be argmax or scored, got {Pick}");
+        Require(Pick == GenotypePick.Argmax || (Strategy == SearchStrategy.Parsec && Cost is null), "--pick scored works with the parsec strategy without a cost term");
         Require(CandidateBatches >= 1, $"--candidate-batches must be >= 1, got {CandidateBatches}");
         Require(Concurrency is null or >= 1, $"--concurrency must be >= 1, got {Concurrency}");
         Require(CheckpointEvery >= 1, $"--checkpoint-every must be >= 1, got {CheckpointEvery}");

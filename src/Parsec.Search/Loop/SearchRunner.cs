@@ -271,7 +271,7 @@ public static class SearchRunner
             PriorJson.Save(session.Prior, run.Pi); // the uniform prior the candidates were drawn from
             var candidates = CandidateSelection.Score(session);
             int best = CandidateSelection.Best(candidates);
-            CandidateSelection.Write(run.File(CandidateSelection.FileName), candidates, best);
+            CandidateSelection.Write(run.File(CandidateSelection.FileName), candidates, best, "highest validation accuracy among uniform draws");
             var genotype = candidates[best].Architecture.ToGenotype();
             AtomicFile.WriteAllText(run.Genotype, genotype.ToJson());
             return (new DerivedGenotype(genotype, []), DrawReport(session, run));
@@ -279,6 +279,14 @@ public static class SearchRunner
         PriorJson.Save(session.Prior, run.Pi);
         var noise = DecisionNoiseWriter.Write(run.Path, session.Options, Math.Max(0, session.Iteration - session.WarmupIterations));
         var derived = Derivation.Derive(session.Prior, noise);
+        if (session.Options.Pick == GenotypePick.Scored)
+        {
+            // pi proposes (its argmax first), the shared weights decide; the choices' margins describe pi's argmax, not this pick.
+            var candidates = CandidateSelection.ScoreProposals(session, Architecture.FromGenotype(derived.Genotype));
+            int best = CandidateSelection.MostLikelyUnderSharedWeights(candidates);
+            CandidateSelection.Write(run.File(CandidateSelection.FileName), candidates, best, "highest validation log-likelihood among pi's argmax and draws from pi");
+            derived = new DerivedGenotype(candidates[best].Architecture.ToGenotype(), []);
+        }
         if (session.Cost is { } cost)
         {
             var (fitted, genotypeCost) = Cost.BudgetDerivation.Fit(derived.Genotype, session.Prior, cost.Table, cost.Target);

@@ -20,6 +20,12 @@ internal sealed record StudyBudget
     [Flag("--weight-samples <N>", "How many of them also train the weights.", Min = 1, Max = 4096)] public int WeightSamples { get; init; } = 4;
     [Flag("--weight-sampling <MODE>", "pi or uniform: which architectures train the search's shared weights after the warm-up (search --weight-sampling).")]
     public Estimator.WeightSampling WeightSampling { get; init; } = Estimator.WeightSampling.Pi;
+    [Flag("--pick <RULE>", "argmax or scored: how each PARSEC search picks its genotype (search --pick).")]
+    public Loop.GenotypePick Pick { get; init; } = Loop.GenotypePick.Argmax;
+    [Flag("--candidates <M>", "Architectures scored with the shared weights at the end of a random-ws search, or of a PARSEC search with --pick scored.", Min = 1, Max = 1000000)]
+    public int Candidates { get; init; } = 120;
+    [Flag("--candidate-batches <B>", "Batches of pi's part each candidate is scored on.", Min = 1, Max = 1000000)]
+    public int CandidateBatches { get; init; } = 20;
     /// <summary>Null: the study's default, independent searches with seeds 0, 1 and 2 (<see cref="StudyOptions.DefaultSearchSeeds"/>).</summary>
     [Flag("--search-seed <SEED>", "Run one search, with this seed, instead of the default three (--search-seeds 0,1,2).")]
     public ulong? SearchSeed { get; init; }
@@ -44,7 +50,7 @@ internal sealed record StudyBudget
     public SearchOptions Search() => new()
     {
         Channels = Channels, Layers = Layers, BatchSize = SearchBatchSize, Iterations = SearchIterations, Samples = Samples,
-        WeightSamples = WeightSamples, WeightSampling = WeightSampling, Seed = SearchSeed ?? 0, CheckpointEvery = 50, Cost = Cost, CostTarget = CostTarget, CostWeight = CostWeight,
+        WeightSamples = WeightSamples, WeightSampling = WeightSampling, Pick = Pick, Candidates = Candidates, CandidateBatches = CandidateBatches, Seed = SearchSeed ?? 0, CheckpointEvery = 50, Cost = Cost, CostTarget = CostTarget, CostWeight = CostWeight,
     };
 
     /// <summary>

@@ -31,7 +31,12 @@ internal static class SearchSummary
         else if (File.Exists(run.File(DartsAlphaFile.FileName)))
             AnsiConsole.MarkupLineInterpolated($"chosen by DARTS' rule from the mixing weights (per node the two strongest edges, their strongest candidate other than none; weights in {DartsAlphaFile.FileName})");
         else if (File.Exists(run.File(CandidateSelection.FileName)))
-            AnsiConsole.MarkupLineInterpolated($"chosen by shared-weight validation accuracy among uniformly sampled candidates (scores in {CandidateSelection.FileName})");
+        {
+            if (OptionsFile.Read(run.Options).Strategy == SearchStrategy.RandomWs)
+                AnsiConsole.MarkupLineInterpolated($"chosen by shared-weight validation accuracy among uniformly sampled candidates (scores in {CandidateSelection.FileName})");
+            else
+                AnsiConsole.MarkupLineInterpolated($"chosen by shared-weight validation log-likelihood among pi's most likely genotype and draws from pi (scores in {CandidateSelection.FileName}; `parsec derive` gives pi's most likely genotype)");
+        }
         if (derived.Warning() is { } warning) AnsiConsole.MarkupLineInterpolated($"[yellow]warning:[/] {warning}");
         if (result.Outcome == SearchOutcome.Completed && SearchRunner.ReadGenotypeCost(run) is { } cost)
             AnsiConsole.MarkupLineInterpolated($"{(cost.MeetsTarget ? "" : "[yellow]warning:[/] ")}{cost.Describe()}");
