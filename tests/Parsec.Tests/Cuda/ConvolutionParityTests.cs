@@ -12,7 +12,7 @@ public class ConvolutionParityTests : DeviceTestBase
     protected override CudaBackendOptions Options => base.Options with { Depthwise = DepthwiseKernels.Never };
 
     // The DARTS space's convolutions: 3x3 and 5x5 separable parts (depthwise + 1x1), dilated 3x3 and 5x5,
-    // the factorized reduction's strided 1x1, a plain dense 3x3 and a strided depthwise 3x3.
+    // the factorized reduction's strided 1x1, a plain dense 3x3, a strided depthwise 3x3 and conv_7x1_1x7's two halves.
     public static IEnumerable<TestCaseData> Geometries()
     {
         var x = new Shape4(4, 16, 14, 14);
@@ -24,6 +24,9 @@ public class ConvolutionParityTests : DeviceTestBase
         yield return Case(new Conv2dGeometry(x, 32, 1, 1, 0, 1, 1), "pointwise");
         yield return Case(new Conv2dGeometry(x, 8, 1, 2, 0, 1, 1), "strided1x1");
         yield return Case(new Conv2dGeometry(x, 16, 3, 2, 1, 1, 16), "depthwise3x3stride2");
+        // conv_7x1_1x7 at stride 2: the 1x7 with stride (1, 2), then the 7x1 with stride (2, 1) on its output.
+        yield return Case(new Conv2dGeometry(x, 16, 1, 7, 1, 2, 0, 3, 1, 1), "rectangular1x7stride1x2");
+        yield return Case(new Conv2dGeometry(new Shape4(4, 16, 14, 7), 16, 7, 1, 2, 1, 3, 0, 1, 1), "rectangular7x1stride2x1");
     }
 
     public static IEnumerable<TestCaseData> DepthwiseGeometries() =>
