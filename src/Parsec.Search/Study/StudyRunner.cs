@@ -282,8 +282,8 @@ internal sealed class StudyRunner
         new(options.Training.Channels, options.Training.Layers, data.Height, data.Channels, data.Classes) { Space = options.Search.Space };
 
     /// <summary>
-    /// PARSEC's result is derived from pi (with today's derivation, whatever wrote genotype.json); another strategy's, or
-    /// a cost-aware search's, is its genotype.json. <paramref name="termInputs"/>: the rule its space used for a node's inputs.
+    /// PARSEC's result is derived from pi (with today's derivation, whatever wrote genotype.json); another strategy's, a
+    /// cost-aware search's, or a search's with a scored pick, is its genotype.json. <paramref name="termInputs"/>: the rule its space used for a node's inputs.
     /// </summary>
     /// <remarks>
     /// A study with a cost target given pi of a search without one (--search) derives pi's most likely genotype within
@@ -292,8 +292,10 @@ internal sealed class StudyRunner
     private Genotype SearchedGenotype(string source, out TermInputs termInputs)
     {
         var run = Directory.Exists(source) ? new RunFolder(source) : null;
-        // A cost-aware search's genotype.json is pi's most likely genotype within the target's budget, not pi's argmax itself.
-        if (run is not null && File.Exists(run.Options) && OptionsFile.Read(run.Options) is var options && (options.Strategy != SearchStrategy.Parsec || options.Cost is not null))
+        // A cost-aware search's genotype.json is pi's most likely genotype within the target's budget, and a scored pick's
+        // the proposal the shared weights preferred: not pi's argmax itself.
+        if (run is not null && File.Exists(run.Options) && OptionsFile.Read(run.Options) is var options
+            && (options.Strategy != SearchStrategy.Parsec || options.Cost is not null || options.Pick == GenotypePick.Scored))
         {
             termInputs = options.TermInputs;
             return Genotype.Load(run.Genotype);

@@ -181,6 +181,30 @@ public class StudyTests
     }
 
     /// <summary>
+    /// A PARSEC search that picks its genotype by the shared weights' scores (--pick scored): the study trains that
+    /// genotype (genotype.json, recorded in candidates.json as chosen), not pi's argmax.
+    /// </summary>
+    [Test]
+    public void AStudyTrainsTheGenotypeAScoredPickChoseNotPisArgmax()
+    {
+        using var temp = new TempFolder();
+        var options = Tiny() with
+        {
+            SearchSeeds = [1], RandomGenotypes = 1, Seeds = 1, Also = [],
+            Search = Tiny().Search with { Pick = GenotypePick.Scored, Candidates = 6, CandidateBatches = 1 },
+        };
+        using (var backend = new CpuBackend()) StudyRunner.Start(options, temp["study"], backend);
+
+        var folder = new StudyFolder(temp["study"]);
+        string search = Directory.EnumerateDirectories(folder.Path, "search*").Single();
+        var candidates = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(search, "candidates.json")))!;
+        var chosen = Genotype.FromJson(candidates["candidates"]![candidates["chosen"]!.GetValue<int>()]!["genotype"]!.ToJsonString());
+        var argmax = Genotype.FromJson(candidates["candidates"]![0]!["genotype"]!.ToJsonString());
+        Assert.That(chosen.ToJson(), Is.Not.EqualTo(argmax.ToJson()), "this seed's pick differs from pi's argmax, so the check below can tell them apart");
+        Assert.That(StudyGenotype.Load(folder.Genotypes)[0].Genotype.ToJson(), Is.EqualTo(chosen.ToJson()));
+    }
+
+    /// <summary>
     /// Three strategies at one budget: each search in its own folder, each genotype judged on its own against the same
     /// random genotypes, the compute of each search counted from its options, and a resume after an interruption that
     /// ends with the results of an uninterrupted study.
