@@ -18,7 +18,8 @@ internal sealed partial class SearchSession
 
     /// <summary>
     /// One PARSEC iteration: sample K architectures from pi; on a batch of the weight half, train the weights on
-    /// the first --weight-samples of them (or on as many uniform samples, <see cref="SearchOptions.WeightSampling"/>): every sample computes its own gradient on a worker, then one fixed-order reduction weights them
+    /// the first --weight-samples of them (or on as many uniform draws, <see cref="SearchOptions.WeightSampling"/>):
+    /// every sample computes its own gradient on a worker, then one fixed-order reduction weights them
     /// (importance-weighted or equal, <see cref="SearchOptions.WeightGradient"/>) and SGD takes a step; on a batch of
     /// the pi half, evaluate the K samples without gradients on the workers and take an Adam step on theta along
     /// the importance-weighted score. During the warm-up the K architectures are drawn uniformly, weighted equally,
