@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Runtime.InteropServices;
 using System.Text;
 
 namespace Parsec.Tests.Tooling;
@@ -72,25 +71,13 @@ internal sealed class ParsecProcess : IDisposable
         }
     }
 
-    /// <summary>
-    /// Sends a real signal (TERM, KILL, INT), as a scheduler or a person would, with the kill system call: starting
-    /// kill(1) took seconds on a loaded machine, long enough for a short run to finish before the signal arrived.
-    /// </summary>
+    /// <summary>Sends a real signal (TERM, KILL, INT) with kill(1), as a scheduler or a person would.</summary>
     public void Signal(string name)
     {
-        int number = name switch
-        {
-            "INT" => 2,
-            "KILL" => 9,
-            "TERM" => 15,
-            _ => throw new ArgumentException($"no signal number known for {name}", nameof(name)),
-        };
-        if (SendSignal(Id, number) != 0)
-            throw new InvalidOperationException($"kill -{name} {Id} failed (errno {Marshal.GetLastPInvokeError()})");
+        using var kill = Process.Start("kill", [$"-{name}", Id.ToString()]) ?? throw new InvalidOperationException("could not run kill");
+        kill.WaitForExit();
+        if (kill.ExitCode != 0) throw new InvalidOperationException($"kill -{name} {Id} failed with {kill.ExitCode}");
     }
-
-    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
-    private static extern int SendSignal(int pid, int signal);
 
     /// <summary>Runs parsec with <paramref name="args"/>, sends <paramref name="signal"/> once <paramref name="condition"/> holds, and returns how it exited and what it printed.</summary>
     public static (int ExitCode, string Output) SignalWhen(string[] args, string signal, Func<bool> condition, string what, TimeSpan timeout)
