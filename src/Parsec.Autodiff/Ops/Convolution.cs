@@ -10,8 +10,8 @@ public sealed partial class Tape
         Convolution(x, w, (stride, stride), (padding, padding), dilation, groups, reluInput: false);
 
     /// <summary>A 2-D convolution with a stride and a padding of their own along the height and the width (NASNet's 1x7 and 7x1).</summary>
-    public Tensor Conv2d(Tensor x, Tensor w, (int H, int W) stride, (int H, int W) padding, int groups = 1) =>
-        Convolution(x, w, stride, padding, dilation: 1, groups, reluInput: false);
+    public Tensor Conv2d(Tensor x, Tensor w, (int H, int W) stride, (int H, int W) padding, int dilation = 1, int groups = 1) =>
+        Convolution(x, w, stride, padding, dilation, groups, reluInput: false);
 
     /// <summary>
     /// conv2d(relu(x), w): the ReLU-Conv of ReLU-Conv-BN as one op. relu(x) is never stored (the backend applies the
@@ -22,8 +22,8 @@ public sealed partial class Tape
         Convolution(x, w, (stride, stride), (padding, padding), dilation, groups, reluInput: true);
 
     /// <summary>conv2d(relu(x), w) with a stride and a padding of their own along the height and the width.</summary>
-    public Tensor ReluConv2d(Tensor x, Tensor w, (int H, int W) stride, (int H, int W) padding, int groups = 1) =>
-        Convolution(x, w, stride, padding, dilation: 1, groups, reluInput: true);
+    public Tensor ReluConv2d(Tensor x, Tensor w, (int H, int W) stride, (int H, int W) padding, int dilation = 1, int groups = 1) =>
+        Convolution(x, w, stride, padding, dilation, groups, reluInput: true);
 
     private Tensor Convolution(Tensor x, Tensor w, (int H, int W) stride, (int H, int W) padding, int dilation, int groups, bool reluInput)
     {

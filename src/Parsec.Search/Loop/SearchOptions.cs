@@ -263,6 +263,12 @@ public sealed record SearchOptions
         return (training, forward, 0);
     }
 
+    /// <summary>
+    /// Whether the run's genotype.json is pi's most likely genotype, which `derive` and a study recompute from pi.json
+    /// with today's derivation. Otherwise (another strategy, a cost budget, a scored pick) genotype.json is the result.
+    /// </summary>
+    public bool GenotypeIsPisArgmax() => Strategy == SearchStrategy.Parsec && Cost is null && Pick == GenotypePick.Argmax;
+
     /// <summary>Throws an <see cref="ArgumentException"/> naming the option (by its command-line flag) and what it expects.</summary>
     public void Validate()
     {

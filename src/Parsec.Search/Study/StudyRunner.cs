@@ -294,8 +294,7 @@ internal sealed class StudyRunner
         var run = Directory.Exists(source) ? new RunFolder(source) : null;
         // A cost-aware search's genotype.json is pi's most likely genotype within the target's budget, and a scored pick's
         // the proposal the shared weights preferred: not pi's argmax itself.
-        if (run is not null && File.Exists(run.Options) && OptionsFile.Read(run.Options) is var options
-            && (options.Strategy != SearchStrategy.Parsec || options.Cost is not null || options.Pick == GenotypePick.Scored))
+        if (run is not null && File.Exists(run.Options) && OptionsFile.Read(run.Options) is var options && !options.GenotypeIsPisArgmax())
         {
             termInputs = options.TermInputs;
             return Genotype.Load(run.Genotype);

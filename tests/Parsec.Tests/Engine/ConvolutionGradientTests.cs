@@ -21,8 +21,8 @@ public sealed record ConvCase(string Name, int N, int C, int H, int W, int OutC,
     {
         (null, false) => tape.Conv2d(x, w, Stride, Padding, Dilation, Groups),
         (null, true) => tape.ReluConv2d(x, w, Stride, Padding, Dilation, Groups),
-        (_, false) => tape.Conv2d(x, w, (Stride, StrideW), (Padding, PaddingW), Groups),
-        (_, true) => tape.ReluConv2d(x, w, (Stride, StrideW), (Padding, PaddingW), Groups),
+        (_, false) => tape.Conv2d(x, w, (Stride, StrideW), (Padding, PaddingW), Dilation, Groups),
+        (_, true) => tape.ReluConv2d(x, w, (Stride, StrideW), (Padding, PaddingW), Dilation, Groups),
     };
 
     public override string ToString() => Name;

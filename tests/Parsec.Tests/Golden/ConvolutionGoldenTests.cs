@@ -32,8 +32,8 @@ public sealed class ConvolutionGoldenTests
         var c = run.Case;
         (int, int) stride = (c.Int("stride_h"), c.Int("stride_w")), padding = (c.Int("padding_h"), c.Int("padding_w"));
         var y = c.Op == "relu_conv2d"
-            ? run.Tape.ReluConv2d(run.Input("x"), run.Param("w"), stride, padding, c.Int("groups"))
-            : run.Tape.Conv2d(run.Input("x"), run.Param("w"), stride, padding, c.Int("groups"));
+            ? run.Tape.ReluConv2d(run.Input("x"), run.Param("w"), stride, padding, c.Int("dilation"), c.Int("groups"))
+            : run.Tape.Conv2d(run.Input("x"), run.Param("w"), stride, padding, c.Int("dilation"), c.Int("groups"));
         run.ExpectOutputAndGradients(y);
     }
 

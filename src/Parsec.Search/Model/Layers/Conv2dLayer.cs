@@ -27,14 +27,8 @@ internal sealed class Conv2dLayer
     public static Conv2dLayer Rectangular(ModuleScope scope, int inChannels, int outChannels, (int H, int W) kernel, (int H, int W) stride, (int H, int W) padding) =>
         new(scope, inChannels, outChannels, kernel, stride, padding, dilation: 1, groups: 1);
 
-    private bool IsSquare => _stride.H == _stride.W && _padding.H == _padding.W;
-
-    public Tensor Forward(Tape tape, Tensor x) => IsSquare
-        ? tape.Conv2d(x, _weight, _stride.H, _padding.H, _dilation, _groups)
-        : tape.Conv2d(x, _weight, _stride, _padding, _groups);
+    public Tensor Forward(Tape tape, Tensor x) => tape.Conv2d(x, _weight, _stride, _padding, _dilation, _groups);
 
     /// <summary>conv(relu(x)) as one fused op (the ReLU of ReLU-Conv-BN): relu(x) is never stored.</summary>
-    public Tensor ForwardAfterRelu(Tape tape, Tensor x) => IsSquare
-        ? tape.ReluConv2d(x, _weight, _stride.H, _padding.H, _dilation, _groups)
-        : tape.ReluConv2d(x, _weight, _stride, _padding, _groups);
+    public Tensor ForwardAfterRelu(Tape tape, Tensor x) => tape.ReluConv2d(x, _weight, _stride, _padding, _dilation, _groups);
 }
