@@ -15,6 +15,9 @@ internal sealed record StudyBudget
     [Flag("--channels <C>", "Initial channels C of the searched and the trained networks.", Min = 2, Max = 1024)] public int Channels { get; init; } = 8;
     [Flag("--layers <L>", "Cells of the searched and the trained networks.", Min = 1, Max = 100)] public int Layers { get; init; } = 5;
     [Flag("--search-iterations <N>", Min = 1, Max = 100000000)] public int SearchIterations { get; init; } = 300;
+    /// <summary>The searches' warm-up; a longer one keeps the pools' early lead from steering pi (docs/search-quality.md).</summary>
+    [Flag("--search-warmup <FRACTION>", "Share of each search's iterations that train the weights alone, pi frozen (search --warmup).", Min = 0, Max = 1)]
+    public double SearchWarmup { get; init; } = 0.5;
     [Flag("--search-batch-size <N>", Min = 2, Max = 65536)] public int SearchBatchSize { get; init; } = 32;
     [Flag("-k|--samples <K>", "Architectures sampled per search iteration for pi.", Min = 1, Max = 4096)] public int Samples { get; init; } = 16;
     [Flag("--weight-samples <N>", "How many of them also train the weights.", Min = 1, Max = 4096)] public int WeightSamples { get; init; } = 4;
@@ -49,7 +52,7 @@ internal sealed record StudyBudget
     /// <summary>The search: the estimator's defaults at this size; a checkpoint every 50 iterations, so a stopped study loses little.</summary>
     public SearchOptions Search() => new()
     {
-        Channels = Channels, Layers = Layers, BatchSize = SearchBatchSize, Iterations = SearchIterations, Samples = Samples,
+        Channels = Channels, Layers = Layers, BatchSize = SearchBatchSize, Iterations = SearchIterations, WarmupFraction = SearchWarmup, Samples = Samples,
         WeightSamples = WeightSamples, WeightSampling = WeightSampling, Pick = Pick, Candidates = Candidates, CandidateBatches = CandidateBatches, Seed = SearchSeed ?? 0, CheckpointEvery = 50, Cost = Cost, CostTarget = CostTarget, CostWeight = CostWeight,
     };
 

@@ -65,6 +65,7 @@ public class CommandLineTests
     [TestCase("train", "--cutout", "1000000000")]
     [TestCase("study", "--random", "1000000000")]
     [TestCase("study", "--search-iterations", "0")]
+    [TestCase("study", "--search-warmup", "1.5")]
     [TestCase("memory", "--batch-size", "1000000000")]
     [TestCase("train", "--out", "/etc/passwd")]
     [TestCase("study", "--out", "/etc/passwd")]

@@ -376,6 +376,16 @@ public class StudyTests
         Assert.That(() => new Parsec.Search.Cli.StudyCommand.Settings { SearchSeeds = "1,x" }.ToOptions(), Throws.TypeOf<BadInputException>().With.Message.Contains("--search-seeds: 'x'"));
     }
 
+    /// <summary>--search-warmup reaches every search of the study; without it the searches keep search's own warm-up.</summary>
+    [Test]
+    public void TheStudysSearchWarmupReachesItsSearches()
+    {
+        Assert.That(new Parsec.Search.Cli.StudyCommand.Settings().ToOptions().Search.WarmupFraction, Is.EqualTo(new SearchOptions().WarmupFraction));
+        var options = new Parsec.Search.Cli.StudyCommand.Settings { SearchWarmup = 0.6667, SearchIterations = 450 }.ToOptions();
+        Assert.That(options.Search.WarmupFraction, Is.EqualTo(0.6667));
+        Assert.That(options.Search.WarmupIterations(450), Is.EqualTo(300));
+    }
+
     [Test]
     public void SearchSeedsAreCheckedAndExcludeATakenSearch()
     {
