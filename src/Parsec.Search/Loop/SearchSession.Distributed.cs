@@ -1,7 +1,6 @@
 using Parsec.Autodiff;
 using Parsec.Search.Distributed;
 using Parsec.Search.RunFiles;
-using Parsec.Search.Space;
 
 namespace Parsec.Search.Loop;
 
@@ -9,8 +8,6 @@ internal sealed partial class SearchSession
 {
     /// <summary>The MPI job this search is spread over; null in a single process.</summary>
     public MpiWorld? World { get; init; }
-    /// <summary>Multiply-adds per architecture, to hand out the shared tickets longest sample first; built at the first pass that shares them.</summary>
-    private Parsec.Search.Cost.TermCostTable? _sampleCosts;
 
     /// <summary>
     /// Runs the <paramref name="count"/> samples of a pass. In one process: on the workers. Over MPI ranks on one
@@ -21,13 +18,12 @@ internal sealed partial class SearchSession
     /// every other (one all-gather), and each rank rebuilds all K results in sample order. Which rank ran a sample does
     /// not change its bits, so the reduction that follows is the single process's, bit for bit, whatever n is.
     /// </summary>
-    private SampleRun[] RunSamples(IReadOnlyList<Architecture> architectures, Func<Tape, int, SampleRun> run)
+    private SampleRun[] RunSamples(int count, Func<Tape, int, SampleRun> run)
     {
-        int count = architectures.Count;
         if (World is not { Size: > 1 } world) return _workers.Run(count, run);
         (int Index, SampleRun Run)[] local = [];
         Exception? failure = null;
-        try { local = RunMine(world, architectures, run); }
+        try { local = RunMine(world, count, run); }
         catch (Exception e) { failure = e; }
         var blobs = world.AllGather(failure is null ? SampleCodec.Encode(local, Network.Parameters, gradients: !Options.AllReduce) : SampleCodec.EncodeFailure(failure, world.Rank));
         // Every rank learns of any rank's failure from the same bytes and stops the same way.
@@ -48,19 +44,16 @@ internal sealed partial class SearchSession
     }
 
     /// <summary>
-    /// This rank's share of a pass's samples, each with its index: taken from the shared tickets on one machine, the
-    /// samples with the most multiply-adds first (<see cref="LongestFirst"/>), by rank otherwise. With --all-reduce the split is always by rank: there each rank adds its own samples' gradients before
+    /// This rank's share of a pass's samples, each with its index: taken from the shared tickets on one machine, by rank
+    /// otherwise. With --all-reduce the split is always by rank: there each rank adds its own samples' gradients before
     /// MPI adds the ranks' sums, so the rounding depends on which rank ran which sample, and a fixed split keeps a
     /// search repeatable on the same number of ranks.
     /// </summary>
-    private (int Index, SampleRun Run)[] RunMine(MpiWorld world, IReadOnlyList<Architecture> architectures, Func<Tape, int, SampleRun> run)
+    private (int Index, SampleRun Run)[] RunMine(MpiWorld world, int count, Func<Tape, int, SampleRun> run)
     {
-        int count = architectures.Count;
         if (world.Tickets is { } tickets && !Options.AllReduce)
         {
-            _sampleCosts ??= Cost?.Table.Measure == Parsec.Search.Cost.CostMeasure.Flops ? Cost.Table : Parsec.Search.Cost.TermCostTable.Build(_costShape, Parsec.Search.Cost.CostMeasure.Flops);
-            var order = LongestFirst.Order(architectures.Select(_sampleCosts.CostOf).ToArray());
-            var taken = _workers.RunTaking(count, run, LongestFirst.Taking(order, tickets.BeginPass()));
+            var taken = _workers.RunTaking(count, run, tickets.BeginPass());
             return Enumerable.Range(0, count).Where(k => taken[k] is not null).Select(k => (k, taken[k]!)).ToArray();
         }
         var mine = Enumerable.Range(0, count).Where(k => k % world.Size == world.Rank).ToArray();

@@ -132,7 +132,7 @@ internal sealed partial class SearchSession
     private (PassResult Result, double[]? Reduced) Pass(HostBatch host, Architecture[] architectures, int iteration, string phase, Func<SampleRun[], double[]>? reduce)
     {
         using var batch = DeviceBatch.Upload(host, Backend, NetworkOptions.DType);
-        var samples = RunSamples(architectures, (tape, k) => RunSample(tape, batch, architectures[k], iteration, k, phase, backward: reduce is not null));
+        var samples = RunSamples(architectures.Length, (tape, k) => RunSample(tape, batch, architectures[k], iteration, k, phase, backward: reduce is not null));
         try
         {
             var reduced = reduce?.Invoke(samples);

@@ -25,7 +25,6 @@ internal sealed partial class SearchSession : IDisposable
 {
     private readonly Rng _architectureRng;
     private readonly SampleWorkers _workers;
-    private readonly Cost.CostShape _costShape; // the network whose multiply-adds order a shared pass (SearchSession.Distributed)
     private readonly SampleReduction _reduction;
     private readonly CosineSchedule _schedule;
     private readonly ArchitecturePrior _warmupPrior; // uniform: what the warm-up samples from
@@ -103,7 +102,6 @@ internal sealed partial class SearchSession : IDisposable
             _dartsTape = new Tape(backend);
         }
         _workers = new SampleWorkers(backend, options.Concurrency!.Value);
-        _costShape = CostShapeOf(options, dataset);
 
         TotalIterations = options.Iterations!.Value;
         WarmupIterations = options.WarmupIterations(TotalIterations);
