@@ -161,7 +161,9 @@ public sealed record SearchOptions
     public PriorBaseline PriorBaseline { get; init; } = PriorBaseline.Mean;
     /// <summary>Equal weights and pi frozen while the weights warm up, as ProxylessNAS and FBNet do.</summary>
     [Flag("--warmup <FRACTION>", "Share of the iterations that train the weights alone on uniformly sampled architectures, pi frozen.", Min = 0, Max = 1)]
-    public double WarmupFraction { get; init; } = 0.5;
+    public double WarmupFraction { get; init; } = DefaultWarmupFraction;
+    /// <summary>Half the iterations: the warm-up a search takes unless told otherwise, and a study's searches too.</summary>
+    public const double DefaultWarmupFraction = 0.5;
 
     // ---- weights (SGD, DARTS) ---------------------------------------------------------------------
     [Flag("--lr <RATE>", "SGD learning rate of the weights, cosine-annealed per epoch.", Min = 0, Max = 1e30)] public double WeightLearningRate { get; init; } = 0.025;

@@ -17,7 +17,7 @@ internal sealed record StudyBudget
     [Flag("--search-iterations <N>", Min = 1, Max = 100000000)] public int SearchIterations { get; init; } = 300;
     /// <summary>The searches' warm-up; a longer one keeps the pools' early lead from steering pi (docs/search-quality.md).</summary>
     [Flag("--search-warmup <FRACTION>", "Share of each search's iterations that train the weights alone, pi frozen (search --warmup).", Min = 0, Max = 1)]
-    public double SearchWarmup { get; init; } = 0.5;
+    public double SearchWarmup { get; init; } = SearchOptions.DefaultWarmupFraction;
     [Flag("--search-batch-size <N>", Min = 2, Max = 65536)] public int SearchBatchSize { get; init; } = 32;
     [Flag("-k|--samples <K>", "Architectures sampled per search iteration for pi.", Min = 1, Max = 4096)] public int Samples { get; init; } = 16;
     [Flag("--weight-samples <N>", "How many of them also train the weights.", Min = 1, Max = 4096)] public int WeightSamples { get; init; } = 4;
