@@ -26,8 +26,8 @@ internal static class DecisionNoise
     public sealed record Replay(TermInputs TermInputs, PriorOptimizerOptions Optimizer, PriorBaseline Baseline,
         IReadOnlyList<double[]> Omegas, int Iterations, double[]? InitialLogits = null, Space.SearchSpace? Space = null);
 
-    /// <summary>The 95th percentile of the null margin (top probability minus the runner-up's) per block size.</summary>
-    public static IReadOnlyDictionary<int, double> Thresholds(Replay replay, int replays = DefaultReplays, ulong seed = 0)
+    /// <summary>The <paramref name="quantile"/> (default the 95th percentile) of the null margin (top probability minus the runner-up's) per block size.</summary>
+    public static IReadOnlyDictionary<int, double> Thresholds(Replay replay, int replays = DefaultReplays, ulong seed = 0, double quantile = Quantile)
     {
         if (replay.Omegas.Count == 0 || replay.Iterations < 1) throw new ArgumentException("the noise estimate needs the importance weights of at least one pi update");
         var margins = new Dictionary<int, List<double>>();
@@ -42,7 +42,7 @@ internal static class DecisionNoise
                 list.Add(Margin(prior.Distribution.Probabilities(block)));
             }
         }
-        return margins.ToDictionary(m => m.Key, m => Percentile(m.Value, Quantile));
+        return margins.ToDictionary(m => m.Key, m => Percentile(m.Value, quantile));
     }
 
     /// <summary>Top probability minus the runner-up's.</summary>

@@ -37,6 +37,8 @@ public sealed record IterationMetrics
     public required double MemoryMib { get; init; }
     /// <summary>E[cost] under pi after this iteration's step, when the search has a cost (<see cref="SearchOptions.Cost"/>).</summary>
     public double? ExpectedCost { get; init; }
+    /// <summary>With --commit decided: how many of pi's choices are fixed so far.</summary>
+    public int? CommittedChoices { get; init; }
     /// <summary>The constraint's multiplier after this iteration, when the search has a cost target.</summary>
     public double? CostMultiplier { get; init; }
 
@@ -60,6 +62,7 @@ public sealed record IterationMetrics
         [MetricsFile.StepMs] = StepMilliseconds,
         [MetricsFile.MemoryMib] = MemoryMib,
         ["expected_cost"] = ExpectedCost,
+        ["committed_choices"] = CommittedChoices,
         ["cost_multiplier"] = CostMultiplier,
     };
 }

@@ -18,6 +18,8 @@ namespace Parsec.Search.Loop;
 /// <param name="TrainBatches">Position in the weight half's batch order.</param>
 /// <param name="ValidationBatches">Position in the pi half's batch order.</param>
 /// <param name="CostMultiplier">The cost constraint's multiplier (searches with a cost target; null otherwise and in checkpoints from before).</param>
+/// <param name="PiOmegas">With --commit decided: the importance weights of every pi update so far, which the noise floor replays; null otherwise.</param>
+/// <param name="CommittedBlocks">With --commit decided: pi's committed blocks (their values are in the logits); null otherwise.</param>
 internal sealed record SearchProgress(
     int Iteration,
     double[] PriorLogits,
@@ -26,7 +28,9 @@ internal sealed record SearchProgress(
     ulong[] ArchitectureRng,
     BatchSamplerState TrainBatches,
     BatchSamplerState ValidationBatches,
-    double? CostMultiplier = null);
+    double? CostMultiplier = null,
+    double[][]? PiOmegas = null,
+    int[]? CommittedBlocks = null);
 
 /// <summary>
 /// One file, checkpoint.safetensors, written atomically (temporary file + rename): every weight and batch-norm

@@ -185,6 +185,15 @@ public sealed record SearchOptions
     [Flag("--prior-weight-decay <WD>", Min = 0, Max = 1)] public double PriorWeightDecay { get; init; } = 1e-3;
     /// <summary>A pi.json to start from instead of the uniform prior (transfer); set from --prior-from as a full path.</summary>
     public string? PriorFrom { get; init; }
+    [Flag("--commit <RULE>", "off (pi keeps every choice open) or decided: every --commit-every pi updates, fix each choice whose margin is above the noise floor of the updates so far (the 99th percentile of decision_noise.json's replays), so that later samples vary only in the open choices.")]
+    public PriorCommit Commit { get; init; } = PriorCommit.Off;
+    [Flag("--commit-every <N>", "pi updates between two looks for decided choices (--commit decided).", Min = 1, Max = 100000000)]
+    public int CommitEvery { get; init; } = 10;
+    /// <summary>
+    /// The null quantile a margin must pass to be committed: stricter than the 95 % that marks a choice decided at the end,
+    /// because a search with --commit looks many times and a commit cannot be undone.
+    /// </summary>
+    public const double CommitQuantile = 0.99;
 
     // ---- run --------------------------------------------------------------------------------------
     [Flag("--seed <SEED>")] public ulong Seed { get; init; }
@@ -307,6 +316,8 @@ public sealed record SearchOptions
         Require(Enum.IsDefined(Pick), $"--pick must be argmax or scored, got {Pick}");
         Require(Pick == GenotypePick.Argmax || (Strategy == SearchStrategy.Parsec && Cost is null), "--pick scored works with the parsec strategy without a cost term");
         Require(CandidateBatches >= 1, $"--candidate-batches must be >= 1, got {CandidateBatches}");
+        Require(Enum.IsDefined(Commit), $"--commit must be off or decided, got {Commit}");
+        Require(Commit == PriorCommit.Off || Strategy == SearchStrategy.Parsec, "--commit decided works with the parsec strategy, which learns pi");
         Require(Concurrency is null or >= 1, $"--concurrency must be >= 1, got {Concurrency}");
         Require(CheckpointEvery >= 1, $"--checkpoint-every must be >= 1, got {CheckpointEvery}");
         Require(LogEvery >= 1, $"--log-every must be >= 1, got {LogEvery}");

@@ -68,6 +68,7 @@ internal sealed partial class SearchSession
                 throw new NonFiniteValueException(new NonFiniteReport(number, null, "prior gradient", "gradient of the prior logits", null));
             Cost?.Apply(Prior, priorGradient);
             PriorOptimizer.Step(priorGradient);
+            _commitment?.AfterPriorStep(validationOmega, number);
         }
 
         Backend.Synchronize();
@@ -94,6 +95,7 @@ internal sealed partial class SearchSession
             MemoryMib = Backend.Memory.PeakBytes / (1024.0 * 1024.0),
             ExpectedCost = Cost?.Table.ExpectedCost(Prior).Expected,
             CostMultiplier = Cost?.Target is null ? null : Cost.Multiplier,
+            CommittedChoices = _commitment?.Committed.Length,
         };
     }
 

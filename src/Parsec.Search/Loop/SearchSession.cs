@@ -31,6 +31,7 @@ internal sealed partial class SearchSession : IDisposable
     private readonly ulong _candidateSeed;
     private readonly PriorOptimizer? _alphaOptimizer; // DARTS' Adam on alpha
     private readonly Tape? _dartsTape;                // DARTS runs one mixed pass at a time
+    private readonly CommitTracker? _commitment;      // --commit decided
 
     private static Cost.LatencyTable LatencyTableFor(Cost.LatencyTable table, Cost.CostShape shape) =>
         table.Shape == shape ? table : throw new BadInputException($"the latency table is for {table.Shape}, this search's network is {shape}");
@@ -102,6 +103,7 @@ internal sealed partial class SearchSession : IDisposable
             _dartsTape = new Tape(backend);
         }
         _workers = new SampleWorkers(backend, options.Concurrency!.Value);
+        if (options.Commit == PriorCommit.Decided) _commitment = new CommitTracker(this);
 
         TotalIterations = options.Iterations!.Value;
         WarmupIterations = options.WarmupIterations(TotalIterations);
@@ -145,7 +147,8 @@ internal sealed partial class SearchSession : IDisposable
     /// <summary>The checkpoint's architecture logits are pi's theta, or DARTS' alpha, with the Adam that steps them.</summary>
     public SearchProgress Progress() => new(
         Iteration, (double[])(Alpha?.Logits ?? Prior.Logits).Clone(), (_alphaOptimizer ?? PriorOptimizer).ExportState(), WeightOptimizer.StepCount,
-        _architectureRng.State, TrainBatches.State, ValidationBatches.State, Cost?.Target is null ? null : Cost.Multiplier);
+        _architectureRng.State, TrainBatches.State, ValidationBatches.State, Cost?.Target is null ? null : Cost.Multiplier,
+        _commitment?.Omegas, _commitment?.Committed);
 
     public void SaveCheckpoint(string path) => SearchCheckpoint.Save(path, Network.Parameters, WeightOptimizer.ExportState(), Progress());
 
@@ -167,6 +170,7 @@ internal sealed partial class SearchSession : IDisposable
         {
             Prior.SetLogits(progress.PriorLogits);
             PriorOptimizer.ImportState(progress.PriorOptimizer);
+            _commitment?.Restore(progress.PiOmegas ?? [], progress.CommittedBlocks ?? []);
         }
         WeightOptimizer.ImportState(weightOptimizer);
         _architectureRng.State = progress.ArchitectureRng;

@@ -23,6 +23,7 @@ internal sealed class PriorOptimizer
     private readonly double[] _logits;
     private double[]? _firstMoment;  // (logits), created at the first step
     private double[]? _secondMoment; // (logits)
+    private bool[]? _frozen;         // (logits): left alone by every step, moments included
     private int _step;
 
     public PriorOptimizer(ArchitecturePrior prior, PriorOptimizerOptions options) : this(prior.Logits, options, "prior.logits") { }
@@ -39,6 +40,18 @@ internal sealed class PriorOptimizer
 
     public PriorOptimizerOptions Options { get; }
 
+    /// <summary>
+    /// Leaves logits [offset, offset + count) as they are from now on: no gradient, weight decay or moment moves them.
+    /// Not part of <see cref="ExportState"/>: whoever froze them freezes them again after a resume.
+    /// </summary>
+    public void Freeze(int offset, int count)
+    {
+        if (offset < 0 || count < 0 || offset + count > _logits.Length)
+            throw new ArgumentOutOfRangeException(nameof(offset), $"logits [{offset}, {offset + count}) are not within the {_logits.Length} logits");
+        _frozen ??= new bool[_logits.Length];
+        Array.Fill(_frozen, true, offset, count);
+    }
+
     /// <summary>One Adam step along <paramref name="ascentDirection"/> (the estimated gradient of log p(y | pi), which is maximised).</summary>
     public void Step(double[] ascentDirection)
     {
@@ -53,6 +66,7 @@ internal sealed class PriorOptimizer
         double correction2Sqrt = Math.Sqrt(1 - Math.Pow(b2, _step));
         for (int i = 0; i < theta.Length; i++)
         {
+            if (_frozen is not null && _frozen[i]) continue;
             // Adam minimises: the gradient of the negated objective.
             double g = -ascentDirection[i];
             if (wd != 0) g += wd * theta[i];

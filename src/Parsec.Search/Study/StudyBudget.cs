@@ -25,6 +25,8 @@ internal sealed record StudyBudget
     public Estimator.WeightSampling WeightSampling { get; init; } = Estimator.WeightSampling.Pi;
     [Flag("--pick <RULE>", "argmax or scored: how each PARSEC search picks its genotype (search --pick).")]
     public Loop.GenotypePick Pick { get; init; } = Loop.GenotypePick.Argmax;
+    [Flag("--search-commit <RULE>", "off or decided: whether each PARSEC search fixes the choices it has decided while it learns the others (search --commit).")]
+    public Loop.PriorCommit SearchCommit { get; init; } = Loop.PriorCommit.Off;
     [Flag("--candidates <M>", "Architectures scored with the shared weights at the end of a random-ws search, or of a PARSEC search with --pick scored.", Min = 1, Max = 1000000)]
     public int Candidates { get; init; } = 120;
     [Flag("--candidate-batches <B>", "Batches of pi's part each candidate is scored on.", Min = 1, Max = 1000000)]
@@ -53,7 +55,7 @@ internal sealed record StudyBudget
     public SearchOptions Search() => new()
     {
         Channels = Channels, Layers = Layers, BatchSize = SearchBatchSize, Iterations = SearchIterations, WarmupFraction = SearchWarmup, Samples = Samples,
-        WeightSamples = WeightSamples, WeightSampling = WeightSampling, Pick = Pick, Candidates = Candidates, CandidateBatches = CandidateBatches, Seed = SearchSeed ?? 0, CheckpointEvery = 50, Cost = Cost, CostTarget = CostTarget, CostWeight = CostWeight,
+        WeightSamples = WeightSamples, WeightSampling = WeightSampling, Pick = Pick, Commit = SearchCommit, Candidates = Candidates, CandidateBatches = CandidateBatches, Seed = SearchSeed ?? 0, CheckpointEvery = 50, Cost = Cost, CostTarget = CostTarget, CostWeight = CostWeight,
     };
 
     /// <summary>

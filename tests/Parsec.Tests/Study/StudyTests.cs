@@ -387,6 +387,13 @@ public class StudyTests
     }
 
     [Test]
+    public void TheStudysSearchCommitReachesItsSearches()
+    {
+        Assert.That(new Parsec.Search.Cli.StudyCommand.Settings().ToOptions().Search.Commit, Is.EqualTo(PriorCommit.Off));
+        Assert.That(new Parsec.Search.Cli.StudyCommand.Settings { SearchCommit = PriorCommit.Decided }.ToOptions().Search.Commit, Is.EqualTo(PriorCommit.Decided));
+    }
+
+    [Test]
     public void SearchSeedsAreCheckedAndExcludeATakenSearch()
     {
         Assert.That(() => (Tiny() with { SearchSeeds = [1, 1] }).Validate(), Throws.TypeOf<BadInputException>().With.Message.Contains("--search-seeds"));
