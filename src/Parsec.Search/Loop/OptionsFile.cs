@@ -77,18 +77,21 @@ internal static class OptionsFile
 
     /// <summary>
     /// Options written before the split was stratified split in stored order, took file subsets in stored order and fed
-    /// raw pixels: they are read as such, so that those runs resume on the same data.
+    /// raw pixels; those written before --commit kept every choice open: they are read as such, so that those runs resume
+    /// on the same data and the same computation.
     /// </summary>
-    internal static void UpgradeSplit(JsonObject search)
+    internal static void UpgradeOlderKeys(JsonObject search)
     {
         if (!search.ContainsKey(SplitKey)) search[SplitKey] = "first";
         if (!search.ContainsKey(PixelsKey)) search[PixelsKey] = "raw";
+        if (!search.ContainsKey(CommitKey)) search[CommitKey] = "off";
         Data.Files.DatasetSpec.UpgradeJson(search["dataset"]);
     }
 
     internal const string SplitKey = "split";
     private const string SpaceKey = "space";
     private const string PixelsKey = "pixels";
+    private const string CommitKey = "commit";
 
     public static SearchOptions Read(string path)
     {
@@ -99,7 +102,7 @@ internal static class OptionsFile
             node.Remove(PrecisionKey);
             node.Remove(SplitClassesKey);
             FlatDatasetJson.Upgrade(node);
-            UpgradeSplit(node);
+            UpgradeOlderKeys(node);
             var options = node.Deserialize<SearchOptions>(Json) ?? throw new BadInputException($"{path}: empty options file");
             options.Validate();
             return options;

@@ -25,7 +25,7 @@ internal static class StudyJson
             if (node["search"] is JsonObject search)
             {
                 Loop.FlatDatasetJson.Upgrade(search);
-                Loop.OptionsFile.UpgradeSplit(search);
+                Loop.OptionsFile.UpgradeOlderKeys(search);
             }
             Data.Files.DatasetSpec.UpgradeJson(node["data"]);
             var options = node.Deserialize<StudyOptions>(Json) ?? throw new BadInputException($"{path}: empty study file");

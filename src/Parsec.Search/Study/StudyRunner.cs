@@ -195,7 +195,11 @@ internal sealed class StudyRunner
     {
         var run = new RunFolder(search.Source);
         if (SearchRunner.IsFinished(run)) return true;
-        var options = _options.Search with { Dataset = _options.Data with { TestCount = null }, Seed = search.Seed!.Value, Strategy = search.Strategy };
+        var options = _options.Search with
+        {
+            Dataset = _options.Data with { TestCount = null }, Seed = search.Seed!.Value, Strategy = search.Strategy,
+            Commit = search.Strategy == SearchStrategy.Parsec ? _options.Search.Commit : null, // the others learn no pi to commit
+        };
         if (search.Strategy == SearchStrategy.Darts) options = options with { Iterations = _options.DartsIterations ?? options.Iterations };
         // Rank 0 copies; every rank learns whether it did.
         bool copied = IsRoot && CopySearchFromReuse(options, run);

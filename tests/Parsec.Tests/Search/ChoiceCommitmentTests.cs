@@ -98,4 +98,26 @@ public class ChoiceCommitmentTests
         }
         finally { Directory.Delete(root, recursive: true); }
     }
+
+    [Test]
+    public void CommitsAreTheDefaultForParsecOnlyAndOlderRunsReadAsKeepingEveryChoiceOpen()
+    {
+        Assert.That(new SearchOptions().Resolved(100, 8).Commit, Is.EqualTo(SearchOptions.DefaultCommit));
+        Assert.That(new SearchOptions { Strategy = SearchStrategy.Darts }.Resolved(100, 8).Commit, Is.EqualTo(PriorCommit.Off));
+        Assert.That(new SearchOptions { Strategy = SearchStrategy.RandomWs }.Resolved(100, 8).Commit, Is.EqualTo(PriorCommit.Off));
+        Assert.That(SearchOptions.Paper.Resolved(100, 8).Commit, Is.EqualTo(PriorCommit.Off), "the paper keeps every choice open");
+
+        // options.json written before --commit existed has no "commit": such a run resumes without commits.
+        var path = Path.Combine(Directory.CreateTempSubdirectory("parsec-commit-options-").FullName, "options.json");
+        try
+        {
+            OptionsFile.Write(path, new SearchOptions().Resolved(100, 8), "cpu", Parsec.Autodiff.Precision.Fp32);
+            Assert.That(OptionsFile.Read(path).Commit, Is.EqualTo(PriorCommit.Decided));
+            var node = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(path))!.AsObject();
+            Assert.That(node.Remove("commit"), Is.True);
+            File.WriteAllText(path, node.ToJsonString());
+            Assert.That(OptionsFile.Read(path).Commit, Is.EqualTo(PriorCommit.Off));
+        }
+        finally { Directory.Delete(Path.GetDirectoryName(path)!, recursive: true); }
+    }
 }

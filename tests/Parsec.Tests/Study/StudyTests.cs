@@ -389,8 +389,8 @@ public class StudyTests
     [Test]
     public void TheStudysSearchCommitReachesItsSearches()
     {
-        Assert.That(new Parsec.Search.Cli.StudyCommand.Settings().ToOptions().Search.Commit, Is.EqualTo(PriorCommit.Off));
-        Assert.That(new Parsec.Search.Cli.StudyCommand.Settings { SearchCommit = PriorCommit.Decided }.ToOptions().Search.Commit, Is.EqualTo(PriorCommit.Decided));
+        Assert.That(new Parsec.Search.Cli.StudyCommand.Settings().ToOptions().Search.Commit, Is.EqualTo(SearchOptions.DefaultCommit));
+        Assert.That(new Parsec.Search.Cli.StudyCommand.Settings { SearchCommit = PriorCommit.Off }.ToOptions().Search.Commit, Is.EqualTo(PriorCommit.Off));
     }
 
     [Test]
