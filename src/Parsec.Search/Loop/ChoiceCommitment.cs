@@ -28,7 +28,7 @@ internal static class ChoiceCommitment
             int reference = distribution.DistinctFrom(block);
             if (reference != -1 && !committed.Contains(reference)) continue;
             var probabilities = distribution.ConditionalProbabilities(block, mode); // a committed reference block's mode is its value
-            if (DecisionNoise.Margin(probabilities) > threshold) decided.Add((block, ArgMax(probabilities)));
+            if (DecisionNoise.Margin(probabilities) > threshold) decided.Add((block, CategoricalSet.ArgMax(probabilities)));
         }
         return decided;
     }
@@ -46,12 +46,5 @@ internal static class ChoiceCommitment
     public static void Refreeze(CategoricalSet distribution, PriorOptimizer optimizer, IEnumerable<int> committed)
     {
         foreach (int block in committed) optimizer.Freeze(distribution.Offset(block), distribution.Size(block));
-    }
-
-    private static int ArgMax(IReadOnlyList<double> values)
-    {
-        int best = 0;
-        for (int i = 1; i < values.Count; i++) if (values[i] > values[best]) best = i;
-        return best;
     }
 }

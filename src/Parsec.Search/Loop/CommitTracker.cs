@@ -1,5 +1,3 @@
-using Parsec.Search.Prior;
-
 namespace Parsec.Search.Loop;
 
 /// <summary>
@@ -15,17 +13,15 @@ internal sealed class CommitTracker(SearchSession session)
 
     public double[][] Omegas => _omegas.Select(o => (double[])o.Clone()).ToArray();
     public int[] Committed => _committed.ToArray();
+    public int CommittedCount => _committed.Count;
 
     /// <summary>Called after each pi update with its importance weights; looks for decided choices every --commit-every updates.</summary>
     public void AfterPriorStep(double[] omega, int iteration)
     {
         _omegas.Add((double[])omega.Clone());
         if (_omegas.Count % session.Options.CommitEvery != 0) return;
-        var options = session.Options;
-        var replay = new DecisionNoise.Replay(options.TermInputs,
-            session.PriorOptimizer.Options, options.PriorBaseline, _omegas, _omegas.Count,
-            options.PriorFrom is { } from ? PriorJson.Load(from).Logits : null, options.Space);
-        var thresholds = DecisionNoise.Thresholds(replay, seed: (ulong)iteration, quantile: SearchOptions.CommitQuantile);
+        var thresholds = DecisionNoise.Thresholds(DecisionNoise.Replay.Of(session.Options, _omegas, _omegas.Count),
+            seed: (ulong)iteration, quantile: SearchOptions.CommitQuantile);
         var distribution = session.Prior.Distribution;
         foreach (var (block, value) in ChoiceCommitment.Decided(distribution, thresholds, _committed))
         {

@@ -24,7 +24,13 @@ internal static class DecisionNoise
     /// <param name="InitialLogits">Where pi started (zeros, or a transferred prior).</param>
     /// <param name="Space">The space pi was learnt over; null: the DARTS space.</param>
     public sealed record Replay(TermInputs TermInputs, PriorOptimizerOptions Optimizer, PriorBaseline Baseline,
-        IReadOnlyList<double[]> Omegas, int Iterations, double[]? InitialLogits = null, Space.SearchSpace? Space = null);
+        IReadOnlyList<double[]> Omegas, int Iterations, double[]? InitialLogits = null, Space.SearchSpace? Space = null)
+    {
+        /// <summary>The replay of a search with <paramref name="options"/> (resolved) after <paramref name="iterations"/> pi updates with these importance weights.</summary>
+        public static Replay Of(SearchOptions options, IReadOnlyList<double[]> omegas, int iterations) => new(options.TermInputs,
+            new PriorOptimizerOptions(options.PriorLearningRate!.Value, options.PriorBeta1, options.PriorBeta2, options.PriorWeightDecay),
+            options.PriorBaseline, omegas, iterations, options.PriorFrom is { } from ? PriorJson.Load(from).Logits : null, options.Space);
+    }
 
     /// <summary>The <paramref name="quantile"/> (default the 95th percentile) of the null margin (top probability minus the runner-up's) per block size.</summary>
     public static IReadOnlyDictionary<int, double> Thresholds(Replay replay, int replays = DefaultReplays, ulong seed = 0, double quantile = Quantile)

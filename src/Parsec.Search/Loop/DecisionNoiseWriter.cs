@@ -17,11 +17,7 @@ internal static class DecisionNoiseWriter
     {
         var omegas = ReadOmegas(Path.Combine(runPath, MetricsFile.FileName));
         if (omegas.Count == 0 || piUpdates < 1) return null;
-        var initial = options.PriorFrom is { } from ? PriorJson.Load(from).Logits : null;
-        var replay = new DecisionNoise.Replay(options.TermInputs,
-            new PriorOptimizerOptions(options.PriorLearningRate!.Value, options.PriorBeta1, options.PriorBeta2, options.PriorWeightDecay),
-            options.PriorBaseline, omegas, piUpdates, initial, options.Space);
-        var thresholds = DecisionNoise.Thresholds(replay);
+        var thresholds = DecisionNoise.Thresholds(DecisionNoise.Replay.Of(options, omegas, piUpdates));
         var json = new JsonObject
         {
             ["quantile"] = DecisionNoise.Quantile,

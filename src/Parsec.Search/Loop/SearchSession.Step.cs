@@ -95,7 +95,7 @@ internal sealed partial class SearchSession
             MemoryMib = Backend.Memory.PeakBytes / (1024.0 * 1024.0),
             ExpectedCost = Cost?.Table.ExpectedCost(Prior).Expected,
             CostMultiplier = Cost?.Target is null ? null : Cost.Multiplier,
-            CommittedChoices = _commitment?.Committed.Length,
+            CommittedChoices = _commitment?.CommittedCount,
         };
     }
 

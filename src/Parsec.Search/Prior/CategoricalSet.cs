@@ -195,7 +195,8 @@ public sealed class CategoricalSet
         return h;
     }
 
-    private static int ArgMax(double[] p)
+    /// <summary>Index of the largest value (the first of equal ones).</summary>
+    internal static int ArgMax(double[] p)
     {
         int best = 0;
         for (int i = 1; i < p.Length; i++)
