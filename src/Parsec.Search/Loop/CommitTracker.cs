@@ -20,7 +20,7 @@ internal sealed class CommitTracker(SearchSession session)
     {
         _omegas.Add((double[])omega.Clone());
         if (_omegas.Count % session.Options.CommitEvery != 0) return;
-        var thresholds = DecisionNoise.Thresholds(DecisionNoise.Replay.Of(session.Options, _omegas, _omegas.Count),
+        var thresholds = DecisionNoise.Thresholds(DecisionNoise.Replay.Of(session.Options, _omegas, _omegas.Count, session.Cost?.Table),
             seed: (ulong)iteration, quantile: SearchOptions.CommitQuantile);
         var distribution = session.Prior.Distribution;
         foreach (var (block, value) in ChoiceCommitment.Decided(distribution, thresholds, _committed))

@@ -11,7 +11,10 @@ namespace Parsec.Search.Loop;
 /// breaks every link between an architecture and its likelihood while keeping the noise of the estimate. The
 /// margins those null runs reach are the noise floor: a real margin above their 95th percentile is a
 /// decision, one below it could be noise. Margins are pooled over blocks of the same size (7 operations;
-/// 2, 3, 4 or 5 inputs), which share a null distribution.
+/// 2, 3, 4 or 5 inputs), which share a null distribution. A cost-aware search's cost term is no noise but it is
+/// no evidence from the data either, so the null runs apply it too (with their own multiplier): a margin the cost
+/// alone would have opened is not a decision (the parameter-free operations cost the same, but a reduction cell's
+/// inputs do not: a skip from a cell input is a factorized reduction, with weights).
 /// </summary>
 internal static class DecisionNoise
 {
@@ -23,14 +26,20 @@ internal static class DecisionNoise
     /// <param name="Iterations">The pi updates the search made.</param>
     /// <param name="InitialLogits">Where pi started (zeros, or a transferred prior).</param>
     /// <param name="Space">The space pi was learnt over; null: the DARTS space.</param>
+    /// <param name="Cost">The cost term of a cost-aware search (its table, target or weight); null without one.</param>
     public sealed record Replay(TermInputs TermInputs, PriorOptimizerOptions Optimizer, PriorBaseline Baseline,
-        IReadOnlyList<double[]> Omegas, int Iterations, double[]? InitialLogits = null, Space.SearchSpace? Space = null)
+        IReadOnlyList<double[]> Omegas, int Iterations, double[]? InitialLogits = null, Space.SearchSpace? Space = null,
+        CostTerm? Cost = null)
     {
-        /// <summary>The replay of a search with <paramref name="options"/> (resolved) after <paramref name="iterations"/> pi updates with these importance weights.</summary>
-        public static Replay Of(SearchOptions options, IReadOnlyList<double[]> omegas, int iterations) => new(options.TermInputs,
+        /// <summary>The replay of a search with <paramref name="options"/> (resolved) after <paramref name="iterations"/> pi updates with these importance weights; <paramref name="costTable"/>: its cost table, when it is cost-aware.</summary>
+        public static Replay Of(SearchOptions options, IReadOnlyList<double[]> omegas, int iterations, Cost.TermCostTable? costTable) => new(options.TermInputs,
             new PriorOptimizerOptions(options.PriorLearningRate!.Value, options.PriorBeta1, options.PriorBeta2, options.PriorWeightDecay),
-            options.PriorBaseline, omegas, iterations, options.PriorFrom is { } from ? PriorJson.Load(from).Logits : null, options.Space);
+            options.PriorBaseline, omegas, iterations, options.PriorFrom is { } from ? PriorJson.Load(from).Logits : null, options.Space,
+            costTable is null ? null : new CostTerm(costTable, options.CostTarget, options.CostWeight));
     }
+
+    /// <summary>What a null run needs to apply a search's cost term as the search did (<see cref="SearchCost"/>).</summary>
+    public sealed record CostTerm(Cost.TermCostTable Table, double? Target, double? Weight);
 
     /// <summary>The <paramref name="quantile"/> (default the 95th percentile) of the null margin (top probability minus the runner-up's) per block size.</summary>
     public static IReadOnlyDictionary<int, double> Thresholds(Replay replay, int replays = DefaultReplays, ulong seed = 0, double quantile = Quantile)
@@ -63,11 +72,14 @@ internal static class DecisionNoise
         var prior = new ArchitecturePrior(replay.TermInputs, replay.Space);
         if (replay.InitialLogits is { } initial) prior.SetLogits(initial);
         var optimizer = new PriorOptimizer(prior, replay.Optimizer);
+        var cost = replay.Cost is { } term ? new SearchCost(term.Table, term.Target, term.Weight, new ArchitecturePrior(replay.TermInputs, replay.Space)) : null;
         for (int t = 0; t < replay.Iterations; t++)
         {
             var omega = replay.Omegas[t % replay.Omegas.Count];
             var samples = Enumerable.Range(0, omega.Length).Select(_ => prior.Distribution.Sample(rng)).ToList();
-            optimizer.Step(PriorGradient.FromWeights(prior.Distribution, samples, omega, replay.Baseline));
+            var gradient = PriorGradient.FromWeights(prior.Distribution, samples, omega, replay.Baseline);
+            cost?.Apply(prior, gradient);
+            optimizer.Step(gradient);
         }
         return prior;
     }

@@ -1,6 +1,7 @@
 using NUnit.Framework;
 using Parsec.Autodiff;
 using Parsec.Autodiff.Cpu;
+using Parsec.Search.Estimator;
 using Parsec.Search.Loop;
 using Parsec.Search.Prior;
 using Parsec.Search.Reports;
@@ -34,6 +35,43 @@ public class ChoiceCommitmentTests
         var afterFirst = ChoiceCommitment.Decided(d, Thresholds, new HashSet<int> { firstInput });
         Assert.That(afterFirst, Does.Contain((secondInput, 0)), "with the first input at c_{k-1}, the second has one value left");
         Assert.That(decided, Has.Count.EqualTo(2));
+    }
+
+    /// <summary>
+    /// A cost-aware search whose likelihoods carry nothing (equal importance weights) is moved by its cost term alone,
+    /// toward cheap operations. Among the operations the parameter-free ones cost the same, so their margins stay 0,
+    /// but a reduction cell's inputs differ in cost (a skip from a cell input is a factorized reduction, with
+    /// weights), and a floor without the cost (0 here) would commit them. The noise floor applies the same cost term,
+    /// so nothing the cost alone did is decided.
+    /// </summary>
+    [Test]
+    public void WhatTheCostTermAloneMovesIsNotDecided()
+    {
+        var table = Parsec.Search.Cost.TermCostTable.Build(new Parsec.Search.Cost.CostShape(Channels: 8, Layers: 5, ImageSide: 28, InputChannels: 1), Parsec.Search.Cost.CostMeasure.Params);
+        double target = 0.6 * table.ExpectedCost(new ArchitecturePrior(TermInputs.DistinctPerNode)).Expected;
+        var optimizer = new PriorOptimizerOptions(0.05);
+        var equal = Enumerable.Range(0, 10).Select(_ => Enumerable.Repeat(0.25, 4).ToArray()).ToList();
+        const int updates = 40;
+
+        var searched = new ArchitecturePrior(TermInputs.DistinctPerNode);
+        var step = new PriorOptimizer(searched, optimizer);
+        var cost = new SearchCost(table, target, weight: null, new ArchitecturePrior(TermInputs.DistinctPerNode));
+        var rng = new Rng(9);
+        for (int t = 0; t < updates; t++)
+        {
+            var samples = Enumerable.Range(0, 4).Select(_ => searched.Distribution.Sample(rng)).ToList();
+            var gradient = PriorGradient.FromWeights(searched.Distribution, samples, equal[t % equal.Count], PriorBaseline.Mean);
+            cost.Apply(searched, gradient);
+            step.Step(gradient);
+        }
+
+        DecisionNoise.Replay Replay(DecisionNoise.CostTerm? term) =>
+            new(TermInputs.DistinctPerNode, optimizer, PriorBaseline.Mean, equal, updates, Cost: term);
+        var withoutCost = DecisionNoise.Thresholds(Replay(null), replays: 3, quantile: SearchOptions.CommitQuantile);
+        Assert.That(ChoiceCommitment.Decided(searched.Distribution, withoutCost, new HashSet<int>()), Is.Not.Empty,
+            "the cost term opens margins that a floor without it calls decided");
+        var withCost = DecisionNoise.Thresholds(Replay(new DecisionNoise.CostTerm(table, target, null)), replays: 3, quantile: SearchOptions.CommitQuantile);
+        Assert.That(ChoiceCommitment.Decided(searched.Distribution, withCost, new HashSet<int>()), Is.Empty);
     }
 
     [Test]
