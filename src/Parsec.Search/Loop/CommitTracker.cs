@@ -10,6 +10,7 @@ internal sealed class CommitTracker(SearchSession session)
 {
     private readonly List<double[]> _omegas = [];
     private readonly SortedSet<int> _committed = [];
+    private DecisionNoise.Replay? _replay;
 
     public double[][] Omegas => _omegas.Select(o => (double[])o.Clone()).ToArray();
     public int[] Committed => _committed.ToArray();
@@ -20,7 +21,9 @@ internal sealed class CommitTracker(SearchSession session)
     {
         _omegas.Add((double[])omega.Clone());
         if (_omegas.Count % session.Options.CommitEvery != 0) return;
-        var thresholds = DecisionNoise.Thresholds(DecisionNoise.Replay.Of(session.Options, _omegas, _omegas.Count, session.Cost?.Table),
+        // Built once: with --prior-from it reads the transferred pi.json, which need not be read at every look.
+        _replay ??= DecisionNoise.Replay.Of(session.Options, [], 0, session.Cost?.Table);
+        var thresholds = DecisionNoise.Thresholds(_replay with { Omegas = _omegas, Iterations = _omegas.Count },
             seed: (ulong)iteration, quantile: SearchOptions.CommitQuantile);
         var distribution = session.Prior.Distribution;
         foreach (var (block, value) in ChoiceCommitment.Decided(distribution, thresholds, _committed))
