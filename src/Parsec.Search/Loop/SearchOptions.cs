@@ -185,14 +185,23 @@ public sealed record SearchOptions
     [Flag("--prior-weight-decay <WD>", Min = 0, Max = 1)] public double PriorWeightDecay { get; init; } = 1e-3;
     /// <summary>A pi.json to start from instead of the uniform prior (transfer); set from --prior-from as a full path.</summary>
     public string? PriorFrom { get; init; }
-    /// <summary>Null: <see cref="DefaultCommit"/> for PARSEC, off for the strategies that learn no pi.</summary>
-    [Flag("--commit <RULE>", "decided (default for parsec: every --commit-every pi updates, fix each choice whose margin is above the noise floor of the updates so far, the 99th percentile of decision_noise.json's replays, so that later samples vary only in the open choices) or off (pi keeps every choice open, as in the paper).")]
+    /// <summary>Null: <see cref="DefaultCommitFor"/>: decided for PARSEC without a cost term, off with one and for the strategies that learn no pi.</summary>
+    [Flag("--commit <RULE>", "decided (default for parsec without --cost: every --commit-every pi updates, fix each choice whose margin is above the noise floor of the updates so far, the 99th percentile of decision_noise.json's replays, so that later samples vary only in the open choices) or off (pi keeps every choice open, as in the paper).")]
     public PriorCommit? Commit { get; init; }
     /// <summary>
     /// Decided: over six search seeds on Fashion-MNIST it put every seed's cell in the top 2 against 4 of 6 without, at
     /// the same compute; on the class-sorted image folder it changed the mean by less than the noise (docs/search-quality.md).
     /// </summary>
     public const PriorCommit DefaultCommit = PriorCommit.Decided;
+    /// <summary>
+    /// What a search commits when --commit is not given: <see cref="DefaultCommit"/> for PARSEC without a cost term. With
+    /// one, off: while the multiplier drives pi down to its budget the convolutions lose their mass, the pools left
+    /// separate by chance and were committed, and pi's expected cost then stayed under the target (17,500-26,400
+    /// parameters at 30,000 on Fashion-MNIST); the three searches' cells ranked 4, 7 and 5 of 7 against 1, 4 and 6
+    /// without commits (docs/search-quality.md).
+    /// </summary>
+    public static PriorCommit DefaultCommitFor(SearchStrategy strategy, Cost.CostMeasure? cost) =>
+        strategy == SearchStrategy.Parsec && cost is null ? DefaultCommit : PriorCommit.Off;
     [Flag("--commit-every <N>", "pi updates between two looks for decided choices (--commit decided).", Min = 1, Max = 100000000)]
     public int CommitEvery { get; init; } = 10;
     /// <summary>
@@ -259,7 +268,7 @@ public sealed record SearchOptions
             Dataset = Dataset with { ImageSize = imageSide },
             LikelihoodScale = LikelihoodScale ?? 1.0 / BatchSize,
             PriorLearningRate = PriorLearningRate ?? (Strategy == SearchStrategy.Darts ? DartsAlphaLearningRate : Math.Min(AutoPriorLearningRateCap, AutoPriorTravel / priorIterations)),
-            Commit = Commit ?? (Strategy == SearchStrategy.Parsec ? DefaultCommit : PriorCommit.Off),
+            Commit = Commit ?? DefaultCommitFor(Strategy, Cost),
         };
     }
 

@@ -25,8 +25,9 @@ internal sealed record StudyBudget
     public Estimator.WeightSampling WeightSampling { get; init; } = Estimator.WeightSampling.Pi;
     [Flag("--pick <RULE>", "argmax or scored: how each PARSEC search picks its genotype (search --pick).")]
     public Loop.GenotypePick Pick { get; init; } = Loop.GenotypePick.Argmax;
-    [Flag("--search-commit <RULE>", "decided or off: whether each PARSEC search fixes the choices it has decided while it learns the others (search --commit).")]
-    public Loop.PriorCommit SearchCommit { get; init; } = SearchOptions.DefaultCommit;
+    /// <summary>Null: each search's own default (<see cref="SearchOptions.DefaultCommitFor"/>).</summary>
+    [Flag("--search-commit <RULE>", "decided or off: whether each PARSEC search fixes the choices it has decided while it learns the others (search --commit; default decided without --cost, off with it).")]
+    public Loop.PriorCommit? SearchCommit { get; init; }
     [Flag("--candidates <M>", "Architectures scored with the shared weights at the end of a random-ws search, or of a PARSEC search with --pick scored.", Min = 1, Max = 1000000)]
     public int Candidates { get; init; } = 120;
     [Flag("--candidate-batches <B>", "Batches of pi's part each candidate is scored on.", Min = 1, Max = 1000000)]

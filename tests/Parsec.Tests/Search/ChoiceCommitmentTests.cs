@@ -138,12 +138,15 @@ public class ChoiceCommitmentTests
     }
 
     [Test]
-    public void CommitsAreTheDefaultForParsecOnlyAndOlderRunsReadAsKeepingEveryChoiceOpen()
+    public void CommitsAreTheDefaultForParsecWithoutACostOnlyAndOlderRunsReadAsKeepingEveryChoiceOpen()
     {
         Assert.That(new SearchOptions().Resolved(100, 8).Commit, Is.EqualTo(SearchOptions.DefaultCommit));
         Assert.That(new SearchOptions { Strategy = SearchStrategy.Darts }.Resolved(100, 8).Commit, Is.EqualTo(PriorCommit.Off));
         Assert.That(new SearchOptions { Strategy = SearchStrategy.RandomWs }.Resolved(100, 8).Commit, Is.EqualTo(PriorCommit.Off));
         Assert.That(SearchOptions.Paper.Resolved(100, 8).Commit, Is.EqualTo(PriorCommit.Off), "the paper keeps every choice open");
+        var costAware = new SearchOptions { Cost = Parsec.Search.Cost.CostMeasure.Params, CostTarget = 30000 };
+        Assert.That(costAware.Resolved(100, 8).Commit, Is.EqualTo(PriorCommit.Off), "a cost-aware search commits only when told");
+        Assert.That((costAware with { Commit = PriorCommit.Decided }).Resolved(100, 8).Commit, Is.EqualTo(PriorCommit.Decided));
 
         // options.json written before --commit existed has no "commit": such a run resumes without commits.
         var path = Path.Combine(Directory.CreateTempSubdirectory("parsec-commit-options-").FullName, "options.json");
