@@ -189,14 +189,15 @@ public sealed record SearchOptions
     [Flag("--commit <RULE>", "decided (default for parsec without --cost: every --commit-every pi updates, fix each choice whose margin is above the noise floor of the updates so far, the 99th percentile of decision_noise.json's replays, so that later samples vary only in the open choices) or off (pi keeps every choice open, as in the paper).")]
     public PriorCommit? Commit { get; init; }
     /// <summary>
-    /// Decided: over six search seeds on Fashion-MNIST it put every seed's cell in the top 2 against 4 of 6 without, at
-    /// the same compute; on the class-sorted image folder it changed the mean by less than the noise (docs/search-quality.md).
+    /// Decided: over six search seeds on Fashion-MNIST it put every seed's cell in the top 2 of 7 against 4 of 6 without,
+    /// at the same compute (and two more seeds run with it rank 2 and 1 of 8); on the class-sorted image folder it
+    /// changed the mean by less than the noise (docs/search-quality.md).
     /// </summary>
     public const PriorCommit DefaultCommit = PriorCommit.Decided;
     /// <summary>
     /// What a search commits when --commit is not given: <see cref="DefaultCommit"/> for PARSEC without a cost term. With
     /// one, off: while the multiplier drives pi down to its budget the convolutions lose their mass, the pools left
-    /// separate by chance and were committed, and pi's expected cost then stayed under the target (17,500-26,400
+    /// separate by chance and were committed, and pi's expected cost then stayed under the target (17,500-26,200
     /// parameters at 30,000 on Fashion-MNIST); the three searches' cells ranked 4, 7 and 5 of 7 against 1, 4 and 6
     /// without commits (docs/search-quality.md).
     /// </summary>
