@@ -22,7 +22,7 @@ internal sealed class CommitTracker(SearchSession session)
         _omegas.Add((double[])omega.Clone());
         if (_omegas.Count % session.Options.CommitEvery != 0) return;
         // Built once: with --prior-from it reads the transferred pi.json, which need not be read at every look.
-        _replay ??= DecisionNoise.Replay.Of(session.Options, [], 0, session.Cost?.Table);
+        _replay ??= DecisionNoise.Replay.Of(session.Options, [], 0, session.Cost);
         var thresholds = DecisionNoise.Thresholds(_replay with { Omegas = _omegas, Iterations = _omegas.Count },
             seed: (ulong)iteration, quantile: SearchOptions.CommitQuantile);
         var distribution = session.Prior.Distribution;

@@ -26,20 +26,16 @@ internal static class DecisionNoise
     /// <param name="Iterations">The pi updates the search made.</param>
     /// <param name="InitialLogits">Where pi started (zeros, or a transferred prior).</param>
     /// <param name="Space">The space pi was learnt over; null: the DARTS space.</param>
-    /// <param name="Cost">The cost term of a cost-aware search (its table, target or weight); null without one.</param>
+    /// <param name="Cost">The cost term of a cost-aware search; null without one. Each null run restarts it (<see cref="SearchCost.Restarted"/>), so its multiplier here is not used.</param>
     public sealed record Replay(TermInputs TermInputs, PriorOptimizerOptions Optimizer, PriorBaseline Baseline,
         IReadOnlyList<double[]> Omegas, int Iterations, double[]? InitialLogits = null, Space.SearchSpace? Space = null,
-        CostTerm? Cost = null)
+        SearchCost? Cost = null)
     {
-        /// <summary>The replay of a search with <paramref name="options"/> (resolved) after <paramref name="iterations"/> pi updates with these importance weights; <paramref name="costTable"/>: its cost table, when it is cost-aware.</summary>
-        public static Replay Of(SearchOptions options, IReadOnlyList<double[]> omegas, int iterations, Cost.TermCostTable? costTable) => new(options.TermInputs,
+        /// <summary>The replay of a search with <paramref name="options"/> (resolved) and <paramref name="cost"/> (its cost term, when it is cost-aware) after <paramref name="iterations"/> pi updates with these importance weights.</summary>
+        public static Replay Of(SearchOptions options, IReadOnlyList<double[]> omegas, int iterations, SearchCost? cost) => new(options.TermInputs,
             new PriorOptimizerOptions(options.PriorLearningRate!.Value, options.PriorBeta1, options.PriorBeta2, options.PriorWeightDecay),
-            options.PriorBaseline, omegas, iterations, options.PriorFrom is { } from ? PriorJson.Load(from).Logits : null, options.Space,
-            costTable is null ? null : new CostTerm(costTable, options.CostTarget, options.CostWeight));
+            options.PriorBaseline, omegas, iterations, options.PriorFrom is { } from ? PriorJson.Load(from).Logits : null, options.Space, cost);
     }
-
-    /// <summary>What a null run needs to apply a search's cost term as the search did (<see cref="SearchCost"/>).</summary>
-    public sealed record CostTerm(Cost.TermCostTable Table, double? Target, double? Weight);
 
     /// <summary>The <paramref name="quantile"/> (default the 95th percentile) of the null margin (top probability minus the runner-up's) per block size.</summary>
     public static IReadOnlyDictionary<int, double> Thresholds(Replay replay, int replays = DefaultReplays, ulong seed = 0, double quantile = Quantile)
@@ -72,7 +68,7 @@ internal static class DecisionNoise
         var prior = new ArchitecturePrior(replay.TermInputs, replay.Space);
         if (replay.InitialLogits is { } initial) prior.SetLogits(initial);
         var optimizer = new PriorOptimizer(prior, replay.Optimizer);
-        var cost = replay.Cost is { } term ? new SearchCost(term.Table, term.Target, term.Weight, new ArchitecturePrior(replay.TermInputs, replay.Space)) : null;
+        var cost = replay.Cost?.Restarted();
         for (int t = 0; t < replay.Iterations; t++)
         {
             var omega = replay.Omegas[t % replay.Omegas.Count];

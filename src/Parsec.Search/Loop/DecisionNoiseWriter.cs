@@ -12,12 +12,12 @@ namespace Parsec.Search.Loop;
 /// </summary>
 internal static class DecisionNoiseWriter
 {
-    /// <summary>Replays the search in <paramref name="runPath"/> (its options and metrics.jsonl; <paramref name="costTable"/>: its cost table when it is cost-aware) and writes the file there.</summary>
-    public static IReadOnlyDictionary<int, double>? Write(string runPath, SearchOptions options, int piUpdates, Cost.TermCostTable? costTable)
+    /// <summary>Replays the search in <paramref name="runPath"/> (its options and metrics.jsonl; <paramref name="cost"/>: its cost term when it is cost-aware) and writes the file there.</summary>
+    public static IReadOnlyDictionary<int, double>? Write(string runPath, SearchOptions options, int piUpdates, SearchCost? cost)
     {
         var omegas = ReadOmegas(Path.Combine(runPath, MetricsFile.FileName));
         if (omegas.Count == 0 || piUpdates < 1) return null;
-        var thresholds = DecisionNoise.Thresholds(DecisionNoise.Replay.Of(options, omegas, piUpdates, costTable));
+        var thresholds = DecisionNoise.Thresholds(DecisionNoise.Replay.Of(options, omegas, piUpdates, cost));
         var json = new JsonObject
         {
             ["quantile"] = DecisionNoise.Quantile,

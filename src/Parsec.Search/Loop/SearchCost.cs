@@ -28,12 +28,18 @@ internal sealed class SearchCost
     private readonly double _uniformCost;
 
     public SearchCost(TermCostTable table, double? target, double? weight, ArchitecturePrior uniform)
+        : this(table, target, weight, table.ExpectedCost(uniform).Expected) { }
+
+    private SearchCost(TermCostTable table, double? target, double? weight, double uniformCost)
     {
         Table = table;
         _target = target;
         _weight = weight;
-        _uniformCost = table.ExpectedCost(uniform).Expected;
+        _uniformCost = uniformCost;
     }
+
+    /// <summary>The same cost term with its multiplier at 0, as a search starts it (the noise floor's null runs replay it).</summary>
+    public SearchCost Restarted() => new(Table, _target, _weight, _uniformCost);
 
     public TermCostTable Table { get; }
     /// <summary>lambda of the target's constraint; stays 0 with a fixed weight.</summary>

@@ -277,7 +277,7 @@ public static class SearchRunner
             return (new DerivedGenotype(genotype, []), DrawReport(session, run));
         }
         PriorJson.Save(session.Prior, run.Pi);
-        var noise = DecisionNoiseWriter.Write(run.Path, session.Options, Math.Max(0, session.Iteration - session.WarmupIterations), session.Cost?.Table);
+        var noise = DecisionNoiseWriter.Write(run.Path, session.Options, Math.Max(0, session.Iteration - session.WarmupIterations), session.Cost);
         var derived = Derivation.Derive(session.Prior, noise);
         if (session.Options.Pick == GenotypePick.Scored)
         {

@@ -65,12 +65,12 @@ public class ChoiceCommitmentTests
             step.Step(gradient);
         }
 
-        DecisionNoise.Replay Replay(DecisionNoise.CostTerm? term) =>
+        DecisionNoise.Replay Replay(SearchCost? term) =>
             new(TermInputs.DistinctPerNode, optimizer, PriorBaseline.Mean, equal, updates, Cost: term);
         var withoutCost = DecisionNoise.Thresholds(Replay(null), replays: 3, quantile: SearchOptions.CommitQuantile);
         Assert.That(ChoiceCommitment.Decided(searched.Distribution, withoutCost, new HashSet<int>()), Is.Not.Empty,
             "the cost term opens margins that a floor without it calls decided");
-        var withCost = DecisionNoise.Thresholds(Replay(new DecisionNoise.CostTerm(table, target, null)), replays: 3, quantile: SearchOptions.CommitQuantile);
+        var withCost = DecisionNoise.Thresholds(Replay(cost), replays: 3, quantile: SearchOptions.CommitQuantile);
         Assert.That(ChoiceCommitment.Decided(searched.Distribution, withCost, new HashSet<int>()), Is.Empty);
     }
 
