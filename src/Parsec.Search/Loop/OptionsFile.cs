@@ -77,14 +77,16 @@ internal static class OptionsFile
 
     /// <summary>
     /// Options written before the split was stratified split in stored order, took file subsets in stored order and fed
-    /// raw pixels; those written before --commit kept every choice open: they are read as such, so that those runs resume
-    /// on the same data and the same computation.
+    /// raw pixels; those written before --commit kept every choice open; those written before --augment trained the
+    /// weights on batches as stored: they are read as such, so that those runs resume on the same data and the same
+    /// computation.
     /// </summary>
     internal static void UpgradeOlderKeys(JsonObject search)
     {
         if (!search.ContainsKey(SplitKey)) search[SplitKey] = "first";
         if (!search.ContainsKey(PixelsKey)) search[PixelsKey] = "raw";
         if (!search.ContainsKey(CommitKey)) search[CommitKey] = "off";
+        if (!search.ContainsKey(AugmentKey)) search[AugmentKey] = "none";
         Data.Files.DatasetSpec.UpgradeJson(search["dataset"]);
     }
 
@@ -92,6 +94,7 @@ internal static class OptionsFile
     private const string SpaceKey = "space";
     private const string PixelsKey = "pixels";
     private const string CommitKey = "commit";
+    private const string AugmentKey = "augment";
 
     public static SearchOptions Read(string path)
     {

@@ -82,6 +82,14 @@ public sealed record SearchOptions
     /// </summary>
     [Flag("--pixels <MODE>", "raw (values from 0 to 1, as stored; the default, measured better on Fashion-MNIST) or normalized (per-channel mean and std of the training set, as `train` does).")]
     public SearchPixels Pixels { get; init; } = SearchPixels.Raw;
+    /// <summary>
+    /// With little data the shared weights see each image many times (1,000 images for the weights over a 300-iteration
+    /// search are 9.6 epochs of them) while every genotype is later trained on augmented images; augmenting the weights'
+    /// batches the same way keeps the shared weights from fitting the images instead of the task.
+    /// options.json written before this option existed read as none, which they ran with.
+    /// </summary>
+    [Flag("--augment <MODE>", "none (the default) or dataset: the batches that train the shared weights get the crops and flips `train` gives this dataset (no cutout); pi's batches stay as stored.")]
+    public SearchAugment Augment { get; init; } = SearchAugment.None;
     /// <summary>Kept apart from <see cref="Seed"/> so that searches with different seeds can share one split.</summary>
     [Flag("--split-seed <SEED>", "Seed of the stratified split of the training set into the weights' part and pi's part.")]
     public ulong SplitSeed { get; init; }
@@ -334,6 +342,7 @@ public sealed record SearchOptions
         Require(Pick == GenotypePick.Argmax || (Strategy == SearchStrategy.Parsec && Cost is null), "--pick scored works with the parsec strategy without a cost term");
         Require(CandidateBatches >= 1, $"--candidate-batches must be >= 1, got {CandidateBatches}");
         Require(Commit is null || Enum.IsDefined(Commit.Value), $"--commit must be off or decided, got {Commit}");
+        Require(Enum.IsDefined(Augment), $"--augment must be none or dataset, got {Augment}");
         Require(Commit is null or PriorCommit.Off || Strategy == SearchStrategy.Parsec, "--commit decided works with the parsec strategy, which learns pi");
         Require(Concurrency is null or >= 1, $"--concurrency must be >= 1, got {Concurrency}");
         Require(CheckpointEvery >= 1, $"--checkpoint-every must be >= 1, got {CheckpointEvery}");

@@ -31,7 +31,7 @@ internal sealed partial class SearchSession
         _alphaOptimizer!.Step(alphaGradient.Select(g => -g).ToArray()); // the optimiser ascends: descend the loss
 
         WeightOptimizer.ZeroGrad();
-        var trainBatch = new HostBatch(TrainData, TrainBatches.Next());
+        var trainBatch = NextTrainBatch(number);
         var (trainLoss, trainAccuracy) = MixedPass(tape, trainBatch, new MixedOpWeights(alpha.Space, alpha.Logits), number, "train forward");
         double gradientNorm = StepWeights(number, learningRate); // every weight is in the supernet: every one has a gradient
 

@@ -49,7 +49,7 @@ internal sealed partial class SearchSession
 
         // Weights: sum_k omega_k g_k (or the plain mean), each g_k computed on a worker, reduced in sample order.
         var trainMode = warmup ? WeightGradient.Equal : Options.WeightGradient;
-        var trainBatch = new HostBatch(TrainData, TrainBatches.Next());
+        var trainBatch = NextTrainBatch(number);
         var (train, reduced) = Pass(trainBatch, weightArchitectures, number, "train forward",
             samples => _reduction.ReduceGradients(samples.Select(s => s.Updates).ToList(), samples.Select(s => scale * s.LogLikelihood).ToList(), trainMode));
         var trainOmega = reduced!;

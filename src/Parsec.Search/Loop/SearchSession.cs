@@ -19,7 +19,8 @@ namespace Parsec.Search.Loop;
 /// options with their automatic values resolved (<see cref="SearchOptions.Resolved"/>, and the concurrency by
 /// <see cref="SampleConcurrency"/>).
 /// One iteration is <see cref="Step"/> (SearchSession.Step.cs). Images are standardised per channel as `train`
-/// standardises them (<see cref="SearchOptions.Pixels"/>); DARTS' search-time crops and flips are not applied.
+/// standardises them (<see cref="SearchOptions.Pixels"/>); the weights' batches get the dataset's crops and flips only
+/// with <see cref="SearchOptions.Augment"/>.
 /// </summary>
 internal sealed partial class SearchSession : IDisposable
 {
@@ -32,6 +33,7 @@ internal sealed partial class SearchSession : IDisposable
     private readonly PriorOptimizer? _alphaOptimizer; // DARTS' Adam on alpha
     private readonly Tape? _dartsTape;                // DARTS runs one mixed pass at a time
     private readonly CommitTracker? _commitment;      // --commit decided
+    private readonly WeightBatchAugmenter? _weightBatchAugmenter; // --augment dataset
 
     private static Cost.LatencyTable LatencyTableFor(Cost.LatencyTable table, Cost.CostShape shape) =>
         table.Shape == shape ? table : throw new BadInputException($"the latency table is for {table.Shape}, this search's network is {shape}");
@@ -70,6 +72,8 @@ internal sealed partial class SearchSession : IDisposable
         ValidationBatches = new BatchSampler(ValidationData.Count, options.BatchSize, master.Fork());
         _candidateSeed = master.NextUInt64();
         var alphaRng = new Rng(master.NextUInt64());
+        // Drawn after every other stream, so that searches without --augment keep the bits they had before it existed.
+        _weightBatchAugmenter = WeightBatchAugmenter.For(options, TrainData, master.NextUInt64());
         IterationsPerEpoch = TrainBatches.BatchesPerEpoch;
         Options = options = options.Resolved(IterationsPerEpoch, dataset.Height);
 
@@ -108,6 +112,14 @@ internal sealed partial class SearchSession : IDisposable
         TotalIterations = options.Iterations!.Value;
         WarmupIterations = options.WarmupIterations(TotalIterations);
         _schedule = new CosineSchedule(options.WeightLearningRate, options.Epochs, options.WeightLearningRateMin);
+    }
+
+    /// <summary>The batch that trains the weights in iteration <paramref name="number"/>: the next of the weights' part, augmented when --augment asks.</summary>
+    private HostBatch NextTrainBatch(int number)
+    {
+        var batch = new HostBatch(TrainData, TrainBatches.Next());
+        _weightBatchAugmenter?.Apply(batch, number);
+        return batch;
     }
 
     public SearchOptions Options { get; }

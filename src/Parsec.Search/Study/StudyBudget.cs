@@ -23,6 +23,8 @@ internal sealed record StudyBudget
     [Flag("--weight-samples <N>", "How many of them also train the weights.", Min = 1, Max = 4096)] public int WeightSamples { get; init; } = 4;
     [Flag("--weight-sampling <MODE>", "pi or uniform: which architectures train the search's shared weights after the warm-up (search --weight-sampling).")]
     public Estimator.WeightSampling WeightSampling { get; init; } = Estimator.WeightSampling.Pi;
+    [Flag("--search-augment <MODE>", "none or dataset: whether the batches that train each search's shared weights get the dataset's crops and flips (search --augment).")]
+    public SearchAugment SearchAugment { get; init; } = SearchAugment.None;
     [Flag("--pick <RULE>", "argmax or scored: how each PARSEC search picks its genotype (search --pick).")]
     public Loop.GenotypePick Pick { get; init; } = Loop.GenotypePick.Argmax;
     /// <summary>Null: each search's own default (<see cref="SearchOptions.DefaultCommitFor"/>).</summary>
@@ -56,7 +58,7 @@ internal sealed record StudyBudget
     public SearchOptions Search() => new()
     {
         Channels = Channels, Layers = Layers, BatchSize = SearchBatchSize, Iterations = SearchIterations, WarmupFraction = SearchWarmup, Samples = Samples,
-        WeightSamples = WeightSamples, WeightSampling = WeightSampling, Pick = Pick, Commit = SearchCommit, Candidates = Candidates, CandidateBatches = CandidateBatches, Seed = SearchSeed ?? 0, CheckpointEvery = 50, Cost = Cost, CostTarget = CostTarget, CostWeight = CostWeight,
+        WeightSamples = WeightSamples, WeightSampling = WeightSampling, Augment = SearchAugment, Pick = Pick, Commit = SearchCommit, Candidates = Candidates, CandidateBatches = CandidateBatches, Seed = SearchSeed ?? 0, CheckpointEvery = 50, Cost = Cost, CostTarget = CostTarget, CostWeight = CostWeight,
     };
 
     /// <summary>

@@ -397,6 +397,13 @@ public class StudyTests
     }
 
     [Test]
+    public void TheStudysSearchAugmentReachesItsSearches()
+    {
+        Assert.That(new Parsec.Search.Cli.StudyCommand.Settings().ToOptions().Search.Augment, Is.EqualTo(SearchAugment.None));
+        Assert.That(new Parsec.Search.Cli.StudyCommand.Settings { SearchAugment = SearchAugment.Dataset }.ToOptions().Search.Augment, Is.EqualTo(SearchAugment.Dataset));
+    }
+
+    [Test]
     public void SearchSeedsAreCheckedAndExcludeATakenSearch()
     {
         Assert.That(() => (Tiny() with { SearchSeeds = [1, 1] }).Validate(), Throws.TypeOf<BadInputException>().With.Message.Contains("--search-seeds"));
