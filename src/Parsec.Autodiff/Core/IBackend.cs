@@ -51,6 +51,21 @@ public interface IBackend : IDisposable
     void CopyOut(Storage src, Span<float> dst);
     void CopyOut(Storage src, Span<double> dst);
     void CopyOut(Storage src, Span<int> dst);
+    /// <summary>
+    /// Copies every Float32 storage of <paramref name="sources"/>, in order and end to end, into <paramref name="dst"/>, whose
+    /// length must be their total. One call reads back many small buffers (a sample's gradients): a backend with a
+    /// device may queue them all and wait once.
+    /// </summary>
+    void CopyOutAll(IReadOnlyList<Storage> sources, Span<float> dst)
+    {
+        StorageChecks.TotalLength(nameof(CopyOutAll), sources, dst.Length);
+        int offset = 0;
+        foreach (var source in sources)
+        {
+            CopyOut(source, dst.Slice(offset, (int)source.Length));
+            offset += (int)source.Length;
+        }
+    }
     /// <summary>dst = src (same length and type).</summary>
     void Copy(Storage src, Storage dst);
     /// <summary>Waits until all queued work is done (a no-op on the CPU).</summary>

@@ -21,6 +21,19 @@ internal static class StorageChecks
         if (storage.Length != count) throw new ArgumentException($"{op}: the buffer must hold {count} elements, {storage} holds {storage.Length}");
     }
 
+    /// <summary>CopyOutAll: every storage holds Float32 and together they hold exactly <paramref name="count"/> values; returns that total.</summary>
+    public static long TotalLength(string op, IReadOnlyList<Storage> storages, long count)
+    {
+        long total = 0;
+        foreach (var storage in storages)
+        {
+            if (storage.DType != DType.Float32) throw new ArgumentException($"{op}: {storage} holds {storage.DType}, the call passes Float32");
+            total += storage.Length;
+        }
+        if (total != count) throw new ArgumentException($"{op}: the {storages.Count} buffers hold {total} elements, the destination {count}");
+        return total;
+    }
+
     /// <summary>Fill of an Int32 storage: the value must be a whole number in Int32's range.</summary>
     public static int Int32Fill(double value) =>
         value == Math.Floor(value) && value >= int.MinValue && value <= int.MaxValue ? (int)value

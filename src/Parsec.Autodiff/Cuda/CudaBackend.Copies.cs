@@ -29,6 +29,37 @@ public sealed partial class CudaBackend
         for (int i = 0; i < tmp.Length; i++) dst[i] = tmp[i];
     }
 
+    /// <summary>
+    /// Queues every source's copy into one page-locked staging buffer and waits once, then fills <paramref name="dst"/> from
+    /// it. Copies into pageable memory each go through the driver's own bounce buffer and return only when done, so a
+    /// sample's hundred-odd gradients read back one by one would wait a hundred times; from pinned memory the copy
+    /// engine writes directly and the waits collapse into one. The buffer grows to the largest call and is kept.
+    /// </summary>
+    public unsafe void CopyOutAll(IReadOnlyList<Storage> sources, Span<float> dst)
+    {
+        long total = StorageChecks.TotalLength(nameof(CopyOutAll), sources, dst.Length);
+        if (total == 0) return;
+        long bytes = total * sizeof(float);
+        if (_staging is null || _staging.Bytes < bytes)
+        {
+            _staging?.Dispose();
+            _staging = null; // a failed allocation must not leave a disposed buffer behind
+            _staging = new PinnedHostBuffer(_device, bytes);
+        }
+        _device.MakeCurrent();
+        byte* host = (byte*)_staging.Pointer;
+        long offset = 0;
+        foreach (var source in sources)
+        {
+            var c = Cuda(source, nameof(CopyOutAll), "sources");
+            if (c.Length == 0) continue;
+            Check.Cuda(Driver.cuMemcpyDtoHAsync_v2(host + offset, c.Pointer, (nuint)c.Bytes, _stream.Handle));
+            offset += c.Bytes;
+        }
+        _stream.Synchronize();
+        _staging.AsSpan<float>()[..dst.Length].CopyTo(dst);
+    }
+
     private unsafe void CopyIn<T>(Storage dst, ReadOnlySpan<T> src, DType dtype) where T : unmanaged
     {
         var c = Cuda(dst, nameof(CopyIn), "dst");

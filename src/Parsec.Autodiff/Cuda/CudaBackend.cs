@@ -22,6 +22,7 @@ public sealed partial class CudaBackend : IBackend
     private readonly ArenaBlock _cublasWorkspace;
     private readonly KernelLibrary _kernels;
     private readonly DeviceScratch _scratch;
+    private PinnedHostBuffer? _staging; // CopyOutAll's page-locked staging, grown on demand
     private readonly LaunchCounter _launches = new();
     private bool _disposed;
 
@@ -168,6 +169,7 @@ public sealed partial class CudaBackend : IBackend
         _timingStart?.Dispose();
         _timingEnd?.Dispose();
         _scratch.Dispose();
+        _staging?.Dispose();
         _kernels.Dispose();
         _cublas.Dispose();
         _cudnn.Dispose();

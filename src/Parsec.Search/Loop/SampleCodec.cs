@@ -19,7 +19,7 @@ internal sealed partial class SearchSession
         private const byte Ok = 1, Failed = 2;
 
         /// <param name="gradients">False when the ranks add their gradients with an all-reduce instead: only the log-likelihoods, accuracies and batch statistics travel.</param>
-        public static byte[] Encode((int Index, SampleRun Run)[] samples, ParameterStore bank, bool gradients = true)
+        public static byte[] Encode((int Index, SampleRun Run)[] samples, ParameterStore bank, IBackend backend, bool gradients = true)
         {
             var weights = Index(bank.Weights);
             var buffers = Index(bank.Buffers);
@@ -32,18 +32,32 @@ internal sealed partial class SearchSession
                 writer.Write(index);
                 writer.Write(sample.LogLikelihood);
                 writer.Write(sample.Accuracy);
-                writer.Write(gradients ? sample.Updates.Parameters.Count : 0);
-                foreach (var parameter in gradients ? sample.Updates.Parameters : [])
+                var parameters = gradients ? sample.Updates.Parameters : [];
+                var statistics = sample.Updates.Statistics;
+                // The sample's gradients and batch statistics in one read-back: a CUDA rank stages them through pinned
+                // memory and waits once instead of once per buffer.
+                var storages = parameters.Select(p => sample.Updates.GradientOf(p)!.Storage).Concat(statistics.Select(b => b.Batch.Storage)).ToList();
+                var values = new float[storages.Sum(g => g.Length)];
+                backend.CopyOutAll(storages, values);
+                int offset = 0;
+                ReadOnlySpan<float> Next(int i)
                 {
-                    writer.Write(weights[parameter]);
-                    WriteFloats(writer, sample.Updates.GradientOf(parameter)!.ToFloatArray());
+                    var span = values.AsSpan(offset, (int)storages[i].Length);
+                    offset += span.Length;
+                    return span;
                 }
-                writer.Write(sample.Updates.Statistics.Count);
-                foreach (var statistic in sample.Updates.Statistics)
+                writer.Write(parameters.Count);
+                for (int g = 0; g < parameters.Count; g++)
                 {
-                    writer.Write(buffers[statistic.Running]);
-                    writer.Write(statistic.Momentum);
-                    WriteFloats(writer, statistic.Batch.ToFloatArray());
+                    writer.Write(weights[parameters[g]]);
+                    WriteFloats(writer, Next(g));
+                }
+                writer.Write(statistics.Count);
+                for (int b = 0; b < statistics.Count; b++)
+                {
+                    writer.Write(buffers[statistics[b].Running]);
+                    writer.Write(statistics[b].Momentum);
+                    WriteFloats(writer, Next(parameters.Count + b));
                 }
             }
             writer.Flush();
@@ -125,10 +139,10 @@ internal sealed partial class SearchSession
         }
 
         // Floats travel as their bytes in this machine's order: every rank of a job runs on the same architecture.
-        private static void WriteFloats(BinaryWriter writer, float[] values)
+        private static void WriteFloats(BinaryWriter writer, ReadOnlySpan<float> values)
         {
             writer.Write(values.Length);
-            writer.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.AsSpan()));
+            writer.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(values));
         }
 
         private static float[] ReadFloats(BinaryReader reader)

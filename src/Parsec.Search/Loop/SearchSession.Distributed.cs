@@ -25,7 +25,7 @@ internal sealed partial class SearchSession
         Exception? failure = null;
         try { local = RunMine(world, count, run); }
         catch (Exception e) { failure = e; }
-        var blobs = world.AllGather(failure is null ? SampleCodec.Encode(local, Network.Parameters, gradients: !Options.AllReduce) : SampleCodec.EncodeFailure(failure, world.Rank));
+        var blobs = world.AllGather(failure is null ? SampleCodec.Encode(local, Network.Parameters, Backend, gradients: !Options.AllReduce) : SampleCodec.EncodeFailure(failure, world.Rank));
         // Every rank learns of any rank's failure from the same bytes and stops the same way.
         if (SampleCodec.FirstFailure(blobs) is { } failed)
         {
@@ -72,14 +72,9 @@ internal sealed partial class SearchSession
         var weights = Network.Parameters.Weights;
         var gradients = weights.Select(w => w.Grad?.Storage ?? throw new InvalidOperationException($"{w.Name} has no gradient buffer")).ToList();
         var flat = new float[gradients.Sum(g => g.Length)];
-        int offset = 0;
-        foreach (var g in gradients)
-        {
-            Backend.CopyOut(g, flat.AsSpan(offset, (int)g.Length));
-            offset += (int)g.Length;
-        }
+        Backend.CopyOutAll(gradients, flat);
         var sum = world.AllReduceSum(flat);
-        offset = 0;
+        int offset = 0;
         foreach (var g in gradients)
         {
             Backend.CopyIn(g, sum.AsSpan(offset, (int)g.Length));

@@ -57,6 +57,21 @@ public class MultiTensorParityTests : DeviceTestBase
             [.. Enumerable.Range(0, n), .. Enumerable.Range(2 * n, n)]);
     }
 
+    /// <summary>The pinned-staging read-back of a list (a rank's gradients) equals one CopyOut per buffer, empty buffers included, twice over (the staging is reused).</summary>
+    [Test]
+    public void CopyOutAllEqualsOneCopyOutPerBuffer()
+    {
+        foreach (int seed in new[] { 8, 9 })
+        {
+            var storages = RandomList(seed).Select(a => Upload(Gpu, a, gpuSide: true)).ToArray();
+            var expected = storages.SelectMany(s => ReadFloats(Gpu, s)).ToArray();
+            var all = new float[expected.Length];
+            Gpu.CopyOutAll(storages, all);
+            Assert.That(all, Is.EqualTo(expected), $"list {seed}");
+            foreach (var s in storages) s.Dispose();
+        }
+    }
+
     [Test]
     public void LaunchesAreCountedPerListNotPerTensor()
     {

@@ -32,6 +32,8 @@ public sealed class StorageChecksTests
         Assert.That(() => backend.CopyIn(floats, new float[3]), Throws.ArgumentException.With.Message.EqualTo($"CopyIn: the buffer must hold 3 elements, {floats} holds 4"));
         Assert.That(() => backend.CopyIn(floats, new int[4]), Throws.ArgumentException.With.Message.EqualTo($"CopyIn: {floats} holds Float32, the call passes Int32"));
         Assert.That(() => backend.CopyOut(ints, new float[4]), Throws.ArgumentException.With.Message.EqualTo($"CopyOut: {ints} holds Int32, the call passes Float32"));
+        Assert.That(() => backend.CopyOutAll([floats, ints], new float[8]), Throws.ArgumentException.With.Message.EqualTo($"CopyOutAll: {ints} holds Int32, the call passes Float32"));
+        Assert.That(() => backend.CopyOutAll([floats, longer], new float[8]), Throws.ArgumentException.With.Message.EqualTo("CopyOutAll: the 2 buffers hold 9 elements, the destination 8"));
         Assert.That(() => backend.Fill(ints, 0.5), Throws.ArgumentException.With.Message.EqualTo("Fill: 0.5 is not an Int32 value"));
         Assert.That(() => backend.Fill(ints, 3e10), Throws.ArgumentException.With.Message.EqualTo("Fill: 30000000000 is not an Int32 value"));
         Assert.That(() => backend.SumOfSquares(ints), Throws.ArgumentException.With.Message.EqualTo($"SumOfSquares: {ints} is Int32, this op needs Float32 or Float64"));
@@ -40,5 +42,21 @@ public sealed class StorageChecksTests
         // The same calls asked rightly pass the checks.
         using var same = backend.Allocate(4, DType.Float32, BufferCategory.Activations);
         Assert.That(() => { backend.Fill(ints, -7); backend.CopyIn(floats, [1f, 2f, 3f, 4f]); backend.Copy(floats, same); backend.CopyOut(same, new float[4]); }, Throws.Nothing);
+    }
+
+    /// <summary>CopyOutAll lays the buffers end to end in list order, empty ones included, as one CopyOut each would.</summary>
+    [Test]
+    public void CopyOutAllPutsEachBufferAfterTheLast()
+    {
+        using var cpu = new CpuBackend();
+        IBackend backend = cpu; // the interface's own CopyOutAll, which the CPU and shape-only backends use
+        using var a = backend.Allocate(3, DType.Float32, BufferCategory.Activations);
+        using var empty = backend.Allocate(0, DType.Float32, BufferCategory.Activations);
+        using var b = backend.Allocate(2, DType.Float32, BufferCategory.Activations);
+        backend.CopyIn(a, [1f, 2f, 3f]);
+        backend.CopyIn(b, [4f, 5f]);
+        var all = new float[5];
+        backend.CopyOutAll([b, empty, a], all);
+        Assert.That(all, Is.EqualTo(new[] { 4f, 5f, 1f, 2f, 3f }));
     }
 }
