@@ -15,4 +15,17 @@ public enum WeightSampling
     /// often, so pi compares cells on weights that do not favour its earlier choices. Same passes, same cost.
     /// </summary>
     Uniform,
+    /// <summary>
+    /// Every other of the --weight-samples is drawn uniformly (the 2nd, 4th, ...), the rest are pi's first samples. pi's
+    /// favourites are still trained more, but an op pi has turned away from keeps being trained too, so an early lead of
+    /// the parameter-free ops (whose rivals' weights are still young) cannot starve the convolutions of training.
+    /// </summary>
+    Mixed,
+}
+
+public static class WeightSamplingRule
+{
+    /// <summary>Whether weight sample <paramref name="k"/> (0-based) is drawn uniformly after the warm-up rather than taken from pi's samples.</summary>
+    public static bool DrawsUniformly(this WeightSampling sampling, int k) =>
+        sampling == WeightSampling.Uniform || (sampling == WeightSampling.Mixed && k % 2 == 1);
 }

@@ -163,7 +163,7 @@ public sealed record SearchOptions
     public bool AllReduce { get; init; }
     [Flag("--weight-gradient <MODE>", "equal (every sampled op is trained) or importance (the paper's importance-weighted sum).")]
     public WeightGradient WeightGradient { get; init; } = WeightGradient.Equal;
-    [Flag("--weight-sampling <MODE>", "pi (the weights are trained on the first --weight-samples of pi's K samples) or uniform (on as many uniform samples, as in the warm-up, for the whole search; pi's K samples only score the pi part).")]
+    [Flag("--weight-sampling <MODE>", "pi (the weights are trained on the first --weight-samples of pi's K samples), uniform (on as many uniform samples, as in the warm-up, for the whole search; pi's K samples only score the pi part) or mixed (every other one uniform, the rest pi's).")]
     public WeightSampling WeightSampling { get; init; } = WeightSampling.Pi;
     [Flag("--prior-baseline <MODE>", "mean (subtract 1/K from the importance weights of the pi gradient) or none (the paper's estimator).")]
     public PriorBaseline PriorBaseline { get; init; } = PriorBaseline.Mean;

@@ -43,8 +43,9 @@ internal sealed partial class SearchSession
         for (int k = 0; k < architectures.Length; k++) architectures[k] = sampler.Sample(_architectureRng);
         LastArchitectures = architectures;
         var weightArchitectures = architectures[..weightSamples];
-        if (!warmup && Options.WeightSampling == WeightSampling.Uniform)
-            for (int k = 0; k < weightSamples; k++) weightArchitectures[k] = _warmupPrior.Sample(_architectureRng);
+        if (!warmup)
+            for (int k = 0; k < weightSamples; k++)
+                if (Options.WeightSampling.DrawsUniformly(k)) weightArchitectures[k] = _warmupPrior.Sample(_architectureRng);
         LastWeightArchitectures = weightArchitectures;
 
         // Weights: sum_k omega_k g_k (or the plain mean), each g_k computed on a worker, reduced in sample order.

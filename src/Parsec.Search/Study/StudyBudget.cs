@@ -21,7 +21,7 @@ internal sealed record StudyBudget
     [Flag("--search-batch-size <N>", Min = 2, Max = 65536)] public int SearchBatchSize { get; init; } = 32;
     [Flag("-k|--samples <K>", "Architectures sampled per search iteration for pi.", Min = 1, Max = 4096)] public int Samples { get; init; } = 16;
     [Flag("--weight-samples <N>", "How many of them also train the weights.", Min = 1, Max = 4096)] public int WeightSamples { get; init; } = 4;
-    [Flag("--weight-sampling <MODE>", "pi or uniform: which architectures train the search's shared weights after the warm-up (search --weight-sampling).")]
+    [Flag("--weight-sampling <MODE>", "pi, uniform or mixed: which architectures train the search's shared weights after the warm-up (search --weight-sampling).")]
     public Estimator.WeightSampling WeightSampling { get; init; } = Estimator.WeightSampling.Pi;
     [Flag("--search-augment <MODE>", "none or dataset: whether the batches that train each search's shared weights get the dataset's crops and flips (search --augment).")]
     public SearchAugment SearchAugment { get; init; } = SearchAugment.None;

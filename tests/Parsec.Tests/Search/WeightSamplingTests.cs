@@ -11,11 +11,12 @@ public class WeightSamplingTests
 {
     /// <summary>
     /// After the warm-up, with pi concentrated on one op in every op choice: --weight-sampling pi trains the weights on
-    /// pi's first samples (that op only); uniform trains them on uniformly drawn architectures (every op, chi-square),
-    /// while the samples that score pi still come from pi.
+    /// pi's first samples (that op only); uniform trains them on uniformly drawn architectures (every op, chi-square);
+    /// mixed does each for every other sample; the samples that score pi always come from pi.
     /// </summary>
     [TestCase(WeightSampling.Pi)]
     [TestCase(WeightSampling.Uniform)]
+    [TestCase(WeightSampling.Mixed)]
     public void AfterTheWarmupTheWeightsTrainOnTheChosenSamples(WeightSampling sampling)
     {
         var data = OrientedTextures.Generate(new GeneratedDatasetOptions(Count: 96, ImageSize: 8, Seed: 3));
@@ -48,12 +49,15 @@ public class WeightSamplingTests
 
         static IEnumerable<int> Ops(IEnumerable<Architecture> architectures) => architectures.SelectMany(a => a.Normal.Concat(a.Reduce)).Select(t => t.Op);
         Assert.That(Ops(scored), Is.All.EqualTo(favoured), "the samples that score pi come from pi");
-        if (sampling == WeightSampling.Pi)
-            Assert.That(Ops(trained), Is.All.EqualTo(favoured), "pi's samples train the weights");
-        else
+        // Mixed: the 1st and 3rd of each iteration's 4 come from pi, the 2nd and 4th are uniform.
+        var fromPi = trained.Where((_, i) => !sampling.DrawsUniformly(i % 4)).ToList();
+        var uniform = trained.Where((_, i) => sampling.DrawsUniformly(i % 4)).ToList();
+        Assert.That(uniform, Has.Count.EqualTo(sampling switch { WeightSampling.Pi => 0, WeightSampling.Mixed => 40, _ => 80 }));
+        Assert.That(Ops(fromPi), Is.All.EqualTo(favoured), "pi's samples train the weights");
+        if (uniform.Count > 0)
         {
             int ops = SearchSpace.Darts.Ops.Count;
-            Statistics.AssertChiSquare(Ops(trained).ToList(), Enumerable.Repeat(1.0 / ops, ops).ToArray(), "operations that trained the weights");
+            Statistics.AssertChiSquare(Ops(uniform).ToList(), Enumerable.Repeat(1.0 / ops, ops).ToArray(), "operations that trained the weights");
         }
     }
 
