@@ -13,7 +13,9 @@ namespace Parsec.Search.Loop;
 internal sealed class WeightBatchAugmenter
 {
     private readonly AugmentationOptions _augmentation;
-    private readonly ChannelNormalization _unchanged; // the pixels are already what the search feeds (raw or standardised)
+    // The pixels are already what the search feeds (raw or standardised), so a crop's border is 0: black for raw pixels,
+    // the mean for standardised ones.
+    private readonly ChannelNormalization _unchanged;
     private readonly ulong _seed;
 
     private WeightBatchAugmenter(AugmentationOptions augmentation, int channels, ulong seed)
