@@ -342,8 +342,8 @@ public sealed record SearchOptions
         Require(Pick == GenotypePick.Argmax || (Strategy == SearchStrategy.Parsec && Cost is null), "--pick scored works with the parsec strategy without a cost term");
         Require(CandidateBatches >= 1, $"--candidate-batches must be >= 1, got {CandidateBatches}");
         Require(Commit is null || Enum.IsDefined(Commit.Value), $"--commit must be off or decided, got {Commit}");
-        Require(Enum.IsDefined(Augment), $"--augment must be none or dataset, got {Augment}");
         Require(Commit is null or PriorCommit.Off || Strategy == SearchStrategy.Parsec, "--commit decided works with the parsec strategy, which learns pi");
+        Require(Enum.IsDefined(Augment), $"--augment must be none or dataset, got {Augment}");
         Require(Concurrency is null or >= 1, $"--concurrency must be >= 1, got {Concurrency}");
         Require(CheckpointEvery >= 1, $"--checkpoint-every must be >= 1, got {CheckpointEvery}");
         Require(LogEvery >= 1, $"--log-every must be >= 1, got {LogEvery}");
