@@ -75,7 +75,7 @@ internal sealed partial class SearchSession : IDisposable
         // Drawn after every other stream, so that searches without --augment keep the bits they had before it existed.
         _weightBatchAugmenter = WeightBatchAugmenter.For(options, TrainData, master.NextUInt64());
         IterationsPerEpoch = TrainBatches.BatchesPerEpoch;
-        Options = options = options.Resolved(IterationsPerEpoch, dataset.Height);
+        Options = options = options.Resolved(IterationsPerEpoch, dataset.Height, ValidationData.Count);
 
         NetworkOptions = new NetworkOptions
         {

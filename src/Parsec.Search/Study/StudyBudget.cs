@@ -15,9 +15,12 @@ internal sealed record StudyBudget
     [Flag("--channels <C>", "Initial channels C of the searched and the trained networks.", Min = 2, Max = 1024)] public int Channels { get; init; } = 8;
     [Flag("--layers <L>", "Cells of the searched and the trained networks.", Min = 1, Max = 100)] public int Layers { get; init; } = 5;
     [Flag("--search-iterations <N>", Min = 1, Max = 100000000)] public int SearchIterations { get; init; } = 300;
-    /// <summary>The searches' warm-up; a longer one keeps the pools' early lead from steering pi (docs/search-quality.md).</summary>
-    [Flag("--search-warmup <FRACTION>", "Share of each search's iterations that train the weights alone, pi frozen (search --warmup).", Min = 0, Max = 1)]
-    public double SearchWarmup { get; init; } = SearchOptions.DefaultWarmupFraction;
+    /// <summary>
+    /// The searches' warm-up; a longer one keeps the pools' early lead from steering pi (docs/search-quality.md). Null:
+    /// each search's automatic one (<see cref="SearchOptions.AutomaticWarmupFraction"/>).
+    /// </summary>
+    [Flag("--search-warmup <FRACTION>", "Share of each search's iterations that train the weights alone, pi frozen (search --warmup; default: half, or more when pi's part is small).", Min = 0, Max = 1)]
+    public double? SearchWarmup { get; init; }
     [Flag("--search-batch-size <N>", Min = 2, Max = 65536)] public int SearchBatchSize { get; init; } = 32;
     [Flag("-k|--samples <K>", "Architectures sampled per search iteration for pi.", Min = 1, Max = 4096)] public int Samples { get; init; } = 16;
     [Flag("--weight-samples <N>", "How many of them also train the weights.", Min = 1, Max = 4096)] public int WeightSamples { get; init; } = 4;

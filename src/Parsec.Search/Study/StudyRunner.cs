@@ -233,7 +233,8 @@ internal sealed class StudyRunner
             {
                 var candidate = new RunFolder(folder);
                 if (!File.Exists(candidate.Options) || !SearchRunner.IsFinished(candidate)) continue;
-                if (!SameSearch(OptionsFile.Read(candidate.Options) with { Concurrency = null }, options)) continue;
+                if (OptionsFile.ReadSplitClasses(candidate.Options) is not { } split) continue; // written before the stratified split
+                if (!SameSearch(OptionsFile.Read(candidate.Options) with { Concurrency = null }, options, split.Pi.Sum())) continue;
                 CopyFolder(candidate.Path, target.Path);
                 return true;
             }
@@ -242,11 +243,13 @@ internal sealed class StudyRunner
 
     /// <summary>
     /// Equal searches. The saved options are resolved (<see cref="SearchOptions.Resolved"/>); resolving the wanted ones
-    /// for the same image size gives the same automatic values (they depend on the iterations, which a study sets), and
-    /// only the epochs, which depend on the data's size, are taken from the saved side.
+    /// for the same image size and pi's part gives the same automatic values (they depend on the iterations, which a study
+    /// sets, and the warm-up on pi's part, which options.json records), and only the epochs, which depend on the data's
+    /// size, are taken from the saved side.
     /// </summary>
-    private static bool SameSearch(SearchOptions saved, SearchOptions wanted) =>
-        wanted.Iterations is not null && saved == wanted.Resolved(iterationsPerEpoch: 1, saved.Dataset.ImageSize) with { Epochs = saved.Epochs, Concurrency = null };
+    private static bool SameSearch(SearchOptions saved, SearchOptions wanted, int savedPriorImages) =>
+        wanted.Iterations is not null
+        && saved == wanted.Resolved(iterationsPerEpoch: 1, saved.Dataset.ImageSize, savedPriorImages) with { Epochs = saved.Epochs, Concurrency = null };
 
     private static string PiFile(string from) => Directory.Exists(from) ? new RunFolder(from).Pi : from;
 

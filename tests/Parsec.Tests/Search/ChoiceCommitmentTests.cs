@@ -140,19 +140,19 @@ public class ChoiceCommitmentTests
     [Test]
     public void CommitsAreTheDefaultForParsecWithoutACostOnlyAndOlderRunsReadAsKeepingEveryChoiceOpen()
     {
-        Assert.That(new SearchOptions().Resolved(100, 8).Commit, Is.EqualTo(SearchOptions.DefaultCommit));
-        Assert.That(new SearchOptions { Strategy = SearchStrategy.Darts }.Resolved(100, 8).Commit, Is.EqualTo(PriorCommit.Off));
-        Assert.That(new SearchOptions { Strategy = SearchStrategy.RandomWs }.Resolved(100, 8).Commit, Is.EqualTo(PriorCommit.Off));
-        Assert.That(SearchOptions.Paper.Resolved(100, 8).Commit, Is.EqualTo(PriorCommit.Off), "the paper keeps every choice open");
+        Assert.That(new SearchOptions().Resolved(100, 8, priorImages: 6_400).Commit, Is.EqualTo(SearchOptions.DefaultCommit));
+        Assert.That(new SearchOptions { Strategy = SearchStrategy.Darts }.Resolved(100, 8, priorImages: 6_400).Commit, Is.EqualTo(PriorCommit.Off));
+        Assert.That(new SearchOptions { Strategy = SearchStrategy.RandomWs }.Resolved(100, 8, priorImages: 6_400).Commit, Is.EqualTo(PriorCommit.Off));
+        Assert.That(SearchOptions.Paper.Resolved(100, 8, priorImages: 6_400).Commit, Is.EqualTo(PriorCommit.Off), "the paper keeps every choice open");
         var costAware = new SearchOptions { Cost = Parsec.Search.Cost.CostMeasure.Params, CostTarget = 30000 };
-        Assert.That(costAware.Resolved(100, 8).Commit, Is.EqualTo(PriorCommit.Off), "a cost-aware search commits only when told");
-        Assert.That((costAware with { Commit = PriorCommit.Decided }).Resolved(100, 8).Commit, Is.EqualTo(PriorCommit.Decided));
+        Assert.That(costAware.Resolved(100, 8, priorImages: 6_400).Commit, Is.EqualTo(PriorCommit.Off), "a cost-aware search commits only when told");
+        Assert.That((costAware with { Commit = PriorCommit.Decided }).Resolved(100, 8, priorImages: 6_400).Commit, Is.EqualTo(PriorCommit.Decided));
 
         // options.json written before --commit existed has no "commit": such a run resumes without commits.
         var path = Path.Combine(Directory.CreateTempSubdirectory("parsec-commit-options-").FullName, "options.json");
         try
         {
-            OptionsFile.Write(path, new SearchOptions().Resolved(100, 8), "cpu", Parsec.Autodiff.Precision.Fp32);
+            OptionsFile.Write(path, new SearchOptions().Resolved(100, 8, priorImages: 6_400), "cpu", Parsec.Autodiff.Precision.Fp32);
             Assert.That(OptionsFile.Read(path).Commit, Is.EqualTo(PriorCommit.Decided));
             var node = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(path))!.AsObject();
             Assert.That(node.Remove("commit"), Is.True);

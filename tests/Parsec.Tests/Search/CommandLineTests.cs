@@ -30,7 +30,7 @@ public class CommandLineTests
         var run = new RunFolder(Directory.GetDirectories(_root).Single());
         var options = OptionsFile.Read(run.Options);
         // 256 images split in halves give 8 batches of 16 per epoch; options.json records the resolved options.
-        var expected = DemoCommand.Options(DemoLength.Quick).Resolved(iterationsPerEpoch: 8, imageSide: 8);
+        var expected = DemoCommand.Options(DemoLength.Quick).Resolved(iterationsPerEpoch: 8, imageSide: 8, priorImages: 128);
         using (var cpu = new CpuBackend()) expected = expected with { Concurrency = SampleConcurrency.Automatic(cpu, expected.Samples, () => 0) };
         Assert.That(options, Is.EqualTo(expected));
         Assert.That(MetricsFile.Read(run.Metrics).Rows, Has.Count.EqualTo(options.Iterations));

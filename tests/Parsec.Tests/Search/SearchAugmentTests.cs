@@ -91,7 +91,7 @@ public class SearchAugmentTests
         var path = Path.Combine(Directory.CreateTempSubdirectory("parsec-augment-options-").FullName, "options.json");
         try
         {
-            OptionsFile.Write(path, new SearchOptions { Augment = SearchAugment.Dataset }.Resolved(100, 8), "cpu", Parsec.Autodiff.Precision.Fp32);
+            OptionsFile.Write(path, new SearchOptions { Augment = SearchAugment.Dataset }.Resolved(100, 8, priorImages: 6_400), "cpu", Parsec.Autodiff.Precision.Fp32);
             Assert.That(OptionsFile.Read(path).Augment, Is.EqualTo(SearchAugment.Dataset));
             var node = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(path))!.AsObject();
             Assert.That(node.Remove("augment"), Is.True, "options.json records --augment");

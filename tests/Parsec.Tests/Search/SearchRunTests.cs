@@ -110,7 +110,7 @@ public class SearchRunTests
 
         // options.json records what was in force: 64 images split in halves give 4 batches of 8 per epoch.
         var recorded = OptionsFile.Read(run.Options);
-        Assert.That(recorded, Is.EqualTo(options.Resolved(iterationsPerEpoch: 4, imageSide: 8) with { Concurrency = automaticConcurrency }));
+        Assert.That(recorded, Is.EqualTo(options.Resolved(iterationsPerEpoch: 4, imageSide: 8, priorImages: 32) with { Concurrency = automaticConcurrency }));
         Assert.That(recorded.LikelihoodScale, Is.EqualTo(1.0 / 8), "the per-example mean at batch 8");
         Assert.That(recorded.Epochs, Is.EqualTo(1), "4 iterations span one epoch");
         var metrics = MetricsFile.Read(run.Metrics);

@@ -389,11 +389,11 @@ public class StudyTests
     [Test]
     public void TheStudysSearchCommitReachesItsSearches()
     {
-        Assert.That(new Parsec.Search.Cli.StudyCommand.Settings().ToOptions().Search.Resolved(100, 8).Commit, Is.EqualTo(SearchOptions.DefaultCommit));
-        Assert.That(new Parsec.Search.Cli.StudyCommand.Settings { SearchCommit = PriorCommit.Off }.ToOptions().Search.Resolved(100, 8).Commit, Is.EqualTo(PriorCommit.Off));
+        Assert.That(new Parsec.Search.Cli.StudyCommand.Settings().ToOptions().Search.Resolved(100, 8, priorImages: 6_400).Commit, Is.EqualTo(SearchOptions.DefaultCommit));
+        Assert.That(new Parsec.Search.Cli.StudyCommand.Settings { SearchCommit = PriorCommit.Off }.ToOptions().Search.Resolved(100, 8, priorImages: 6_400).Commit, Is.EqualTo(PriorCommit.Off));
         Parsec.Search.Cli.StudyCommand.Settings CostAware(PriorCommit? commit) => new() { Cost = Parsec.Search.Cost.CostMeasure.Params, CostTarget = 30000, SearchCommit = commit };
-        Assert.That(CostAware(null).ToOptions().Search.Resolved(100, 8).Commit, Is.EqualTo(PriorCommit.Off), "cost-aware searches keep their choices open unless told");
-        Assert.That(CostAware(PriorCommit.Decided).ToOptions().Search.Resolved(100, 8).Commit, Is.EqualTo(PriorCommit.Decided));
+        Assert.That(CostAware(null).ToOptions().Search.Resolved(100, 8, priorImages: 6_400).Commit, Is.EqualTo(PriorCommit.Off), "cost-aware searches keep their choices open unless told");
+        Assert.That(CostAware(PriorCommit.Decided).ToOptions().Search.Resolved(100, 8, priorImages: 6_400).Commit, Is.EqualTo(PriorCommit.Decided));
     }
 
     [Test]
