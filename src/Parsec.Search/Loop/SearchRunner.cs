@@ -15,7 +15,11 @@ namespace Parsec.Search.Loop;
 /// <summary>Receives a search's progress (the command line draws it; tests pass nothing).</summary>
 public interface ISearchProgress
 {
-    void Started(int completedIterations, int totalIterations);
+    void Started(int completedIterations, int totalIterations, int warmupIterations);
+    /// <summary>What a search's first progress line says: its length, its warm-up (which may be automatic) and where it resumes.</summary>
+    static string StartLine(int completedIterations, int totalIterations, int warmupIterations) =>
+        $"{totalIterations} iterations{(warmupIterations > 0 && warmupIterations < totalIterations ? $", {warmupIterations} of them warm-up" : "")}"
+        + (completedIterations > 0 ? $", resuming after {completedIterations}" : "");
     void IterationCompleted(IterationMetrics metrics, int totalIterations);
     /// <summary>Something the user should know while the search runs (it is also in warnings.txt and the result).</summary>
     void Warn(string message);
@@ -171,7 +175,7 @@ public static class SearchRunner
         var recentAccuracy = new Queue<double>();
         var outcome = SearchOutcome.Completed;
         NonFiniteReport? nonFinite = null;
-        progress?.Started(session.Iteration, session.TotalIterations);
+        progress?.Started(session.Iteration, session.TotalIterations, session.WarmupIterations);
         bool writes = Writes(session);
         var warnings = new RunWarnings(writes ? run : null, progress);
         warnings.Add(session.SplitClasses.MissingClassesWarning());

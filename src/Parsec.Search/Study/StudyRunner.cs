@@ -395,8 +395,8 @@ internal sealed class StudyRunner
     {
         private int _lastPercent = -1;
 
-        public void Started(int completedIterations, int totalIterations) =>
-            progress?.Report($"{label}: {totalIterations} iterations{(completedIterations > 0 ? $", resuming after {completedIterations}" : "")}", 0);
+        public void Started(int completedIterations, int totalIterations, int warmupIterations) =>
+            progress?.Report($"{label}: {ISearchProgress.StartLine(completedIterations, totalIterations, warmupIterations)}", 0);
 
         public void IterationCompleted(IterationMetrics metrics, int totalIterations)
         {

@@ -60,4 +60,14 @@ public class SearchOptionsTests
         var error = Assert.Throws<InvalidOperationException>(() => new SearchOptions { Iterations = 300 }.WarmupIterations(300));
         Assert.That(error!.Message, Does.Contain("resolve the options first"));
     }
+
+    /// <summary>An automatic warm-up may differ from half, so the first progress line says how long it is.</summary>
+    [Test]
+    public void TheFirstProgressLineSaysTheWarmup()
+    {
+        Assert.That(ISearchProgress.StartLine(0, 300, 207), Is.EqualTo("300 iterations, 207 of them warm-up"));
+        Assert.That(ISearchProgress.StartLine(100, 300, 150), Is.EqualTo("300 iterations, 150 of them warm-up, resuming after 100"));
+        Assert.That(ISearchProgress.StartLine(0, 100, 0), Is.EqualTo("100 iterations"), "DARTS has no warm-up");
+        Assert.That(ISearchProgress.StartLine(0, 100, 100), Is.EqualTo("100 iterations"), "random search with weight sharing is all warm-up");
+    }
 }

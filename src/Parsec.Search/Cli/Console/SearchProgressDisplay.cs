@@ -53,7 +53,7 @@ internal static class SearchProgressDisplay
 
     private sealed class Bar(ProgressTask task, string title, bool compact) : ISearchProgress
     {
-        public void Started(int completedIterations, int totalIterations)
+        public void Started(int completedIterations, int totalIterations, int warmupIterations)
         {
             task.MaxValue = totalIterations;
             task.Value = completedIterations;
@@ -70,10 +70,10 @@ internal static class SearchProgressDisplay
 
     private sealed class Both(ISearchProgress first, ISearchProgress second) : ISearchProgress
     {
-        public void Started(int completedIterations, int totalIterations)
+        public void Started(int completedIterations, int totalIterations, int warmupIterations)
         {
-            first.Started(completedIterations, totalIterations);
-            second.Started(completedIterations, totalIterations);
+            first.Started(completedIterations, totalIterations, warmupIterations);
+            second.Started(completedIterations, totalIterations, warmupIterations);
         }
 
         public void IterationCompleted(IterationMetrics metrics, int totalIterations)
@@ -96,11 +96,11 @@ internal static class SearchProgressDisplay
         private TimeSpan _lastPrint;
         private int _firstIteration;
 
-        public void Started(int completedIterations, int totalIterations)
+        public void Started(int completedIterations, int totalIterations, int warmupIterations)
         {
             _firstIteration = completedIterations;
             _clock.Restart();
-            Write($"{title}: {totalIterations} iterations{(completedIterations > 0 ? $", resuming after {completedIterations}" : "")}");
+            Write($"{title}: {ISearchProgress.StartLine(completedIterations, totalIterations, warmupIterations)}");
         }
 
         public void IterationCompleted(IterationMetrics metrics, int totalIterations)
