@@ -52,4 +52,23 @@ public class WarmupTests
         Assert.That(after.ValAccuracy, Is.Not.Null);
         Assert.That(session.Prior.Logits, Is.Not.EqualTo(start), "pi moves once the warm-up is over");
     }
+
+    /// <summary>
+    /// The small-data default on a generated set of 1,000 images (the demo's: textures at 8x8, batch 32, 300 iterations):
+    /// pi's half holds 500 images, 15 full batches, so pi gets 45 updates (3 passes) and the warm-up the other 255; the
+    /// session records the fraction it resolved, and the same search on 4,000 images keeps the half warm-up.
+    /// </summary>
+    [TestCase(1_000, 255)]
+    [TestCase(4_000, 150)]
+    public void ASmallDatasetGetsALongerWarmup(int images, int warmup)
+    {
+        var data = OrientedTextures.Generate(new GeneratedDatasetOptions(Count: images, ImageSize: 8, Seed: 3));
+        var options = new SearchOptions { Channels = 4, Layers = 3, BatchSize = 32, Samples = 4, WeightSamples = 2, Iterations = 300, Seed = 2 };
+        using var backend = new CpuBackend();
+        using var session = new SearchSession(options, backend, data);
+        Assert.That(session.ValidationData.Count, Is.EqualTo(images / 2));
+        Assert.That(session.WarmupIterations, Is.EqualTo(warmup));
+        Assert.That(session.Options.WarmupIterations(300), Is.EqualTo(warmup), "options.json's fraction floors to the same warm-up");
+        Assert.That(session.Options.PriorLearningRate, Is.EqualTo(Math.Min(SearchOptions.AutoPriorLearningRateCap, SearchOptions.AutoPriorTravel / (300 - warmup))));
+    }
 }
